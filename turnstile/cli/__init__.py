@@ -1,0 +1,46 @@
+"""Command line: `turnstile COMMAND ...`; each command group lives in its own module."""
+
+from __future__ import annotations
+
+import argparse
+import sqlite3
+import sys
+from collections.abc import Sequence
+
+from turnstile import __version__
+from turnstile.cli import common, core, modelcmd
+from turnstile.config import ConfigError
+from turnstile.gallery import GalleryError
+from turnstile.imageio import ImageError
+from turnstile.models import ModelError
+from turnstile.storage import SchemaError
+
+#: Modules that add subcommands; each has register(subparsers, parent).
+COMMAND_MODULES = (core, modelcmd)
+#: Errors that are the user's input or environment: one line, no traceback.
+USER_ERRORS = (ConfigError, GalleryError, ImageError, ModelError, SchemaError,
+               FileNotFoundError, PermissionError, ValueError, RuntimeError, sqlite3.Error)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="turnstile",
+        description="Offline face-recognition access control for turnstiles and doors.")
+    parser.add_argument("--version", action="version", version=f"turnstile {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parent = common.parent_parser()
+    for module in COMMAND_MODULES:
+        module.register(subparsers, parent)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except KeyboardInterrupt:
+        return 130
+    except USER_ERRORS as exc:
+        print(f"turnstile: error: {exc}", file=sys.stderr)
+        return 2

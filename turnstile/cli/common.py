@@ -1,0 +1,55 @@
+"""Options and helpers shared by every subcommand (config, database, JSON output)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Any
+
+from turnstile import config as config_module
+from turnstile import storage
+from turnstile.config import Config
+
+
+def parent_parser() -> argparse.ArgumentParser:
+    """--config, --db and --json, accepted by every subcommand."""
+    parent = argparse.ArgumentParser(add_help=False)
+    parent.add_argument("--config", type=Path, metavar="PATH",
+                        help="TOML config file (default: the user config folder's config.toml)")
+    parent.add_argument("--db", type=Path, metavar="PATH",
+                        help="gallery database file (default: from config, $TURNSTILE_DB, "
+                             "or the user data folder)")
+    parent.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    return parent
+
+
+def add_model_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--model", type=Path, metavar="PATH",
+                        help="ONNX face embedder to use instead of the default SFace")
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    return config_module.load(args.config)
+
+
+def database_path(args: argparse.Namespace, config: Config) -> Path:
+    return Path(args.db) if args.db else config.database_path()
+
+
+def open_connection(args: argparse.Namespace, config: Config) -> sqlite3.Connection:
+    return storage.connect(database_path(args, config))
+
+
+def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
+    """Print JSON when --json was given, otherwise the human-readable text."""
+    if getattr(args, "json", False):
+        print(json.dumps(payload, ensure_ascii=False))
+    elif text:
+        print(text)
+
+
+def warn(message: str) -> None:
+    print(f"turnstile: {message}", file=sys.stderr)

@@ -1,0 +1,265 @@
+"""Configuration: one frozen dataclass tree loaded from TOML; unknown keys are an error."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+APP_NAME = "turnstile"
+#: Environment variable that overrides where models are installed and read from.
+MODELS_DIR_ENV = "TURNSTILE_MODELS_DIR"
+#: Environment variable that overrides where the gallery database lives.
+DB_ENV = "TURNSTILE_DB"
+
+
+class ConfigError(ValueError):
+    """The configuration file is unreadable, has an unknown key or a value out of range."""
+
+
+def default_data_dir() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_config_path() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+@dataclass(frozen=True)
+class ModelsConfig:
+    """Where the ONNX models live and which ones are used."""
+
+    #: Folder holding installed models; empty means $TURNSTILE_MODELS_DIR or the user data dir.
+    dir: str = ""
+    #: Face embedder ONNX file; empty means the installed default (SFace).
+    embedder: str = ""
+    #: Execution device for the embedder: "auto" (CUDA when present), "cpu" or "cuda".
+    device: str = "auto"
+    #: onnxruntime intra-op threads; 0 lets onnxruntime decide.
+    threads: int = 0
+
+    def models_dir(self) -> Path:
+        if self.dir:
+            return Path(self.dir).expanduser()
+        env = os.environ.get(MODELS_DIR_ENV)
+        if env:
+            return Path(env).expanduser()
+        return default_data_dir() / "models"
+
+
+@dataclass(frozen=True)
+class DetectorConfig:
+    """YuNet face detector settings."""
+
+    #: Minimum detector confidence (0-1); lower finds more faces and more false ones.
+    score_threshold: float = 0.8
+    #: Non-maximum-suppression overlap (0-1).
+    nms_threshold: float = 0.3
+    #: Most faces returned per frame.
+    top_k: int = 50
+    #: Longest side (pixels) a frame is shrunk to before detection; 0 keeps full size.
+    max_side: int = 640
+
+
+@dataclass(frozen=True)
+class RecognitionConfig:
+    """1:N matching thresholds (cosine similarity of L2-normalised embeddings)."""
+
+    #: Similarity at or above which the best match is taken as that person (-1 to 1).
+    #: Chosen by `turnstile calibrate` for a false-accept rate; see README.
+    threshold: float = 0.45
+    #: Minimum lead of the best person's similarity over the runner-up's (0-2).
+    margin: float = 0.05
+    #: Also embed the mirrored face and add both embeddings (test-time augmentation).
+    flip_augment: bool = False
+
+
+@dataclass(frozen=True)
+class CameraConfig:
+    """The kiosk's video source."""
+
+    #: Device index ("0"), RTSP/HTTP URL, video file or image folder.
+    source: str = "0"
+    #: Requested capture size in pixels (0 keeps the camera's default).
+    width: int = 640
+    height: int = 480
+    #: Repeat a file source when it ends.
+    loop: bool = False
+    #: Seconds between attempts to reopen a lost camera (doubles up to reconnect_max_s).
+    reconnect_s: float = 0.5
+    reconnect_max_s: float = 10.0
+
+
+@dataclass(frozen=True)
+class PolicyConfig:
+    """When a recognised face opens the door."""
+
+    #: Consecutive agreeing recognitions needed before a decision (1-30).
+    agreement_frames: int = 3
+    #: Faces whose shorter side is below this many pixels are ignored.
+    min_face_px: int = 60
+    #: A second face at least this fraction of the largest one's size means "one at a time".
+    crowd_ratio: float = 0.8
+    #: Seconds after a grant during which the same person is not granted again.
+    cooldown_s: float = 5.0
+    #: Optional region of interest as x, y, w, h in pixels; empty means the whole frame.
+    roi: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class DoorConfig:
+    """The relay that opens the door."""
+
+    #: "simulated", "serial" or "http".
+    kind: str = "simulated"
+    #: Seconds the relay stays open per grant.
+    pulse_s: float = 1.0
+    serial_port: str = ""
+    serial_baud: int = 9600
+    #: Bytes sent to open / close the relay, written as hex (e.g. "A00101A2").
+    serial_open_hex: str = ""
+    serial_close_hex: str = ""
+    http_url: str = ""
+    http_method: str = "POST"
+    http_body: str = ""
+    http_timeout_s: float = 2.0
+
+
+@dataclass(frozen=True)
+class EventsConfig:
+    """The event log."""
+
+    #: Days to keep events; 0 keeps them forever.
+    retention_days: int = 90
+    #: Store a face thumbnail with each event (off by default for privacy).
+    store_thumbnails: bool = False
+
+
+@dataclass(frozen=True)
+class KioskConfig:
+    """The full-screen kiosk screen."""
+
+    #: Seconds a result stays on screen before returning to idle.
+    result_s: float = 3.0
+    fullscreen: bool = True
+    #: Play a sound per outcome.
+    sounds: bool = False
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything Turnstile can be told; every section has safe defaults."""
+
+    #: Gallery database file; empty means $TURNSTILE_DB or the user data dir.
+    database: str = ""
+    models: ModelsConfig = field(default_factory=ModelsConfig)
+    detector: DetectorConfig = field(default_factory=DetectorConfig)
+    recognition: RecognitionConfig = field(default_factory=RecognitionConfig)
+    camera: CameraConfig = field(default_factory=CameraConfig)
+    policy: PolicyConfig = field(default_factory=PolicyConfig)
+    door: DoorConfig = field(default_factory=DoorConfig)
+    events: EventsConfig = field(default_factory=EventsConfig)
+    kiosk: KioskConfig = field(default_factory=KioskConfig)
+
+    def database_path(self) -> Path:
+        if self.database:
+            return Path(self.database).expanduser()
+        env = os.environ.get(DB_ENV)
+        if env:
+            return Path(env).expanduser()
+        return default_data_dir() / "turnstile.db"
+
+
+def load(path: Path | None) -> Config:
+    """Load a config file; None or a missing default file gives the defaults."""
+    if path is None:
+        default = default_config_path()
+        if not default.exists():
+            return Config()
+        path = default
+    try:
+        with open(path, "rb") as handle:
+            table = tomllib.load(handle)
+    except FileNotFoundError as exc:
+        raise ConfigError(f"config file {path} does not exist") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"config file {path} is not valid TOML: {exc}") from exc
+    return from_dict(table, source=str(path))
+
+
+def from_dict(table: dict[str, Any], source: str = "config") -> Config:
+    config = _build(Config, table, source)
+    validate(config)
+    return config
+
+
+def _build(cls: type[Any], table: dict[str, Any], where: str) -> Any:
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(known)}")
+    values: dict[str, Any] = {}
+    for name, value in table.items():
+        values[name] = _coerce(hints[name], value, f"{where}.{name}")
+    return cls(**values)
+
+
+def _coerce(hint: Any, value: Any, where: str) -> Any:
+    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where} must be a table")
+        return _build(hint, value, where)
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
+            raise ConfigError(f"{where} must be a list of integers")
+        return tuple(value)
+    if origin in (types.UnionType, typing.Union):
+        return value
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where} must be true or false, not {value!r}")
+        return value
+    if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if hint is int and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if hint is str and isinstance(value, str | int) and not isinstance(value, bool):
+        return str(value)
+    raise ConfigError(f"{where} must be of type {getattr(hint, '__name__', hint)}, not {value!r}")
+
+
+def _check(ok: bool, message: str) -> None:
+    if not ok:
+        raise ConfigError(message)
+
+
+def validate(config: Config) -> None:
+    """Reject values outside their documented range (a typo must not weaken security)."""
+    rec, pol, det = config.recognition, config.policy, config.detector
+    _check(-1.0 <= rec.threshold <= 1.0, "recognition.threshold must be between -1 and 1")
+    _check(0.0 <= rec.margin <= 2.0, "recognition.margin must be between 0 and 2")
+    _check(0.0 < det.score_threshold < 1.0, "detector.score_threshold must be between 0 and 1")
+    _check(0.0 < det.nms_threshold < 1.0, "detector.nms_threshold must be between 0 and 1")
+    _check(det.top_k >= 1, "detector.top_k must be at least 1")
+    _check(det.max_side == 0 or det.max_side >= 160, "detector.max_side must be 0 or >= 160")
+    _check(1 <= pol.agreement_frames <= 30, "policy.agreement_frames must be between 1 and 30")
+    _check(pol.min_face_px >= 20, "policy.min_face_px must be at least 20")
+    _check(0.0 < pol.crowd_ratio <= 1.0, "policy.crowd_ratio must be in (0, 1]")
+    _check(pol.cooldown_s >= 0.0, "policy.cooldown_s must not be negative")
+    _check(len(pol.roi) in (0, 4), "policy.roi must be empty or [x, y, w, h]")
+    _check(config.models.device in ("auto", "cpu", "cuda"), "models.device must be auto, cpu or cuda")
+    _check(config.models.threads >= 0, "models.threads must not be negative")
+    _check(config.door.kind in ("simulated", "serial", "http"),
+           "door.kind must be simulated, serial or http")
+    _check(0.0 < config.door.pulse_s <= 30.0, "door.pulse_s must be in (0, 30]")
+    _check(config.events.retention_days >= 0, "events.retention_days must not be negative")
+    _check(config.kiosk.result_s > 0.0, "kiosk.result_s must be positive")

@@ -1,0 +1,157 @@
+"""Face embedding: the Embedder protocol and an onnxruntime implementation."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import cv2
+import numpy as np
+import onnxruntime as ort
+
+from turnstile.types import Embedding, Image
+
+#: Metadata keys an embedder ONNX file may carry to describe its input contract.
+META_PREFIX = "turnstile."
+
+
+class Embedder(Protocol):
+    """Turns aligned face crops into L2-normalised float32 embeddings (one row each)."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def dimension(self) -> int: ...
+
+    @property
+    def input_size(self) -> int: ...
+
+    def embed(self, crops: Sequence[Image]) -> Embedding: ...
+
+
+@dataclass(frozen=True)
+class InputContract:
+    """How to turn a BGR uint8 crop into the network's input tensor."""
+
+    name: str
+    size: int
+    rgb: bool
+    mean: float
+    std: float
+
+
+#: SFace: RGB, raw 0-255 (the graph itself subtracts 127.5 and scales by 1/128).
+SFACE_CONTRACT = InputContract("sface_2021dec", 112, rgb=True, mean=0.0, std=1.0)
+
+
+def read_contract(session: ort.InferenceSession, path: Path) -> InputContract:
+    """Read the input contract from the model's metadata; files without it are SFace-like."""
+    meta = session.get_modelmeta().custom_metadata_map
+    get = lambda key, default: meta.get(META_PREFIX + key, default)  # noqa: E731
+    default_name = SFACE_CONTRACT.name if "sface" in path.name.lower() else path.stem
+    try:
+        return InputContract(
+            name=get("name", default_name),
+            size=int(get("input_size", SFACE_CONTRACT.size)),
+            rgb=get("color", "RGB").upper() == "RGB",
+            mean=float(get("mean", SFACE_CONTRACT.mean)),
+            std=float(get("std", SFACE_CONTRACT.std)),
+        )
+    except ValueError as exc:
+        raise ValueError(f"{path}: malformed turnstile metadata: {exc}") from exc
+
+
+def choose_providers(device: str) -> list[str]:
+    """CUDA when asked for or (with "auto") when onnxruntime offers it; CPU always last."""
+    available = ort.get_available_providers()
+    if device == "cuda":
+        if "CUDAExecutionProvider" not in available:
+            raise RuntimeError("CUDA was requested but onnxruntime has no CUDA provider here "
+                               "(install the gpu extra: pip install 'turnstile[gpu]')")
+        return ["CUDAExecutionProvider", "CPUExecutionProvider"]
+    if device == "auto" and "CUDAExecutionProvider" in available:
+        return ["CUDAExecutionProvider", "CPUExecutionProvider"]
+    return ["CPUExecutionProvider"]
+
+
+class OnnxEmbedder:
+    """One onnxruntime session over an embedder ONNX file, warmed up at construction."""
+
+    def __init__(self, model: Path, device: str = "auto", threads: int = 0,
+                 flip_augment: bool = False) -> None:
+        if not model.exists():
+            raise FileNotFoundError(f"embedder model {model} is missing")
+        options = ort.SessionOptions()
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if threads:
+            options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        try:
+            self._session = ort.InferenceSession(str(model), options,
+                                                 providers=choose_providers(device))
+        except Exception as exc:  # onnxruntime raises several unrelated types for bad files
+            raise ValueError(f"{model} is not a usable ONNX embedder: {exc}") from exc
+        inputs = self._session.get_inputs()
+        if len(inputs) != 1:
+            raise ValueError(f"{model}: an embedder must have exactly one input, has {len(inputs)}")
+        self._input_name = inputs[0].name
+        self._contract = read_contract(self._session, model)
+        self._flip = flip_augment
+        warm = self._run(np.zeros((1, 3, self._contract.size, self._contract.size), np.float32))
+        if warm.ndim != 2:
+            raise ValueError(f"{model}: output must be (batch, dimension), got {warm.shape}")
+        self._dimension = int(warm.shape[1])
+
+    @property
+    def name(self) -> str:
+        return self._contract.name
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    @property
+    def input_size(self) -> int:
+        return self._contract.size
+
+    @property
+    def providers(self) -> list[str]:
+        return list(self._session.get_providers())
+
+    def _run(self, batch: np.ndarray) -> np.ndarray:
+        return np.asarray(self._session.run(None, {self._input_name: batch})[0], np.float32)
+
+    def _tensor(self, crops: Sequence[Image]) -> np.ndarray:
+        contract = self._contract
+        stack = np.stack([cv2.resize(c, (contract.size, contract.size))
+                          if c.shape[0] != contract.size else c for c in crops])
+        if contract.rgb:
+            stack = stack[..., ::-1]
+        tensor = (stack.astype(np.float32) - contract.mean) / contract.std
+        return np.ascontiguousarray(tensor.transpose(0, 3, 1, 2))
+
+    def embed(self, crops: Sequence[Image]) -> Embedding:
+        if not crops:
+            return np.zeros((0, self._dimension), np.float32)
+        tensor = self._tensor(crops)
+        if self._flip:
+            # Summing the mirrored face's embedding smooths out pose asymmetry.
+            both = self._run(np.concatenate([tensor, tensor[..., ::-1].copy()]))
+            raw = both[: len(crops)] + both[len(crops) :]
+        else:
+            raw = self._run(tensor) if len(crops) == 1 or self._batchable() else np.concatenate(
+                [self._run(tensor[i : i + 1]) for i in range(len(crops))])
+        return normalize(raw)
+
+    def _batchable(self) -> bool:
+        dim = self._session.get_inputs()[0].shape[0]
+        return not isinstance(dim, int)
+
+
+def normalize(vectors: np.ndarray) -> Embedding:
+    """Scale each row to unit length (a zero row stays zero rather than becoming NaN)."""
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.asarray(vectors / np.maximum(norms, 1e-12), dtype=np.float32)

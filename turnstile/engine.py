@@ -1,0 +1,96 @@
+"""The recognition engine: detect, align, embed and match, built from the config."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from turnstile import models
+from turnstile.align import align
+from turnstile.config import Config
+from turnstile.detect import FaceDetector, YuNetDetector
+from turnstile.embed import Embedder, OnnxEmbedder
+from turnstile.gallery import Gallery
+from turnstile.quality import measure
+from turnstile.types import Embedding, Face, Image, Match, Quality
+
+#: JPEG quality of stored face thumbnails (small, recognisable on the kiosk screen).
+THUMBNAIL_QUALITY = 85
+
+
+@dataclass(frozen=True)
+class FaceResult:
+    """One face in an image: where it is, how good it is, its embedding and best match."""
+
+    face: Face
+    quality: Quality
+    embedding: Embedding
+    aligned: Image
+    match: Match | None = None
+
+
+def build_detector(config: Config) -> FaceDetector:
+    path = models.model_path(config.models.models_dir(), models.DETECTOR)
+    # OpenCV's DNN warns about targets on every load; errors still show.
+    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+    return YuNetDetector(path, config.detector)
+
+
+def build_embedder(config: Config, model: Path | None = None) -> Embedder:
+    """The configured embedder; `model` (the CLI's --model) overrides config and default."""
+    if model is None and config.models.embedder:
+        model = Path(config.models.embedder).expanduser()
+    if model is None:
+        model = models.model_path(config.models.models_dir(), models.EMBEDDER)
+    return OnnxEmbedder(model, config.models.device, config.models.threads,
+                        config.recognition.flip_augment)
+
+
+class Engine:
+    """Faces in, embeddings and matches out; the one place the model path is wired."""
+
+    def __init__(self, detector: FaceDetector, embedder: Embedder) -> None:
+        self.detector = detector
+        self.embedder = embedder
+
+    @classmethod
+    def from_config(cls, config: Config, model: Path | None = None) -> Engine:
+        return cls(build_detector(config), build_embedder(config, model))
+
+    def gallery(self, conn: sqlite3.Connection) -> Gallery:
+        return Gallery(conn, self.embedder.name, self.embedder.dimension)
+
+    def analyze(self, image: Image, gallery: Gallery | None = None,
+                faces: list[Face] | None = None) -> list[FaceResult]:
+        """Every face (largest first) with quality, embedding and, given a gallery, a match."""
+        found = self.detector.detect(image) if faces is None else faces
+        if not found:
+            return []
+        crops = [align(image, face, self.embedder.input_size) for face in found]
+        embeddings = self.embedder.embed(crops)
+        results = []
+        for face, crop, vector in zip(found, crops, embeddings, strict=True):
+            match = gallery.match(vector) if gallery is not None else None
+            results.append(FaceResult(face, measure(face, crop), vector, crop, match))
+        return results
+
+    def embed_largest(self, image: Image) -> FaceResult | None:
+        """The largest face only (what a turnstile acts on), or None when there is no face."""
+        found = self.detector.detect(image)
+        return self.analyze(image, faces=found[:1])[0] if found else None
+
+
+def similarity(a: Embedding, b: Embedding) -> float:
+    """Cosine similarity of two L2-normalised embeddings."""
+    return float(np.dot(a.reshape(-1), b.reshape(-1)))
+
+
+def thumbnail_jpeg(crop: Image) -> bytes:
+    ok, data = cv2.imencode(".jpg", crop, [cv2.IMWRITE_JPEG_QUALITY, THUMBNAIL_QUALITY])
+    if not ok:
+        raise ValueError("could not encode thumbnail")
+    return bytes(data.tobytes())

@@ -1,0 +1,232 @@
+"""The gallery: people and their templates in SQLite, matched 1:N on a float32 matrix."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+from turnstile.types import Embedding, Match, Person
+
+#: How many best rows are examined to find the runner-up person before a full pass.
+_TOP_ROWS = 16
+
+
+class GalleryError(ValueError):
+    """A gallery operation cannot be done (unknown person, wrong model, bad embedding)."""
+
+
+@dataclass(frozen=True)
+class Template:
+    """One stored embedding of a person."""
+
+    id: int
+    person_id: int
+    source: str
+    quality: float | None
+    created: datetime
+
+
+def _now() -> str:
+    return datetime.now().isoformat(timespec="seconds")
+
+
+def _person(row: sqlite3.Row | tuple[object, ...]) -> Person:
+    pid, name, employee, active, created, valid_from, valid_until, templates = row
+    parse = lambda v: datetime.fromisoformat(str(v)) if v else None  # noqa: E731
+    return Person(int(str(pid)), str(name), str(employee) if employee else None, bool(active),
+                  datetime.fromisoformat(str(created)), parse(valid_from), parse(valid_until),
+                  int(str(templates)))
+
+
+_PEOPLE_SQL = """
+SELECT p.id, p.name, p.employee_id, p.active, p.created, p.valid_from, p.valid_until,
+       (SELECT COUNT(*) FROM templates t WHERE t.person_id = p.id)
+FROM people p
+"""
+
+
+class Gallery:
+    """People and templates for one embedder model, with an in-memory matrix for matching.
+
+    The matrix is built on first use and updated in place when this object enrols or
+    deletes; changes made through other connections are noticed via PRAGMA data_version.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, model: str, dimension: int) -> None:
+        self._conn = conn
+        self.model = model
+        self.dimension = dimension
+        self._matrix = np.zeros((0, dimension), np.float32)
+        self._person_ids = np.zeros(0, np.int64)
+        self._names: dict[int, str] = {}
+        self._seen_version: int | None = None
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        return self._conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._conn
+        except BaseException:
+            self._conn.execute("ROLLBACK")
+            raise
+        self._conn.execute("COMMIT")
+
+    # People ---------------------------------------------------------------------------
+    def add_person(self, name: str, employee_id: str | None = None) -> Person:
+        name = name.strip()
+        if not name:
+            raise GalleryError("a person needs a name")
+        with self._transaction() as conn:
+            try:
+                cursor = conn.execute(
+                    "INSERT INTO people (name, employee_id, active, created) VALUES (?, ?, 1, ?)",
+                    (name, employee_id or None, _now()))
+            except sqlite3.IntegrityError as exc:
+                raise GalleryError(f"employee id {employee_id} is already enrolled") from exc
+        return self.person(int(cursor.lastrowid or 0))
+
+    def person(self, person_id: int) -> Person:
+        row = self._conn.execute(_PEOPLE_SQL + " WHERE p.id = ?", (person_id,)).fetchone()
+        if row is None:
+            raise GalleryError(f"no person with id {person_id}")
+        return _person(row)
+
+    def find(self, name: str) -> list[Person]:
+        """People whose name or employee id equals `name` (case-insensitive)."""
+        rows = self._conn.execute(
+            _PEOPLE_SQL + " WHERE lower(p.name) = lower(?) OR p.employee_id = ? ORDER BY p.id",
+            (name.strip(), name.strip())).fetchall()
+        return [_person(r) for r in rows]
+
+    def people(self) -> list[Person]:
+        return [_person(r) for r in self._conn.execute(_PEOPLE_SQL + " ORDER BY p.name, p.id")]
+
+    def set_active(self, person_id: int, active: bool) -> None:
+        self.person(person_id)
+        with self._transaction() as conn:
+            conn.execute("UPDATE people SET active = ? WHERE id = ?", (int(active), person_id))
+
+    def remove_person(self, person_id: int) -> None:
+        """Erase the person with every template and thumbnail (foreign key cascade)."""
+        self.person(person_id)
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM templates WHERE person_id = ?", (person_id,))
+            conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
+        self._drop_rows(self._person_ids == person_id)
+        self._names.pop(person_id, None)
+
+    # Templates ------------------------------------------------------------------------
+    def add_template(self, person_id: int, embedding: Embedding, source: str = "",
+                     quality: float | None = None, thumbnail: bytes | None = None) -> int:
+        vector = self._check_vector(embedding)
+        person = self.person(person_id)
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "INSERT INTO templates (person_id, model, dimension, embedding, source, quality,"
+                " thumbnail, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (person_id, self.model, self.dimension, vector.tobytes(), source, quality,
+                 thumbnail, _now()))
+        self._sync()
+        self._matrix = np.vstack([self._matrix, vector[None, :]])
+        self._person_ids = np.append(self._person_ids, person_id)
+        self._names[person_id] = person.name
+        self._seen_version = self._data_version()
+        return int(cursor.lastrowid or 0)
+
+    def templates(self, person_id: int) -> list[Template]:
+        rows = self._conn.execute(
+            "SELECT id, person_id, source, quality, created FROM templates WHERE person_id = ?"
+            " ORDER BY id", (person_id,))
+        return [Template(int(i), int(p), str(s), q, datetime.fromisoformat(c))
+                for i, p, s, q, c in rows]
+
+    def thumbnail(self, person_id: int) -> bytes | None:
+        row = self._conn.execute(
+            "SELECT thumbnail FROM templates WHERE person_id = ? AND thumbnail IS NOT NULL"
+            " ORDER BY quality DESC, id LIMIT 1", (person_id,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def remove_template(self, template_id: int) -> None:
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM templates WHERE id = ?", (template_id,))
+        self.reload()
+
+    def _check_vector(self, embedding: Embedding) -> np.ndarray:
+        vector = np.asarray(embedding, dtype=np.float32).reshape(-1)
+        if vector.shape[0] != self.dimension:
+            raise GalleryError(f"embedding has {vector.shape[0]} values; this gallery's model "
+                               f"{self.model} makes {self.dimension}")
+        if not np.all(np.isfinite(vector)):
+            raise GalleryError("embedding contains NaN or infinite values")
+        return vector
+
+    # Matching -------------------------------------------------------------------------
+    def _data_version(self) -> int:
+        return int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+
+    def _sync(self) -> None:
+        """Reload when another connection changed the file since the matrix was built."""
+        if self._seen_version != self._data_version():
+            self.reload()
+
+    def reload(self) -> None:
+        foreign = self._conn.execute(
+            "SELECT DISTINCT model, dimension FROM templates WHERE model != ? OR dimension != ?",
+            (self.model, self.dimension)).fetchall()
+        if foreign:
+            found = ", ".join(f"{m} ({d}-d)" for m, d in foreign)
+            raise GalleryError(
+                f"the gallery holds templates of another embedder model: {found}; this one is "
+                f"{self.model} ({self.dimension}-d). Re-enrol with that model or use its --model")
+        rows = self._conn.execute(
+            "SELECT t.person_id, t.embedding, p.name FROM templates t JOIN people p"
+            " ON p.id = t.person_id ORDER BY t.id").fetchall()
+        self._person_ids = np.array([r[0] for r in rows], dtype=np.int64)
+        self._matrix = (np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
+                        .reshape(len(rows), self.dimension).copy())
+        self._names = {int(r[0]): str(r[2]) for r in rows}
+        self._seen_version = self._data_version()
+
+    def _drop_rows(self, mask: np.ndarray) -> None:
+        self._matrix = self._matrix[~mask]
+        self._person_ids = self._person_ids[~mask]
+        self._seen_version = self._data_version()
+
+    @property
+    def size(self) -> int:
+        """Number of templates in the matrix."""
+        self._sync()
+        return int(self._matrix.shape[0])
+
+    def match(self, embedding: Embedding) -> Match:
+        """Best person, their similarity and the best similarity of any other person."""
+        self._sync()
+        query = self._check_vector(embedding)
+        if self._matrix.shape[0] == 0:
+            return Match(None, None, -1.0, -1.0)
+        scores = self._matrix @ query
+        best_pid, best, runner = self._best_two(scores)
+        return Match(best_pid, self._names.get(best_pid), best, runner)
+
+    def _best_two(self, scores: np.ndarray) -> tuple[int, float, float]:
+        count = scores.shape[0]
+        top = min(count, _TOP_ROWS)
+        rows = np.argpartition(-scores, top - 1)[:top] if count > top else np.arange(count)
+        rows = rows[np.argsort(-scores[rows])]
+        best_pid = int(self._person_ids[rows[0]])
+        others = rows[self._person_ids[rows] != best_pid]
+        if len(others):
+            return best_pid, float(scores[rows[0]]), float(scores[others[0]])
+        # Every top row is the same person: look through all of the rest.
+        rest = scores[self._person_ids != best_pid]
+        runner = float(rest.max()) if rest.size else -1.0
+        return best_pid, float(scores[rows[0]]), runner

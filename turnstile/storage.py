@@ -1,0 +1,110 @@
+"""The SQLite file: opening it in WAL mode and running versioned schema migrations."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime
+from pathlib import Path
+
+import sqlite_utils
+
+#: Each entry moves the schema one version forward; never edit a released one, append.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: people and their face templates.
+    """
+    CREATE TABLE people (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        employee_id TEXT UNIQUE,
+        active INTEGER NOT NULL DEFAULT 1,
+        created TEXT NOT NULL,
+        valid_from TEXT,
+        valid_until TEXT,
+        consent_at TEXT
+    );
+    CREATE INDEX people_name ON people(name);
+    CREATE TABLE templates (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        model TEXT NOT NULL,
+        dimension INTEGER NOT NULL,
+        embedding BLOB NOT NULL,
+        source TEXT NOT NULL DEFAULT '',
+        quality REAL,
+        thumbnail BLOB,
+        created TEXT NOT NULL
+    );
+    CREATE INDEX templates_person ON templates(person_id);
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class SchemaError(RuntimeError):
+    """The database was written by a newer Turnstile, or is not a Turnstile database."""
+
+
+def schema_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Apply pending migrations up to `target`, each in its own transaction; returns version."""
+    version = schema_version(conn)
+    if version > SCHEMA_VERSION:
+        raise SchemaError(
+            f"database schema version {version} is newer than this Turnstile supports "
+            f"({SCHEMA_VERSION}); upgrade Turnstile instead of opening it with an older one"
+        )
+    for number in range(version + 1, target + 1):
+        script = MIGRATIONS[number - 1]
+        # executescript commits first; wrap in an explicit transaction so a crash mid-way
+        # leaves the previous version intact.
+        conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+    return schema_version(conn)
+
+
+def backup(path: Path) -> Path:
+    """Copy the database beside itself with a timestamp (before an upgrade migrates it)."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
+    source = sqlite3.connect(path)
+    try:
+        with sqlite3.connect(target) as dest:
+            source.backup(dest)
+    finally:
+        source.close()
+    return target
+
+
+def connect(path: Path | str, migrate_schema: bool = True) -> sqlite3.Connection:
+    """Open (creating if needed) a Turnstile database: WAL, foreign keys, current schema."""
+    memory = str(path) == ":memory:"
+    if not memory:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(str(path), check_same_thread=True, timeout=10.0,
+                               isolation_level=None)
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not memory:
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+        version = schema_version(conn)
+    except sqlite3.DatabaseError as exc:
+        raise SchemaError(f"{path} is not a usable SQLite database: {exc}") from exc
+    if version > SCHEMA_VERSION:
+        conn.close()
+        raise SchemaError(
+            f"{path} has schema version {version}, newer than this Turnstile supports "
+            f"({SCHEMA_VERSION}); upgrade Turnstile instead of opening it with an older one"
+        )
+    if migrate_schema and version < SCHEMA_VERSION:
+        if version > 0 and not memory:
+            backup(Path(path))
+        migrate(conn)
+    return conn
+
+
+def open_db(path: Path | str) -> sqlite_utils.Database:
+    """The sqlite-utils view of a connected, migrated database."""
+    return sqlite_utils.Database(connect(path))
