@@ -59,7 +59,7 @@ def test_read_frames_spreads_over_the_real_clip() -> None:
 def test_read_frames_rejects_a_non_video(tmp_path: Path) -> None:
     bad = tmp_path / "not.mp4"
     bad.write_bytes(b"not a video")
-    with pytest.raises(ValueError, match="not.mp4"):
+    with pytest.raises(ValueError, match=r"not\.mp4"):
         frames.read_frames(bad, 3)
 
 
@@ -112,8 +112,8 @@ def test_bench_cli_rejects_missing_source_and_bad_sizes(tmp_path: Path,
         main(["bench", "--match-sizes", "ten"])
 
 
-def test_peer_worker_reports_a_library_that_quits_on_import(tmp_path: Path,
-                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_peer_worker_reports_a_library_that_quits_on_import(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # What face_recognition does when face_recognition_models cannot import pkg_resources.
     fake = tmp_path / "face_recognition.py"
     fake.write_text("print('Please install `face_recognition_models`')\nquit()\n")
