@@ -81,7 +81,7 @@ class OnnxEmbedder:
     """One onnxruntime session over an embedder ONNX file, warmed up at construction."""
 
     def __init__(self, model: Path, device: str = "auto", threads: int = 0,
-                 flip_augment: bool = False) -> None:
+                 flip_augment: bool = False, spinning: bool = True) -> None:
         if not model.exists():
             raise FileNotFoundError(f"embedder model {model} is missing")
         options = ort.SessionOptions()
@@ -89,6 +89,10 @@ class OnnxEmbedder:
         if threads:
             options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        if not spinning:
+            # Idle pool threads otherwise busy-wait after each run, taking the core that
+            # OpenCV's detector needs next.
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         try:
             self._session = ort.InferenceSession(str(model), options,
                                                  providers=choose_providers(device))
