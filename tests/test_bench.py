@@ -148,3 +148,19 @@ def test_peer_side_by_side_on_real_frames() -> None:
 def test_coldstart_child_usage_and_peak_rss() -> None:
     assert coldstart.main([]) == 2
     assert coldstart.peak_rss_mb() > 10
+
+
+def test_engine_applies_blas_thread_limit_and_config_checks_it(config: Config) -> None:
+    import dataclasses
+
+    from threadpoolctl import threadpool_info
+
+    from turnstile.config import ConfigError, from_dict
+    from turnstile.engine import Engine
+
+    models = dataclasses.replace(config.models, blas_threads=1, spinning=False)
+    Engine.from_config(dataclasses.replace(config, models=models))
+    blas = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
+    assert blas and all(n == 1 for n in blas)
+    with pytest.raises(ConfigError, match="blas_threads"):
+        from_dict({"models": {"blas_threads": -1}})

@@ -47,7 +47,15 @@ def build_embedder(config: Config, model: Path | None = None) -> Embedder:
     if model is None:
         model = models.model_path(config.models.models_dir(), models.EMBEDDER)
     return OnnxEmbedder(model, config.models.device, config.models.threads,
-                        config.recognition.flip_augment)
+                        config.recognition.flip_augment, config.models.spinning)
+
+
+def limit_blas_threads(threads: int) -> None:
+    """Cap numpy's BLAS pool (process-wide); 0 leaves it as the library set it up."""
+    if threads:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(threads, user_api="blas")
 
 
 class Engine:
@@ -59,6 +67,7 @@ class Engine:
 
     @classmethod
     def from_config(cls, config: Config, model: Path | None = None) -> Engine:
+        limit_blas_threads(config.models.blas_threads)
         return cls(build_detector(config), build_embedder(config, model))
 
     def gallery(self, conn: sqlite3.Connection) -> Gallery:

@@ -45,8 +45,12 @@ def machine() -> dict[str, Any]:
 
 
 def threads(config: Config) -> dict[str, Any]:
+    from threadpoolctl import threadpool_info
+
+    blas = [int(lib["num_threads"]) for lib in threadpool_info() if lib["user_api"] == "blas"]
     return {"onnxruntime_intra_op": config.models.threads or "auto",
-            "opencv": cv2.getNumThreads(),
+            "onnxruntime_spinning": config.models.spinning,
+            "opencv": cv2.getNumThreads(), "blas": blas[0] if blas else "none",
             **{name.lower(): os.environ.get(name, "") for name in THREAD_ENV}}
 
 
