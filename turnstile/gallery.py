@@ -35,11 +35,15 @@ def _now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
+def _parse_time(value: object) -> datetime | None:
+    return datetime.fromisoformat(str(value)) if value else None
+
+
 def _person(row: sqlite3.Row | tuple[object, ...]) -> Person:
     pid, name, employee, active, created, valid_from, valid_until, templates = row
-    parse = lambda v: datetime.fromisoformat(str(v)) if v else None  # noqa: E731
     return Person(int(str(pid)), str(name), str(employee) if employee else None, bool(active),
-                  datetime.fromisoformat(str(created)), parse(valid_from), parse(valid_until),
+                  datetime.fromisoformat(str(created)), _parse_time(valid_from),
+                  _parse_time(valid_until),
                   int(str(templates)))
 
 
