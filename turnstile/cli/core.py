@@ -76,6 +76,8 @@ def run_enroll(args: argparse.Namespace) -> int:
         try:
             results.append((path, _single_face(engine, path)))
         except ImageError as exc:
+            if len(args.images) == 1:
+                raise ImageError(f"{exc}; nothing enrolled") from exc
             skipped.append({"image": str(path), "reason": str(exc)})
             warn(f"skipped {exc}")
     if not results:
