@@ -14,6 +14,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from turnstile import cvlog
 from turnstile.config import CameraConfig
 from turnstile.imageio import ImageError, read_image
 from turnstile.types import Image
@@ -26,7 +27,7 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".pgm", ".ppm", ".w
 FALLBACK_FPS = 25.0
 
 
-class CameraLost(RuntimeError):
+class CameraLostError(RuntimeError):
     """The source cannot be opened or stopped delivering frames; it may come back."""
 
 
@@ -43,7 +44,7 @@ class Frame:
 class CameraSource(Protocol):
     """Something that yields frames; each call to frames() (re)opens it.
 
-    frames() returns when a file source ends and raises CameraLost when the source cannot be
+    frames() returns when a file source ends and raises CameraLostError when the source cannot be
     opened or breaks mid-way; the caller decides whether to reopen it.
     """
 
@@ -54,13 +55,9 @@ class CameraSource(Protocol):
 
 
 def _quiet_capture(target: int | str) -> cv2.VideoCapture:
-    # OpenCV prints backend errors for a missing device; CameraLost says it once, clearly.
-    level = cv2.utils.logging.getLogLevel()
-    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
-    try:
+    # OpenCV prints backend errors for a missing device; CameraLostError says it once, clearly.
+    with cvlog.silenced():
         return cv2.VideoCapture(target)
-    finally:
-        cv2.utils.logging.setLogLevel(level)
 
 
 class VideoFileSource:
@@ -86,7 +83,7 @@ class VideoFileSource:
         while True:
             capture = _quiet_capture(str(self.path))
             if not capture.isOpened():
-                raise CameraLost(f"cannot open video {self.path}")
+                raise CameraLostError(f"cannot open video {self.path}")
             fps = capture.get(cv2.CAP_PROP_FPS) or FALLBACK_FPS
             started, count = time.monotonic(), 0
             try:
@@ -104,7 +101,7 @@ class VideoFileSource:
             finally:
                 capture.release()
             if count == 0:
-                raise CameraLost(f"video {self.path} has no readable frames")
+                raise CameraLostError(f"video {self.path} has no readable frames")
             if not self.loop:
                 return
             offset += count / fps
@@ -129,9 +126,9 @@ class ImageFolderSource:
         try:
             files = sorted(p for p in self.path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
         except OSError as exc:
-            raise CameraLost(f"cannot read image folder {self.path}: {exc}") from exc
+            raise CameraLostError(f"cannot read image folder {self.path}: {exc}") from exc
         if not files:
-            raise CameraLost(f"image folder {self.path} holds no images")
+            raise CameraLostError(f"image folder {self.path} holds no images")
         return files
 
     def frames(self) -> Iterator[Frame]:
@@ -144,7 +141,7 @@ class ImageFolderSource:
                 try:
                     image = read_image(path)
                 except ImageError as exc:
-                    raise CameraLost(str(exc)) from exc
+                    raise CameraLostError(str(exc)) from exc
                 at = datetime.now() if self.pace else self.epoch + timedelta(seconds=position)
                 yield Frame(image, index, position, at)
                 index += 1
@@ -167,7 +164,7 @@ class DeviceSource:
     def frames(self) -> Iterator[Frame]:
         capture = _quiet_capture(self.target)
         if not capture.isOpened():
-            raise CameraLost(f"cannot open {self.name}")
+            raise CameraLostError(f"cannot open {self.name}")
         if self.width and self.height:
             capture.set(cv2.CAP_PROP_FRAME_WIDTH, self.width)
             capture.set(cv2.CAP_PROP_FRAME_HEIGHT, self.height)
@@ -176,7 +173,7 @@ class DeviceSource:
             while True:
                 ok, image = capture.read()
                 if not ok:
-                    raise CameraLost(f"{self.name} stopped delivering frames")
+                    raise CameraLostError(f"{self.name} stopped delivering frames")
                 yield Frame(np.asarray(image, np.uint8), index, time.monotonic() - started,
                             datetime.now())
                 index += 1
@@ -202,7 +199,7 @@ class LatestFrameSource:
     """Reads another source on its own thread and hands out only the newest frame.
 
     A slow consumer skips frames instead of falling behind; `on_frame` sees every frame (the
-    kiosk's live preview). No frame for `stall_s` seconds raises CameraLost.
+    kiosk's live preview). No frame for `stall_s` seconds raises CameraLostError.
     """
 
     def __init__(self, inner: CameraSource, stall_s: float,
@@ -239,15 +236,17 @@ class LatestFrameSource:
                 if self.on_frame is not None:
                     self.on_frame(frame)
                 self.dropped += slot.put(frame)
-        except CameraLost as exc:
+        except CameraLostError as exc:
             slot.fail(exc)
         except Exception as exc:  # any backend error is a lost camera to the kiosk
             log.exception("camera reader failed")
-            slot.fail(CameraLost(f"{self.name}: {exc}"))
+            slot.fail(CameraLostError(f"{self.name}: {exc}"))
         else:
             slot.finish()
         finally:
-            frames.close()
+            close = getattr(frames, "close", None)
+            if callable(close):
+                close()
 
 
 class _Slot:
@@ -256,7 +255,7 @@ class _Slot:
     def __init__(self) -> None:
         self._cond = threading.Condition()
         self._frame: Frame | None = None
-        self._error: CameraLost | None = None
+        self._error: CameraLostError | None = None
         self._done = False
         self.stop = threading.Event()
 
@@ -267,7 +266,7 @@ class _Slot:
             self._cond.notify()
         return dropped
 
-    def fail(self, error: CameraLost) -> None:
+    def fail(self, error: CameraLostError) -> None:
         with self._cond:
             self._error = error
             self._cond.notify()
@@ -291,4 +290,4 @@ class _Slot:
             if self._done:
                 return None
             assert not ready
-            raise CameraLost(f"no frame from {name} for {timeout:g} s")
+            raise CameraLostError(f"no frame from {name} for {timeout:g} s")

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from turnstile.align import align
-from turnstile.camera import CameraLost, CameraSource, Frame
+from turnstile.camera import CameraLostError, CameraSource, Frame
 from turnstile.config import CameraConfig, Config
 from turnstile.door import DoorOutput, DoorResult
 from turnstile.engine import Engine, thumbnail_jpeg
@@ -130,7 +130,7 @@ def run(source: CameraSource, pipeline: Pipeline, on_result: Callable[[FrameResu
         on_status: Callable[[CameraStatus], None] | None = None,
         stop: threading.Event | None = None) -> RunSummary:
     """Process the source until it ends or `stop` is set; a lost camera is reopened with
-    backoff when `reconnect` is on, otherwise CameraLost propagates."""
+    backoff when `reconnect` is on, otherwise CameraLostError propagates."""
     stop = stop or threading.Event()
     status = on_status or (lambda _status: None)
     backoff = Backoff(camera.reconnect_s, camera.reconnect_max_s)
@@ -153,7 +153,7 @@ def run(source: CameraSource, pipeline: Pipeline, on_result: Callable[[FrameResu
             else:
                 status(CameraStatus(CameraState.ENDED, f"{source.name} ended"))
                 return summary
-        except CameraLost as exc:
+        except CameraLostError as exc:
             summary.lost += 1
             if not reconnect:
                 raise
