@@ -101,6 +101,10 @@ class CameraConfig:
     #: Seconds between attempts to reopen a lost camera (doubles up to reconnect_max_s).
     reconnect_s: float = 0.5
     reconnect_max_s: float = 10.0
+    #: Seconds without a new frame before a camera counts as lost (0.5-60).
+    stall_s: float = 3.0
+    #: Frames per second at which an image-folder source is played (0.1-120).
+    folder_fps: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,7 @@ def load(path: Path | None) -> Config:
 
 
 def from_dict(table: dict[str, Any], source: str = "config") -> Config:
-    config = _build(Config, table, source)
+    config: Config = _build(Config, table, source)
     validate(config)
     return config
 
@@ -211,7 +215,8 @@ def _build(cls: type[Any], table: dict[str, Any], where: str) -> Any:
     known = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(table) - set(known))
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(known)}")
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(known)}")
     values: dict[str, Any] = {}
     for name, value in table.items():
         values[name] = _coerce(hints[name], value, f"{where}.{name}")
@@ -262,7 +267,8 @@ def validate(config: Config) -> None:
     _check(0.0 < pol.crowd_ratio <= 1.0, "policy.crowd_ratio must be in (0, 1]")
     _check(pol.cooldown_s >= 0.0, "policy.cooldown_s must not be negative")
     _check(len(pol.roi) in (0, 4), "policy.roi must be empty or [x, y, w, h]")
-    _check(config.models.device in ("auto", "cpu", "cuda"), "models.device must be auto, cpu or cuda")
+    _check(config.models.device in ("auto", "cpu", "cuda"),
+           "models.device must be auto, cpu or cuda")
     _check(config.models.threads >= 0, "models.threads must not be negative")
     _check(config.models.blas_threads >= 0, "models.blas_threads must not be negative")
     _check(config.door.kind in ("simulated", "serial", "http"),
