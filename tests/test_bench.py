@@ -16,8 +16,8 @@ from turnstile.cli import main
 from turnstile.config import Config
 from turnstile.gallery import Gallery
 
-TINY = ["--repeat", "2", "--warmup", "1", "--frames", "2", "--loop-frames", "4",
-        "--gallery", "30", "--match-sizes", "10,200", "--cold-starts", "1"]
+TINY = ["--repeat", "2", "--warmup", "1", "--frames", "2", "--loop-seconds", "1",
+        "--grant-runs", "1", "--gallery", "30", "--match-sizes", "10,200", "--cold-starts", "1"]
 
 
 def clip() -> Path:
@@ -84,6 +84,8 @@ def _check_report(data: dict[str, object]) -> None:
     assert isinstance(data["fps"], float) and data["fps"] > 0
     assert isinstance(data["peak_rss_mb"], float) and data["peak_rss_mb"] > 10
     assert data["gallery"] == 30
+    grant = data["time_to_grant_ms"]
+    assert isinstance(grant, dict) and grant["median"] > 0
 
 
 @pytest.mark.slow

@@ -1,8 +1,9 @@
 """Cold start and peak memory, measured in a fresh interpreter as the kiosk would start.
 
 Run as `python -m turnstile.bench.coldstart CONFIG_JSON DB VIDEO FRAMES`: it loads the config,
-the models and the gallery, opens the video as its camera, decides on the first frame with
-a face, prints READY_LINE, keeps deciding for FRAMES more frames and prints a JSON summary.
+the models and the gallery, builds the kiosk pipeline, opens the video as its camera, decides
+on the first frame with a face, prints READY_LINE, keeps deciding for FRAMES more frames and
+prints a JSON summary.
 """
 
 from __future__ import annotations
@@ -44,9 +45,8 @@ def _child(config_json: str, db: str, video: str, frames: int) -> dict[str, Any]
     from turnstile import config as config_module
     from turnstile import storage
     from turnstile.bench.frames import RESOLUTIONS, fit
-    from turnstile.bench.stages import decide
+    from turnstile.bench.kiosk import build_pipeline, process
     from turnstile.engine import Engine
-    from turnstile.types import Outcome
 
     marks = {"imports_s": time.perf_counter() - _STARTED}
     config = config_module.from_dict(json.loads(config_json))
@@ -54,6 +54,7 @@ def _child(config_json: str, db: str, video: str, frames: int) -> dict[str, Any]
     marks["models_s"] = time.perf_counter() - _STARTED
     gallery = engine.gallery(storage.connect(db))
     people = gallery.size  # loads the matrix
+    pipeline = build_pipeline(config, engine, gallery)
     marks["gallery_s"] = time.perf_counter() - _STARTED
     capture = cv2.VideoCapture(video)
     outcomes: list[str] = []
@@ -61,14 +62,14 @@ def _child(config_json: str, db: str, video: str, frames: int) -> dict[str, Any]
         ok, frame = capture.read()
         if not ok:
             break
-        outcome = decide(engine, gallery, fit(np.asarray(frame, np.uint8), RESOLUTIONS[0]),
-                         config)
-        if not outcomes and outcome is Outcome.NO_FACE:
+        result = process(pipeline, fit(np.asarray(frame, np.uint8), RESOLUTIONS[0]),
+                         len(outcomes))
+        if not outcomes and not result.faces:
             continue  # the first decision needs a face in front of the camera
         if not outcomes:
             marks["first_decision_s"] = time.perf_counter() - _STARTED
             print(READY_LINE, flush=True)
-        outcomes.append(outcome.value)
+        outcomes.append(result.decision.outcome.value)
     capture.release()
     if not outcomes:
         raise SystemExit(f"no face in any frame of {video}")

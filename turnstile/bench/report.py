@@ -92,7 +92,12 @@ def text(result: dict[str, Any]) -> str:
                      "(their median / ours, 640x480)")
     elif peer:
         lines.append(f"face_recognition: not run ({peer.get('reason', '')})")
-    lines.append(f"fps (loop @{result['loop_resolution']})  {result['fps']:.1f}")
+    lines.append(f"fps (kiosk loop @{result['loop_resolution']}, 30 fps camera)  "
+                 f"{result['fps']:.1f} ({result['loop_dropped']} camera frames skipped)")
+    grant = result.get("time_to_grant_ms")
+    if grant:
+        lines.append(f"time to grant ({result['agreement_frames']} agreeing frames)  "
+                     f"median {grant['median']:.0f} ms, p90 {grant['p90']:.0f} ms")
     if "cold_start_s" in result:
         lines.append(f"cold start to first decision  {result['cold_start_s']:.2f} s "
                      f"(runs {result['cold_start_runs_s']})")

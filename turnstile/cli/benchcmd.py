@@ -46,8 +46,10 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
                        help="untimed runs before each figure (default 5)")
     bench.add_argument("--frames", type=_positive, default=16, metavar="N",
                        help="distinct frames taken from the clip (default 16)")
-    bench.add_argument("--loop-frames", type=_positive, default=150, metavar="N",
-                       help="frames the camera loop decides on for fps (default 150)")
+    bench.add_argument("--loop-seconds", type=float, default=8.0, metavar="S",
+                       help="seconds the kiosk loop runs for the fps figure (default 8)")
+    bench.add_argument("--grant-runs", type=int, default=5, metavar="N",
+                       help="presentations timed to GRANTED (default 5; 0 skips)")
     bench.add_argument("--match-sizes", type=_sizes, metavar="N,N,...",
                        default=(1_000, 10_000, 100_000, 1_000_000),
                        help="1:N gallery sizes (default 1e3,1e4,1e5,1e6)")
@@ -77,7 +79,8 @@ def run_bench(args: argparse.Namespace) -> int:
         raise FileNotFoundError(f"video {source} does not exist")
     options = suite.BenchOptions(
         source=Path(source), gallery=args.gallery, repeat=args.repeat,
-        warmup=max(args.warmup, 0), frames=args.frames, loop_frames=args.loop_frames,
+        warmup=max(args.warmup, 0), frames=args.frames, loop_seconds=max(args.loop_seconds, 0.5),
+        grant_runs=max(args.grant_runs, 0),
         match_sizes=args.match_sizes,
         cold_starts=max(args.cold_starts, 0), peers=not args.no_peers,
         peer_python=args.peer_python)
