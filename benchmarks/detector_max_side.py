@@ -4,9 +4,9 @@ Usage: python benchmarks/detector_max_side.py [STEP] [REPEAT]. For every clip in
 videos folder, every STEP-th frame is fitted to 1280x720 and 640x480 and detected at full
 size (the reference) and with each max_side. Recall: reference's largest face found again
 (IoU >= 0.5). Fidelity: cosine between the embedding aligned on the reference landmarks and
-on the downscaled detection's landmarks (1.0 = the same crop). Genuine: similarity of each frame's face to the same clip's first
-face (detected at full size), as a verification against an enrolment would see it. Speed is
-interleaved; pass REPEAT 0 to skip it.
+on the downscaled detection's landmarks (1.0 = the same crop). Genuine: similarity of each
+frame's face to the same clip's first face (detected at full size), as a verification
+against an enrolment would see it. Speed is interleaved; pass REPEAT 0 to skip it.
 """
 
 from __future__ import annotations
