@@ -32,7 +32,9 @@ def test_summarize_and_time_ms() -> None:
     timed = timing.time_ms(calls.append, warmup=2, repeat=3)
     assert calls == [0, 1, 2, 3, 4]
     assert timed.runs == 3 and timed.median >= 0.0
-    assert set(timed.as_dict()) == {"median", "p90", "runs"}
+    assert set(timed.as_dict()) == {"median", "p90", "runs", "cpu_median"}
+    assert timing.summarize([1.0, 3.0], [2.0, 4.0]).cpu_median == 3.0
+    assert "cpu_median" not in stat.as_dict()
     with pytest.raises(ValueError):
         timing.summarize([])
     with pytest.raises(ValueError):

@@ -38,10 +38,11 @@ def _import() -> tuple[Any, str]:
     return face_recognition, ""
 
 
-def _stat(samples: list[float]) -> dict[str, float | int]:
+def _stat(samples: list[float], cpu: list[float]) -> dict[str, float | int]:
     values = np.asarray(samples)
     return {"median": round(float(np.median(values)), 3),
-            "p90": round(float(np.percentile(values, 90)), 3), "runs": len(samples)}
+            "p90": round(float(np.percentile(values, 90)), 3), "runs": len(samples),
+            "cpu_median": round(float(np.median(cpu)), 3)}
 
 
 def _run(fr: Any, frames: dict[str, np.ndarray], gallery: int, warmup: int, repeat: int,
@@ -71,14 +72,15 @@ def _run(fr: Any, frames: dict[str, np.ndarray], gallery: int, warmup: int, repe
             continue
         images = [np.ascontiguousarray(f) for f in stack]
         counts: dict[str, int] = {}
-        samples = []
+        samples, cpu = [], []
         for i in range(warmup + repeat):
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             outcome = decide(images[i % len(images)])
             if i >= warmup:
                 samples.append((time.perf_counter() - start) * 1000.0)
+                cpu.append((time.process_time() - start_cpu) * 1000.0)
                 counts[outcome] = counts.get(outcome, 0) + 1
-        results[key] = _stat(samples)
+        results[key] = _stat(samples, cpu)
         outcomes[key] = counts
     return {"ok": True, "frame_to_decision_ms": results, "outcomes": outcomes}
 

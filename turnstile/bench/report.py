@@ -60,7 +60,8 @@ def versions() -> dict[str, str]:
 
 
 def _stat(value: dict[str, Any]) -> str:
-    return f"{value['median']:8.2f} {value['p90']:8.2f}"
+    cpu = value.get("cpu_median")
+    return f"{value['median']:8.2f} {value['p90']:8.2f}" + (f" {cpu:8.2f}" if cpu else "")
 
 
 def text(result: dict[str, Any]) -> str:
@@ -74,7 +75,7 @@ def text(result: dict[str, Any]) -> str:
         f"source   {result['source']} ({result['frames']} frames), gallery "
         f"{result['gallery']} people, {result['repeat']} runs after {result['warmup']} warm-up",
         "",
-        f"{'figure':36} {'median':>8} {'p90':>8}  (ms)",
+        f"{'figure':36} {'median':>8} {'p90':>8} {'cpu med':>8}  (ms)",
     ]
     for key, stages in result["stages_ms"].items():
         for stage, value in stages.items():
@@ -89,7 +90,8 @@ def text(result: dict[str, Any]) -> str:
         for key, value in peer["frame_to_decision_ms"].items():
             lines.append(f"{'face_recognition f2d @' + key:36} {_stat(value)}")
         lines.append(f"face_recognition_ratio  {result['face_recognition_ratio']:.2f}x "
-                     "(their median / ours, 640x480)")
+                     "(their median / ours, 640x480; CPU time: "
+                     f"{result.get('face_recognition_cpu_ratio', float('nan')):.2f}x)")
     elif peer:
         lines.append(f"face_recognition: not run ({peer.get('reason', '')})")
     lines.append(f"fps (kiosk loop @{result['loop_resolution']}, 30 fps camera)  "

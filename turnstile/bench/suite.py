@@ -160,6 +160,10 @@ def run(config: Config, options: BenchOptions, log: Log = lambda _: None) -> dic
             ours = result["frame_to_decision_ms"][key]["median"]
             theirs = peer.frame_to_decision_ms[key]["median"]
             result["face_recognition_ratio"] = round(theirs / ours, 2)
+            ours_cpu = result["frame_to_decision_ms"][key].get("cpu_median")
+            theirs_cpu = peer.frame_to_decision_ms[key].get("cpu_median")
+            if ours_cpu and theirs_cpu:
+                result["face_recognition_cpu_ratio"] = round(theirs_cpu / ours_cpu, 2)
     result["match_ms"] = _matching(options.match_sizes, engine.embedder.dimension, options, log)
     result.update(_loop(config, engine, gallery, options, log))
     if options.cold_starts:

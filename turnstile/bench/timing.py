@@ -11,22 +11,31 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Stat:
-    """Median and 90th percentile of repeated measurements (same unit as the samples)."""
+    """Median and 90th percentile of repeated measurements (same unit as the samples).
+
+    cpu_median: median CPU time of this process per call (all its threads), when measured;
+    on a shared machine it moves far less with other people's load than wall time does.
+    """
 
     median: float
     p90: float
     runs: int
+    cpu_median: float | None = None
 
     def as_dict(self, digits: int = 3) -> dict[str, float | int]:
-        return {"median": round(self.median, digits), "p90": round(self.p90, digits),
-                "runs": self.runs}
+        out: dict[str, float | int] = {"median": round(self.median, digits),
+                                       "p90": round(self.p90, digits), "runs": self.runs}
+        if self.cpu_median is not None:
+            out["cpu_median"] = round(self.cpu_median, digits)
+        return out
 
 
-def summarize(samples: Sequence[float]) -> Stat:
+def summarize(samples: Sequence[float], cpu: Sequence[float] = ()) -> Stat:
     if not samples:
         raise ValueError("no samples to summarise")
     values = np.asarray(samples, np.float64)
-    return Stat(float(np.median(values)), float(np.percentile(values, 90)), len(samples))
+    return Stat(float(np.median(values)), float(np.percentile(values, 90)), len(samples),
+                float(np.median(cpu)) if len(cpu) else None)
 
 
 def time_ms(call: Callable[[int], object], warmup: int, repeat: int) -> Stat:
@@ -38,9 +47,10 @@ def time_ms(call: Callable[[int], object], warmup: int, repeat: int) -> Stat:
         raise ValueError("repeat must be at least 1")
     for i in range(warmup):
         call(i)
-    samples = []
+    samples, cpu = [], []
     for i in range(repeat):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         call(warmup + i)
         samples.append((time.perf_counter() - start) * 1000.0)
-    return summarize(samples)
+        cpu.append((time.process_time() - start_cpu) * 1000.0)
+    return summarize(samples, cpu)
