@@ -26,7 +26,7 @@ def child(ort_threads: int, spin: bool, cv_threads: int, repeat: int) -> None:
     from common import clip_frames
 
     from turnstile import storage
-    from turnstile.bench.stages import decide
+    from turnstile.bench.kiosk import build_pipeline, process
     from turnstile.bench.synthetic import fill_gallery, unit_vectors
     from turnstile.config import Config, ModelsConfig
     from turnstile.embed import OnnxEmbedder
@@ -41,11 +41,12 @@ def child(ort_threads: int, spin: bool, cv_threads: int, repeat: int) -> None:
     engine = Engine(build_detector(config), embedder)
     gallery = engine.gallery(storage.connect(":memory:"))
     fill_gallery(gallery, unit_vectors(10_000, embedder.dimension))
+    pipeline = build_pipeline(config, engine, gallery)
     frames = clip_frames(16)
     wall, cpu = [], []
     for i in range(5 + repeat):
         start, start_cpu = time.perf_counter(), time.process_time()
-        decide(engine, gallery, frames[i % len(frames)], config)
+        process(pipeline, frames[i % len(frames)], i)
         if i >= 5:
             wall.append((time.perf_counter() - start) * 1000)
             cpu.append((time.process_time() - start_cpu) * 1000)
