@@ -132,13 +132,7 @@ class OnnxEmbedder:
         return np.asarray(self._session.run(None, {self._input_name: batch})[0], np.float32)
 
     def _tensor(self, crops: Sequence[Image]) -> np.ndarray:
-        contract = self._contract
-        stack = np.stack([cv2.resize(c, (contract.size, contract.size))
-                          if c.shape[0] != contract.size else c for c in crops])
-        if contract.rgb:
-            stack = stack[..., ::-1]
-        tensor = (stack.astype(np.float32) - contract.mean) / contract.std
-        return np.ascontiguousarray(tensor.transpose(0, 3, 1, 2))
+        return to_tensor(crops, self._contract)
 
     def embed(self, crops: Sequence[Image]) -> Embedding:
         if not crops:
@@ -156,6 +150,16 @@ class OnnxEmbedder:
     def _batchable(self) -> bool:
         dim = self._session.get_inputs()[0].shape[0]
         return not isinstance(dim, int)
+
+
+def to_tensor(crops: Sequence[Image], contract: InputContract) -> np.ndarray:
+    """BGR uint8 crops as the network's NCHW float32 batch."""
+    stack = np.stack([cv2.resize(c, (contract.size, contract.size))
+                      if c.shape[0] != contract.size else c for c in crops])
+    if contract.rgb:
+        stack = stack[..., ::-1]
+    tensor = (stack.astype(np.float32) - contract.mean) / contract.std
+    return np.ascontiguousarray(tensor.transpose(0, 3, 1, 2))
 
 
 def normalize(vectors: np.ndarray) -> Embedding:

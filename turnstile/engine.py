@@ -43,6 +43,17 @@ def build_embedder(config: Config, model: Path | None = None) -> Embedder:
     """The configured embedder; `model` (the CLI's --model) overrides config and default."""
     if model is None and config.models.embedder:
         model = Path(config.models.embedder).expanduser()
+    if config.models.runtime == "opencv":
+        if model is not None:
+            raise ValueError("models.runtime = \"opencv\" runs only the default embedder; "
+                             "use onnxruntime for other models")
+        if config.models.device == "cuda":
+            raise ValueError("models.runtime = \"opencv\" runs on the CPU only; "
+                             "use onnxruntime for models.device = \"cuda\"")
+        from turnstile.embed_cv import OpenCvEmbedder
+
+        return OpenCvEmbedder(models.model_path(config.models.models_dir(), models.EMBEDDER),
+                              flip_augment=config.recognition.flip_augment)
     if model is None:
         model = models.model_path(config.models.models_dir(), models.EMBEDDER)
     return OnnxEmbedder(model, config.models.device, config.models.threads,
