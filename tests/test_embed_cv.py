@@ -69,6 +69,20 @@ def test_flip_augment_matches_onnxruntime(engine: Engine, config: Config,
     np.testing.assert_allclose((ours * reference).sum(axis=1), 1.0, atol=1e-4)
 
 
+def test_auto_runtime_picks_opencv_5_on_the_cpu_and_onnxruntime_otherwise(
+        config: Config, models_dir: Path) -> None:
+    from turnstile.embed import OnnxEmbedder
+
+    assert config.models.runtime == "auto" and config.models.device == "cpu"
+    newer = int(cv2.__version__.split(".")[0]) >= 5
+    assert isinstance(build_embedder(config), OpenCvEmbedder if newer else OnnxEmbedder)
+    custom = models.model_path(models_dir, models.EMBEDDER)
+    assert isinstance(build_embedder(config, custom), OnnxEmbedder)
+    pinned = dataclasses.replace(config, models=dataclasses.replace(config.models,
+                                                                    runtime="onnxruntime"))
+    assert isinstance(build_embedder(pinned), OnnxEmbedder)
+
+
 def test_bad_files_and_settings_fail_clearly(tmp_path: Path, config: Config) -> None:
     with pytest.raises(FileNotFoundError):
         OpenCvEmbedder(tmp_path / "missing.onnx")

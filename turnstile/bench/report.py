@@ -44,11 +44,13 @@ def machine() -> dict[str, Any]:
             "load_average": load}
 
 
-def threads(config: Config) -> dict[str, Any]:
+def threads(config: Config, embedder: str = "") -> dict[str, Any]:
     from threadpoolctl import threadpool_info
 
     blas = [int(lib["num_threads"]) for lib in threadpool_info() if lib["user_api"] == "blas"]
-    return {"onnxruntime_intra_op": config.models.threads or "auto",
+    return {"embedder_runtime": f"{config.models.runtime} ({embedder})" if embedder
+            else config.models.runtime,
+            "onnxruntime_intra_op": config.models.threads or "auto",
             "onnxruntime_spinning": config.models.spinning,
             "opencv": cv2.getNumThreads(), "blas": blas[0] if blas else "none",
             **{name.lower(): os.environ.get(name, "") for name in THREAD_ENV}}

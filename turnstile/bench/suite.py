@@ -139,7 +139,8 @@ def run(config: Config, options: BenchOptions, log: Log = lambda _: None) -> dic
     log(f"enrolling {options.gallery} people")
     _enrolled(engine, gallery, fit(enrol, RESOLUTIONS[0]), options.gallery)
     result: dict[str, Any] = {
-        "machine": report.machine(), "threads": report.threads(config),
+        "machine": report.machine(),
+        "threads": report.threads(config, type(engine.embedder).__name__),
         "versions": report.versions(), "source": options.source.name,
         "frames": len(timed), "gallery": gallery.size, "repeat": options.repeat,
         "warmup": options.warmup, "stages_ms": {}, "frame_to_decision_ms": {}}
