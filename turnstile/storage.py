@@ -36,6 +36,31 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX templates_person ON templates(person_id);
     """,
+    # 2: admin accounts, failed-login tracking and the audit log of admin actions.
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        role TEXT NOT NULL CHECK (role IN ('administrator', 'operator')),
+        password TEXT NOT NULL,
+        created TEXT NOT NULL,
+        last_login TEXT
+    );
+    CREATE TABLE login_failures (
+        name TEXT PRIMARY KEY COLLATE NOCASE,
+        failures INTEGER NOT NULL,
+        locked_until TEXT
+    );
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX audit_log_at ON audit_log(at);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
