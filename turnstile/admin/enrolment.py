@@ -147,7 +147,7 @@ class Enroller:
         rejection = _REJECTIONS[verdict]
         detail = rejection.value
         if verdict is Guidance.SEVERAL_FACES:
-            detail = f"{len(results)} faces"
+            detail = f"several faces ({len(results)})"
         elif results:
             detail = f"{rejection.value} ({_describe(results[0], verdict)})"
         return Assessment(source, None, rejection, detail)

@@ -1,0 +1,1 @@
+"""The Qt user interface: the kiosk screen and the admin panel."""
