@@ -19,7 +19,8 @@ def test_defaults_are_valid_and_lean_secure() -> None:
 
 def test_load_reads_nested_sections(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
-    path.write_text('database = "x.db"\n[recognition]\nthreshold = 0.5\n[policy]\nroi = [1, 2, 3, 4]\n')
+    path.write_text('database = "x.db"\n[recognition]\nthreshold = 0.5\n'
+                    "[policy]\nroi = [1, 2, 3, 4]\n")
     config = load(path)
     assert config.database_path() == Path("x.db")
     assert config.recognition.threshold == 0.5

@@ -61,4 +61,4 @@ def test_grey_and_alpha_images_become_bgr() -> None:
     assert check_image(np.zeros((32, 32), np.uint8)).shape == (32, 32, 3)
     assert check_image(np.zeros((32, 32, 4), np.uint8)).shape == (32, 32, 3)
     with pytest.raises(ImageError, match="8-bit"):
-        check_image(np.zeros((32, 32, 3), np.float32))  # type: ignore[arg-type]
+        check_image(np.zeros((32, 32, 3), np.float32))

