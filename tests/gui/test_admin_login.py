@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import ADMIN_PASSWORD, OPERATOR_PASSWORD, sign_in
+from tests.gui.conftest import ADMIN_PASSWORD, OPERATOR_PASSWORD, cell, sign_in
 from turnstile.admin.accounts import Role, User
 from turnstile.admin.audit import AuditAction
 from turnstile.admin.context import AdminContext
@@ -27,7 +27,7 @@ def test_first_run_creates_the_administrator(qtbot: QtBot, window: AdminWindow,
     sign_in(qtbot, window, "alice", ADMIN_PASSWORD)
     assert not window.locked and window.user is not None
     assert window.user.role is Role.ADMINISTRATOR
-    assert set(window.pages) == {"people", "enrol", "import", "settings", "accounts"}
+    assert set(window.pages) == {"people", "enrol", "import", "settings", "accounts", "audit"}
     assert window.open_settings()
 
 
@@ -51,7 +51,7 @@ def test_operator_cannot_open_settings(qtbot: QtBot, admin: User, window: AdminW
     sign_in(qtbot, window, "bob", OPERATOR_PASSWORD)
     assert window.user is not None and window.user.role is Role.OPERATOR
     assert not window.open_settings()
-    assert "settings" not in window.pages and "accounts" not in window.pages
+    assert not {"settings", "accounts", "audit"} & set(window.pages)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert titles == ["People", "Enrol", "Import photos"]
 
@@ -76,6 +76,10 @@ def test_admin_creates_an_operator(qtbot: QtBot, admin_window: AdminWindow,
     page.password.setText(OPERATOR_PASSWORD)  # type: ignore[attr-defined]
     page.create_account()  # type: ignore[attr-defined]
     assert [u.name for u in context.accounts.users()] == ["alice", "carol"]
+    audit = admin_window.pages["audit"]
+    audit.refresh()  # type: ignore[attr-defined]
+    assert cell(audit.table, 0, 2) == "account created"  # type: ignore[attr-defined]
+    assert cell(audit.table, 0, 3) == "carol"  # type: ignore[attr-defined]
 
 
 def test_no_secret_reaches_logs_or_the_database_text(

@@ -117,3 +117,27 @@ def test_person_editor_saves_changes(qtbot: QtBot, admin_window: AdminWindow,
     assert saved.valid_from is not None and saved.valid_until is not None
     assert (saved.valid_until - saved.valid_from).days == 30
     assert cell(people.table, 0, 1) == "Joseph Biden"
+
+
+def test_editor_adds_and_removes_templates(qtbot: QtBot, admin_window: AdminWindow,
+                                           context: AdminContext, examples: Path) -> None:
+    page = admin_window.pages["enrol"]
+    assert isinstance(page, EnrolPage)
+    _enrol_photos(page, "Barack Obama", [examples / "obama.jpg"])
+    obama = page.save(confirmed=False)
+    _enrol_photos(page, "Joe Biden", [examples / "biden.jpg"])
+    assert obama is not None and page.save(confirmed=False) is not None
+    people = admin_window.pages["people"]
+    assert isinstance(people, PeoplePage)
+    people.select(obama.id)
+    editor = people.edit_selected()
+    assert editor is not None
+    added = editor.add_photos([examples / "obama2.jpg", examples / "two_people.jpg",
+                               examples / "knn_examples" / "train" / "biden" / "biden2.jpg"])
+    assert added == 1 and editor.templates.count() == 2
+    text = editor.message.text()
+    assert "two_people.jpg: several faces" in text and "biden2.jpg: looks like Joe Biden" in text
+    editor.templates.setCurrentRow(0)
+    editor.remove_template.click()
+    assert editor.templates.count() == 1
+    assert context.gallery.person(obama.id).templates == 1

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin, PersonRow
 from turnstile.gallery import GalleryError
 from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, when
@@ -50,9 +51,11 @@ class PeoplePage(QWidget):
 
     changed = Signal()
 
-    def __init__(self, people: PeopleAdmin, parent: QWidget | None = None) -> None:
+    def __init__(self, people: PeopleAdmin, enroller: Enroller | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.people = people
+        self.enroller = enroller
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search name or employee id")
         self.table = QTableWidget(0, len(COLUMNS))
@@ -116,7 +119,7 @@ class PeoplePage(QWidget):
         row = self.selected()
         if row is None:
             return None
-        self.editor = PersonEditor(self.people, row, self)
+        self.editor = PersonEditor(self.people, row, self.enroller, self)
         self.editor.finished.connect(lambda _: self._after_change())
         self.editor.open()
         return self.editor
@@ -179,8 +182,10 @@ def _optional_date(value: datetime | None) -> tuple[QCheckBox, QDateTimeEdit]:
 class PersonEditor(QDialog):
     """Name, employee id, active, validity dates, consent and templates of one person."""
 
-    def __init__(self, people: PeopleAdmin, row: PersonRow, parent: QWidget | None = None) -> None:
+    def __init__(self, people: PeopleAdmin, row: PersonRow, enroller: Enroller | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.enroller = enroller
         self.setWindowTitle(f"Edit {row.person.name}")
         self.people = people
         self.person_id = row.person.id
@@ -194,6 +199,8 @@ class PersonEditor(QDialog):
         self.consent.setChecked(row.consent_at is not None)
         self.templates = QListWidget()
         self.remove_template = QPushButton("Remove selected template")
+        self.add_photos_button = QPushButton("Add photos...")
+        self.add_photos_button.setEnabled(enroller is not None)
         self.message = MessageLabel()
         form = QFormLayout()
         form.addRow("Name", self.name)
@@ -211,12 +218,16 @@ class PersonEditor(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.templates)
-        layout.addWidget(self.remove_template)
+        template_buttons = QHBoxLayout()
+        template_buttons.addWidget(self.add_photos_button)
+        template_buttons.addWidget(self.remove_template)
+        layout.addLayout(template_buttons)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)
         self.remove_template.clicked.connect(self._remove_template)
+        self.add_photos_button.clicked.connect(self._add_photos_clicked)
         self._fill_templates()
 
     def _fill_templates(self) -> None:
@@ -232,6 +243,38 @@ class PersonEditor(QDialog):
         if item is not None:
             self.people.remove_template(int(item.data(Qt.ItemDataRole.UserRole)))
             self._fill_templates()
+
+    def _add_photos_clicked(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "More photos of this person", "",
+                                                "Images (*.jpg *.jpeg *.png *.bmp *.webp)")
+        if names:
+            self.add_photos([Path(n) for n in names])
+
+    def add_photos(self, paths: list[Path]) -> int:
+        """Templates from photos that pass the gate and match no one else; returns how many."""
+        if self.enroller is None:
+            return 0
+        problems, templates = [], []
+        for path in paths:
+            verdict = self.enroller.assess_file(path)
+            if verdict.face is None:
+                problems.append(f"{path.name}: {verdict.detail}")
+                continue
+            other = self.enroller.duplicate([verdict.face.embedding], exclude=self.person_id)
+            if other is not None:
+                problems.append(f"{path.name}: looks like {other.name} "
+                                f"({other.similarity:.2f})")
+                continue
+            templates.append(verdict.template())
+        if templates:
+            self.people.add_templates(self.person_id, templates)
+            self._fill_templates()
+        note = f"{len(templates)} photo(s) added"
+        if problems:
+            self.message.error(note + "; not used: " + "; ".join(problems))
+        else:
+            self.message.ok(note)
+        return len(templates)
 
     def save(self) -> bool:
         """Apply every change; on an error nothing closes and the message says why."""

@@ -14,6 +14,7 @@ from turnstile.admin.context import AdminContext
 from turnstile.admin.source import CaptureSource, FrameSource
 from turnstile.engine import Engine
 from turnstile.gui.admin.accountspage import AccountsPage
+from turnstile.gui.admin.auditpage import AuditPage
 from turnstile.gui.admin.enrol import EnrolPage
 from turnstile.gui.admin.importpage import ImportPage
 from turnstile.gui.admin.login import LoginPage
@@ -95,7 +96,7 @@ class AdminWindow(QMainWindow):
     def _build_tabs(self, user: User) -> None:
         self._clear_tabs()
         people = self.context.people(user.name)
-        page = PeoplePage(people)
+        page = PeoplePage(people, self.context.enroller)
         page.changed.connect(self.people_changed.emit)
         self._add("people", "People", page)
         enrol = EnrolPage(self.context.enroller, people, self._open_source, self._live_clock)
@@ -110,6 +111,7 @@ class AdminWindow(QMainWindow):
             settings.saved.connect(self._settings_saved)
             self._add("settings", "Settings", settings)
             self._add("accounts", "Accounts", AccountsPage(self.context.accounts, user))
+            self._add("audit", "Audit log", AuditPage(self.context.audit))
 
     def _add(self, key: str, title: str, page: QWidget) -> None:
         self.pages[key] = page
