@@ -94,3 +94,12 @@ def test_no_secret_reaches_logs_or_the_database_text(
     audit = "\n".join(str(entry) for entry in context.audit.entries())
     for secret in (ADMIN_PASSWORD, "a wrong guess!", salt, digest):
         assert secret not in caplog.text and secret not in audit
+
+
+def test_open_panel_shows_the_sign_in(qtbot: QtBot, context: AdminContext) -> None:
+    from turnstile.gui.admin.app import open_panel
+
+    panel = open_panel(context)
+    qtbot.addWidget(panel)
+    assert panel.isVisible() and panel.locked
+    assert panel.stack.currentWidget() is panel.login and panel.login.first_run
