@@ -121,3 +121,17 @@ def test_live_enrolment_from_a_video_file(engine: object, enroller: Enroller) ->
     assert live.can_finish and steps[-1].done
     times = [s.at for s in live.shots]
     assert all(b - a >= 0.4 for a, b in itertools.pairwise(times))
+
+
+def test_duplicate_behind_the_excluded_person_is_found(enroller: Enroller, people: PeopleAdmin,
+                                                       examples: Path) -> None:
+    """Adding photos to A that look like B: B must be named even though A matches best."""
+    obama = enroller.assess_file(examples / "obama.jpg").template()
+    first = people.enrol("Obama", None, [obama], consent=True)
+    second = people.enrol("Obama twin", None, [obama], consent=True)
+    probe = enroller.assess_file(examples / "obama2.jpg").face
+    assert probe is not None
+    found = enroller.duplicate([probe.embedding], exclude=first.id)
+    assert found is not None and found.person_id == second.id
+    found = enroller.duplicate([probe.embedding], exclude=second.id)
+    assert found is not None and found.person_id == first.id

@@ -163,10 +163,8 @@ class Enroller:
                   exclude: int | None = None) -> Duplicate | None:
         """The enrolled person (other than `exclude`) most similar to any of the faces,
         when at or above the recognition threshold: the kiosk would take them for that one."""
-        found = best_person(self.gallery, embeddings, exclude)
-        if found is None or found.similarity < self.config.recognition.threshold:
-            return None
-        return found
+        return best_person(self.gallery, embeddings, exclude,
+                           floor=self.config.recognition.threshold)
 
 
 def _describe(face: FaceResult, verdict: Guidance) -> str:
@@ -180,11 +178,28 @@ def _describe(face: FaceResult, verdict: Guidance) -> str:
     return f"yaw {q.yaw:.0f}, pitch {q.pitch:.0f} degrees"
 
 
-def best_person(gallery: Gallery, embeddings: Sequence[Embedding],
-                exclude: int | None = None) -> Duplicate | None:
-    """Most similar enrolled person over every template, skipping `exclude`."""
-    if not embeddings:
-        return None
+def best_person(gallery: Gallery, embeddings: Sequence[Embedding], exclude: int | None = None,
+                floor: float = -1.0) -> Duplicate | None:
+    """Most similar enrolled person other than `exclude`, when at least `floor` similar.
+
+    Uses the gallery's in-memory matrix; only when the best match is the excluded person and
+    the runner-up clears `floor` is the database scanned to learn who that runner-up is.
+    """
+    best: Duplicate | None = None
+    for embedding in embeddings:
+        match = gallery.match(embedding)
+        found: Duplicate | None = None
+        if match.person_id is not None and match.person_id != exclude:
+            found = Duplicate(match.person_id, match.name or "", match.similarity)
+        elif match.person_id is not None and match.runner_up >= floor:
+            found = _scan(gallery, embedding, exclude)
+        if found is not None and found.similarity >= floor and (
+                best is None or found.similarity > best.similarity):
+            best = found
+    return best
+
+
+def _scan(gallery: Gallery, embedding: Embedding, exclude: int | None) -> Duplicate | None:
     rows = gallery.connection.execute(
         "SELECT t.person_id, p.name, t.embedding FROM templates t JOIN people p"
         " ON p.id = t.person_id WHERE t.model = ? AND t.dimension = ? AND t.person_id IS NOT ?",
@@ -192,8 +207,7 @@ def best_person(gallery: Gallery, embeddings: Sequence[Embedding],
     if not rows:
         return None
     matrix = np.frombuffer(b"".join(r[2] for r in rows), np.float32).reshape(len(rows), -1)
-    queries = np.stack([np.asarray(e, np.float32).reshape(-1) for e in embeddings])
-    scores = (matrix @ queries.T).max(axis=1)
+    scores = matrix @ np.asarray(embedding, np.float32).reshape(-1)
     best = int(np.argmax(scores))
     return Duplicate(int(rows[best][0]), str(rows[best][1]), float(scores[best]))
 
