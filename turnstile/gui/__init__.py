@@ -1,1 +1,1 @@
-"""The Qt user interface: the kiosk screen and the admin panel."""
+"""The Qt screens; the only package that imports PySide6 (and it never imports cv2 itself)."""
