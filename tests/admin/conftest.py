@@ -13,9 +13,12 @@ from turnstile import storage
 from turnstile.admin.audit import AuditLog
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin
-from turnstile.config import Config
+from turnstile.config import Config, PolicyConfig
 from turnstile.engine import Engine
 from turnstile.gallery import Gallery
+from turnstile.policy import AccessPolicy
+from turnstile.schedule import Directory
+from turnstile.types import Decision, Face, Image, Match
 
 
 class FakeClock:
@@ -61,3 +64,18 @@ def people(gallery: Gallery, audit: AuditLog, clock: FakeClock) -> PeopleAdmin:
 @pytest.fixture
 def enroller(engine: Engine, gallery: Gallery, config: Config) -> Enroller:
     return Enroller(engine, gallery, config)
+
+
+def decide(engine: Engine, gallery: Gallery, config: Config, image: Image,
+           at: datetime) -> Decision:
+    """The kiosk policy's final decision on one real photo (one agreeing frame suffices)."""
+    policy = AccessPolicy(PolicyConfig(agreement_frames=1), config.recognition,
+                          Directory(gallery))
+    faces = engine.detector.detect(image)
+
+    def recognise(face: Face) -> Match:
+        match = engine.analyze(image, gallery, faces=[face])[0].match
+        assert match is not None
+        return match
+
+    return policy.decide(at, faces, image, recognise)

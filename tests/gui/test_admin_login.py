@@ -27,7 +27,8 @@ def test_first_run_creates_the_administrator(qtbot: QtBot, window: AdminWindow,
     sign_in(qtbot, window, "alice", ADMIN_PASSWORD)
     assert not window.locked and window.user is not None
     assert window.user.role is Role.ADMINISTRATOR
-    assert set(window.pages) == {"people", "enrol", "import", "settings", "accounts", "audit"}
+    assert set(window.pages) == {"people", "enrol", "import", "events", "settings", "accounts",
+                                  "audit"}
     assert window.open_settings()
 
 
@@ -53,7 +54,7 @@ def test_operator_cannot_open_settings(qtbot: QtBot, admin: User, window: AdminW
     assert not window.open_settings()
     assert not {"settings", "accounts", "audit"} & set(window.pages)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["People", "Enrol", "Import photos"]
+    assert titles == ["People", "Enrol", "Import photos", "Events"]
 
 
 def test_idle_session_locks_itself(qtbot: QtBot, admin_window: AdminWindow,

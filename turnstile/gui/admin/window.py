@@ -13,9 +13,11 @@ from turnstile.admin.audit import AuditAction
 from turnstile.admin.context import AdminContext
 from turnstile.admin.source import CaptureSource, FrameSource
 from turnstile.engine import Engine
+from turnstile.events import EventLog
 from turnstile.gui.admin.accountspage import AccountsPage
 from turnstile.gui.admin.auditpage import AuditPage
 from turnstile.gui.admin.enrol import EnrolPage
+from turnstile.gui.admin.eventspage import EventsPage
 from turnstile.gui.admin.importpage import ImportPage
 from turnstile.gui.admin.login import LoginPage
 from turnstile.gui.admin.people import PeoplePage
@@ -106,6 +108,9 @@ class AdminWindow(QMainWindow):
                              user.name, self.context.clock)
         imports.imported.connect(lambda _: self._people_refresh())
         self._add("import", "Import photos", imports)
+        events = EventsPage(EventLog(self.context.conn, self.context.config.events),
+                            self.context.gallery, self.context.audit, user.name)
+        self._add("events", "Events", events)
         if user.role.manages_settings:
             settings = SettingsPage(self.context.settings, user.name, self.context.far_curve)
             settings.saved.connect(self._settings_saved)
@@ -121,6 +126,9 @@ class AdminWindow(QMainWindow):
         enrol = self.pages.get("enrol")
         if isinstance(enrol, EnrolPage):
             enrol.stop_camera()
+        events = self.pages.get("events")
+        if isinstance(events, EventsPage):
+            events.timer.stop()
         while self.tabs.count():
             widget = self.tabs.widget(0)
             self.tabs.removeTab(0)
