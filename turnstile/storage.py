@@ -117,7 +117,17 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
         script = MIGRATIONS[number - 1]
         # executescript commits first; wrap in an explicit transaction so a crash mid-way
         # leaves the previous version intact.
-        conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+        except sqlite3.OperationalError:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            # Another connection (the kiosk's worker, the admin panel) opened the same new
+            # file at the same moment and applied this step first: nothing left to do here.
+            if schema_version(conn) >= number:
+                continue
+            raise
     return schema_version(conn)
 
 

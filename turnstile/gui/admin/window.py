@@ -57,9 +57,6 @@ class AdminWindow(QMainWindow):
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.idle.timeout.connect(lambda: self.lock("Locked after inactivity"))
-        app = QApplication.instance()
-        if app is not None:
-            app.installEventFilter(self)
         self.resize(1000, 760)
 
     # Session ---------------------------------------------------------------------------
@@ -156,6 +153,13 @@ class AdminWindow(QMainWindow):
 
     def open_settings(self) -> bool:
         return self.open_page("settings")
+
+    def showEvent(self, event: object) -> None:  # noqa: N802
+        # Watch the whole application's input: any key or click keeps the session open.
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        super().showEvent(event)  # type: ignore[arg-type]
 
     def closeEvent(self, event: object) -> None:  # noqa: N802
         self.lock()
