@@ -109,9 +109,11 @@ def test_live_plan_straight_then_left_then_right() -> None:
 @pytest.mark.slow
 def test_live_enrolment_from_a_video_file(engine: object, enroller: Enroller) -> None:
     from tests.conftest import dataset
-    from turnstile.admin.source import CaptureSource
+    from turnstile.admin.source import CameraFrames
+    from turnstile.config import CameraConfig
 
-    source = CaptureSource(str(dataset("videos", "evm_mit_face.mp4")))
+    source = CameraFrames.open(str(dataset("videos", "evm_mit_face.mp4")), CameraConfig(),
+                               pace=False)
     live = LiveEnrolment(EnrolmentConfig(turn_shots=0))
     steps = []
     while (frame := source.read()) is not None and not live.can_finish:

@@ -7,17 +7,18 @@ from pytestqt.qtbot import QtBot
 from tests.conftest import dataset
 from turnstile.admin.context import AdminContext
 from turnstile.admin.enrolment import Guidance
-from turnstile.admin.source import CaptureSource
+from turnstile.admin.source import CameraFrames
+from turnstile.config import CameraConfig
 from turnstile.gui.admin.enrol import EnrolPage
 from turnstile.types import Image
 
 
 def test_live_enrolment_from_a_video(qtbot: QtBot, context: AdminContext) -> None:
     video = dataset("videos", "evm_mit_face.mp4")
-    sources: list[CaptureSource] = []
+    sources: list[CameraFrames] = []
 
-    def open_source() -> CaptureSource:
-        sources.append(CaptureSource(str(video)))
+    def open_source() -> CameraFrames:
+        sources.append(CameraFrames.open(str(video), CameraConfig(), pace=False))
         return sources[-1]
 
     # The video's own timestamps are the clock, so the run does not depend on CPU speed.
@@ -44,17 +45,17 @@ def test_live_enrolment_from_a_video(qtbot: QtBot, context: AdminContext) -> Non
 
 def test_camera_that_cannot_open_is_reported(qtbot: QtBot, context: AdminContext) -> None:
     page = EnrolPage(context.enroller, context.people("alice"),
-                     lambda: CaptureSource("no-such-video.mp4"))
+                     lambda: CameraFrames.open("no-such-video.mp4", CameraConfig()))
     qtbot.addWidget(page)
     page.start_button.click()
     assert not page.camera_running
-    assert "cannot open video source" in page.message.text()
+    assert "no-such-video.mp4" in page.message.text()
 
 
 class FirstFrames:
     """The first `count` frames of a real video, then the end: a camera that stops."""
 
-    def __init__(self, source: CaptureSource, count: int) -> None:
+    def __init__(self, source: CameraFrames, count: int) -> None:
         self._source, self._left = source, count
 
     def read(self) -> Image | None:
@@ -68,7 +69,8 @@ class FirstFrames:
 def test_video_end_stops_the_camera(qtbot: QtBot, context: AdminContext) -> None:
     video = dataset("videos", "evm_mit_face.mp4")
     page = EnrolPage(context.enroller, context.people("alice"),
-                     lambda: FirstFrames(CaptureSource(str(video)), 3))
+                     lambda: FirstFrames(CameraFrames.open(str(video), CameraConfig(),
+                                                           pace=False), 3))
     qtbot.addWidget(page)
     page.start_button.click()
     qtbot.waitUntil(lambda: not page.camera_running, timeout=10_000)

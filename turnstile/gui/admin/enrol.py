@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from turnstile.admin.enrolment import Duplicate, Enroller, LiveEnrolment
 from turnstile.admin.people import PeopleAdmin
-from turnstile.admin.source import FrameSource
+from turnstile.admin.source import CameraLostError, FrameSource
 from turnstile.gallery import GalleryError, NewTemplate
 from turnstile.gui.admin.widgets import MessageLabel, frame_pixmap
 from turnstile.types import Person
@@ -108,7 +108,7 @@ class EnrolPage(QWidget):
             return
         try:
             self._source = self._open_source()
-        except OSError as exc:
+        except (OSError, CameraLostError) as exc:
             self.message.error(str(exc))
             return
         self.start_button.setText("Stop camera")
@@ -125,7 +125,12 @@ class EnrolPage(QWidget):
         """One frame: detect, measure, guide, maybe take a shot."""
         if self._source is None:
             return
-        frame = self._source.read()
+        try:
+            frame = self._source.read()
+        except CameraLostError as exc:
+            self.stop_camera()
+            self.guidance.setText(f"The camera failed: {exc}")
+            return
         if frame is None:
             self.stop_camera()
             self.guidance.setText("The camera stopped delivering pictures")

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QTabWid
 from turnstile.admin.accounts import User
 from turnstile.admin.audit import AuditAction
 from turnstile.admin.context import AdminContext
-from turnstile.admin.source import CaptureSource, FrameSource
+from turnstile.admin.source import CameraFrames, FrameSource
 from turnstile.engine import Engine
 from turnstile.events import EventLog
 from turnstile.gui.admin.accountspage import AccountsPage
@@ -42,7 +42,8 @@ class AdminWindow(QMainWindow):
         self.setWindowTitle("Turnstile administration")
         self.context = context
         self._open_source = open_source or (
-            lambda: CaptureSource(self.context.config.camera.source))
+            lambda: CameraFrames.open(self.context.config.camera.source,
+                                      self.context.config.camera))
         self._make_engine = make_engine or (lambda: Engine.from_config(self.context.config))
         self._live_clock = live_clock
         self.user: User | None = None
