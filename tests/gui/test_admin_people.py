@@ -111,7 +111,11 @@ def test_person_editor_saves_changes(qtbot: QtBot, admin_window: AdminWindow,
     editor.valid_until.setDateTime(editor.valid_from.dateTime().addDays(-1))
     assert not editor.save() and "ends before" in editor.message.text()
     editor.valid_until.setDateTime(editor.valid_from.dateTime().addDays(30))
+    editor.schedule.setText("Someday 08:00-18:00")
+    assert not editor.save() and "unknown day" in editor.message.text()
+    editor.schedule.setText("Mon-Fri 08:00-18:00")
     assert editor.save()
+    assert len(context.people("alice").schedule(person.id)) == 5
     saved = context.gallery.person(person.id)
     assert (saved.name, saved.employee_id) == ("Joseph Biden", "V-7")
     assert saved.valid_from is not None and saved.valid_until is not None

@@ -10,7 +10,9 @@ from datetime import datetime
 from pathlib import Path
 
 from turnstile.admin.audit import AuditAction, AuditLog
+from turnstile.admin.schedules import format_schedule
 from turnstile.gallery import Gallery, GalleryError, NewTemplate
+from turnstile.schedule import ScheduleStore, Window
 from turnstile.types import Person
 
 #: Audit detail keys that identify a person; erased with them.
@@ -139,6 +141,16 @@ class PeopleAdmin:
         self._audit.record(self.actor, AuditAction.EDIT, _label(person),
                            {"valid_from": iso(valid_from), "valid_until": iso(valid_until)})
         return self.gallery.person(person_id)
+
+    def schedule(self, person_id: int) -> tuple[Window, ...]:
+        return ScheduleStore(self._conn).windows(person_id)
+
+    def set_schedule(self, person_id: int, windows: Sequence[Window]) -> None:
+        """Replace the weekly windows in which the person may pass (empty: any time)."""
+        person = self.gallery.person(person_id)
+        ScheduleStore(self._conn).set_windows(person_id, windows)
+        self._audit.record(self.actor, AuditAction.EDIT, _label(person),
+                           {"schedule": format_schedule(windows) or "any time"})
 
     def set_consent(self, person_id: int, consent: bool) -> None:
         person = self.gallery.person(person_id)

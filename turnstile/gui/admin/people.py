@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin, PersonRow
+from turnstile.admin.schedules import format_schedule, parse_schedule
 from turnstile.gallery import GalleryError
 from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, when
+from turnstile.schedule import ScheduleError
 
 COLUMNS = ("Photo", "Name", "Employee id", "Status", "Templates", "Last seen")
 THUMB = 48
@@ -195,6 +197,8 @@ class PersonEditor(QDialog):
         self.active.setChecked(row.person.active)
         self.has_from, self.valid_from = _optional_date(row.person.valid_from)
         self.has_until, self.valid_until = _optional_date(row.person.valid_until)
+        self.schedule = QLineEdit(format_schedule(people.schedule(row.person.id)))
+        self.schedule.setPlaceholderText("any time (e.g. Mon-Fri 08:00-18:00; Sat 09:00-13:00)")
         self.consent = QCheckBox(f"Consent recorded ({when(row.consent_at)})")
         self.consent.setChecked(row.consent_at is not None)
         self.templates = QListWidget()
@@ -212,6 +216,7 @@ class PersonEditor(QDialog):
             line.addWidget(box)
             line.addWidget(edit)
             form.addRow(label, line)
+        form.addRow("Weekly schedule", self.schedule)
         form.addRow("", self.consent)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -287,6 +292,12 @@ class PersonEditor(QDialog):
             self.message.error("the validity ends before it starts")
             return False
         try:
+            windows = sorted(parse_schedule(self.schedule.text()),
+                             key=lambda w: (w.weekday, w.start))
+        except ScheduleError as exc:
+            self.message.error(str(exc))
+            return False
+        try:
             if (self.name.text().strip(), self.employee_id.text().strip() or None) != (
                     person.name, person.employee_id):
                 self.people.edit(self.person_id, self.name.text(), self.employee_id.text())
@@ -294,6 +305,8 @@ class PersonEditor(QDialog):
                 self.people.set_active(self.person_id, self.active.isChecked())
             if (valid_from, valid_until) != (person.valid_from, person.valid_until):
                 self.people.set_validity(self.person_id, valid_from, valid_until)
+            if tuple(windows) != self.people.schedule(self.person_id):
+                self.people.set_schedule(self.person_id, windows)
             if self.consent.isChecked() != (row.consent_at is not None):
                 self.people.set_consent(self.person_id, self.consent.isChecked())
         except GalleryError as exc:
