@@ -55,3 +55,22 @@ def test_import_bad_source_is_a_clear_error(tmp_path: Path, models_dir: Path,
                  "--db", str(tmp_path / "t.db")])
     assert code == 2 and "is not a folder" in capsys.readouterr().err
     assert not (tmp_path / "t.db").exists()
+
+
+def test_remove_command_anonymises_events(examples: Path, models_dir: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from turnstile import storage
+
+    config = _write_config(tmp_path, models_dir)
+    db = tmp_path / "t.db"
+    base = ["--db", str(db), "--config", str(config)]
+    assert main(["enroll", "Obama", str(examples / "obama.jpg"), *base]) == 0
+    conn = storage.connect(db)
+    person_id = conn.execute("SELECT id FROM people").fetchone()[0]
+    conn.execute("INSERT INTO events (at, outcome, person_id, name) VALUES"
+                 " ('2026-03-02T08:00:00', 'granted', ?, 'Obama')", (person_id,))
+    assert main(["remove", "Obama", *base]) == 0
+    assert conn.execute("SELECT person_id, name, outcome FROM events").fetchone() == (
+        None, None, "granted")
+    assert conn.execute("SELECT action FROM audit_log").fetchone()[0] == "delete"
+    conn.close()
