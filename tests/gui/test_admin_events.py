@@ -9,7 +9,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from tests.admin.conftest import decide
-from tests.gui.conftest import cell
+from tests.gui.conftest import ADMIN_PASSWORD, cell
 from turnstile import storage
 from turnstile.admin.audit import AuditAction
 from turnstile.admin.context import AdminContext
@@ -78,4 +78,14 @@ def test_events_live_filter_and_export(qtbot: QtBot, admin_window: AdminWindow,
         ("granted", "Barack Obama"), ("denied", "Barack Obama"), ("unknown", "")]
     assert float(rows[0]["similarity"]) >= context.config.recognition.threshold
     assert context.audit.entries()[0].action is AuditAction.EXPORT
+
+    # Neither export carries a password, hash or salt.
+    people.select(person.id)
+    person_json = people.export_selected(tmp_path / "person")
+    assert person_json is not None
+    stored = context.conn.execute("SELECT password FROM users").fetchone()[0]
+    secrets = [ADMIN_PASSWORD, *stored.split("$")[4:]]
+    exported = target.read_text() + "".join(
+        p.read_text(errors="replace") for p in person_json.parent.iterdir())
+    assert not [s for s in secrets if s in exported]
     kiosk.close()
