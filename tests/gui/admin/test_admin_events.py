@@ -9,7 +9,7 @@ from pathlib import Path
 from pytestqt.qtbot import QtBot
 
 from tests.admin.conftest import decide
-from tests.gui.conftest import ADMIN_PASSWORD, cell
+from tests.gui.admin.conftest import ADMIN_PASSWORD, cell
 from turnstile import storage
 from turnstile.admin.audit import AuditAction
 from turnstile.admin.context import AdminContext

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDoubleSpinBox
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import dataset
-from tests.gui.conftest import ADMIN_PASSWORD, sign_in
+from tests.gui.admin.conftest import ADMIN_PASSWORD, sign_in
 from turnstile import storage
 from turnstile.admin.context import AdminContext
 from turnstile.config import Config

@@ -9,7 +9,7 @@ from pathlib import Path
 import cv2
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import cell
+from tests.gui.admin.conftest import cell
 from turnstile import config as config_module
 from turnstile.admin.audit import AuditAction
 from turnstile.admin.context import AdminContext

@@ -7,7 +7,7 @@ from pathlib import Path
 import cv2
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import cell
+from tests.gui.admin.conftest import cell
 from turnstile.admin.context import AdminContext
 from turnstile.cli.core import accepted_name
 from turnstile.engine import Engine

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from tests.gui.conftest import ADMIN_PASSWORD, OPERATOR_PASSWORD, cell, sign_in
+from tests.gui.admin.conftest import ADMIN_PASSWORD, OPERATOR_PASSWORD, cell, sign_in
 from turnstile.admin.accounts import Role, User
 from turnstile.admin.audit import AuditAction
 from turnstile.admin.context import AdminContext
