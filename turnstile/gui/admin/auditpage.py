@@ -40,3 +40,4 @@ class AuditPage(QWidget):
                       entry.action.value.replace("_", " "), entry.target, details)
             for column, value in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(value))
+        self.table.resizeColumnsToContents()

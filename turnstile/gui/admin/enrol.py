@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -61,6 +61,7 @@ class EnrolPage(QWidget):
         self.employee_id = QLineEdit()
         self.consent = QCheckBox("The person consents to storing their face for door access")
         self.video = QLabel("camera off")
+        self.video.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.video.setMinimumSize(VIDEO_WIDTH, VIDEO_WIDTH * 3 // 4)
         self.guidance = QLabel("")
         self.guidance.setStyleSheet("font-size: 20pt; font-weight: bold;")

@@ -55,6 +55,7 @@ class AdminWindow(QMainWindow):
         self.setCentralWidget(self.stack)
         self.pages: dict[str, QWidget] = {}
         self.login.logged_in.connect(self._open_session)
+        self.tabs.currentChanged.connect(self._tab_shown)
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
         self.idle.timeout.connect(lambda: self.lock("Locked after inactivity"))
@@ -133,6 +134,12 @@ class AdminWindow(QMainWindow):
             if widget is not None:
                 widget.deleteLater()
         self.pages = {}
+
+    def _tab_shown(self, index: int) -> None:
+        # Lists show what others changed meanwhile (the kiosk, another operator).
+        refresh = getattr(self.tabs.widget(index), "refresh", None)
+        if callable(refresh):
+            refresh()
 
     def _people_refresh(self) -> None:
         page = self.pages.get("people")
