@@ -104,3 +104,16 @@ def test_export_one_person(people: PeopleAdmin, enroller: Enroller, examples: Pa
     for template in data["templates"]:
         assert (tmp_path / "export" / template["thumbnail"]).read_bytes()[:2] == b"\xff\xd8"
     assert "embedding" not in target.read_text()
+
+
+def test_namesakes_are_two_people(people: PeopleAdmin, enroller: Enroller,
+                                  examples: Path) -> None:
+    first = people.enrol("Alex", "A1", [enroller.assess_file(examples / "biden.jpg").template()],
+                         consent=True)
+    second = people.enrol("Alex", "A2",
+                          [enroller.assess_file(examples / "alex-lacamoire.png").template()],
+                          consent=True)
+    assert first.id != second.id and (first.templates, second.templates) == (1, 1)
+    with pytest.raises(GalleryError, match="nothing to enrol"):
+        people.enrol("Empty", None, [], consent=True)
+    assert len(people.gallery.people()) == 2
