@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import dataset
@@ -13,6 +14,7 @@ from turnstile.gui.admin.enrol import EnrolPage
 from turnstile.types import Image
 
 
+@pytest.mark.slow
 def test_live_enrolment_from_a_video(qtbot: QtBot, context: AdminContext) -> None:
     video = dataset("videos", "evm_mit_face.mp4")
     sources: list[CameraFrames] = []
