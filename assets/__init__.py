@@ -1,0 +1,1 @@
+"""Kiosk icons and stylesheets, installed as the `turnstile.assets` package's data."""
