@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup models test lint typecheck pytest run check clean
+.PHONY: setup models test lint typecheck pytest run check clean dist check-dist
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,19 @@ run: models
 
 check: models
 	$(BIN)/turnstile check
+
+# The one-folder kiosk application in dist/turnstile/ (packaging/turnstile.spec).
+$(VENV)/.dist-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,dist]'
+	touch $@
+
+dist: $(VENV)/.dist-installed
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/turnstile.spec
+
+# Size, start-up time, and check/replay/kiosk run from that folder.
+check-dist: dist
+	packaging/check_dist.sh dist/turnstile
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache
