@@ -62,9 +62,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def _packages_in_tree() -> set[str]:
-    found = {".".join(p.parent.relative_to(ROOT).parts) for p in
-             (ROOT / "turnstile").rglob("__init__.py")}
-    return found | {"turnstile.assets"}
+    return {".".join(p.parent.relative_to(ROOT).parts) for p in
+            (ROOT / "turnstile").rglob("__init__.py")}
 
 
 @pytest.mark.slow
@@ -72,9 +71,9 @@ def test_wheel_holds_every_package_and_asset_but_no_models(built: dict[str, Path
     names = set(zipfile.ZipFile(built["wheel"]).namelist())
     for package in _packages_in_tree():
         assert f"{package.replace('.', '/')}/__init__.py" in names, f"{package} not in wheel"
-    for asset in (ROOT / "assets").rglob("*"):
-        if asset.is_file() and "__pycache__" not in asset.parts:
-            assert f"turnstile/assets/{asset.relative_to(ROOT / 'assets').as_posix()}" in names
+    for asset in (ROOT / "turnstile" / "assets").rglob("*"):
+        if asset.is_file():
+            assert asset.relative_to(ROOT).as_posix() in names
     assert "turnstile/py.typed" in names
     assert not [n for n in names if n.endswith((".onnx", ".db")) or n.startswith("tests/")]
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
@@ -87,8 +86,8 @@ def test_wheel_holds_every_package_and_asset_but_no_models(built: dict[str, Path
 def test_sdist_carries_assets_and_kiosk_files(built: dict[str, Path]) -> None:
     with tarfile.open(built["sdist"]) as archive:
         names = {n.split("/", 1)[1] for n in archive.getnames() if "/" in n}
-    expected = {"assets/turnstile.svg", "setup.py", "README.md", "packaging/turnstile.spec",
-                "packaging/linux/install.sh", f"packaging/linux/{UNIT}",
+    expected = {"turnstile/assets/turnstile.svg", "turnstile/assets/kiosk.qss", "README.md",
+                "packaging/turnstile.spec", "packaging/linux/install.sh", f"packaging/linux/{UNIT}",
                 "packaging/linux/turnstile-kiosk.desktop", "packaging/windows/README.md"}
     assert expected <= names
 
@@ -163,7 +162,7 @@ def test_fresh_install_reads_assets_from_its_own_files(fresh_env: Path, tmp_path
     assert result.returncode == 0, result.stderr
     icon = Path(result.stdout.strip())
     assert icon.is_relative_to(fresh_env) and icon.is_file()
-    assert icon.read_bytes() == (ROOT / "assets" / "turnstile.svg").read_bytes()
+    assert icon.read_bytes() == (ROOT / "turnstile" / "assets" / "turnstile.svg").read_bytes()
 
 
 # The Linux kiosk install ---------------------------------------------------------------------

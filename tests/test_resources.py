@@ -15,13 +15,13 @@ ROOT = Path(__file__).resolve().parents[1]
 def test_app_icon_is_found_and_is_the_projects_file() -> None:
     icon = asset_path("turnstile.svg")
     assert icon.is_file()
-    assert icon.read_bytes() == (ROOT / "assets" / "turnstile.svg").read_bytes()
+    assert icon.read_bytes() == (ROOT / "turnstile" / "assets" / "turnstile.svg").read_bytes()
     assert b"<svg" in icon.read_bytes()
 
 
-def test_assets_dir_holds_every_asset() -> None:
-    shipped = {p.name for p in (ROOT / "assets").iterdir() if p.is_file()}
-    assert shipped <= {p.name for p in assets_dir().iterdir()}
+def test_kiosk_stylesheet_and_icons_are_found() -> None:
+    assert "{" in asset_path("kiosk.qss").read_text(encoding="utf-8")
+    assert asset_path("icons/granted.svg").parent == assets_dir() / "icons"
 
 
 @pytest.mark.parametrize("name", ["", "../pyproject.toml", "/etc/hostname", "icons/../../x",

@@ -6,24 +6,21 @@ import sys
 from importlib import resources
 from pathlib import Path, PurePosixPath
 
-#: The package whose folder is the project's top-level assets/ (see pyproject package-dir).
-ASSETS_PACKAGE = "turnstile.assets"
-
 
 def assets_dir() -> Path:
-    """The folder holding the assets, in an editable install, a wheel or the one-folder app."""
+    """turnstile/assets in an editable install, an installed wheel or the one-folder app."""
     bundle = getattr(sys, "_MEIPASS", None)
     if getattr(sys, "frozen", False) and bundle:
-        # The PyInstaller folder copies assets/ to turnstile/assets as data (packaging spec);
-        # its import scan cannot follow the package-dir mapping, so there is no module.
+        # The PyInstaller folder keeps the assets as plain files under _internal/turnstile/
+        # (packaging/turnstile.spec), not inside its module archive.
         return Path(bundle) / "turnstile" / "assets"
-    # Wheels and the PyInstaller folder are plain directories, so files() is a real Path;
-    # zipped installs are not supported (Qt needs file names for icons and stylesheets).
-    return Path(str(resources.files(ASSETS_PACKAGE)))
+    # Editable installs and wheels are plain directories, so this is a real path; zipped
+    # installs are not supported (Qt needs file names for icons and stylesheets).
+    return Path(str(resources.files("turnstile") / "assets"))
 
 
 def asset_path(name: str) -> Path:
-    """Path of the asset `name` (e.g. "turnstile.svg" or "icons/granted.svg"); must exist."""
+    """Path of the asset `name` (e.g. "kiosk.qss" or "icons/granted.svg"); must exist."""
     relative = PurePosixPath(name)
     if not name or relative.is_absolute() or ".." in relative.parts or "\\" in name:
         raise ValueError(f"asset name {name!r} must be a relative path inside the assets folder")

@@ -37,6 +37,38 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX templates_person ON templates(person_id);
     """,
+    # 2: the kiosk's event log: every access decision with its scores. person_id is cleared
+    # when the person is removed; name keeps who it was for the audit trail.
+    """
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+        name TEXT,
+        similarity REAL,
+        runner_up REAL,
+        reason TEXT,
+        detail TEXT NOT NULL DEFAULT '',
+        door TEXT NOT NULL DEFAULT '',
+        scores TEXT NOT NULL DEFAULT '{}',
+        source TEXT NOT NULL DEFAULT '',
+        thumbnail BLOB
+    );
+    CREATE INDEX events_at ON events(at);
+    CREATE INDEX events_person ON events(person_id);
+    """,
+    # 3: weekly access schedules; a person without rows may pass at any time of the week.
+    """
+    CREATE TABLE schedules (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+        start_time TEXT NOT NULL,
+        end_time TEXT NOT NULL
+    );
+    CREATE INDEX schedules_person ON schedules(person_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -89,18 +121,18 @@ def connect(path: Path | str, migrate_schema: bool = True) -> sqlite3.Connection
         conn = sqlite3.connect(str(path), check_same_thread=True, timeout=10.0,
                                isolation_level=None)
         conn.execute("PRAGMA foreign_keys = ON")
-        if not memory:
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
         version = schema_version(conn)
     except sqlite3.DatabaseError as exc:
         raise SchemaError(f"{path} is not a usable SQLite database: {exc}") from exc
     if version > SCHEMA_VERSION:
-        conn.close()
+        conn.close()  # before touching the file: a newer release's data stays as it was
         raise SchemaError(
             f"{path} has schema version {version}, newer than this Turnstile supports "
             f"({SCHEMA_VERSION}); upgrade Turnstile instead of opening it with an older one"
         )
+    if not memory:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
     if migrate_schema and version < SCHEMA_VERSION:
         if version > 0 and not memory:
             backup(Path(path))

@@ -212,7 +212,7 @@ install_autostart() {
             "$units/graphical-session.target.wants/turnstile-kiosk.service"
         say "XDG autostart entry installed for $KIOSK_USER"
     fi
-    icon=$HERE/../../assets/turnstile.svg
+    icon=$HERE/../../turnstile/assets/turnstile.svg
     if [ -f "$icon" ]; then
         mkdir -p "$ROOT/usr/local/share/icons/hicolor/scalable/apps"
         cp "$icon" "$ROOT/usr/local/share/icons/hicolor/scalable/apps/turnstile.svg"

@@ -1,1 +1,0 @@
-"""Kiosk icons and stylesheets, installed as the `turnstile.assets` package's data."""
