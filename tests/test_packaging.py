@@ -253,6 +253,39 @@ def test_switching_to_xdg_autostart_removes_the_unit(installed: Path) -> None:
 
 
 @needs_posix_shell
+def test_reinstall_replaces_a_planted_link_instead_of_writing_through_it(
+        installed: Path, tmp_path: Path) -> None:
+    victim = tmp_path / "victim"
+    victim.write_text("root-owned file the kiosk account must not get written\n")
+    unit = installed / "home/turnstile/.config/systemd/user" / UNIT
+    unit.unlink()
+    unit.symlink_to(victim)
+
+    result = install(installed, "--app", this_turnstile(), "--skip-models")
+
+    assert result.returncode == 0, result.stderr
+    assert victim.read_text() == "root-owned file the kiosk account must not get written\n"
+    assert not unit.is_symlink() and "ExecStart=" in unit.read_text()
+
+
+@needs_posix_shell
+def test_data_folder_that_is_a_link_is_refused(installed: Path, tmp_path: Path) -> None:
+    data = installed / "home/turnstile/.local/share/turnstile"
+    elsewhere = tmp_path / "elsewhere"
+    data.rename(elsewhere)
+    data.symlink_to(elsewhere)
+    mode = _mode(elsewhere)
+    elsewhere.chmod(0o755)
+
+    result = install(installed, "--app", this_turnstile(), "--skip-models")
+
+    assert result.returncode == 2
+    assert "is a symbolic link" in result.stderr
+    assert _mode(elsewhere) == 0o755 != mode
+    assert (elsewhere / "turnstile.db").exists()
+
+
+@needs_posix_shell
 @pytest.mark.skipif(storage.SCHEMA_VERSION < 2, reason="needs a schema older than the current")
 def test_install_over_an_older_gallery_backs_it_up_and_migrates(tmp_path: Path) -> None:
     data = tmp_path / "root/home/turnstile/.local/share/turnstile"

