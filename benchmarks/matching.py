@@ -3,7 +3,8 @@
 Usage: python benchmarks/matching.py [REPEAT]. Each BLAS thread count runs in its own
 process (idle OpenBLAS threads spin and would bill the next variant); inside a process the
 previous Gallery algorithm (allocating product, argpartition of 16 rows) and the current
-TemplateMatrix.search alternate on the same random unit vectors and queries.
+TemplateMatrix.search alternate on the same random unit vectors and queries. A float16
+copy of the matrix (numpy's product, 5 calls) shows what half precision would cost.
 """
 
 from __future__ import annotations
@@ -48,9 +49,12 @@ def child(blas: int, repeat: int) -> None:
             "before": lambda i, p=plain, d=ids: previous_search(p, d, queries[i % 64]),
             "after": lambda i, m=matrix: m.search(queries[i % 64]),
         }, warmup=5, repeat=repeat)
+        half = plain.astype(np.float16)
+        stats.update(interleaved({"float16": lambda i, h=half: h @ queries[i % 64].astype(
+            np.float16)}, warmup=1, repeat=5))
         out[str(size)] = {name: [wall.median, wall.p90, cpu.median]
                           for name, (wall, cpu) in stats.items()}
-        del matrix, plain
+        del matrix, plain, half
     print(json.dumps(out))
 
 
