@@ -21,7 +21,8 @@ class OpenCvEmbedder:
     """cv2.dnn over an embedder ONNX file whose input contract is given (SFace's by default).
 
     It cannot read the file's `turnstile.*` metadata (that needs onnxruntime), so it runs
-    only models whose contract the caller knows: the installed default.
+    only models whose contract the caller knows: the installed default. Like the YuNet
+    detector (also OpenCV), one instance serves one thread at a time.
     """
 
     def __init__(self, model: Path, contract: InputContract = SFACE_CONTRACT,
