@@ -15,7 +15,10 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from turnstile.pipeline import Pipeline
 
 _STARTED = time.perf_counter()
 
@@ -38,14 +41,39 @@ def peak_rss_mb() -> float:
     return peak / (1024.0 * 1024.0) if sys.platform == "darwin" else peak / 1024.0
 
 
-def _child(config_json: str, db: str, video: str, frames: int) -> dict[str, Any]:
+def _decide_frames(pipeline: Pipeline, video: str, frames: int,
+                   marks: dict[str, float]) -> list[str]:
+    """Outcomes from the first frame with a face on, FRAMES more after it; READY_LINE first."""
     import cv2
     import numpy as np
 
+    from turnstile.bench.frames import RESOLUTIONS, fit
+    from turnstile.bench.kiosk import process
+
+    capture = cv2.VideoCapture(video)
+    outcomes: list[str] = []
+    try:
+        while len(outcomes) < frames + 1:
+            ok, frame = capture.read()
+            if not ok:
+                break
+            result = process(pipeline, fit(np.asarray(frame, np.uint8), RESOLUTIONS[0]),
+                             len(outcomes))
+            if not outcomes and not result.faces:
+                continue  # the first decision needs a face in front of the camera
+            if not outcomes:
+                marks["first_decision_s"] = time.perf_counter() - _STARTED
+                print(READY_LINE, flush=True)
+            outcomes.append(result.decision.outcome.value)
+    finally:
+        capture.release()
+    return outcomes
+
+
+def _child(config_json: str, db: str, video: str, frames: int) -> dict[str, Any]:
     from turnstile import config as config_module
     from turnstile import models, storage
-    from turnstile.bench.frames import RESOLUTIONS, fit
-    from turnstile.bench.kiosk import build_pipeline, process
+    from turnstile.bench.kiosk import build_pipeline
     from turnstile.engine import Engine
 
     marks = {"imports_s": time.perf_counter() - _STARTED}
@@ -62,21 +90,7 @@ def _child(config_json: str, db: str, video: str, frames: int) -> dict[str, Any]
     people = gallery.size  # loads the matrix
     pipeline = build_pipeline(config, engine, gallery)
     marks["gallery_s"] = time.perf_counter() - _STARTED
-    capture = cv2.VideoCapture(video)
-    outcomes: list[str] = []
-    while len(outcomes) < frames + 1:
-        ok, frame = capture.read()
-        if not ok:
-            break
-        result = process(pipeline, fit(np.asarray(frame, np.uint8), RESOLUTIONS[0]),
-                         len(outcomes))
-        if not outcomes and not result.faces:
-            continue  # the first decision needs a face in front of the camera
-        if not outcomes:
-            marks["first_decision_s"] = time.perf_counter() - _STARTED
-            print(READY_LINE, flush=True)
-        outcomes.append(result.decision.outcome.value)
-    capture.release()
+    outcomes = _decide_frames(pipeline, video, frames, marks)
     if not outcomes:
         raise SystemExit(f"no face in any frame of {video}")
     return {"marks": {k: round(v, 3) for k, v in marks.items()}, "people": people,

@@ -45,16 +45,23 @@ def _stat(samples: list[float], cpu: list[float]) -> dict[str, float | int]:
             "cpu_median": round(float(np.median(cpu)), 3)}
 
 
-def _run(fr: Any, frames: dict[str, np.ndarray], gallery: int, warmup: int, repeat: int,
-         upsample: int) -> dict[str, Any]:
-    enrol = np.ascontiguousarray(frames["enrol"][0])
+def _known(fr: Any, enrol: np.ndarray, gallery: int, upsample: int) -> np.ndarray | None:
+    """`gallery` encodings: random ones (only their count costs), then the enrolled face."""
     boxes = fr.face_locations(enrol, number_of_times_to_upsample=upsample)
     if not boxes:
-        return {"ok": False, "reason": "face_recognition found no face in the enrolment frame"}
+        return None
     rng = np.random.default_rng(0)
     known = rng.standard_normal((gallery, 128))
     known *= 0.5 / np.linalg.norm(known, axis=1, keepdims=True)
     known[-1] = fr.face_encodings(enrol, boxes[:1])[0]
+    return known
+
+
+def _run(fr: Any, frames: dict[str, np.ndarray], gallery: int, warmup: int, repeat: int,
+         upsample: int) -> dict[str, Any]:
+    known = _known(fr, np.ascontiguousarray(frames["enrol"][0]), gallery, upsample)
+    if known is None:
+        return {"ok": False, "reason": "face_recognition found no face in the enrolment frame"}
 
     def decide(rgb: np.ndarray) -> str:
         found = fr.face_locations(rgb, number_of_times_to_upsample=upsample, model="hog")

@@ -66,10 +66,9 @@ def _stat(value: dict[str, Any]) -> str:
     return f"{value['median']:8.2f} {value['p90']:8.2f}" + (f" {cpu:8.2f}" if cpu else "")
 
 
-def text(result: dict[str, Any]) -> str:
-    """The human-readable report: context first, then one line per figure."""
+def _header(result: dict[str, Any]) -> list[str]:
     m, t = result["machine"], result["threads"]
-    lines = [
+    return [
         f"machine  {m['cpu']}, {m['usable_cores']} usable of {m['cores']} cores, "
         f"{m['memory_gib']} GiB, {m['os']}; load average {m['load_average']}",
         "threads  " + ", ".join(f"{k}={v}" for k, v in t.items() if v != ""),
@@ -79,23 +78,32 @@ def text(result: dict[str, Any]) -> str:
         "",
         f"{'figure':36} {'median':>8} {'p90':>8} {'cpu med':>8}  (ms)",
     ]
-    for key, stages in result["stages_ms"].items():
-        for stage, value in stages.items():
-            if stage != "frame_to_decision":
-                lines.append(f"{stage + ' @' + key:36} {_stat(value)}")
-    for key, value in result["frame_to_decision_ms"].items():  # the headline figures last
-        lines.append(f"{'frame to decision @' + key:36} {_stat(value)}")
-    for size, value in result["match_ms"].items():
-        lines.append(f"{'1:N match @' + size + ' people':36} {_stat(value)}")
+
+
+def _timings(result: dict[str, Any]) -> list[str]:
+    lines = [f"{stage + ' @' + key:36} {_stat(value)}"
+             for key, stages in result["stages_ms"].items()
+             for stage, value in stages.items() if stage != "frame_to_decision"]
+    # The headline figures after the stages they are made of.
+    lines += [f"{'frame to decision @' + key:36} {_stat(value)}"
+              for key, value in result["frame_to_decision_ms"].items()]
+    lines += [f"{'1:N match @' + size + ' people':36} {_stat(value)}"
+              for size, value in result["match_ms"].items()]
     peer = result.get("face_recognition")
     if peer and peer.get("available"):
-        for key, value in peer["frame_to_decision_ms"].items():
-            lines.append(f"{'face_recognition f2d @' + key:36} {_stat(value)}")
+        lines += [f"{'face_recognition f2d @' + key:36} {_stat(value)}"
+                  for key, value in peer["frame_to_decision_ms"].items()]
         lines.append(f"face_recognition_ratio  {result['face_recognition_ratio']:.2f}x "
                      "(their median / ours, 640x480; CPU time: "
                      f"{result.get('face_recognition_cpu_ratio', float('nan')):.2f}x)")
     elif peer:
         lines.append(f"face_recognition: not run ({peer.get('reason', '')})")
+    return lines
+
+
+def text(result: dict[str, Any]) -> str:
+    """The human-readable report: context first, then one line per figure."""
+    lines = _header(result) + _timings(result)
     lines.append(f"fps (kiosk loop @{result['loop_resolution']}, 30 fps camera)  "
                  f"{result['fps']:.1f} ({result['loop_dropped']} camera frames skipped)")
     grant = result.get("time_to_grant_ms")

@@ -128,16 +128,31 @@ def _loop(config: Config, engine: Engine, gallery: Gallery, options: BenchOption
             "agreement_frames": config.policy.agreement_frames}
 
 
+def _side_by_side(sized: dict[str, list[Image]], enrol: Image, ours: dict[str, Any],
+                  options: BenchOptions) -> dict[str, Any]:
+    """face_recognition on the same frames, and its medians over ours (wall and CPU)."""
+    peer = run_face_recognition(sized, enrol, options.gallery, options.warmup, options.repeat,
+                                options.peer_python, options.peer_upsample)
+    out: dict[str, Any] = {"face_recognition": dataclasses.asdict(peer)}
+    if peer.available:
+        key = resolution_key(RESOLUTIONS[0])
+        theirs = peer.frame_to_decision_ms[key]
+        out["face_recognition_ratio"] = round(theirs["median"] / ours[key]["median"], 2)
+        if ours[key].get("cpu_median") and theirs.get("cpu_median"):
+            out["face_recognition_cpu_ratio"] = round(
+                theirs["cpu_median"] / ours[key]["cpu_median"], 2)
+    return out
+
+
 def run(config: Config, options: BenchOptions, log: Log = lambda _: None) -> dict[str, Any]:
     """Every figure of the benchmark as one JSON-ready dict (see benchmarks/README.md)."""
     log(f"reading {options.frames + 1} frames of {options.source}")
     raw = read_frames(options.source, options.frames + 1)
-    enrol, timed = raw[0], raw[1:]
+    enrol, timed = fit(raw[0], RESOLUTIONS[0]), raw[1:]
     engine = Engine.from_config(config)
-    conn = storage.connect(":memory:")
-    gallery = engine.gallery(conn)
+    gallery = engine.gallery(storage.connect(":memory:"))
     log(f"enrolling {options.gallery} people")
-    _enrolled(engine, gallery, fit(enrol, RESOLUTIONS[0]), options.gallery)
+    _enrolled(engine, gallery, enrol, options.gallery)
     result: dict[str, Any] = {
         "machine": report.machine(),
         "threads": report.threads(config, type(engine.embedder).__name__),
@@ -152,22 +167,10 @@ def run(config: Config, options: BenchOptions, log: Log = lambda _: None) -> dic
         result["frame_to_decision_ms"][key] = stages["frame_to_decision"].as_dict()
     if options.peers:
         log("face_recognition side by side")
-        peer = run_face_recognition(sized, fit(enrol, RESOLUTIONS[0]), options.gallery,
-                                    options.warmup, options.repeat, options.peer_python,
-                                    options.peer_upsample)
-        result["face_recognition"] = dataclasses.asdict(peer)
-        if peer.available:
-            key = resolution_key(RESOLUTIONS[0])
-            ours = result["frame_to_decision_ms"][key]["median"]
-            theirs = peer.frame_to_decision_ms[key]["median"]
-            result["face_recognition_ratio"] = round(theirs / ours, 2)
-            ours_cpu = result["frame_to_decision_ms"][key].get("cpu_median")
-            theirs_cpu = peer.frame_to_decision_ms[key].get("cpu_median")
-            if ours_cpu and theirs_cpu:
-                result["face_recognition_cpu_ratio"] = round(theirs_cpu / ours_cpu, 2)
+        result.update(_side_by_side(sized, enrol, result["frame_to_decision_ms"], options))
     result["match_ms"] = _matching(options.match_sizes, engine.embedder.dimension, options, log)
     result.update(_loop(config, engine, gallery, options, log))
     if options.cold_starts:
-        result.update(_cold_start(config, engine, fit(enrol, RESOLUTIONS[0]), options, log))
+        result.update(_cold_start(config, engine, enrol, options, log))
     result["bench_peak_rss_mb"] = round(coldstart.peak_rss_mb(), 1)
     return result
