@@ -1,0 +1,100 @@
+"""Pair and identity-balanced batch sampling, plus light augmentation (NumPy, no PyTorch)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+
+
+def positive_pairs(labels: IntArray) -> IntArray:
+    """Every pair (i, j), i < j, of two images of the same identity, in index order."""
+    pairs = [(i, j) for i, j in itertools.combinations(range(len(labels)), 2)
+             if labels[i] == labels[j]]
+    return np.asarray(pairs, np.int64).reshape(-1, 2)
+
+
+def negative_pairs(labels: IntArray, count: int, rng: np.random.Generator) -> IntArray:
+    """`count` distinct pairs (i < j) of images of different identities, drawn uniformly."""
+    candidates = np.asarray([(i, j) for i, j in itertools.combinations(range(len(labels)), 2)
+                             if labels[i] != labels[j]], np.int64).reshape(-1, 2)
+    if count > len(candidates):
+        raise ValueError(f"only {len(candidates)} different-identity pairs exist, "
+                         f"{count} were asked for")
+    chosen = np.sort(rng.choice(len(candidates), size=count, replace=False))
+    return candidates[chosen]
+
+
+def balanced_pairs(labels: IntArray, rng: np.random.Generator) -> tuple[IntArray, IntArray]:
+    """The classic verification set: all same-identity pairs and as many different ones.
+
+    Returns (pairs N x 2, same N) with the positives first.
+    """
+    positives = positive_pairs(labels)
+    negatives = negative_pairs(labels, min(len(positives), _cross_count(labels)), rng)
+    pairs = np.concatenate([positives, negatives])
+    same = np.concatenate([np.ones(len(positives), np.int64), np.zeros(len(negatives), np.int64)])
+    return pairs, same
+
+
+def _cross_count(labels: IntArray) -> int:
+    _, counts = np.unique(labels, return_counts=True)
+    total = len(labels) * (len(labels) - 1) // 2
+    return int(total - (counts * (counts - 1) // 2).sum())
+
+
+def identity_batches(labels: IntArray, batch: int, per_identity: int,
+                     rng: np.random.Generator) -> Iterator[IntArray]:
+    """One epoch of P x K batches: P identities, K images each, every image used about once.
+
+    Identities are drawn with probability proportional to their unused images, so big
+    identities don't dominate and each batch holds positives for every anchor.
+    """
+    if per_identity < 2:
+        raise ValueError("per_identity must be at least 2 so every batch has positive pairs")
+    pools = {int(k): list(rng.permutation(np.flatnonzero(labels == k)))
+             for k in np.unique(labels)}
+    per_batch = max(2, batch // per_identity)
+    steps = max(1, int(np.ceil(len(labels) / (per_batch * per_identity))))
+    for _ in range(steps):
+        names = np.asarray(sorted(pools))
+        weights = np.asarray([max(len(pools[k]), 1) for k in names], float)
+        take = min(per_batch, len(names))
+        chosen = rng.choice(names, size=take, replace=False, p=weights / weights.sum())
+        rows: list[int] = []
+        for k in chosen:
+            pool = pools[int(k)]
+            if len(pool) < per_identity:
+                # Refill from the identity's images so a small identity still gives K images.
+                refill = np.flatnonzero(labels == k)
+                pool.extend(rng.permutation(refill).tolist())
+            rows.extend(int(pool.pop()) for _ in range(per_identity))
+        yield np.asarray(rows, np.int64)
+
+
+def in_batch_pairs(labels: IntArray, rng: np.random.Generator) -> tuple[IntArray, IntArray]:
+    """Pair losses within a batch: all positive pairs and an equal random set of negatives."""
+    return balanced_pairs(labels, rng)
+
+
+def augment(images: npt.NDArray[np.uint8], rng: np.random.Generator,
+            max_shift: float = 0.05, brightness: float = 0.2) -> npt.NDArray[np.uint8]:
+    """Random horizontal flip, brightness/contrast jitter and a small shift, per image."""
+    out = np.empty_like(images)
+    size = images.shape[1]
+    for index, image in enumerate(images):
+        if rng.random() < 0.5:
+            image = image[:, ::-1]
+        dx, dy = rng.uniform(-max_shift, max_shift, 2) * size
+        matrix = np.float32([[1, 0, dx], [0, 1, dy]])
+        image = cv2.warpAffine(np.ascontiguousarray(image), matrix, (size, size),
+                               borderMode=cv2.BORDER_REPLICATE)
+        gain = rng.uniform(1 - brightness, 1 + brightness)
+        offset = rng.uniform(-brightness, brightness) * 64
+        out[index] = np.clip(image.astype(np.float32) * gain + offset, 0, 255).astype(np.uint8)
+    return out
