@@ -9,10 +9,9 @@ from typing import Any
 
 from turnstile.cli.common import add_model_option, emit, load_config
 from turnstile.train.data import FALLBACKS, expand_identities, scan
+from turnstile.train.settings import ARCHS, LOSSES, MINING, TrainSettings
 
-#: Choices offered by --loss and --arch (a test keeps them in step with the trainer).
-LOSS_CHOICES = ("triplet", "contrastive", "bce", "arcface")
-ARCH_CHOICES = ("classic", "mobilefacenet")
+_DEFAULTS = TrainSettings()
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -24,16 +23,21 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     train.add_argument("--out", type=Path, required=True, metavar="MODEL.onnx",
                        help="exported model; MODEL.ckpt, MODEL.loss.png and "
                             "MODEL.report.json are written beside it")
-    train.add_argument("--loss", choices=LOSS_CHOICES, default="triplet")
-    train.add_argument("--arch", choices=ARCH_CHOICES, default="classic")
-    train.add_argument("--epochs", type=int, default=40, metavar="N")
-    train.add_argument("--batch", type=int, default=64, metavar="N",
-                       help="images per batch (default 64)")
-    train.add_argument("--per-identity", type=int, default=4, metavar="K",
-                       help="images of each person in a batch (default 4)")
-    train.add_argument("--lr", type=float, default=2e-3, help="peak learning rate")
-    train.add_argument("--mining", choices=("semihard", "hard"), default="semihard",
-                       help="triplet negative mining within a batch")
+    d = _DEFAULTS
+    train.add_argument("--loss", choices=LOSSES, default=d.loss,
+                       help=f"training loss (default {d.loss})")
+    train.add_argument("--arch", choices=tuple(ARCHS), default=d.arch,
+                       help=f"network (default {d.arch})")
+    train.add_argument("--epochs", type=int, default=d.epochs, metavar="N",
+                       help=f"passes over the training images (default {d.epochs})")
+    train.add_argument("--batch", type=int, default=d.batch, metavar="N",
+                       help=f"images per batch (default {d.batch})")
+    train.add_argument("--per-identity", type=int, default=d.per_identity, metavar="K",
+                       help=f"images of each person in a batch (default {d.per_identity})")
+    train.add_argument("--lr", type=float, default=d.lr,
+                       help=f"peak learning rate (default {d.lr})")
+    train.add_argument("--mining", choices=MINING, default=d.mining,
+                       help=f"triplet negative mining within a batch (default {d.mining})")
     train.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     train.add_argument("--seed", type=int, default=0, metavar="N")
     _add_data_options(train)
@@ -74,7 +78,6 @@ def run_train(args: argparse.Namespace) -> int:
     try:
         # PyTorch is optional: importing it only here keeps every other command free of it.
         from turnstile.train import pipeline
-        from turnstile.train.trainer import TrainSettings
     except ModuleNotFoundError as exc:
         if exc.name != "torch":
             raise

@@ -189,7 +189,8 @@ def load_cache(path: Path) -> FaceSet | None:
     """The cached crops, or None when there is no usable cache file."""
     try:
         with np.load(path, allow_pickle=False) as data:
-            return FaceSet(data["images"], data["labels"], tuple(str(s) for s in data["identities"]),
+            return FaceSet(data["images"], data["labels"],
+                           tuple(str(s) for s in data["identities"]),
                            tuple(str(s) for s in data["sources"]), data["fallback"],
                            int(data["skipped"]))
     except (OSError, KeyError, ValueError):

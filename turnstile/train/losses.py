@@ -8,10 +8,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812 - the conventional name
 from torch import Tensor, nn
 
-#: Losses selectable with --loss.
-LOSSES = ("contrastive", "triplet", "bce", "arcface")
-#: Negative mining strategies for the triplet loss.
-MINING = ("semihard", "hard")
+from turnstile.train.settings import MINING
 
 
 def pairwise_distances(embeddings: Tensor) -> Tensor:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
-#: Architectures selectable with --arch, with their square input size in pixels.
-ARCHS = {"mobilefacenet": 112, "classic": 64}
+from turnstile.train.settings import ARCHS
+
 #: Every network ends in this many dimensions.
 EMBEDDING_SIZE = 128
 

@@ -28,7 +28,8 @@ from turnstile.train.data import (
     split_identities,
 )
 from turnstile.train.export import OPSET, export_onnx, plot_history
-from turnstile.train.trainer import MEAN, STD, Trainer, TrainSettings, to_tensor
+from turnstile.train.settings import ARCHS, TrainSettings
+from turnstile.train.trainer import MEAN, STD, Trainer, to_tensor
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def run(settings: TrainSettings, options: RunOptions, detector: FaceDetector,
     device = choose_device(options.device)
     if options.threads:
         torch.set_num_threads(options.threads)
-    size = nets.ARCHS[settings.arch]
+    size = ARCHS[settings.arch]
     faces = prepare(options, detector, detector_config, size, log)
     log(f"{len(faces.labels)} faces of {len(faces.identities)} identities; no face detected in "
         f"{faces.fallback_count + faces.skipped} (fallback '{options.fallback}': "

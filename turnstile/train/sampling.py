@@ -50,31 +50,33 @@ def _cross_count(labels: IntArray) -> int:
 
 def identity_batches(labels: IntArray, batch: int, per_identity: int,
                      rng: np.random.Generator) -> Iterator[IntArray]:
-    """One epoch of P x K batches: P identities, K images each, every image used about once.
+    """One epoch of P x K batches: P different identities, K images each.
 
-    Identities are drawn with probability proportional to their unused images, so big
-    identities don't dominate and each batch holds positives for every anchor.
+    Each identity's shuffled images are cut into groups of K (the last group topped up with
+    other images of the same identity), so every image is used once per epoch; groups are
+    shuffled and dealt into batches without repeating an identity within a batch.
     """
     if per_identity < 2:
         raise ValueError("per_identity must be at least 2 so every batch has positive pairs")
-    pools = {int(k): list(rng.permutation(np.flatnonzero(labels == k)))
-             for k in np.unique(labels)}
+    groups: list[tuple[int, list[int]]] = []
+    for k in np.unique(labels):
+        images = [int(i) for i in rng.permutation(np.flatnonzero(labels == k))]
+        for start in range(0, len(images), per_identity):
+            group = images[start : start + per_identity]
+            others = [i for i in images if i not in group]
+            while len(group) < per_identity:
+                take = min(per_identity - len(group), len(others)) or per_identity - len(group)
+                group += [int(i) for i in rng.choice(others or group, take, replace=not others)]
+            groups.append((int(k), group))
+    pending = [groups[i] for i in rng.permutation(len(groups))]
     per_batch = max(2, batch // per_identity)
-    steps = max(1, int(np.ceil(len(labels) / (per_batch * per_identity))))
-    for _ in range(steps):
-        names = np.asarray(sorted(pools))
-        weights = np.asarray([max(len(pools[k]), 1) for k in names], float)
-        take = min(per_batch, len(names))
-        chosen = rng.choice(names, size=take, replace=False, p=weights / weights.sum())
-        rows: list[int] = []
-        for k in chosen:
-            pool = pools[int(k)]
-            if len(pool) < per_identity:
-                # Refill from the identity's images so a small identity still gives K images.
-                refill = np.flatnonzero(labels == k)
-                pool.extend(rng.permutation(refill).tolist())
-            rows.extend(int(pool.pop()) for _ in range(per_identity))
-        yield np.asarray(rows, np.int64)
+    while pending:
+        chosen: list[tuple[int, list[int]]] = []
+        for item in pending:
+            if len(chosen) < per_batch and all(item[0] != c[0] for c in chosen):
+                chosen.append(item)
+        pending = [item for item in pending if all(item is not c for c in chosen)]
+        yield np.asarray([i for _, group in chosen for i in group], np.int64)
 
 
 def in_batch_pairs(labels: IntArray, rng: np.random.Generator) -> tuple[IntArray, IntArray]:
