@@ -24,3 +24,13 @@ def orl_subset(root: Path, people: int, images: int) -> Path:
 def tiny_orl(tmp_path: Path) -> Path:
     """Four people, four images each: enough for pairs, batches and a few training steps."""
     return orl_subset(tmp_path / "orl", people=4, images=4)
+
+
+@pytest.fixture(autouse=True)
+def one_torch_thread() -> None:
+    """Tests train on a few images: one thread avoids waiting on a busy shared machine."""
+    try:
+        import torch
+    except ModuleNotFoundError:
+        return
+    torch.set_num_threads(1)

@@ -44,7 +44,8 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     train.add_argument("--val", type=float, default=0.1, metavar="FRACTION",
                        help="fraction of people held out for validation (default 0.1)")
     train.add_argument("--threads", type=int, default=0, metavar="N",
-                       help="PyTorch CPU threads (default: PyTorch's choice)")
+                       help="PyTorch CPU threads (default: one per core, or 1 when the "
+                            "machine is already fully loaded)")
     train.add_argument("--resume", action="store_true",
                        help="continue from MODEL.ckpt if it exists")
     train.add_argument("--no-cache", action="store_true",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -43,7 +44,7 @@ class RunOptions:
     val_fraction: float = 0.1
     fallback: str = "resize"
     device: str = "cpu"
-    #: PyTorch CPU threads; 0 keeps PyTorch's default.
+    #: PyTorch CPU threads; 0 chooses (see cpu_threads).
     threads: int = 0
     resume: bool = False
     #: Folder for aligned-crop caches; None turns caching off.
@@ -65,6 +66,19 @@ class RunOptions:
 
 def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False)) / "train"
+
+
+def cpu_threads(requested: int) -> int:
+    """The requested thread count, or one thread per core, or one on an overloaded machine.
+
+    PyTorch's threads wait for each other at every operator; when other processes already
+    keep every core busy, they mostly wait (measured here: one thread trained 6x faster
+    than two on a shared two-core machine).
+    """
+    if requested:
+        return requested
+    cores = os.cpu_count() or 1
+    return 1 if os.getloadavg()[0] >= cores else cores
 
 
 def choose_device(name: str) -> torch.device:
@@ -102,8 +116,7 @@ def run(settings: TrainSettings, options: RunOptions, detector: FaceDetector,
     started = time.perf_counter()
     settings.validate()
     device = choose_device(options.device)
-    if options.threads:
-        torch.set_num_threads(options.threads)
+    torch.set_num_threads(cpu_threads(options.threads))
     size = ARCHS[settings.arch]
     faces = prepare(options, detector, detector_config, size, log)
     log(f"{len(faces.labels)} faces of {len(faces.identities)} identities; no face detected in "
