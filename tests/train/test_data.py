@@ -66,7 +66,8 @@ def test_missed_faces_use_the_counted_fallback(tiny_orl: Path, engine: Engine) -
     files = scan(tiny_orl, ["s1", "s2"])
     faces = load_faces(files, engine.detector, 64, "resize")
     assert faces.fallback_count >= 1 and faces.fallback[4] and len(faces.labels) == 9
-    assert np.array_equal(faces.images[4], fallback_crop(read_image(blank), 64, "resize"))
+    expected = fallback_crop(read_image(blank), 64, "resize")
+    assert expected is not None and np.array_equal(faces.images[4], expected)
     skipped = load_faces(files, engine.detector, 64, "skip")
     assert skipped.skipped == faces.fallback_count
     assert len(skipped.labels) == 9 - skipped.skipped

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ POINTS = [[1.0, 0.0], [0.8, 0.6], [0.6, 0.8], [-1.0, 0.0]]
 LABELS = [0, 0, 1, 1]
 
 
-def points() -> tuple[object, object]:
+def points() -> tuple[Any, Any]:
     return torch.tensor(POINTS), torch.tensor(LABELS)
 
 
@@ -55,7 +56,7 @@ def test_triplet_normalises_and_backpropagates() -> None:
     embeddings = (torch.tensor(POINTS) * 5.0).requires_grad_()
     value = losses.triplet(embeddings, torch.tensor(LABELS), alpha=0.2, mode="hard")
     assert float(value.detach()) == pytest.approx(0.96, abs=1e-5)  # scale does not matter
-    value.backward()
+    torch.autograd.backward(value)
     assert embeddings.grad is not None and torch.isfinite(embeddings.grad).all()
 
 

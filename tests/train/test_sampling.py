@@ -75,7 +75,8 @@ def test_identity_batches_need_two_per_identity() -> None:
 def test_augment_without_jitter_only_flips() -> None:
     rng = np.random.default_rng(3)
     images = rng.integers(0, 255, (6, 16, 16, 3), dtype=np.uint8)
-    out = augment(images, np.random.default_rng(5), max_shift=0.0, brightness=0.0)
+    out = augment(images, np.random.default_rng(5), max_shift=0.0, brightness=0.0,
+                  max_angle=0.0, max_zoom=0.0)
     assert out.shape == images.shape and out.dtype == np.uint8
     flipped = [bool(np.array_equal(o, i[:, ::-1])) for o, i in zip(out, images, strict=True)]
     same = [bool(np.array_equal(o, i)) for o, i in zip(out, images, strict=True)]

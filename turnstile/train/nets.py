@@ -85,8 +85,11 @@ class ClassicSiamese(nn.Module):
 
         self.features = nn.Sequential(block(3, 32, 5), block(32, 64, 3), block(64, 128, 3),
                                       block(128, 128, 3))
+        # The closing batch norm centres the embeddings: without it ReLU features share one
+        # large positive direction and every cosine similarity sits near 1.
         self.head = nn.Sequential(nn.Flatten(), nn.Dropout(0.3),
-                                  nn.Linear(128 * 4 * 4, embedding))
+                                  nn.Linear(128 * 4 * 4, embedding, bias=False),
+                                  nn.BatchNorm1d(embedding))
 
     def forward(self, x: Tensor) -> Tensor:
         out: Tensor = self.head(self.features(x))

@@ -85,15 +85,22 @@ def in_batch_pairs(labels: IntArray, rng: np.random.Generator) -> tuple[IntArray
 
 
 def augment(images: npt.NDArray[np.uint8], rng: np.random.Generator,
-            max_shift: float = 0.05, brightness: float = 0.2) -> npt.NDArray[np.uint8]:
-    """Random horizontal flip, brightness/contrast jitter and a small shift, per image."""
+            max_shift: float = 0.06, brightness: float = 0.2, max_angle: float = 8.0,
+            max_zoom: float = 0.08) -> npt.NDArray[np.uint8]:
+    """Random horizontal flip, brightness/contrast jitter and a small shift, turn and zoom.
+
+    The geometric jitter stands in for the landmark noise of the detector at the door;
+    shifts are fractions of the crop side, angles in degrees.
+    """
     out = np.empty_like(images)
     size = images.shape[1]
     for index, image in enumerate(images):
         if rng.random() < 0.5:
             image = image[:, ::-1]
-        dx, dy = rng.uniform(-max_shift, max_shift, 2) * size
-        matrix = np.float32([[1, 0, dx], [0, 1, dy]])
+        angle = rng.uniform(-max_angle, max_angle)
+        zoom = 1.0 + rng.uniform(-max_zoom, max_zoom)
+        matrix = cv2.getRotationMatrix2D((size / 2, size / 2), angle, zoom)
+        matrix[:, 2] += rng.uniform(-max_shift, max_shift, 2) * size
         image = cv2.warpAffine(np.ascontiguousarray(image), matrix, (size, size),
                                borderMode=cv2.BORDER_REPLICATE)
         gain = rng.uniform(1 - brightness, 1 + brightness)
