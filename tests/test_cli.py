@@ -142,6 +142,17 @@ def test_newer_schema_database_is_refused(
     fails_cleanly(capsys, "people", "--db", str(path), match="newer than")
 
 
+def test_cuda_without_a_cuda_provider_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], examples: Path, models_dir: Path
+) -> None:
+    import onnxruntime
+
+    if "CUDAExecutionProvider" in onnxruntime.get_available_providers():
+        pytest.skip("this machine has CUDA")
+    fails_cleanly(capsys, "verify", "--device", "cuda", str(examples / "obama.jpg"),
+                  str(examples / "biden.jpg"), match="CUDA was requested")
+
+
 def test_bad_config_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     config = tmp_path / "c.toml"
     config.write_text("[recognition]\nthreshold = 2\n")

@@ -92,9 +92,9 @@ class OnnxEmbedder:
         if threads:
             options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        providers = choose_providers(device)
         try:
-            self._session = ort.InferenceSession(str(model), options,
-                                                 providers=choose_providers(device))
+            self._session = ort.InferenceSession(str(model), options, providers=providers)
         except Exception as exc:  # onnxruntime raises several unrelated types for bad files
             raise ValueError(f"{model} is not a usable ONNX embedder: {exc}") from exc
         inputs = self._session.get_inputs()

@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from turnstile import models
+from turnstile import cvlog, models
 from turnstile.cli.common import (
     add_model_option,
     database_path,
@@ -197,11 +197,9 @@ def run_check(args: argparse.Namespace) -> int:
 def _check_camera(source: str) -> str:
     import cv2
 
-    level = cv2.utils.logging.getLogLevel()
-    # OpenCV prints several backend errors for a missing camera; the line below says it once.
-    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
-    capture = cv2.VideoCapture(int(source) if source.isdigit() else source)
-    cv2.utils.logging.setLogLevel(level)
+    # OpenCV prints several backend errors for a missing camera; the check says it once.
+    with cvlog.silenced():
+        capture = cv2.VideoCapture(int(source) if source.isdigit() else source)
     try:
         if not capture.isOpened():
             return f"cannot open camera source {source!r}"
