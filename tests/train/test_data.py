@@ -77,7 +77,7 @@ def test_missed_faces_use_the_counted_fallback(tiny_orl: Path, engine: Engine) -
 
 def test_unreadable_image_is_named(tiny_orl: Path, engine: Engine) -> None:
     (tiny_orl / "s2" / "5.jpg").write_bytes(b"not a picture")
-    with pytest.raises(DataError, match="5.jpg"):
+    with pytest.raises(DataError, match=r"5\.jpg"):
         load_faces(scan(tiny_orl, ["s1", "s2"]), engine.detector, 64)
 
 

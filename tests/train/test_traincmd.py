@@ -1,4 +1,4 @@
-"""`turnstile train` and `turnstile train-eval` end to end on tiny real data; torch stays optional."""
+"""`turnstile train` and `train-eval` end to end on tiny real data; PyTorch stays optional."""
 
 from __future__ import annotations
 

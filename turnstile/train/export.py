@@ -79,11 +79,13 @@ def plot_history(history: History, path: Path, title: str) -> None:
 
     matplotlib.use("Agg")  # no screen needed
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     epochs = np.arange(1, len(history.loss) + 1)
     figure, left = plt.subplots(figsize=(7, 4))
     left.plot(epochs, history.loss, color="tab:blue", marker="o", label="training loss")
     left.set_xlabel("epoch")
+    left.xaxis.set_major_locator(MaxNLocator(integer=True))
     left.set_ylabel("training loss", color="tab:blue")
     accuracy = np.asarray(history.val_accuracy, float)
     if np.isfinite(accuracy).any():
