@@ -131,37 +131,47 @@ def run(settings: TrainSettings, options: RunOptions, detector: FaceDetector,
     if options.resume and trainer.resume():
         log(f"resumed from {options.checkpoint} at epoch {trainer.epoch}")
     train_started = time.perf_counter()
-    history = trainer.run()
-    train_seconds = time.perf_counter() - train_started
-    metadata = {
-        "name": options.out.stem, "input_size": str(size), "color": "RGB",
-        "mean": str(MEAN), "std": str(STD),
-        "embedding_size": str(nets.EMBEDDING_SIZE), "arch": settings.arch,
-        "training_data": f"{options.data.name}: {len(train.identities)} identities, "
-                         f"{len(train.labels)} images",
-        "loss": settings.describe_loss(), "epochs": str(trainer.epoch),
-        "seed": str(settings.seed)}
+    trainer.run()
+    figures = {"train_seconds": round(time.perf_counter() - train_started, 1),
+               "parameters": size_info.parameters, "flops": size_info.flops,
+               "val_identities": len(val_ids), "no_face": faces.fallback_count + faces.skipped}
     sample = to_tensor(faces.images[:16], torch.device("cpu"))
-    difference = export_onnx(trainer.model, options.out, size, metadata, sample)
-    plot_history(history, options.plot, f"{options.out.stem}: {settings.describe_loss()}")
-    report = {
+    figures["onnx_max_difference"] = export_onnx(
+        trainer.model, options.out, size, _metadata(trainer, options, size), sample)
+    plot_history(trainer.history, options.plot,
+                 f"{options.out.stem}: {settings.describe_loss()}")
+    report = _report(trainer, options, size, figures)
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    options.report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return report
+
+
+def _metadata(trainer: Trainer, options: RunOptions, size: int) -> dict[str, str]:
+    """The turnstile.* ONNX metadata the engine reads (and what a person auditing it needs)."""
+    settings, train = trainer.settings, trainer.train_set
+    return {"name": options.out.stem, "input_size": str(size), "color": "RGB",
+            "mean": str(MEAN), "std": str(STD), "embedding_size": str(nets.EMBEDDING_SIZE),
+            "arch": settings.arch, "loss": settings.describe_loss(),
+            "training_data": f"{options.data.name}: {len(train.identities)} identities, "
+                             f"{len(train.labels)} images",
+            "epochs": str(trainer.epoch), "seed": str(settings.seed)}
+
+
+def _report(trainer: Trainer, options: RunOptions, size: int,
+            figures: dict[str, Any]) -> dict[str, Any]:
+    settings, history = trainer.settings, trainer.history
+    return {
         "model": str(options.out), "arch": settings.arch, "loss": settings.describe_loss(),
-        "parameters": size_info.parameters, "flops": size_info.flops,
         "input_size": size, "opset": OPSET, "epochs": trainer.epoch,
-        "train_identities": len(train.identities), "train_images": len(train.labels),
-        "val_identities": len(val_ids),
+        "train_identities": len(trainer.train_set.identities),
+        "train_images": len(trainer.train_set.labels),
         "val_accuracy": _finite(history.val_accuracy[-1]) if history.val_accuracy else None,
         "final_loss": history.loss[-1] if history.loss else None,
-        "no_face": faces.fallback_count + faces.skipped, "fallback": options.fallback,
-        "onnx_max_difference": difference, "train_seconds": round(train_seconds, 1),
-        "seconds": round(time.perf_counter() - started, 1), "device": str(device),
+        "fallback": options.fallback, "device": str(trainer.device),
         "threads": torch.get_num_threads(), "settings": asdict(settings),
         "history": {key: [_finite(v) for v in values]
                     for key, values in asdict(history).items()},
-        "loss_curve": str(options.plot),
-        "checkpoint": str(options.checkpoint)}
-    options.report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-    return report
+        "loss_curve": str(options.plot), "checkpoint": str(options.checkpoint), **figures}
 
 
 def _finite(value: float) -> float | None:
