@@ -75,6 +75,15 @@ def test_missed_faces_use_the_counted_fallback(tiny_orl: Path, engine: Engine) -
         load_faces(files, engine.detector, 64, "guess")
 
 
+def test_all_images_without_faces_is_an_error(tmp_path: Path, engine: Engine) -> None:
+    for person in ("a", "b"):
+        (tmp_path / person).mkdir()
+        for index in range(2):
+            cv2.imwrite(str(tmp_path / person / f"{index}.png"), np.full((64, 64), 90, np.uint8))
+    with pytest.raises(DataError, match="no face found in any of the 4"):
+        load_faces(scan(tmp_path), engine.detector, 64, "skip")
+
+
 def test_unreadable_image_is_named(tiny_orl: Path, engine: Engine) -> None:
     (tiny_orl / "s2" / "5.jpg").write_bytes(b"not a picture")
     with pytest.raises(DataError, match=r"5\.jpg"):

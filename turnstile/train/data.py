@@ -159,6 +159,8 @@ def load_faces(files: dict[str, list[Path]], detector: FaceDetector, size: int,
             labels.append(label)
             sources.append(f"{name}/{path.name}")
             used.append(fell_back)
+    if not crops:
+        raise DataError(f"no face found in any of the {skipped} images (fallback 'skip')")
     return FaceSet(np.stack(crops), np.asarray(labels, np.int64), tuple(files),
                    tuple(sources), np.asarray(used, bool), skipped)
 
