@@ -46,6 +46,11 @@ def test_unknown_section_is_an_error() -> None:
         ({"recognition": {"threshold": "high"}}, "must be of type float"),
         ({"policy": {"agreement_frames": 0}}, "agreement_frames"),
         ({"policy": {"roi": [1, 2]}}, "roi"),
+        ({"policy": {"roi": ["1", 2, 3, 4]}}, "policy.roi must be a list of integers"),
+        ({"policy": {"roi": [True, 2, 3, 4]}}, "policy.roi must be a list of integers"),
+        ({"policy": {"allowed_groups": "staff"}}, "allowed_groups must be a list of strings"),
+        ({"policy": {"allowed_groups": ["staff", 3]}}, "allowed_groups must be a list of strings"),
+        ({"policy": {"allowed_groups": ["staff", " "]}}, "must not contain an empty name"),
         ({"door": {"kind": "magic"}}, "door.kind"),
         ({"kiosk": {"fullscreen": "yes"}}, "true or false"),
         ({"models": "cpu"}, "must be a table"),
@@ -54,6 +59,13 @@ def test_unknown_section_is_an_error() -> None:
 def test_bad_values_are_rejected(table: dict[str, object], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         from_dict(table)
+
+
+def test_allowed_groups_read_as_strings(tmp_path: Path) -> None:
+    path = tmp_path / "c.toml"
+    path.write_text('[policy]\nallowed_groups = ["Staff", "Cleaning"]\n')
+    assert load(path).policy.allowed_groups == ("Staff", "Cleaning")
+    assert Config().policy.allowed_groups == ()  # every enrolled person by default
 
 
 def test_missing_and_malformed_files(tmp_path: Path) -> None:

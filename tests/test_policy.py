@@ -219,3 +219,23 @@ def test_liveness_unsure_shows_its_hint() -> None:
     decision = policy.decide(T0, [face()], IMAGE, lambda f: alice())
     assert decision.outcome is Outcome.PENDING
     assert decision.detail == "move your head a little"
+
+
+def test_door_restricted_to_groups_denies_outsiders_and_grants_members() -> None:
+    rules = Rules(AccessRule(ALICE, groups=frozenset({"Staff"})),
+                  AccessRule(BOB, groups=frozenset({"Visitors"})))
+    policy = make(k=2, rules=rules, allowed_groups=("staff", "Cleaning"))
+    granted = policy.decide(T0, [face()], IMAGE, lambda f: alice())
+    granted = policy.decide(T0 + STEP, [face()], IMAGE, lambda f: alice())
+    assert granted.outcome is Outcome.GRANTED  # group names compare case-insensitively
+    later = T0 + timedelta(seconds=30)
+    policy.decide(later, [face()], IMAGE, lambda f: bob())
+    denied = policy.decide(later + STEP, [face()], IMAGE, lambda f: bob())
+    assert denied.outcome is Outcome.DENIED
+    assert denied.reason is DenyReason.NOT_IN_GROUP
+    assert denied.scores["similarity"] == pytest.approx(0.8)  # logged with its scores
+
+
+def test_no_allowed_groups_admits_people_without_groups() -> None:
+    assert deny_reason(AccessRule(ALICE), T0) is None
+    assert deny_reason(AccessRule(ALICE), T0, ("staff",)) is DenyReason.NOT_IN_GROUP

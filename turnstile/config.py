@@ -125,6 +125,10 @@ class PolicyConfig:
     cooldown_s: float = 5.0
     #: Optional region of interest as x, y, w, h in pixels; empty means the whole frame.
     roi: tuple[int, ...] = ()
+    #: Access group names this door admits. Empty: this door admits every enrolled, active,
+    #: in-schedule person; otherwise only members of at least one of these groups (names
+    #: compare case-insensitively).
+    allowed_groups: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -279,9 +283,7 @@ def _coerce(hint: Any, value: Any, where: str) -> Any:
         return _build(hint, value, where)
     origin = typing.get_origin(hint)
     if origin is tuple:
-        if not isinstance(value, list) or not all(isinstance(v, int) for v in value):
-            raise ConfigError(f"{where} must be a list of integers")
-        return tuple(value)
+        return _coerce_tuple(hint, value, where)
     if origin in (types.UnionType, typing.Union):
         return value
     if hint is bool:
@@ -295,6 +297,18 @@ def _coerce(hint: Any, value: Any, where: str) -> Any:
     if hint is str and isinstance(value, str | int) and not isinstance(value, bool):
         return str(value)
     raise ConfigError(f"{where} must be of type {getattr(hint, '__name__', hint)}, not {value!r}")
+
+
+def _coerce_tuple(hint: Any, value: Any, where: str) -> tuple[Any, ...]:
+    """A TOML list into a homogeneous tuple (tuple[int, ...] or tuple[str, ...])."""
+    element = typing.get_args(hint)[0]
+    # bool is an int subclass: `true` is not a pixel count.
+    ok = isinstance(value, list) and all(
+        isinstance(v, element) and not isinstance(v, bool) for v in value)
+    if not ok:
+        kind = {int: "integers", str: "strings"}.get(element, element.__name__)
+        raise ConfigError(f"{where} must be a list of {kind}, not {value!r}")
+    return tuple(value)
 
 
 def _check(ok: bool, message: str) -> None:
@@ -316,6 +330,8 @@ def validate(config: Config) -> None:
     _check(0.0 < pol.crowd_ratio <= 1.0, "policy.crowd_ratio must be in (0, 1]")
     _check(pol.cooldown_s >= 0.0, "policy.cooldown_s must not be negative")
     _check(len(pol.roi) in (0, 4), "policy.roi must be empty or [x, y, w, h]")
+    _check(all(g.strip() for g in pol.allowed_groups),
+           "policy.allowed_groups must not contain an empty name")
     _check(config.models.device in ("auto", "cpu", "cuda"),
            "models.device must be auto, cpu or cuda")
     _check(config.models.threads >= 0, "models.threads must not be negative")

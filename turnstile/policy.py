@@ -89,10 +89,12 @@ class _Streak:
         default_factory=lambda: deque(maxlen=EVIDENCE_FRAMES))
 
 
-def deny_reason(rule: AccessRule, at: datetime) -> DenyReason | None:
+def deny_reason(rule: AccessRule, at: datetime,
+                allowed_groups: Sequence[str] = ()) -> DenyReason | None:
     """Why this person may not enter at `at`, or None when they may.
 
     A valid_until at exactly midnight is read as a date: that whole day is still valid.
+    `allowed_groups` empty admits everyone; otherwise the person needs one of them (any case).
     """
     person = rule.person
     if not person.active:
@@ -107,6 +109,10 @@ def deny_reason(rule: AccessRule, at: datetime) -> DenyReason | None:
             return DenyReason.EXPIRED
     if not within(rule.windows, at):
         return DenyReason.OUT_OF_SCHEDULE
+    if allowed_groups:
+        allowed = {g.strip().casefold() for g in allowed_groups}
+        if not any(g.casefold() in allowed for g in rule.groups):
+            return DenyReason.NOT_IN_GROUP
     return None
 
 
@@ -191,7 +197,7 @@ class AccessPolicy:
         if rule is None:
             return self._final(Decision(Outcome.UNKNOWN, at, match, face, scores=scores,
                                         detail="person no longer enrolled"), key)
-        reason = deny_reason(rule, at)
+        reason = deny_reason(rule, at, self._config.allowed_groups)
         if reason is not None:
             return self._final(Decision(Outcome.DENIED, at, match, face, reason, reason.value,
                                         scores), key)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from turnstile.gallery import Gallery, GalleryError
+from turnstile.groups import GroupStore
 from turnstile.types import Person
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -65,6 +66,8 @@ class AccessRule:
 
     person: Person
     windows: tuple[Window, ...] = ()
+    #: The access groups the person belongs to (names as stored).
+    groups: frozenset[str] = frozenset()
 
 
 class ScheduleStore:
@@ -102,13 +105,15 @@ class Directory:
     def __init__(self, gallery: Gallery) -> None:
         self._gallery = gallery
         self._schedules = ScheduleStore(gallery.connection)
+        self._groups = GroupStore(gallery.connection)
 
     def rule(self, person_id: int) -> AccessRule | None:
         try:
             person = self._gallery.person(person_id)
         except GalleryError:
             return None  # removed since the matrix was built: treated as unknown
-        return AccessRule(person, self._schedules.windows(person_id))
+        return AccessRule(person, self._schedules.windows(person_id),
+                          self._groups.of(person_id))
 
 
 def set_validity(conn: sqlite3.Connection, person_id: int, valid_from: datetime | None,

@@ -94,6 +94,19 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX audit_log_at ON audit_log(at);
     """,
+    # 5: access groups; a door may admit only members of some groups (policy.allowed_groups).
+    """
+    CREATE TABLE access_groups (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE
+    );
+    CREATE TABLE person_groups (
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        group_id INTEGER NOT NULL REFERENCES access_groups(id) ON DELETE CASCADE,
+        PRIMARY KEY (person_id, group_id)
+    );
+    CREATE INDEX person_groups_group ON person_groups(group_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 

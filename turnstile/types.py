@@ -127,6 +127,8 @@ class DenyReason(enum.Enum):
     NOT_YET_VALID = "not_yet_valid"
     EXPIRED = "expired"
     OUT_OF_SCHEDULE = "out_of_schedule"
+    #: The door admits only some access groups and the person is in none of them.
+    NOT_IN_GROUP = "not_in_group"
     DOOR_FAILED = "door_failed"
 
 

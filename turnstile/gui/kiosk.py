@@ -55,6 +55,7 @@ _REFUSALS = {
     DenyReason.NOT_YET_VALID: "Your access has not started yet. Please see reception.",
     DenyReason.EXPIRED: "Your access has expired. Please see reception.",
     DenyReason.OUT_OF_SCHEDULE: "No access at this time. Please see reception.",
+    DenyReason.NOT_IN_GROUP: "No access through this door. Please see reception.",
 }
 IDLE = Message(Screen.IDLE, "Please look at the camera", "One person at a time", "idle")
 
