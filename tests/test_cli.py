@@ -10,6 +10,8 @@ import pytest
 
 from turnstile import storage
 from turnstile.cli import main
+from turnstile.gallery import Gallery
+from turnstile.groups import GroupStore
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
@@ -54,6 +56,21 @@ def test_enrol_then_identify_both_faces_and_an_unknown(
     assert isinstance(people, list)
     assert {(p["name"], p["employee_id"], p["templates"]) for p in people} == {
         ("Barack Obama", "E44", 2), ("Joe Biden", None, 1)}
+
+
+def test_people_json_lists_each_persons_groups(
+    capsys: pytest.CaptureFixture[str], db_path: Path
+) -> None:
+    conn = storage.connect(db_path)
+    gallery = Gallery(conn, "test", 4)
+    alice, bob = gallery.add_person("Alice"), gallery.add_person("Bob")
+    GroupStore(conn).set_groups(alice.id, ["Staff", "Cleaning"])
+    conn.close()
+    people = run_json(capsys, "people", "--db", str(db_path))["people"]
+    assert isinstance(people, list)
+    assert {p["name"]: p["groups"] for p in people} == {"Alice": ["Cleaning", "Staff"],
+                                                        "Bob": []}
+    assert bob.id != alice.id
 
 
 def test_enrol_skips_bad_images_but_keeps_the_good(

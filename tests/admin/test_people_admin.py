@@ -117,3 +117,16 @@ def test_namesakes_are_two_people(people: PeopleAdmin, enroller: Enroller,
     with pytest.raises(GalleryError, match="nothing to enrol"):
         people.enrol("Empty", None, [], consent=True)
     assert len(people.gallery.people()) == 2
+
+
+def test_groups_are_audited_exported_and_erased(
+        people: PeopleAdmin, enroller: Enroller, examples: Path, tmp_path: Path,
+        file_conn: sqlite3.Connection, audit: AuditLog) -> None:
+    person = _enrol(people, enroller, examples)
+    assert people.set_groups(person.id, ["Staff", "night shift"]) == ("night shift", "Staff")
+    assert audit.entries()[0].action is AuditAction.EDIT
+    assert audit.entries()[0].detail["groups"] == "night shift, Staff"
+    data = json.loads(people.export(person.id, tmp_path / "export").read_text())
+    assert data["groups"] == ["night shift", "Staff"]
+    people.delete(person.id)
+    assert file_conn.execute("SELECT COUNT(*) FROM person_groups").fetchone()[0] == 0

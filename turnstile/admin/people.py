@@ -12,6 +12,7 @@ from pathlib import Path
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.schedules import format_schedule
 from turnstile.gallery import Gallery, GalleryError, NewTemplate
+from turnstile.groups import GroupStore
 from turnstile.schedule import ScheduleStore, Window
 from turnstile.types import Person
 
@@ -158,6 +159,17 @@ class PeopleAdmin:
         self._audit.record(self.actor, AuditAction.EDIT, _label(person),
                            {"schedule": format_schedule(windows) or "any time"})
 
+    def groups(self, person_id: int) -> tuple[str, ...]:
+        return tuple(sorted(GroupStore(self._conn).of(person_id), key=str.casefold))
+
+    def set_groups(self, person_id: int, names: Sequence[str]) -> tuple[str, ...]:
+        """Replace the access groups the person belongs to (missing groups are created)."""
+        person = self.gallery.person(person_id)
+        groups = GroupStore(self._conn).set_groups(person_id, names)
+        self._audit.record(self.actor, AuditAction.EDIT, _label(person),
+                           {"groups": ", ".join(groups) or "none"})
+        return groups
+
     def set_consent(self, person_id: int, consent: bool) -> None:
         person = self.gallery.person(person_id)
         self._update(person_id, consent_at=self._stamp() if consent else None)
@@ -203,7 +215,8 @@ class PeopleAdmin:
         data = {"id": person.id, "name": person.name, "employee_id": person.employee_id,
                 "active": person.active, "created": iso(person.created),
                 "valid_from": iso(person.valid_from), "valid_until": iso(person.valid_until),
-                "consent_at": consent, "templates": templates, "events": self._events(person_id),
+                "consent_at": consent, "groups": list(self.groups(person_id)),
+                "templates": templates, "events": self._events(person_id),
                 "exported": self._stamp()}
         target = folder / "person.json"
         target.write_text(json.dumps(data, indent=2, ensure_ascii=False), encoding="utf-8")

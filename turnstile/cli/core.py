@@ -22,6 +22,7 @@ from turnstile.cli.common import (
 from turnstile.config import Config
 from turnstile.engine import Engine, FaceResult, similarity, thumbnail_jpeg
 from turnstile.gallery import Gallery, GalleryError, NewTemplate
+from turnstile.groups import GroupStore
 from turnstile.imageio import ImageError, read_image
 from turnstile.types import Match
 
@@ -152,9 +153,11 @@ def run_people(args: argparse.Namespace) -> int:
     config = load_config(args)
     conn = open_connection(args, config)
     people = Gallery(conn, "", 0).people()
+    groups = GroupStore(conn).all_memberships()
     conn.close()
     rows = [{"id": p.id, "name": p.name, "employee_id": p.employee_id, "templates": p.templates,
-             "active": p.active, "created": p.created.isoformat()} for p in people]
+             "active": p.active, "created": p.created.isoformat(),
+             "groups": list(groups.get(p.id, ()))} for p in people]
     text = "\n".join(f"{p.name:30} {p.employee_id or '-':12} {p.templates:3} template(s)"
                      f"{'' if p.active else '  (inactive)'}" for p in people)
     emit(args, {"people": rows}, text or "no one is enrolled")

@@ -11,6 +11,7 @@ from tests.gui.admin.conftest import cell
 from turnstile.admin.context import AdminContext
 from turnstile.cli.core import accepted_name
 from turnstile.engine import Engine
+from turnstile.groups import GroupStore
 from turnstile.gui.admin.enrol import EnrolPage
 from turnstile.gui.admin.people import PeoplePage
 from turnstile.gui.admin.window import AdminWindow
@@ -121,6 +122,29 @@ def test_person_editor_saves_changes(qtbot: QtBot, admin_window: AdminWindow,
     assert saved.valid_from is not None and saved.valid_until is not None
     assert (saved.valid_until - saved.valid_from).days == 30
     assert cell(people.table, 0, 1) == "Joseph Biden"
+
+
+def test_person_editor_sets_access_groups(qtbot: QtBot, admin_window: AdminWindow,
+                                          context: AdminContext, examples: Path) -> None:
+    page = admin_window.pages["enrol"]
+    assert isinstance(page, EnrolPage)
+    _enrol_photos(page, "Joe Biden", [examples / "biden.jpg"])
+    person = page.save(confirmed=False)
+    assert person is not None
+    people = admin_window.pages["people"]
+    assert isinstance(people, PeoplePage)
+    people.select(person.id)
+    editor = people.edit_selected()
+    assert editor is not None and editor.groups.text() == ""
+    editor.groups.setText("Staff, , Cleaning")
+    assert not editor.save() and "needs a name" in editor.message.text()
+    assert GroupStore(context.gallery.connection).of(person.id) == frozenset()
+    editor.groups.setText("Staff, Cleaning")
+    assert editor.save()
+    assert GroupStore(context.gallery.connection).of(person.id) == {"Staff", "Cleaning"}
+    people.select(person.id)
+    again = people.edit_selected()
+    assert again is not None and again.groups.text() == "Cleaning, Staff"
 
 
 def test_editor_adds_and_removes_templates(qtbot: QtBot, admin_window: AdminWindow,

@@ -1,4 +1,4 @@
-"""The person editor: name, id, active, validity, schedule, consent and templates."""
+"""The person editor: name, id, active, validity, schedule, groups, consent, templates."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin, PersonRow
 from turnstile.admin.schedules import format_schedule, parse_schedule
 from turnstile.gallery import GalleryError
+from turnstile.groups import GroupError, parse_groups
 from turnstile.gui.admin.widgets import MessageLabel, when
 from turnstile.schedule import ScheduleError
 
@@ -59,6 +60,8 @@ class PersonEditor(QDialog):
         self.has_until, self.valid_until = _optional_date(row.person.valid_until)
         self.schedule = QLineEdit(format_schedule(people.schedule(row.person.id)))
         self.schedule.setPlaceholderText("any time (e.g. Mon-Fri 08:00-18:00; Sat 09:00-13:00)")
+        self.groups = QLineEdit(", ".join(people.groups(row.person.id)))
+        self.groups.setPlaceholderText("none (comma-separated, e.g. Staff, Night shift)")
         self.consent = QCheckBox(f"Consent recorded ({when(row.consent_at)})")
         self.consent.setChecked(row.consent_at is not None)
         self.templates = QListWidget()
@@ -77,6 +80,7 @@ class PersonEditor(QDialog):
             line.addWidget(edit)
             form.addRow(label, line)
         form.addRow("Weekly schedule", self.schedule)
+        form.addRow("Access groups", self.groups)
         form.addRow("", self.consent)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
@@ -154,7 +158,8 @@ class PersonEditor(QDialog):
         try:
             windows = sorted(parse_schedule(self.schedule.text()),
                              key=lambda w: (w.weekday, w.start))
-        except ScheduleError as exc:
+            groups = parse_groups(self.groups.text())
+        except (ScheduleError, GroupError) as exc:
             self.message.error(str(exc))
             return False
         try:
@@ -167,6 +172,9 @@ class PersonEditor(QDialog):
                 self.people.set_validity(self.person_id, valid_from, valid_until)
             if tuple(windows) != self.people.schedule(self.person_id):
                 self.people.set_schedule(self.person_id, windows)
+            if sorted(g.casefold() for g in groups) != sorted(
+                    g.casefold() for g in self.people.groups(self.person_id)):
+                self.people.set_groups(self.person_id, groups)
             if self.consent.isChecked() != (row.consent_at is not None):
                 self.people.set_consent(self.person_id, self.consent.isChecked())
         except GalleryError as exc:
