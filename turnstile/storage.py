@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -160,6 +161,23 @@ def backup(path: Path) -> Path:
     return target
 
 
+def _enable_wal(conn: sqlite3.Connection, patience_s: float = 10.0) -> None:
+    """Switch to WAL, waiting out another connection that holds the file right now.
+
+    Changing the journal mode answers "database is locked" at once, without SQLite's busy
+    timeout, while a second process (kiosk worker, admin panel) is creating the same file.
+    """
+    deadline = time.monotonic() + patience_s
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def connect(path: Path | str, migrate_schema: bool = True) -> sqlite3.Connection:
     """Open (creating if needed) a Turnstile database: WAL, foreign keys, current schema."""
     memory = str(path) == ":memory:"
@@ -179,7 +197,7 @@ def connect(path: Path | str, migrate_schema: bool = True) -> sqlite3.Connection
             f"({SCHEMA_VERSION}); upgrade Turnstile instead of opening it with an older one"
         )
     if not memory:
-        conn.execute("PRAGMA journal_mode = WAL")
+        _enable_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
     if migrate_schema and version < SCHEMA_VERSION:
         if version > 0 and not memory:
