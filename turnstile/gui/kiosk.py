@@ -12,7 +12,7 @@ from PySide6.QtGui import QColor, QImage, QKeySequence, QMouseEvent, QPainter, Q
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from turnstile.config import KioskConfig
-from turnstile.gui.assets import icon, stylesheet
+from turnstile.gui.assets import Sounds, icon, stylesheet
 from turnstile.gui.qimage import pixmap_from_bytes
 from turnstile.gui.worker import KioskUpdate
 from turnstile.pipeline import CameraState, CameraStatus
@@ -20,6 +20,8 @@ from turnstile.types import Box, DenyReason, Outcome
 
 #: Key that asks for the admin panel (the panel itself asks for the password).
 ADMIN_KEY = "Ctrl+Shift+A"
+#: Key that closes the kiosk (a technician's keyboard; visitors have none).
+QUIT_KEY = "Ctrl+Q"
 #: Taps in the top-left corner, within ADMIN_TAP_S seconds, that ask for the admin panel.
 ADMIN_TAPS = 5
 ADMIN_TAP_S = 3.0
@@ -146,6 +148,7 @@ class KioskWindow(QWidget):
         self._config = config
         self._holding = False  # a final result is on screen until the timer clears it
         self._taps: list[float] = []
+        self._sounds = Sounds() if config.sounds else None
         self.video = VideoView(self)
         self.banner = QFrame(self)
         self.banner.setObjectName("banner")
@@ -161,6 +164,7 @@ class KioskWindow(QWidget):
         self._reset.setSingleShot(True)
         self._reset.timeout.connect(self.show_idle)
         QShortcut(QKeySequence(ADMIN_KEY), self, self.admin_requested.emit)
+        QShortcut(QKeySequence(QUIT_KEY), self, self.close)
         self.show_message(Message(Screen.STARTING, "Starting", "One moment, please.", "idle"))
 
     def _layout(self) -> None:
@@ -213,6 +217,8 @@ class KioskWindow(QWidget):
         if update.final and message is not None:
             self._holding = True
             self.show_message(message, update.thumbnail)
+            if self._sounds is not None:
+                self._sounds.play("granted" if message.screen is Screen.GRANTED else "denied")
             self._reset.start(round(self._config.result_s * 1000))
         elif not self._holding:
             current = self.screen_state
