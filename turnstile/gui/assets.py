@@ -23,9 +23,11 @@ def stylesheet() -> str:
 def icon(name: str, size: int) -> QPixmap:
     """One of ICONS rendered from its SVG at `size` x `size` pixels."""
     path = asset_dir() / "icons" / f"{name}.svg"
+    if not path.exists():
+        raise FileNotFoundError(f"icon {path} is missing")
     renderer = QSvgRenderer(str(path))
     if not renderer.isValid():
-        raise FileNotFoundError(f"icon {path} is missing or not a valid SVG")
+        raise ValueError(f"icon {path} is not a valid SVG")
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
@@ -49,7 +51,7 @@ class Sounds:
         from PySide6.QtCore import QUrl
         from PySide6.QtMultimedia import QSoundEffect
 
-        self._effects = {}
+        self._effects: dict[str, QSoundEffect] = {}
         for name in ("granted", "denied"):
             effect = QSoundEffect()
             effect.setSource(QUrl.fromLocalFile(str(sound_path(name))))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QKeySequence, QMouseEvent, QPainter, QPen, QShortcut
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from turnstile.config import KioskConfig
@@ -163,8 +163,6 @@ class KioskWindow(QWidget):
         self._reset = QTimer(self)
         self._reset.setSingleShot(True)
         self._reset.timeout.connect(self.show_idle)
-        QShortcut(QKeySequence(ADMIN_KEY), self, self.admin_requested.emit)
-        QShortcut(QKeySequence(QUIT_KEY), self, self.close)
         self.show_message(Message(Screen.STARTING, "Starting", "One moment, please.", "idle"))
 
     def _layout(self) -> None:
@@ -243,6 +241,16 @@ class KioskWindow(QWidget):
         self.show_message(Message(Screen.CAMERA_LOST, "Out of service",
                                   "Please see reception.", "camera_off"))
         self.setToolTip(message)  # for the technician; visitors never see internals
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        # Handled here, not with QShortcut, so they work whichever child has the focus.
+        pressed = QKeySequence(event.keyCombination())
+        if pressed.matches(QKeySequence(ADMIN_KEY)) is QKeySequence.SequenceMatch.ExactMatch:
+            self.admin_requested.emit()
+        elif pressed.matches(QKeySequence(QUIT_KEY)) is QKeySequence.SequenceMatch.ExactMatch:
+            self.close()
+        else:
+            super().keyPressEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
         point = event.position()
