@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import cv2
+import numpy as np
 import pytest
 
 from tests.conftest import dataset
@@ -41,7 +42,7 @@ def first_face_s(path: Path, engine: Engine) -> float:
     while True:
         ok, image = capture.read()
         assert ok, "no face in the whole clip"
-        faces = engine.detector.detect(image)
+        faces = engine.detector.detect(np.asarray(image, np.uint8))
         if faces and faces[0].box.size >= PolicyConfig().min_face_px:
             return index / fps
         index += 1

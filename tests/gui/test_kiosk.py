@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -102,6 +103,11 @@ def test_camera_removed_mid_run(make_kiosk: object, tmp_path: Path, qtbot: QtBot
     qtbot.waitUntil(lambda: window.screen_state is Screen.CAMERA_LOST, timeout=WAIT_MS)
 
 
+def state(window: KioskWindow) -> Screen:
+    """The screen's state, read afresh (a plain attribute read would be narrowed by mypy)."""
+    return window.screen_state
+
+
 def update(outcome: Outcome, reason: DenyReason | None = None, detail: str = "") -> KioskUpdate:
     decision = Decision(outcome, datetime(2026, 3, 2, 9), Match(1, "Dana", 0.8, 0.1),
                         reason=reason, detail=detail)
@@ -133,10 +139,10 @@ def test_one_at_a_time_and_hints_do_not_cut_a_result_short(qtbot: QtBot) -> None
     qtbot.addWidget(window)
     crowd = replace(update(Outcome.MULTIPLE_FACES), final=False)
     window.on_update(crowd)
-    assert window.screen_state is Screen.ONE_AT_A_TIME
+    assert state(window) is Screen.ONE_AT_A_TIME
     window.on_update(update(Outcome.GRANTED))
     window.on_update(crowd)
-    assert window.screen_state is Screen.GRANTED
+    assert state(window) is Screen.GRANTED
     window.show_idle()
     hint = replace(update(Outcome.PENDING, detail="move your head a little"), final=False)
     window.on_update(hint)
@@ -144,6 +150,7 @@ def test_one_at_a_time_and_hints_do_not_cut_a_result_short(qtbot: QtBot) -> None
 
 
 def test_hidden_admin_gestures(qtbot: QtBot) -> None:
+    bot: Any = qtbot  # pytest-qt's input helpers are untyped
     window = KioskWindow(KioskConfig())
     qtbot.addWidget(window)
     window.resize(800, 600)
@@ -151,15 +158,15 @@ def test_hidden_admin_gestures(qtbot: QtBot) -> None:
     qtbot.waitExposed(window)
     with qtbot.waitSignal(window.admin_requested, timeout=2000):
         for _ in range(ADMIN_TAPS):
-            qtbot.mouseClick(window, Qt.MouseButton.LeftButton,
+            bot.mouseClick(window, Qt.MouseButton.LeftButton,
                              pos=QPoint(ADMIN_CORNER_PX // 2, ADMIN_CORNER_PX // 2))
     with qtbot.assertNotEmitted(window.admin_requested):
         for _ in range(ADMIN_TAPS):
-            qtbot.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(400, 300))
+            bot.mouseClick(window, Qt.MouseButton.LeftButton, pos=QPoint(400, 300))
     with qtbot.waitSignal(window.admin_requested, timeout=2000):
-        qtbot.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier
+        bot.keyClick(window, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier
                        | Qt.KeyboardModifier.ShiftModifier)
-    qtbot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
+    bot.keyClick(window, Qt.Key.Key_Q, Qt.KeyboardModifier.ControlModifier)
     assert not window.isVisible()
 
 
