@@ -13,15 +13,17 @@ from PySide6.QtWidgets import QApplication
 
 from turnstile.config import Config, KioskConfig, ModelsConfig
 from turnstile.door import SimulatedDoor
-from turnstile.gui.app import Kiosk
+from turnstile.gui import release_qt_env
+from turnstile.gui.app import Kiosk, present
 from turnstile.gui.kiosk import Screen
 
 
 def main(db: str, clip: str, out: str) -> int:
+    release_qt_env()
     app = QApplication(sys.argv[:1])
     config = Config(models=ModelsConfig(device="cpu"), kiosk=KioskConfig(result_s=30.0))
     kiosk = Kiosk(config, Path(db), clip, door=SimulatedDoor())
-    kiosk.window.showFullScreen()
+    present(kiosk.window, fullscreen=True)
     saved: list[bool] = []
 
     def poll() -> None:

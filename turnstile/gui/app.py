@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from turnstile.config import Config
 from turnstile.door import DoorOutput
 from turnstile.engine import Engine
+from turnstile.gui import release_qt_env
 from turnstile.gui.kiosk import KioskWindow
 from turnstile.gui.worker import RecognitionWorker
 from turnstile.policy import LivenessCheck
@@ -41,17 +43,27 @@ class Kiosk:
         self.worker.wait()
 
 
+def present(window: QWidget, fullscreen: bool) -> None:
+    """Show the window full screen (cursor hidden) or as a 1280x800 window."""
+    if not fullscreen:
+        window.resize(1280, 800)
+        window.show()
+        return
+    window.setCursor(Qt.CursorShape.BlankCursor)
+    screen = QGuiApplication.primaryScreen()
+    if screen is not None:
+        # Kiosks often run X without a window manager, which ignores the full-screen hint.
+        window.setGeometry(screen.geometry())
+    window.showFullScreen()
+
+
 def run_app(config: Config, db_path: Path, source: str | None = None, loop: bool = False,
             model: Path | None = None, fullscreen: bool = True) -> int:
     """Show the kiosk until the window is closed (or Ctrl+C); returns the exit status."""
+    release_qt_env()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     kiosk = Kiosk(config, db_path, source, loop, model=model)
-    if fullscreen:
-        kiosk.window.setCursor(Qt.CursorShape.BlankCursor)
-        kiosk.window.showFullScreen()
-    else:
-        kiosk.window.resize(1280, 800)
-        kiosk.window.show()
+    present(kiosk.window, fullscreen)
     # Let Ctrl+C in the terminal close the kiosk instead of being swallowed by Qt's loop.
     signal.signal(signal.SIGINT, lambda *_: app.quit())
     kiosk.start()

@@ -58,6 +58,8 @@ _REFUSALS = {
     DenyReason.EXPIRED: "Your access has expired. Please see reception.",
     DenyReason.OUT_OF_SCHEDULE: "No access at this time. Please see reception.",
 }
+BOX_COLOURS = {Screen.GRANTED: QColor("#2ecc71"), Screen.DENIED: QColor("#ff5a4f"),
+               Screen.UNKNOWN: QColor("#ff5a4f"), Screen.SPOOF: QColor("#ff5a4f")}
 IDLE = Message(Screen.IDLE, "Please look at the camera", "One person at a time", "idle")
 
 
@@ -102,6 +104,7 @@ class VideoView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("video")
+        self.setMinimumSize(320, 240)
         self._image: QImage | None = None
         self._boxes: tuple[Box, ...] = ()
         self._chosen: Box | None = None
@@ -208,9 +211,6 @@ class KioskWindow(QWidget):
         self.video.set_image(image)
 
     def on_update(self, update: KioskUpdate) -> None:
-        colour = QColor("#2ecc71") if update.decision.outcome is Outcome.GRANTED else \
-            QColor("#ff5a4f") if update.final else QColor("#ffffff")
-        self.video.set_boxes(update.boxes, update.chosen, colour)
         message = message_for(update)
         if update.final and message is not None:
             self._holding = True
@@ -224,6 +224,9 @@ class KioskWindow(QWidget):
                 self.show_message(message)
             elif current is not Screen.IDLE:
                 self.show_message(IDLE)
+        # The face box takes the banner's colour, so the person sees which face was decided.
+        colour = BOX_COLOURS.get(self.screen_state, QColor("#ffffff"))
+        self.video.set_boxes(update.boxes, update.chosen, colour)
 
     def on_camera(self, status: CameraStatus) -> None:
         if status.state is CameraState.RUNNING:
