@@ -277,3 +277,10 @@ def validate(config: Config) -> None:
     _check(0.0 < config.door.pulse_s <= 30.0, "door.pulse_s must be in (0, 30]")
     _check(config.events.retention_days >= 0, "events.retention_days must not be negative")
     _check(config.kiosk.result_s > 0.0, "kiosk.result_s must be positive")
+    cam = config.camera
+    _check(0.5 <= cam.stall_s <= 60.0, "camera.stall_s must be between 0.5 and 60")
+    _check(0.1 <= cam.folder_fps <= 120.0, "camera.folder_fps must be between 0.1 and 120")
+    _check(0.0 < cam.reconnect_s <= cam.reconnect_max_s,
+           "camera.reconnect_s must be positive and at most camera.reconnect_max_s")
+    _check(pol.cooldown_s <= 600.0, "policy.cooldown_s must be at most 600")
+    _check(pol.min_face_px <= 1000, "policy.min_face_px must be at most 1000")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -24,12 +25,13 @@ class Kiosk:
 
     def __init__(self, config: Config, db_path: Path, source: str | None = None,
                  loop: bool = False, engine: Engine | None = None, model: Path | None = None,
-                 door: DoorOutput | None = None, liveness: LivenessCheck | None = None) -> None:
+                 door: DoorOutput | None = None, liveness: LivenessCheck | None = None,
+                 engine_factory: Callable[[], Engine] | None = None) -> None:
         self.window = KioskWindow(config.kiosk)
         self.worker = RecognitionWorker(
             config, db_path, source if source is not None else config.camera.source,
             loop or config.camera.loop, engine, door, liveness,
-            engine_factory=lambda: Engine.from_config(config, model))
+            engine_factory=engine_factory or (lambda: Engine.from_config(config, model)))
         self.worker.preview.connect(self.window.on_preview)
         self.worker.update.connect(self.window.on_update)
         self.worker.camera.connect(self.window.on_camera)
@@ -65,9 +67,10 @@ def run_app(config: Config, db_path: Path, source: str | None = None, loop: bool
     kiosk = Kiosk(config, db_path, source, loop, model=model)
     present(kiosk.window, fullscreen)
     # Let Ctrl+C in the terminal close the kiosk instead of being swallowed by Qt's loop.
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    previous = signal.signal(signal.SIGINT, lambda *_: app.quit())
     kiosk.start()
     try:
         return int(app.exec())
     finally:
         kiosk.stop()
+        signal.signal(signal.SIGINT, previous)
