@@ -23,3 +23,12 @@ def test_signal_emit_keeps_references_to_true(qtbot: QtBot) -> None:
         emitter.value.emit(i)
     assert len(seen) == 200
     assert sys.getrefcount(True) >= before
+
+
+def test_qdatetime_keeps_every_field(qtbot: QtBot) -> None:
+    from datetime import datetime
+
+    from turnstile.gui.qimage import qdatetime
+
+    value = qdatetime(datetime(2026, 3, 2, 8, 30, 15, 250_000))
+    assert value.toString("yyyy-MM-dd HH:mm:ss.zzz") == "2026-03-02 08:30:15.250"
