@@ -20,6 +20,7 @@ from turnstile.camera import (
     Frame,
     ImageFolderSource,
     LatestFrameSource,
+    PathSource,
     VideoFileSource,
     open_source,
 )
@@ -100,9 +101,15 @@ def test_open_source_picks_the_kind(tmp_path: Path) -> None:
     config = CameraConfig()
     assert isinstance(open_source("0", config, pace=True), DeviceSource)
     assert isinstance(open_source("rtsp://127.0.0.1/cam", config, pace=True), DeviceSource)
-    assert isinstance(open_source(str(tmp_path), config, pace=False), ImageFolderSource)
+    folder = open_source(str(tmp_path / "later"), config, pace=False)
+    assert isinstance(folder, PathSource)
+    assert isinstance(folder.resolve(), VideoFileSource)  # missing: taken for a video
+    (tmp_path / "later").mkdir()
+    assert isinstance(folder.resolve(), ImageFolderSource)  # it appeared as a folder
     video = open_source(str(tmp_path / "a.mp4"), config, pace=False, loop=True)
-    assert isinstance(video, VideoFileSource) and video.loop
+    assert isinstance(video, PathSource) and video.loop
+    resolved = video.resolve()
+    assert isinstance(resolved, VideoFileSource) and resolved.loop
 
 
 class Burst:

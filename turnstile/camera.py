@@ -189,10 +189,32 @@ def open_source(spec: str, config: CameraConfig, *, pace: bool, loop: bool | Non
         return DeviceSource(int(spec), config.width, config.height)
     if "://" in spec:
         return DeviceSource(spec, config.width, config.height)
-    path = Path(spec).expanduser()
-    if path.is_dir():
-        return ImageFolderSource(path, config.folder_fps, loop, pace, epoch)
-    return VideoFileSource(path, loop, pace, epoch)
+    return PathSource(Path(spec).expanduser(), config.folder_fps, loop, pace, epoch)
+
+
+class PathSource:
+    """A video file or an image folder, told apart each time it is opened: a path that is
+    missing when the kiosk starts may appear later as either."""
+
+    def __init__(self, path: Path, folder_fps: float, loop: bool = False, pace: bool = False,
+                 epoch: datetime | None = None) -> None:
+        self.path = path
+        self.folder_fps = folder_fps
+        self.loop = loop
+        self.pace = pace
+        self.epoch = epoch
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    def resolve(self) -> CameraSource:
+        if self.path.is_dir():
+            return ImageFolderSource(self.path, self.folder_fps, self.loop, self.pace, self.epoch)
+        return VideoFileSource(self.path, self.loop, self.pace, self.epoch)
+
+    def frames(self) -> Iterator[Frame]:
+        return self.resolve().frames()
 
 
 class LatestFrameSource:

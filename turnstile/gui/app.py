@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from turnstile.config import Config
 from turnstile.door import DoorOutput
 from turnstile.engine import Engine
+from turnstile.gui import release_qt_env
 from turnstile.gui.admin.kiosklink import AdminLink
 from turnstile.gui.kiosk import KioskWindow
 from turnstile.gui.worker import RecognitionWorker
@@ -23,9 +26,11 @@ class Kiosk:
 
     def __init__(self, config: Config, db_path: Path, source: str | None = None,
                  loop: bool = False, engine: Engine | None = None, model: Path | None = None,
-                 door: DoorOutput | None = None, liveness: LivenessCheck | None = None) -> None:
+                 door: DoorOutput | None = None, liveness: LivenessCheck | None = None,
+                 engine_factory: Callable[[], Engine] | None = None) -> None:
         self.window = KioskWindow(config.kiosk)
         self._args = (db_path, source, loop, engine, model, door, liveness)
+        self._engine_factory = engine_factory
         self.config = config
         self.worker = self._make_worker(config)
 
@@ -34,7 +39,7 @@ class Kiosk:
         worker = RecognitionWorker(
             config, db_path, source if source is not None else config.camera.source,
             loop or config.camera.loop, engine, door, liveness,
-            engine_factory=lambda: Engine.from_config(config, model))
+            engine_factory=self._engine_factory or (lambda: Engine.from_config(config, model)))
         worker.preview.connect(self.window.on_preview)
         worker.update.connect(self.window.on_update)
         worker.camera.connect(self.window.on_camera)
@@ -58,26 +63,37 @@ class Kiosk:
             self.start()
 
 
+def present(window: QWidget, fullscreen: bool) -> None:
+    """Show the window full screen (cursor hidden) or as a 1280x800 window."""
+    if not fullscreen:
+        window.resize(1280, 800)
+        window.show()
+        return
+    window.setCursor(Qt.CursorShape.BlankCursor)
+    screen = QGuiApplication.primaryScreen()
+    if screen is not None:
+        # Kiosks often run X without a window manager, which ignores the full-screen hint.
+        window.setGeometry(screen.geometry())
+    window.showFullScreen()
+
+
 def run_app(config: Config, db_path: Path, source: str | None = None, loop: bool = False,
             model: Path | None = None, fullscreen: bool = True,
             config_path: Path | None = None) -> int:
     """Show the kiosk until the window is closed (or Ctrl+C); returns the exit status."""
+    release_qt_env()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     kiosk = Kiosk(config, db_path, source, loop, model=model)
     # The hidden gesture opens the admin panel, which asks for the password itself.
     link = AdminLink(kiosk.window.admin_requested, config, config_path, db_path,
                      on_settings=kiosk.reconfigure)
-    if fullscreen:
-        kiosk.window.setCursor(Qt.CursorShape.BlankCursor)
-        kiosk.window.showFullScreen()
-    else:
-        kiosk.window.resize(1280, 800)
-        kiosk.window.show()
+    present(kiosk.window, fullscreen)
     # Let Ctrl+C in the terminal close the kiosk instead of being swallowed by Qt's loop.
-    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    previous = signal.signal(signal.SIGINT, lambda *_: app.quit())
     kiosk.start()
     try:
         return int(app.exec())
     finally:
         link.close()
         kiosk.stop()
+        signal.signal(signal.SIGINT, previous)

@@ -24,12 +24,39 @@ def stylesheet() -> str:
 def icon(name: str, size: int) -> QPixmap:
     """One of ICONS rendered from its SVG at `size` x `size` pixels."""
     path = asset_dir() / "icons" / f"{name}.svg"
+    if not path.exists():
+        raise FileNotFoundError(f"icon {path} is missing")
     renderer = QSvgRenderer(str(path))
     if not renderer.isValid():
-        raise FileNotFoundError(f"icon {path} is missing or not a valid SVG")
+        raise ValueError(f"icon {path} is not a valid SVG")
     pixmap = QPixmap(size, size)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     renderer.render(painter, QRectF(0, 0, size, size))
     painter.end()
     return pixmap
+
+
+def sound_path(name: str) -> Path:
+    """One of the outcome sounds ("granted", "denied") as a WAV file."""
+    path = asset_dir() / "sounds" / f"{name}.wav"
+    if not path.exists():
+        raise FileNotFoundError(f"sound {path} is missing")
+    return path
+
+
+class Sounds:
+    """Plays a short sound per outcome (kiosk.sounds); Qt Multimedia loads only when on."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import QUrl
+        from PySide6.QtMultimedia import QSoundEffect
+
+        self._effects: dict[str, QSoundEffect] = {}
+        for name in ("granted", "denied"):
+            effect = QSoundEffect()
+            effect.setSource(QUrl.fromLocalFile(str(sound_path(name))))
+            self._effects[name] = effect
+
+    def play(self, name: str) -> None:
+        self._effects[name].play()

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QKeySequence, QMouseEvent, QPainter, QPen, QShortcut
+from PySide6.QtGui import QColor, QImage, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from turnstile.config import KioskConfig
-from turnstile.gui.assets import icon, stylesheet
+from turnstile.gui.assets import Sounds, icon, stylesheet
 from turnstile.gui.qimage import pixmap_from_bytes
 from turnstile.gui.worker import KioskUpdate
 from turnstile.pipeline import CameraState, CameraStatus
@@ -20,6 +20,8 @@ from turnstile.types import Box, DenyReason, Outcome
 
 #: Key that asks for the admin panel (the panel itself asks for the password).
 ADMIN_KEY = "Ctrl+Shift+A"
+#: Key that closes the kiosk (a technician's keyboard; visitors have none).
+QUIT_KEY = "Ctrl+Q"
 #: Taps in the top-left corner, within ADMIN_TAP_S seconds, that ask for the admin panel.
 ADMIN_TAPS = 5
 ADMIN_TAP_S = 3.0
@@ -57,6 +59,8 @@ _REFUSALS = {
     DenyReason.OUT_OF_SCHEDULE: "No access at this time. Please see reception.",
     DenyReason.NOT_IN_GROUP: "No access through this door. Please see reception.",
 }
+BOX_COLOURS = {Screen.GRANTED: QColor("#2ecc71"), Screen.DENIED: QColor("#ff5a4f"),
+               Screen.UNKNOWN: QColor("#ff5a4f"), Screen.SPOOF: QColor("#ff5a4f")}
 IDLE = Message(Screen.IDLE, "Please look at the camera", "One person at a time", "idle")
 
 
@@ -101,6 +105,7 @@ class VideoView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("video")
+        self.setMinimumSize(320, 240)
         self._image: QImage | None = None
         self._boxes: tuple[Box, ...] = ()
         self._chosen: Box | None = None
@@ -147,6 +152,7 @@ class KioskWindow(QWidget):
         self._config = config
         self._holding = False  # a final result is on screen until the timer clears it
         self._taps: list[float] = []
+        self._sounds = Sounds() if config.sounds else None
         self.video = VideoView(self)
         self.banner = QFrame(self)
         self.banner.setObjectName("banner")
@@ -161,7 +167,6 @@ class KioskWindow(QWidget):
         self._reset = QTimer(self)
         self._reset.setSingleShot(True)
         self._reset.timeout.connect(self.show_idle)
-        QShortcut(QKeySequence(ADMIN_KEY), self, self.admin_requested.emit)
         self.show_message(Message(Screen.STARTING, "Starting", "One moment, please.", "idle"))
 
     def _layout(self) -> None:
@@ -207,13 +212,12 @@ class KioskWindow(QWidget):
         self.video.set_image(image)
 
     def on_update(self, update: KioskUpdate) -> None:
-        colour = QColor("#2ecc71") if update.decision.outcome is Outcome.GRANTED else \
-            QColor("#ff5a4f") if update.final else QColor("#ffffff")
-        self.video.set_boxes(update.boxes, update.chosen, colour)
         message = message_for(update)
         if update.final and message is not None:
             self._holding = True
             self.show_message(message, update.thumbnail)
+            if self._sounds is not None:
+                self._sounds.play("granted" if message.screen is Screen.GRANTED else "denied")
             self._reset.start(round(self._config.result_s * 1000))
         elif not self._holding:
             current = self.screen_state
@@ -221,6 +225,9 @@ class KioskWindow(QWidget):
                 self.show_message(message)
             elif current is not Screen.IDLE:
                 self.show_message(IDLE)
+        # The face box takes the banner's colour, so the person sees which face was decided.
+        colour = BOX_COLOURS.get(self.screen_state, QColor("#ffffff"))
+        self.video.set_boxes(update.boxes, update.chosen, colour)
 
     def on_camera(self, status: CameraStatus) -> None:
         if status.state is CameraState.RUNNING:
@@ -238,6 +245,16 @@ class KioskWindow(QWidget):
         self.show_message(Message(Screen.CAMERA_LOST, "Out of service",
                                   "Please see reception.", "camera_off"))
         self.setToolTip(message)  # for the technician; visitors never see internals
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        # Handled here, not with QShortcut, so they work whichever child has the focus.
+        pressed = QKeySequence(event.keyCombination())
+        if pressed.matches(QKeySequence(ADMIN_KEY)) is QKeySequence.SequenceMatch.ExactMatch:
+            self.admin_requested.emit()
+        elif pressed.matches(QKeySequence(QUIT_KEY)) is QKeySequence.SequenceMatch.ExactMatch:
+            self.close()
+        else:
+            super().keyPressEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
         point = event.position()

@@ -1,7 +1,10 @@
-"""Conversions between the core's numpy images or JPEG bytes and Qt images."""
+"""Conversions between the core's values (numpy images, JPEG bytes, datetimes) and Qt's."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtGui import QImage, QPixmap
 
 from turnstile.types import Image
@@ -23,3 +26,10 @@ def pixmap_from_bytes(data: bytes | None) -> QPixmap | None:
         return None
     pixmap = QPixmap()
     return pixmap if pixmap.loadFromData(data) else None
+
+
+def qdatetime(value: datetime) -> QDateTime:
+    """A naive local datetime as a QDateTime (spelled out: not every PySide6's type stubs
+    declare the datetime constructor it accepts at run time)."""
+    return QDateTime(QDate(value.year, value.month, value.day),
+                     QTime(value.hour, value.minute, value.second, value.microsecond // 1000))

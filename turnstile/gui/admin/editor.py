@@ -28,12 +28,13 @@ from turnstile.admin.schedules import format_schedule, parse_schedule
 from turnstile.gallery import GalleryError
 from turnstile.groups import GroupError, parse_groups
 from turnstile.gui.admin.widgets import MessageLabel, when
+from turnstile.gui.qimage import qdatetime
 from turnstile.schedule import ScheduleError
 
 
 def _optional_date(value: datetime | None) -> tuple[QCheckBox, QDateTimeEdit]:
     box = QCheckBox()
-    edit = QDateTimeEdit(QDateTime(value) if value else QDateTime.currentDateTime())
+    edit = QDateTimeEdit(qdatetime(value) if value else QDateTime.currentDateTime())
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd HH:mm")
     box.setChecked(value is not None)

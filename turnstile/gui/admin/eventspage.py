@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDateTime, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,6 +27,7 @@ from turnstile.admin.eventexport import EventFilter, export_csv, select
 from turnstile.events import EventLog
 from turnstile.gallery import Gallery
 from turnstile.gui.admin.widgets import MessageLabel
+from turnstile.gui.qimage import qdatetime
 from turnstile.types import Outcome
 
 COLUMNS = ("Time", "Outcome", "Person", "Similarity", "Runner-up", "Reason", "Door")
@@ -95,7 +96,7 @@ class EventsPage(QWidget):
     @staticmethod
     def _date_filter(now: Callable[[], datetime], days: int) -> tuple[QCheckBox, QDateTimeEdit]:
         box = QCheckBox()
-        edit = QDateTimeEdit(QDateTime(now()).addDays(days))
+        edit = QDateTimeEdit(qdatetime(now()).addDays(days))
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("yyyy-MM-dd HH:mm")
         edit.setEnabled(False)
