@@ -40,14 +40,19 @@ def build_detector(config: Config) -> FaceDetector:
     return YuNetDetector(path, config.detector)
 
 
-def build_embedder(config: Config, model: Path | None = None) -> Embedder:
-    """The configured embedder; `model` (the CLI's --model) overrides config and default."""
+def embedder_path(config: Config, model: Path | None = None) -> Path:
+    """The embedder file: `model` (the CLI's --model), else the config's, else the default."""
     if model is None and config.models.embedder:
         model = Path(config.models.embedder).expanduser()
     if model is None:
         model = models.model_path(config.models.models_dir(), models.EMBEDDER)
-    return OnnxEmbedder(model, config.models.device, config.models.threads,
-                        config.recognition.flip_augment)
+    return model
+
+
+def build_embedder(config: Config, model: Path | None = None) -> Embedder:
+    """The configured embedder; `model` (the CLI's --model) overrides config and default."""
+    return OnnxEmbedder(embedder_path(config, model), config.models.device,
+                        config.models.threads, config.recognition.flip_augment)
 
 
 class Engine:
