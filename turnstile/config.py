@@ -195,7 +195,7 @@ def load(path: Path | None) -> Config:
 
 
 def from_dict(table: dict[str, Any], source: str = "config") -> Config:
-    config = _build(Config, table, source)
+    config: Config = _build(Config, table, source)
     validate(config)
     return config
 
@@ -205,7 +205,8 @@ def _build(cls: type[Any], table: dict[str, Any], where: str) -> Any:
     known = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(table) - set(known))
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(known)}")
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(known)}")
     values: dict[str, Any] = {}
     for name, value in table.items():
         values[name] = _coerce(hints[name], value, f"{where}.{name}")
@@ -256,7 +257,8 @@ def validate(config: Config) -> None:
     _check(0.0 < pol.crowd_ratio <= 1.0, "policy.crowd_ratio must be in (0, 1]")
     _check(pol.cooldown_s >= 0.0, "policy.cooldown_s must not be negative")
     _check(len(pol.roi) in (0, 4), "policy.roi must be empty or [x, y, w, h]")
-    _check(config.models.device in ("auto", "cpu", "cuda"), "models.device must be auto, cpu or cuda")
+    _check(config.models.device in ("auto", "cpu", "cuda"),
+           "models.device must be auto, cpu or cuda")
     _check(config.models.threads >= 0, "models.threads must not be negative")
     _check(config.door.kind in ("simulated", "serial", "http"),
            "door.kind must be simulated, serial or http")

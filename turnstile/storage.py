@@ -86,18 +86,18 @@ def connect(path: Path | str, migrate_schema: bool = True) -> sqlite3.Connection
         conn = sqlite3.connect(str(path), check_same_thread=True, timeout=10.0,
                                isolation_level=None)
         conn.execute("PRAGMA foreign_keys = ON")
-        if not memory:
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
         version = schema_version(conn)
     except sqlite3.DatabaseError as exc:
         raise SchemaError(f"{path} is not a usable SQLite database: {exc}") from exc
     if version > SCHEMA_VERSION:
-        conn.close()
+        conn.close()  # before touching the file: a newer release's data stays as it was
         raise SchemaError(
             f"{path} has schema version {version}, newer than this Turnstile supports "
             f"({SCHEMA_VERSION}); upgrade Turnstile instead of opening it with an older one"
         )
+    if not memory:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
     if migrate_schema and version < SCHEMA_VERSION:
         if version > 0 and not memory:
             backup(Path(path))
