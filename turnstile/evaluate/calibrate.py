@@ -16,6 +16,7 @@ from turnstile.evaluate.identify import (
     extrapolated_threshold,
     identities,
     impostor_tail,
+    largest_measurable,
     measurable,
     repeated_draws,
 )
@@ -94,8 +95,9 @@ def calibrate(embedded: EmbeddedSet, far: float, gallery_size: int) -> Calibrati
         raise ValueError("--gallery-size must be at least 1")
     names = identities(embedded.paths)
     codes = np.unique(names, return_inverse=True)[1].astype(np.int64)
-    size = gallery_size if measurable(codes, gallery_size) else max(
-        s for s in (100, 1000, 2000, 4000) if measurable(codes, s))
+    size = gallery_size if measurable(codes, gallery_size) else largest_measurable(codes)
+    if size < 1:
+        raise ValueError("calibration needs images of at least two people")
     mated, strangers, _ = repeated_draws(embedded, codes, size, far)
     measured = size == gallery_size
     if measured:
@@ -128,6 +130,10 @@ def write_config(path: Path, threshold: float, margin: float, comment: str) -> N
     else:
         end = next((i for i in range(start + 1, len(lines)) if _SECTION.match(lines[i])),
                    len(lines))
+        stale = [i for i in range(start + 1, end) if lines[i].startswith("# calibrated:")]
+        for i in reversed(stale):  # the previous calibration's note is replaced, not kept
+            del lines[i]
+        end -= len(stale)
         for key, value in values.items():
             pattern = re.compile(rf"^\s*{key}\s*=")
             found = next((i for i in range(start + 1, end) if pattern.match(lines[i])), None)

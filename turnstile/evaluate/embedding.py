@@ -16,7 +16,7 @@ import numpy.typing as npt
 import platformdirs
 from tqdm import tqdm
 
-from turnstile import models
+from turnstile import cvlog, models
 from turnstile.align import align, center_crop
 from turnstile.config import APP_NAME, Config
 from turnstile.detect import FaceDetector, YuNetDetector
@@ -175,6 +175,8 @@ class SetEmbedder:
                                   1 + 8 * 15)
         self._emb_path = cache_dir / f"embeddings-{emb_key}.npz" if cache_dir else None
         self._embeddings: _Store | None = None
+        #: Crops embedded by this object (not found in the cache).
+        self.computed = 0
 
     def embedder(self) -> Embedder:
         if self._embedder is None:
@@ -190,6 +192,7 @@ class SetEmbedder:
         if missing:
             if self._detector is None:
                 config = replace(self._config.detector, score_threshold=DETECT_FLOOR)
+                cvlog.errors_only()
                 self._detector = YuNetDetector(self._detector_path, config)
             for i in tqdm(missing, desc="detecting", unit="img", disable=not self._progress):
                 image = read_image(paths[i])
@@ -238,6 +241,7 @@ class SetEmbedder:
                 for j, i in enumerate(batch):
                     store.put(keys[i], np.concatenate([vectors[j], vectors[j + len(batch)]]))
                 bar.update(len(batch))
+                self.computed += len(batch)
         store.save()
 
 

@@ -20,8 +20,8 @@ SEED = 20070101
 FPIRS = (1e-2, 1e-3)
 #: Gallery sizes for the threshold-versus-gallery-size table.
 GALLERY_SIZES = (100, 1000, 10000)
-#: Images of people outside the gallery kept as strangers when a gallery is drawn.
-MIN_STRANGERS = 1000
+#: People left out of a drawn gallery to act as strangers.
+MIN_PEOPLE_OUT = 500
 #: Rows of the probe matrix scored at once.
 BLOCK = 2048
 
@@ -187,9 +187,16 @@ def repeated_draws(embedded: EmbeddedSet, codes: npt.NDArray[np.int64], size: in
     return merged[0], merged[1], repeats
 
 
+def largest_measurable(codes: npt.NDArray[np.int64]) -> int:
+    """The largest gallery that still leaves people out as strangers (500, or half on small
+    sets)."""
+    people = int(np.unique(codes).size)
+    return people - max(1, min(MIN_PEOPLE_OUT, people // 2))
+
+
 def measurable(codes: npt.NDArray[np.int64], size: int) -> bool:
-    """Whether LFW has enough people to enrol `size` and keep strangers apart."""
-    return size + MIN_STRANGERS // 2 <= np.unique(codes).size
+    """Whether the set has enough people to enrol `size` and keep strangers apart."""
+    return size <= largest_measurable(codes)
 
 
 def extrapolated_threshold(size: int, rate: float, tail: npt.NDArray[np.float32],
