@@ -40,9 +40,11 @@ def test_draw_enrols_half_of_those_with_two_images_reproducibly() -> None:
 
 
 def test_dir_at_fpir_by_hand() -> None:
-    strangers = Searches(np.arange(10) / 10.0, np.zeros(10), np.zeros(10, bool))
-    mated = Searches(np.array([0.95, 0.99, 0.95, 0.5]), np.zeros(4), np.array(
-        [True, True, False, True]))
+    f32 = np.float32
+    strangers = Searches((np.arange(10) / 10.0).astype(f32), np.zeros(10, f32),
+                         np.zeros(10, bool))
+    mated = Searches(np.array([0.95, 0.99, 0.95, 0.5], f32), np.zeros(4, f32),
+                     np.array([True, True, False, True]))
     # FPIR 0.1: one stranger (0.9) may pass, so the threshold sits just above 0.8; the
     # wrong identification at 0.95 does not count as found.
     point = dir_at_fpir(mated, strangers, 0.1)

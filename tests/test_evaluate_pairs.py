@@ -35,6 +35,7 @@ def test_csv_without_header_and_with_a_root(tmp_path: Path) -> None:
     ("a,b,same\na.jpg,b.jpg,maybe\n", ":2: `same` must be one of"),
     ("a.jpg,b.jpg,1\n,b.jpg,0\n", ":2: empty image path"),
     ("a,b,same\n", "no pairs"),
+    ("a.jpg,b.jpg,perhaps\n", ":1: `same` must be one of"),
     ("", "no pairs"),
 ])
 def test_bad_csv_says_file_and_line(tmp_path: Path, text: str, message: str) -> None:

@@ -19,6 +19,9 @@ from turnstile.evaluate.embedding import Pick, SetEmbedder, Settings, default_ca
 from turnstile.evaluate.pairs import read_lfw_pairs, read_pairs_csv
 from turnstile.evaluate.protocol import accuracy_at, best_threshold, roc_curve
 
+#: Files taken as images in per-person folders.
+IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".pgm", ".bmp", ".webp"})
+
 
 def _common(parser: argparse.ArgumentParser, pick: Pick) -> None:
     parser.add_argument("--config", type=Path, metavar="PATH", help="TOML config file")
@@ -94,7 +97,7 @@ def _embedder(args: argparse.Namespace, config: Config) -> SetEmbedder:
 def _images(folder: Path) -> list[Path]:
     if not folder.is_dir():
         raise FileNotFoundError(f"{folder} is not a folder")
-    paths = sorted(p for p in folder.glob("*/*") if p.suffix.lower() in {".jpg", ".jpeg", ".png"})
+    paths = sorted(p for p in folder.glob("*/*") if p.suffix.lower() in IMAGE_SUFFIXES)
     if not paths:
         raise ValueError(f"{folder} holds no images in per-person sub-folders")
     return paths

@@ -12,6 +12,8 @@ import numpy.typing as npt
 #: Accepted spellings of the CSV's `same` column (case-insensitive).
 TRUE_WORDS = frozenset({"1", "true", "yes"})
 FALSE_WORDS = frozenset({"0", "false", "no"})
+#: Third-column names that mark a first row as a header rather than a pair.
+HEADER_WORDS = frozenset({"same", "label", "is_same", "same_person"})
 #: How many missing files an error message lists before "and N more".
 SHOW_MISSING = 5
 
@@ -116,7 +118,8 @@ def parse_same(value: str, where: str) -> bool:
 
 
 def read_pairs_csv(path: Path, root: Path | None = None) -> PairSet:
-    """`path_a,path_b,same` rows (an optional header row is skipped); relative paths are
+    """`path_a,path_b,same` rows (an optional header row naming the third column `same` or
+    `label` is skipped); relative paths are
     resolved against `root`, by default the CSV's folder."""
     base = root if root is not None else path.parent
     lines = _read_lines(path)
@@ -127,7 +130,7 @@ def read_pairs_csv(path: Path, root: Path | None = None) -> PairSet:
         cells = [cell.strip() for cell in row]
         if len(cells) != 3:
             raise PairsError(f"{where}: expected 3 columns path_a,path_b,same, found {len(cells)}")
-        if number == 1 and cells[2].lower() not in TRUE_WORDS | FALSE_WORDS:
+        if number == 1 and cells[2].lower() in HEADER_WORDS:
             continue  # a header row
         if not cells[0] or not cells[1]:
             raise PairsError(f"{where}: empty image path")
