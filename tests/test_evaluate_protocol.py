@@ -11,6 +11,7 @@ from turnstile.evaluate.protocol import (
     accuracy_at,
     auc,
     best_threshold,
+    cross_identity_scores,
     kfold_accuracy,
     roc_curve,
     split_folds,
@@ -121,3 +122,14 @@ def test_real_lfw_pairs_file_has_ten_balanced_folds() -> None:
     assert first.same and first.a == root / "Abel_Pacheco" / "Abel_Pacheco_0001.jpg"
     assert first.b.name == "Abel_Pacheco_0004.jpg"
     pairs.check_files()  # every image the protocol names is present
+
+
+def test_cross_identity_scores_by_hand() -> None:
+    vectors = np.array([[1.0, 0.0], [0.6, 0.8], [0.0, 1.0]], np.float32)
+    names = np.array(["A", "A", "B"])
+    # Only (0, 2) and (1, 2) are different people; (0, 1) is a genuine pair and left out.
+    assert cross_identity_scores(vectors, names).tolist() == pytest.approx([0.0, 0.8])
+    distances = cross_identity_scores(vectors, names, metric="euclidean")
+    assert distances.tolist() == pytest.approx([-np.sqrt(2.0), -np.sqrt(0.36 + 0.04)], abs=1e-6)
+    with pytest.raises(ValueError, match="metric"):
+        cross_identity_scores(vectors, names, metric="manhattan")

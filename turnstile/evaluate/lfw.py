@@ -11,12 +11,17 @@ import numpy.typing as npt
 
 from turnstile.evaluate.embedding import EmbeddedSet, SetEmbedder, Settings
 from turnstile.evaluate.pairs import PairSet
-from turnstile.evaluate.protocol import FoldResult, OperatingPoint, auc, kfold_accuracy, tar_at_far
+from turnstile.evaluate.protocol import (
+    FoldResult,
+    OperatingPoint,
+    auc,
+    cross_identity_scores,
+    kfold_accuracy,
+    tar_at_far,
+)
 
 #: False-accept rates reported for verification.
 FARS = (1e-2, 1e-3, 1e-4)
-#: Rows of the similarity matrix computed at once (bounds memory on large sets).
-BLOCK = 512
 
 
 @dataclass(frozen=True)
@@ -33,20 +38,6 @@ def pair_scores(embedded: EmbeddedSet, pairs: PairSet) -> npt.NDArray[np.float32
     a = embedded.embeddings[[where[pair.a] for pair in pairs.pairs]]
     b = embedded.embeddings[[where[pair.b] for pair in pairs.pairs]]
     return np.asarray(np.sum(a * b, axis=1), np.float32)
-
-
-def cross_identity_scores(embeddings: npt.NDArray[np.float32],
-                          identities: npt.NDArray[np.str_]) -> npt.NDArray[np.float32]:
-    """Similarity of every pair of images whose identities differ (each pair once)."""
-    codes = np.unique(identities, return_inverse=True)[1]
-    chunks = []
-    for start in range(0, len(embeddings), BLOCK):
-        block = embeddings[start : start + BLOCK] @ embeddings.T
-        rows = np.arange(start, start + len(block))[:, None]
-        keep = (np.arange(len(embeddings))[None, :] > rows) & (
-            codes[start : start + BLOCK, None] != codes[None, :])
-        chunks.append(block[keep])
-    return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
 
 
 @dataclass(frozen=True)

@@ -175,3 +175,30 @@ def roc_curve(genuine: Scores, impostor: Scores, points: int = 400) -> Curve:
     far = (imp.size - np.searchsorted(imp, thresholds, side="left")) / imp.size
     tar = (gen.size - np.searchsorted(gen, thresholds, side="left")) / gen.size
     return Curve(thresholds, far, tar)
+
+
+#: Rows of the similarity matrix computed at once (bounds memory on large sets).
+BLOCK = 512
+
+
+def cross_identity_scores(embeddings: npt.NDArray[np.floating], identities: npt.NDArray[np.str_],
+                          metric: str = "cosine") -> npt.NDArray[np.float32]:
+    """Score of every pair of images whose identities differ (each pair once). "cosine" is the
+    dot product of unit vectors; "euclidean" gives minus the distance, so higher is always
+    more alike."""
+    if metric not in ("cosine", "euclidean"):
+        raise ValueError(f"unknown metric {metric!r}")
+    vectors = np.asarray(embeddings, np.float32)
+    codes = np.unique(identities, return_inverse=True)[1]
+    squares = np.sum(vectors * vectors, axis=1)
+    chunks = []
+    for start in range(0, len(vectors), BLOCK):
+        block = vectors[start : start + BLOCK] @ vectors.T
+        if metric == "euclidean":
+            block = -np.sqrt(np.maximum(
+                squares[start : start + BLOCK, None] + squares[None, :] - 2 * block, 0.0))
+        rows = np.arange(start, start + len(block))[:, None]
+        keep = (np.arange(len(vectors))[None, :] > rows) & (
+            codes[start : start + BLOCK, None] != codes[None, :])
+        chunks.append(block[keep])
+    return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, np.float32)
