@@ -65,16 +65,39 @@ def test_eval_lfw_on_two_small_folds(capsys: pytest.CaptureFixture[str], tmp_pat
     assert plot.read_bytes()[:4] == b"\x89PNG"
 
 
-@pytest.mark.slow
-def test_calibrate_writes_the_config(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                     models_dir: Path) -> None:
+def orl_subset(tmp_path: Path) -> Path:
+    """Links (not copies) to 10 ORL people x 3 images, in per-person folders."""
     orl = dataset("orl")
     images = tmp_path / "people"
-    for person in range(1, 11):  # links, not copies, to a 10-person subset
+    for person in range(1, 11):
         folder = images / f"s{person}"
         folder.mkdir(parents=True)
         for i in range(1, 4):
             (folder / f"{i}.pgm").symlink_to(orl / f"s{person}" / f"{i}.pgm")
+    return images
+
+
+@pytest.mark.slow
+def test_eval_identify_json_and_det_plot(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                         models_dir: Path) -> None:
+    images = orl_subset(tmp_path)
+    plot = tmp_path / "det.png"
+    argv = ["eval", "identify", "--images", str(images), "--plot", str(plot), "--quiet",
+            "--pick", "largest", "--cache-dir", str(tmp_path / "cache"), "--json"]
+    assert main(argv) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["enrolled"] == 5 and report["images"] == 30
+    assert report["mated_searches"] == 10 and report["stranger_searches"] == 15
+    assert set(report["dir_at_fpir"]) == {"0.01", "0.001"} and 0.0 <= report["rank1"] <= 1.0
+    sizes = {(g["gallery_size"], g["measured"]) for g in report["gallery_growth"]}
+    assert sizes == {(100, False), (1000, False), (10000, False)}  # 10 people: none measurable
+    assert plot.read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.slow
+def test_calibrate_writes_the_config(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                     models_dir: Path) -> None:
+    images = orl_subset(tmp_path)
     config = tmp_path / "config.toml"
     argv = ["calibrate", "--far", "0.05", "--gallery-size", "4", "--images", str(images),
             "--write-config", str(config), "--quiet", "--cache-dir", str(tmp_path / "cache"),

@@ -212,12 +212,18 @@ def _identify_plot(result: identify.IdentifyResult, out: Path) -> None:
     from turnstile.evaluate.plots import det_figure
     from turnstile.evaluate.protocol import far_at
 
-    hits = np.where(result.mated.correct, result.mated.best, -np.inf)
-    curve = roc_curve(hits, result.strangers.best)
-    far = far_at(result.strangers.best, result.threshold)
-    frr = 1.0 - float(np.mean(hits >= result.threshold))
-    det_figure({f"{result.enrolled:,} enrolled people": (curve, far, frr)},
-               "Open-set identification on LFW (dot: configured threshold)", out)
+    curves = {}
+    groups = [(f"{result.enrolled:,} people (half of those with 2+ photos)",
+               result.mated, result.strangers)]
+    groups += [(f"{size:,} people (random galleries, pooled)", mated, strangers)
+               for size, (mated, strangers) in sorted(result.curves.items())]
+    for label, mated, strangers in groups:
+        hits = np.where(mated.correct, mated.best, -np.inf)
+        far = far_at(strangers.best, result.threshold)
+        frr = 1.0 - float(np.mean(hits >= result.threshold))
+        curves[label] = (roc_curve(hits, strangers.best), far, frr)
+    det_figure(curves, f"Open-set identification on LFW (dots: configured threshold "
+                       f"{result.threshold:.3f})", out)
 
 
 def run_calibrate(args: argparse.Namespace) -> int:

@@ -130,6 +130,8 @@ class IdentifyResult:
     images: int
     model: str
     seconds: float
+    #: Pooled mated and stranger searches of each measured gallery size (for DET curves).
+    curves: dict[int, tuple[Searches, Searches]]
 
     def accepted(self, searches: Searches) -> npt.NDArray[np.bool_]:
         return np.asarray((searches.best >= self.threshold)
@@ -207,17 +209,22 @@ def extrapolated_threshold(size: int, rate: float, tail: npt.NDArray[np.float32]
     return float(tail[min(rank, tail.size - 1)])
 
 
-def growth(embedded: EmbeddedSet, codes: npt.NDArray[np.int64], size: int, fpir: float,
-           tail: npt.NDArray[np.float32], total: int) -> list[GrowthRow]:
-    """Measured on repeated random galleries where LFW has enough people, and always the 1:1
-    impostor tail extrapolated assuming independent comparisons (marked as such)."""
+def growth(embedded: EmbeddedSet, codes: npt.NDArray[np.int64], size: int,
+           tail: npt.NDArray[np.float32], total: int,
+           curves: dict[int, tuple[Searches, Searches]]) -> list[GrowthRow]:
+    """Measured on repeated random galleries where LFW has enough people (their searches are
+    kept in `curves` for the DET plot), and always the 1:1 impostor tail extrapolated assuming
+    independent comparisons (marked as such)."""
     rows = []
     if measurable(codes, size):
-        mated, strangers, _ = repeated_draws(embedded, codes, size, fpir)
-        point = dir_at_fpir(mated, strangers, fpir)
-        rows.append(GrowthRow(size, fpir, point.threshold, point.tar, point.impostors, True))
-    threshold = extrapolated_threshold(size, fpir, tail, total)
-    rows.append(GrowthRow(size, fpir, threshold, float("nan"), total, False))
+        mated, strangers, _ = repeated_draws(embedded, codes, size, min(FPIRS))
+        curves[size] = (mated, strangers)
+        for fpir in FPIRS:
+            point = dir_at_fpir(mated, strangers, fpir)
+            rows.append(GrowthRow(size, fpir, point.threshold, point.tar, point.impostors, True))
+    for fpir in FPIRS:
+        threshold = extrapolated_threshold(size, fpir, tail, total)
+        rows.append(GrowthRow(size, fpir, threshold, float("nan"), total, False))
     return rows
 
 
@@ -248,8 +255,9 @@ def evaluate(embedded: EmbeddedSet, threshold: float, margin: float,
     mated, strangers = run_draw(embedded, codes, gallery)
     operating = tuple(dir_at_fpir(mated, strangers, f) for f in FPIRS)
     tail, total = impostor_tail(embedded.embeddings, codes)
-    rows = tuple(row for size in sizes for f in FPIRS
-                 for row in growth(embedded, codes, size, f, tail, total))
+    curves: dict[int, tuple[Searches, Searches]] = {}
+    rows = tuple(row for size in sizes for row in growth(embedded, codes, size, tail, total,
+                                                         curves))
     return IdentifyResult(len(gallery.enrolled), mated, strangers, operating, threshold, margin,
                           rows, int(np.count_nonzero(embedded.no_face)), len(embedded.paths),
-                          embedded.model, embedded.seconds)
+                          embedded.model, embedded.seconds, curves)
