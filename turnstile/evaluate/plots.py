@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import matplotlib
 
@@ -12,7 +13,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import numpy.typing as npt
 from matplotlib.axes import Axes
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from turnstile.evaluate.protocol import Curve, far_at, roc_curve
 
@@ -54,28 +55,44 @@ def _roc(ax: Axes, curve: Curve, far: float, tar: float, threshold: float) -> No
     ax.plot(curve.far, curve.tar, color="#2166ac", linewidth=2)
     ax.set_xscale("log")
     ax.set_xlim(max(curve.far[curve.far > 0].min(), 1e-7), 1.0)
-    ax.xaxis.set_major_formatter(FuncFormatter(one_in))
+    _rate_axis(ax.xaxis)
+    ax.tick_params(axis="x", labelrotation=25)
     ax.set_ylim(max(0.0, float(np.interp(1e-6, curve.far, curve.tar)) - 0.05), 1.005)
     ax.set_xlabel("strangers let in (false accepts)")
     ax.set_ylabel("same person let in (true accepts)")
     ax.set_title("ROC: more employees let in costs more strangers let in")
     ax.grid(True, which="major", alpha=0.3)
-    _mark(ax, max(far, 1e-7), tar, f"threshold {threshold:.3f}:\n{one_in(far)} strangers, "
-                                   f"{100 * tar:.1f}% same person")
+    lowest = float(curve.far[curve.far > 0].min())
+    _mark(ax, max(far, lowest), tar,
+          f"threshold {threshold:.3f}: strangers let in {one_in(far)},\n"
+          f"same person let in {100 * tar:.1f}%")
 
 
-def _det(ax: Axes, curve: Curve, far: float, frr: float, threshold: float) -> None:
+def _rate_axis(axis: Any) -> None:
+    axis.set_major_formatter(FuncFormatter(one_in))
+    axis.set_minor_formatter(NullFormatter())
+
+
+def _det(ax: Axes, curve: Curve, far: float, frr: float, threshold: float,
+         impostors: int) -> None:
     keep = (curve.far > 0) & (curve.frr > 0)
     ax.plot(curve.far[keep], curve.frr[keep], color="#762a83", linewidth=2)
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.xaxis.set_major_formatter(FuncFormatter(one_in))
-    ax.yaxis.set_major_formatter(FuncFormatter(one_in))
+    _rate_axis(ax.xaxis)
+    _rate_axis(ax.yaxis)
+    ax.tick_params(axis="x", labelrotation=25)
+    ax.set_xlim(0.5 / impostors, 1.0)
+    lowest = float(curve.frr[keep].min()) if np.any(keep) else 1e-3
+    ax.set_ylim(min(lowest, frr if frr > 0 else 1.0, 1e-3) / 2, 1.0)
     ax.set_xlabel("strangers let in (false accepts)")
     ax.set_ylabel("employees held back (false rejects)")
     ax.set_title("DET: both errors; lower left is better")
-    ax.grid(True, which="both", alpha=0.3)
-    _mark(ax, max(far, 1e-7), max(frr, 1e-4), f"threshold {threshold:.3f}")
+    ax.grid(True, which="major", alpha=0.3)
+    shown_far = far if far > 0 else 0.5 / impostors
+    label = f"threshold {threshold:.3f}" + ("" if far > 0 else
+                                             f"\n(no stranger of {impostors:,} passed)")
+    _mark(ax, shown_far, max(frr, ax.get_ylim()[0]), label)
 
 
 def verification_figure(genuine: npt.NDArray[np.floating], impostor: npt.NDArray[np.floating],
@@ -87,7 +104,7 @@ def verification_figure(genuine: npt.NDArray[np.floating], impostor: npt.NDArray
     figure, axes = plt.subplots(1, 3, figsize=(18, 5.5))
     _histogram(axes[0], genuine, impostor, threshold)
     _roc(axes[1], curve, far, tar, threshold)
-    _det(axes[2], curve, far, 1.0 - tar, threshold)
+    _det(axes[2], curve, far, 1.0 - tar, threshold, int(np.asarray(impostor).size))
     figure.suptitle(f"{title} - at threshold {threshold:.3f}: strangers let in {one_in(far)}, "
                     f"same person refused {100 * (1 - tar):.1f}%", fontsize=12)
     figure.tight_layout()
@@ -105,8 +122,9 @@ def det_figure(curves: dict[str, tuple[Curve, float, float]], title: str, out: P
         ax.plot([max(far, 1e-7)], [max(frr, 1e-4)], "ko", markersize=5)
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.xaxis.set_major_formatter(FuncFormatter(one_in))
-    ax.yaxis.set_major_formatter(FuncFormatter(one_in))
+    _rate_axis(ax.xaxis)
+    _rate_axis(ax.yaxis)
+    ax.tick_params(axis="x", labelrotation=25)
     ax.set_xlabel("strangers let in (false-positive identification rate)")
     ax.set_ylabel("employees held back or taken for someone else (1 - DIR)")
     ax.set_title(title)
