@@ -95,6 +95,10 @@ class CameraConfig:
     #: Seconds between attempts to reopen a lost camera (doubles up to reconnect_max_s).
     reconnect_s: float = 0.5
     reconnect_max_s: float = 10.0
+    #: Seconds without a new frame before a camera counts as lost (0.5-60).
+    stall_s: float = 3.0
+    #: Frames per second at which an image-folder source is played (0.1-120).
+    folder_fps: float = 5.0
 
 
 @dataclass(frozen=True)

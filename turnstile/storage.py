@@ -36,6 +36,38 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX templates_person ON templates(person_id);
     """,
+    # 2: the kiosk's event log: every access decision with its scores. person_id is cleared
+    # when the person is removed; name keeps who it was for the audit trail.
+    """
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+        name TEXT,
+        similarity REAL,
+        runner_up REAL,
+        reason TEXT,
+        detail TEXT NOT NULL DEFAULT '',
+        door TEXT NOT NULL DEFAULT '',
+        scores TEXT NOT NULL DEFAULT '{}',
+        source TEXT NOT NULL DEFAULT '',
+        thumbnail BLOB
+    );
+    CREATE INDEX events_at ON events(at);
+    CREATE INDEX events_person ON events(person_id);
+    """,
+    # 3: weekly access schedules; a person without rows may pass at any time of the week.
+    """
+    CREATE TABLE schedules (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+        start_time TEXT NOT NULL,
+        end_time TEXT NOT NULL
+    );
+    CREATE INDEX schedules_person ON schedules(person_id);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
