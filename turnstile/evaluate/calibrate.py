@@ -105,7 +105,8 @@ def calibrate(embedded: EmbeddedSet, far: float, gallery_size: int) -> Calibrati
     else:
         tail, total = impostor_tail(embedded.embeddings, codes)
         threshold = _round_up(extrapolated_threshold(gallery_size, far, tail, total))
-    margin = choose_margin(mated, threshold)
+    # With one enrolled person there is no runner-up, so no margin to require.
+    margin = choose_margin(mated, threshold) if gallery_size > 1 else 0.0
     stranger_ok = (strangers.best >= threshold) & (strangers.margin >= margin)
     mated_ok = (mated.best >= threshold) & (mated.margin >= margin)
     return Calibration(far, gallery_size, threshold, margin, measured,

@@ -47,6 +47,9 @@ class Searches:
 def search(gallery: npt.NDArray[np.float32], gallery_ids: npt.NDArray[np.int64],
            probes: npt.NDArray[np.float32], probe_ids: npt.NDArray[np.int64]) -> Searches:
     """Search each probe against a one-template-per-person gallery."""
+    if len(probes) == 0:
+        empty = np.zeros(0, np.float32)
+        return Searches(empty, empty.copy(), np.zeros(0, bool))
     best, runner, correct = [], [], []
     for start in range(0, len(probes), BLOCK):
         scores = probes[start : start + BLOCK] @ gallery.T
