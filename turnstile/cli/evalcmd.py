@@ -167,13 +167,17 @@ def run_pairs(args: argparse.Namespace) -> int:
     configured = config.recognition.threshold
     threshold = best_threshold(scores, labels)
     cv = _cross_validated(scores, labels)
+    accepted = scores >= configured
     payload: dict[str, Any] = {
                "accuracy": round(accuracy_at(scores, labels, threshold), 6),
                "accuracy_cv": None if cv is None else round(cv.accuracy, 6),
                "accuracy_cv_std": None if cv is None else round(cv.accuracy_std, 6),
                "threshold": round(threshold, 4),
                "accuracy_at_threshold": round(accuracy_at(scores, labels, configured), 6),
-               "configured_threshold": configured, "pairs": len(pairs.pairs),
+               "configured_threshold": configured,
+               "false_accepts_at_threshold": int(np.count_nonzero(~labels & accepted)),
+               "false_rejects_at_threshold": int(np.count_nonzero(labels & ~accepted)),
+               "pairs": len(pairs.pairs),
                "same_pairs": int(labels.sum()), "no_face": int(embedded.no_face.sum()),
                "images": len(embedded.paths), "model": embedded.model}
     text = (f"{len(pairs.pairs):,} pairs ({int(labels.sum())} same), {len(embedded.paths)} images"
@@ -182,7 +186,9 @@ def run_pairs(args: argparse.Namespace) -> int:
             + (f"accuracy {_pct(cv.accuracy)} +- {_pct(cv.accuracy_std)} with the threshold "
                f"chosen on the other folds ({CV_FOLDS}-fold)\n" if cv else "")
             + f"accuracy {_pct(payload['accuracy_at_threshold'])} at the configured threshold "
-            f"{configured:.3f}\nno face found in {payload['no_face']} image(s); centre crop used")
+            f"{configured:.3f} ({payload['false_accepts_at_threshold']} different-person pairs "
+            f"accepted, {payload['false_rejects_at_threshold']} same-person pairs refused)"
+            f"\nno face found in {payload['no_face']} image(s); centre crop used")
     if args.plot and labels.any() and (~labels).any():
         from turnstile.evaluate.plots import verification_figure
 
