@@ -32,6 +32,7 @@ def test_eval_pairs_json(capsys: pytest.CaptureFixture[str], examples: Path, tmp
     assert report["pairs"] == 4 and report["no_face"] == 0 and report["accuracy"] == 1.0
     assert report["configured_threshold"] == RecognitionConfig().threshold
     assert report["accuracy_at_threshold"] == 1.0
+    assert report["false_accepts_at_threshold"] == report["false_rejects_at_threshold"] == 0
 
 
 def test_eval_pairs_bad_csv_fails_cleanly(capsys: pytest.CaptureFixture[str],
