@@ -53,9 +53,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("lfw", type=Path, help="folder with lfw-deepfunneled/ and protocol/")
     parser.add_argument("--folds", type=int, default=1, help="how many folds to use")
+    parser.add_argument("--first-fold", type=int, default=1, help="the first fold used (1-10)")
+    parser.add_argument("--variants", default="yunet,yunet_2x,centre_crop",
+                        help="comma-separated variants to run")
     args = parser.parse_args()
     pairs = read_lfw_pairs(args.lfw / "protocol" / "pairs.txt", args.lfw / "lfw-deepfunneled")
-    pairs = PairSet(tuple(p for p in pairs.pairs if p.fold < args.folds))
+    first = args.first_fold - 1
+    pairs = PairSet(tuple(p for p in pairs.pairs if first <= p.fold < first + args.folds))
     config = Config()
     detector = YuNetDetector(model_path(config.models.models_dir(), DETECTOR),
                              DetectorConfig(max_side=0))
@@ -74,7 +78,8 @@ def main() -> None:
     print(f"{len(pairs.pairs)} pairs, {len(images)} images\n"
           "| variant | accuracy (best threshold) | TAR@FAR=1e-3 | no face | seconds |\n"
           "|---|---|---|---|---|")
-    for name, crop in variants.items():
+    for name in args.variants.split(","):
+        crop = variants[name]
         started = time.perf_counter()
         vectors, missing = [], 0
         for path in tqdm(images, desc=name, leave=False):
