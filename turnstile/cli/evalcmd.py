@@ -165,27 +165,18 @@ def run_pairs(args: argparse.Namespace) -> int:
     scores = lfw.pair_scores(embedded, pairs)
     labels = pairs.labels
     configured = config.recognition.threshold
-    threshold = best_threshold(scores, labels)
-    cv = _cross_validated(scores, labels)
-    accepted = scores >= configured
-    payload: dict[str, Any] = {
-               "accuracy": round(accuracy_at(scores, labels, threshold), 6),
-               "accuracy_cv": None if cv is None else round(cv.accuracy, 6),
-               "accuracy_cv_std": None if cv is None else round(cv.accuracy_std, 6),
-               "threshold": round(threshold, 4),
-               "accuracy_at_threshold": round(accuracy_at(scores, labels, configured), 6),
-               "configured_threshold": configured,
-               "false_accepts_at_threshold": int(np.count_nonzero(~labels & accepted)),
-               "false_rejects_at_threshold": int(np.count_nonzero(labels & ~accepted)),
-               "pairs": len(pairs.pairs),
-               "same_pairs": int(labels.sum()), "no_face": int(embedded.no_face.sum()),
-               "images": len(embedded.paths), "model": embedded.model}
+    payload = _pairs_payload(scores, labels, configured)
+    payload.update(pairs=len(pairs.pairs), same_pairs=int(labels.sum()),
+                   no_face=int(embedded.no_face.sum()), images=len(embedded.paths),
+                   model=embedded.model)
+    cv = ("" if payload["accuracy_cv"] is None else
+          f"accuracy {_pct(payload['accuracy_cv'])} +- {_pct(payload['accuracy_cv_std'])} with "
+          f"the threshold chosen on the other folds ({CV_FOLDS}-fold)\n")
     text = (f"{len(pairs.pairs):,} pairs ({int(labels.sum())} same), {len(embedded.paths)} images"
             f", model {embedded.model}\n"
-            f"accuracy {_pct(payload['accuracy'])} at the best threshold {threshold:.3f}\n"
-            + (f"accuracy {_pct(cv.accuracy)} +- {_pct(cv.accuracy_std)} with the threshold "
-               f"chosen on the other folds ({CV_FOLDS}-fold)\n" if cv else "")
-            + f"accuracy {_pct(payload['accuracy_at_threshold'])} at the configured threshold "
+            f"accuracy {_pct(payload['accuracy'])} at the best threshold "
+            f"{payload['threshold']:.3f}\n{cv}"
+            f"accuracy {_pct(payload['accuracy_at_threshold'])} at the configured threshold "
             f"{configured:.3f} ({payload['false_accepts_at_threshold']} different-person pairs "
             f"accepted, {payload['false_rejects_at_threshold']} same-person pairs refused)"
             f"\nno face found in {payload['no_face']} image(s); centre crop used")
@@ -196,6 +187,23 @@ def run_pairs(args: argparse.Namespace) -> int:
                             args.plot)
     _emit(args, payload, text)
     return 0
+
+
+def _pairs_payload(scores: np.ndarray, labels: np.ndarray, configured: float) -> dict[str, Any]:
+    """Accuracy at the best threshold, cross-validated, and at the configured threshold."""
+    threshold = best_threshold(scores, labels)
+    cv = _cross_validated(scores, labels)
+    accepted = scores >= configured
+    return {
+        "accuracy": round(accuracy_at(scores, labels, threshold), 6),
+        "accuracy_cv": None if cv is None else round(cv.accuracy, 6),
+        "accuracy_cv_std": None if cv is None else round(cv.accuracy_std, 6),
+        "threshold": round(threshold, 4),
+        "accuracy_at_threshold": round(accuracy_at(scores, labels, configured), 6),
+        "configured_threshold": configured,
+        "false_accepts_at_threshold": int(np.count_nonzero(~labels & accepted)),
+        "false_rejects_at_threshold": int(np.count_nonzero(labels & ~accepted)),
+    }
 
 
 def _cross_validated(scores: np.ndarray, labels: np.ndarray) -> FoldResult | None:
