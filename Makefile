@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 COMPAT := .venv-opencv410
 COMPAT_STAMP := $(COMPAT)/.installed
 
-.PHONY: setup models test lint typecheck pytest compat run check clean
+.PHONY: setup models test lint typecheck pytest compat run check clean dist check-dist
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,19 @@ run: models
 
 check: models
 	$(BIN)/turnstile check
+
+# The one-folder kiosk application in dist/turnstile/ (packaging/turnstile.spec).
+$(VENV)/.dist-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,dist]'
+	touch $@
+
+dist: $(VENV)/.dist-installed
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/turnstile.spec
+
+# Size, start-up time, and check/replay/kiosk run from that folder.
+check-dist: dist
+	packaging/check_dist.sh dist/turnstile
 
 clean:
 	rm -rf $(VENV) $(COMPAT) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

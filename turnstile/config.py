@@ -44,6 +44,16 @@ class ModelsConfig:
     device: str = "auto"
     #: onnxruntime intra-op threads; 0 lets onnxruntime decide.
     threads: int = 0
+    #: Let onnxruntime's idle pool threads busy-wait for the next run. Off leaves the cores
+    #: to OpenCV and the camera between embeddings (measured: benchmarks/README.md).
+    spinning: bool = False
+    #: What runs the embedder: "onnxruntime"; "opencv" (OpenCV's DNN: CPU, default model
+    #: only; a third less CPU per face with OpenCV 5, see benchmarks/README.md); or "auto":
+    #: opencv where it applies and OpenCV is 5 or newer, onnxruntime otherwise.
+    runtime: str = "auto"
+    #: Threads numpy's BLAS may use for 1:N matching (0 keeps the library's default). One
+    #: avoids idle BLAS threads spinning after each match on a 2-core kiosk.
+    blas_threads: int = 1
 
     def models_dir(self) -> Path:
         if self.dir:
@@ -163,6 +173,49 @@ class KioskConfig:
 
 
 @dataclass(frozen=True)
+class EnrolmentConfig:
+    """The quality gate every enrolled template passes (stricter than the kiosk's)."""
+
+    #: Faces whose shorter side is below this many pixels are "too far" / "too small".
+    min_face_px: int = 80
+    #: Live only: a face whose shorter side exceeds this fraction of the frame's is "too close".
+    max_face_fraction: float = 0.75
+    #: Variance of the Laplacian on the aligned crop below which the face is "blurred"
+    #: (measured: a sharp photo gives 500-5000, Gaussian blur sigma 3 gives about 80).
+    min_sharpness: float = 100.0
+    #: Mean grey level (0-255) of the aligned crop outside this range is too dark / too bright.
+    min_brightness: float = 50.0
+    max_brightness: float = 210.0
+    #: Largest head yaw / pitch in degrees accepted for any template.
+    max_yaw: float = 35.0
+    max_pitch: float = 30.0
+    #: Live: |yaw| at or below this many degrees counts as looking straight.
+    straight_yaw: float = 10.0
+    #: Live: yaw of at least this many degrees counts as "turned a little" to one side.
+    turn_yaw: float = 15.0
+    #: Live: straight shots taken automatically (1-10), then this many per side (0-5).
+    straight_shots: int = 3
+    turn_shots: int = 1
+    #: Live: seconds between two automatic shots, so they are not the same frame twice.
+    shot_interval_s: float = 0.4
+
+
+@dataclass(frozen=True)
+class AdminConfig:
+    """The admin panel's accounts and sessions."""
+
+    #: Seconds without input after which the panel locks itself (0 never locks).
+    lock_after_s: float = 300.0
+    #: Failed logins allowed before the account name is locked out.
+    max_failed_logins: int = 3
+    #: First lockout in seconds; it doubles with every further failure up to lockout_max_s.
+    lockout_s: float = 30.0
+    lockout_max_s: float = 900.0
+    #: Shortest accepted password, in characters.
+    min_password_length: int = 8
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything Turnstile can be told; every section has safe defaults."""
 
@@ -176,6 +229,8 @@ class Config:
     door: DoorConfig = field(default_factory=DoorConfig)
     events: EventsConfig = field(default_factory=EventsConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
+    enrolment: EnrolmentConfig = field(default_factory=EnrolmentConfig)
+    admin: AdminConfig = field(default_factory=AdminConfig)
 
     def database_path(self) -> Path:
         if self.database:
@@ -269,8 +324,33 @@ def validate(config: Config) -> None:
     _check(config.models.device in ("auto", "cpu", "cuda"),
            "models.device must be auto, cpu or cuda")
     _check(config.models.threads >= 0, "models.threads must not be negative")
+    _check(config.models.blas_threads >= 0, "models.blas_threads must not be negative")
+    _check(config.models.runtime in ("auto", "onnxruntime", "opencv"),
+           "models.runtime must be auto, onnxruntime or opencv")
     _check(config.door.kind in ("simulated", "serial", "http"),
            "door.kind must be simulated, serial or http")
     _check(0.0 < config.door.pulse_s <= 30.0, "door.pulse_s must be in (0, 30]")
     _check(config.events.retention_days >= 0, "events.retention_days must not be negative")
     _check(config.kiosk.result_s > 0.0, "kiosk.result_s must be positive")
+    _validate_admin(config)
+
+
+def _validate_admin(config: Config) -> None:
+    enr, adm = config.enrolment, config.admin
+    _check(enr.min_face_px >= 20, "enrolment.min_face_px must be at least 20")
+    _check(0.0 < enr.max_face_fraction <= 1.0, "enrolment.max_face_fraction must be in (0, 1]")
+    _check(enr.min_sharpness >= 0.0, "enrolment.min_sharpness must not be negative")
+    _check(0.0 <= enr.min_brightness < enr.max_brightness <= 255.0,
+           "enrolment brightness range must satisfy 0 <= min < max <= 255")
+    _check(0.0 < enr.max_yaw <= 90.0, "enrolment.max_yaw must be in (0, 90]")
+    _check(0.0 < enr.max_pitch <= 90.0, "enrolment.max_pitch must be in (0, 90]")
+    _check(0.0 <= enr.straight_yaw < enr.turn_yaw <= enr.max_yaw,
+           "enrolment yaws must satisfy 0 <= straight_yaw < turn_yaw <= max_yaw")
+    _check(1 <= enr.straight_shots <= 10, "enrolment.straight_shots must be between 1 and 10")
+    _check(0 <= enr.turn_shots <= 5, "enrolment.turn_shots must be between 0 and 5")
+    _check(enr.shot_interval_s >= 0.0, "enrolment.shot_interval_s must not be negative")
+    _check(adm.lock_after_s >= 0.0, "admin.lock_after_s must not be negative")
+    _check(adm.max_failed_logins >= 1, "admin.max_failed_logins must be at least 1")
+    _check(0.0 < adm.lockout_s <= adm.lockout_max_s,
+           "admin lockout must satisfy 0 < lockout_s <= lockout_max_s")
+    _check(adm.min_password_length >= 8, "admin.min_password_length must be at least 8")

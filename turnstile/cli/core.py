@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from turnstile import cvlog, models
+from turnstile.admin.audit import AuditLog
+from turnstile.admin.people import PeopleAdmin
 from turnstile.cli.common import (
     add_model_option,
     database_path,
@@ -168,7 +172,10 @@ def run_remove(args: argparse.Namespace) -> int:
         ids = ", ".join(str(p.employee_id or p.id) for p in matches)
         raise GalleryError(f"{len(matches)} people are named {args.name!r} ({ids}); "
                            "remove by employee id")
-    gallery.remove_person(matches[0].id)
+    # The same GDPR erasure as the admin panel: past events lose the name, the audit log
+    # records who erased whom (by number).
+    actor = f"cli:{getpass.getuser()}"
+    PeopleAdmin(gallery, AuditLog(conn, datetime.now), actor, datetime.now).delete(matches[0].id)
     conn.close()
     emit(args, {"removed": matches[0].name, "person_id": matches[0].id},
          f"removed {matches[0].name} with all templates")

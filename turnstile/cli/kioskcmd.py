@@ -59,7 +59,8 @@ def run_kiosk(args: argparse.Namespace) -> int:
     from turnstile.gui.app import run_app  # Qt only loads for the kiosk itself
 
     return run_app(config, database_path(args, config), source=args.source, loop=args.loop,
-                   model=args.model, fullscreen=not args.windowed and config.kiosk.fullscreen)
+                   model=args.model, fullscreen=not args.windowed and config.kiosk.fullscreen,
+                   config_path=args.config)
 
 
 def _line(result: FrameResult) -> dict[str, Any]:

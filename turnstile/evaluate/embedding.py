@@ -180,9 +180,11 @@ class SetEmbedder:
 
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            # Views are stored separately; flip is applied when a set is assembled.
+            # Views are stored separately; flip is applied when a set is assembled. Always
+            # onnxruntime, whatever models.runtime says, so cached figures stay comparable.
             config = self._config.models
-            self._embedder = OnnxEmbedder(self._model_path, config.device, config.threads, False)
+            self._embedder = OnnxEmbedder(self._model_path, config.device, config.threads, False,
+                                          config.spinning)
         return self._embedder
 
     def detections(self, paths: Sequence[Path]) -> list[list[Face]]:

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QPainter, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
+from turnstile.resources import assets_dir
+
 ICONS = ("idle", "granted", "denied", "unknown", "crowd", "camera_off")
 
 
 def asset_dir() -> Path:
-    return Path(str(resources.files("turnstile") / "assets"))
+    return assets_dir()  # also right inside the one-folder application
 
 
 def stylesheet() -> str:
