@@ -9,6 +9,7 @@ import pytest
 
 from tests.conftest import dataset
 from turnstile import config as config_module
+from turnstile.admin.settings import CALIBRATION_FILE, load_far_curve
 from turnstile.cli import main
 from turnstile.config import RecognitionConfig
 
@@ -108,5 +109,7 @@ def test_calibrate_writes_the_config(capsys: pytest.CaptureFixture[str], tmp_pat
     assert "recommended: threshold" in out and "stranger" in out
     loaded = config_module.load(config).recognition
     assert f"{loaded.threshold:.3f}" in out and f"{loaded.margin:.3f}" in out
+    curve = load_far_curve(tmp_path / CALIBRATION_FILE)  # what the admin panel reads
+    assert curve is not None and curve.at(1.0) <= 0.05 <= curve.at(0.0)
     assert main(["calibrate", "--far", "2", "--images", str(images), "--quiet",
                  "--cache-dir", str(tmp_path / "cache")]) == 2

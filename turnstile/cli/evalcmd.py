@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from turnstile.admin.settings import CALIBRATION_FILE
 from turnstile.cli.common import add_model_option, load_config
 from turnstile.config import Config
 from turnstile.evaluate import calibrate as calibration
@@ -275,7 +276,10 @@ def run_calibrate(args: argparse.Namespace) -> int:
         comment = (f"calibrated: `turnstile calibrate --far {args.far:g} --gallery-size "
                    f"{args.gallery_size}` (model {result.model})")
         calibration.write_config(args.write_config, result.threshold, result.margin, comment)
-        text += f"\n\nwritten to {args.write_config}"
+        # The admin panel shows the rate of any threshold from this file beside the config.
+        curve = args.write_config.parent / CALIBRATION_FILE
+        calibration.write_curve(curve, result)
+        text += f"\n\nwritten to {args.write_config} (and the rate curve to {curve})"
     if math.isnan(result.genuine_accept_rate):
         text += "\n(no enrolled people's searches were available)"
     _emit(args, payload, text)

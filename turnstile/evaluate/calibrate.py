@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,8 @@ from turnstile.evaluate.protocol import tar_at_far
 
 #: The margin may cost at most this fraction of the grants the threshold alone would give.
 MARGIN_COST = 0.01
+#: Thresholds at which the stranger false-accept rate is recorded for the admin panel.
+CURVE_GRID = tuple(round(0.01 * i, 2) for i in range(101))
 #: Margins are rounded up to this step (and thresholds up too: rounding must never loosen).
 STEP = 0.005
 
@@ -43,6 +46,9 @@ class Calibration:
     genuine_accept_rate: float
     wrong_person_accepts: int
     model: str
+    #: Measured stranger false-accept rate at each threshold of CURVE_GRID (what the admin
+    #: panel reads from calibration.json to show the rate of any threshold).
+    curve: tuple[tuple[float, ...], tuple[float, ...]] = ((), ())
 
     def explain(self) -> str:
         how = (f"measured on {self.stranger_searches:,} searches by people who are not enrolled "
@@ -109,10 +115,23 @@ def calibrate(embedded: EmbeddedSet, far: float, gallery_size: int) -> Calibrati
     margin = choose_margin(mated, threshold) if gallery_size > 1 else 0.0
     stranger_ok = (strangers.best >= threshold) & (strangers.margin >= margin)
     mated_ok = (mated.best >= threshold) & (mated.margin >= margin)
+    ordered = np.sort(strangers.best)
+    rates = 1.0 - np.searchsorted(ordered, CURVE_GRID, side="left") / ordered.size
     return Calibration(far, gallery_size, threshold, margin, measured,
                        int(strangers.best.size), int(np.count_nonzero(stranger_ok)),
                        int(mated.best.size), float(np.mean(mated_ok & mated.correct)),
-                       int(np.count_nonzero(mated_ok & ~mated.correct)), embedded.model)
+                       int(np.count_nonzero(mated_ok & ~mated.correct)), embedded.model,
+                       (CURVE_GRID, tuple(float(r) for r in rates)))
+
+
+def write_curve(path: Path, result: Calibration) -> None:
+    """calibration.json beside the config: {"thresholds": [...], "far": [...]} (ascending)."""
+    data = {"thresholds": list(result.curve[0]), "far": list(result.curve[1]),
+            "gallery_size": result.gallery_size, "model": result.model,
+            "measured": result.measured}
+    temp = path.with_name(path.name + ".new")
+    temp.write_text(json.dumps(data) + "\n", encoding="utf-8")
+    temp.replace(path)
 
 
 _SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*(#.*)?$")
