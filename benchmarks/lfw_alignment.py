@@ -4,7 +4,8 @@ Variants: YuNet landmarks on the 250x250 image (what Turnstile does), YuNet on t
 upscaled 2x (finer landmarks for small faces), and the centre crop alone with no detection (the
 quality of the no-face fallback). Each is embedded without flip, and scored on the chosen folds:
 accuracy (k-fold over them; for one fold, at its best threshold) and TAR at FAR=1e-3 against
-every cross-identity pair of their images. Slow (it embeds every image once per variant), so it is a benchmark:
+every cross-identity pair of their images. Slow (it embeds every image once per variant), so
+it is a benchmark:
 
     python benchmarks/lfw_alignment.py ../shared/datasets/lfw --folds 1
 """
