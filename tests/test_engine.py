@@ -10,6 +10,7 @@ import pytest
 
 from turnstile import models
 from turnstile.align import TEMPLATE_112, align, center_crop, similarity_transform
+from turnstile.config import Config
 from turnstile.engine import Engine, similarity
 from turnstile.imageio import read_image
 from turnstile.quality import estimate_pose
@@ -45,16 +46,25 @@ def test_same_person_scores_high_and_different_people_low(engine: Engine, exampl
     assert obama.embedding.dtype == np.float32 and obama.embedding.shape == (128,)
 
 
-def test_sface_is_fed_rgb_raw_0_255(engine: Engine, examples: Path, models_dir: Path) -> None:
+def test_sface_is_fed_rgb_raw_0_255(engine: Engine, config: Config, examples: Path,
+                                    models_dir: Path) -> None:
     """Pins the input contract: BGR silently costs accuracy, 0-1 scaling breaks it."""
+    engine_flips = config.recognition.flip_augment
     result = engine.embed_largest(read_image(examples / "obama.jpg"))
     assert result is not None
     session = ort.InferenceSession(str(models_dir / models.EMBEDDER.derived),
                                    providers=["CPUExecutionProvider"])
 
-    def raw(tensor: np.ndarray) -> np.ndarray:
+    def one(tensor: np.ndarray) -> np.ndarray:
         out = session.run(None, {"data": tensor[None].astype(np.float32)})[0][0]
         return np.asarray(out / np.linalg.norm(out), np.float32)
+
+    def raw(tensor: np.ndarray) -> np.ndarray:
+        if not engine_flips:
+            return one(tensor)
+        # recognition.flip_augment: the face and its mirror image, each normalised, summed.
+        both = one(tensor) + one(np.ascontiguousarray(tensor[..., ::-1]))
+        return np.asarray(both / np.linalg.norm(both), np.float32)
 
     rgb = result.aligned[..., ::-1].transpose(2, 0, 1)
     assert similarity(raw(rgb), result.embedding) > 0.9999

@@ -139,8 +139,9 @@ class OnnxEmbedder:
             return np.zeros((0, self._dimension), np.float32)
         tensor = self._tensor(crops)
         if self._flip:
-            # Summing the mirrored face's embedding smooths out pose asymmetry.
-            both = self._run(np.concatenate([tensor, tensor[..., ::-1].copy()]))
+            # Summing the mirrored face's embedding smooths out pose asymmetry; each view is
+            # normalised first so both count equally (the evaluation cache relies on this).
+            both = normalize(self._run(np.concatenate([tensor, tensor[..., ::-1].copy()])))
             raw = both[: len(crops)] + both[len(crops) :]
         else:
             raw = self._run(tensor) if len(crops) == 1 or self._batchable() else np.concatenate(

@@ -61,6 +61,6 @@ class OpenCvEmbedder:
         tensor = to_tensor(crops, self._contract)
         raw = self._run(tensor)
         if self._flip:
-            # As OnnxEmbedder: add the mirrored face's embedding.
-            raw = raw + self._run(np.ascontiguousarray(tensor[..., ::-1]))
+            # As OnnxEmbedder: add the mirrored face's embedding, each view normalised first.
+            raw = normalize(raw) + normalize(self._run(np.ascontiguousarray(tensor[..., ::-1])))
         return normalize(raw)

@@ -39,6 +39,15 @@ def build_detector(config: Config) -> FaceDetector:
     return YuNetDetector(path, config.detector)
 
 
+def embedder_path(config: Config, model: Path | None = None) -> Path:
+    """The embedder file: `model` (the CLI's --model), else the config's, else the default."""
+    if model is None and config.models.embedder:
+        model = Path(config.models.embedder).expanduser()
+    if model is None:
+        model = models.model_path(config.models.models_dir(), models.EMBEDDER)
+    return model
+
+
 def build_embedder(config: Config, model: Path | None = None) -> Embedder:
     """The configured embedder; `model` (the CLI's --model) overrides config and default."""
     if model is None and config.models.embedder:
@@ -53,10 +62,9 @@ def build_embedder(config: Config, model: Path | None = None) -> Embedder:
             if config.models.runtime == "opencv":
                 raise
             # "auto": this OpenCV build cannot run the file; onnxruntime can.
-    if model is None:
-        model = models.model_path(config.models.models_dir(), models.EMBEDDER)
-    return OnnxEmbedder(model, config.models.device, config.models.threads,
-                        config.recognition.flip_augment, config.models.spinning)
+    return OnnxEmbedder(embedder_path(config, model), config.models.device,
+                        config.models.threads, config.recognition.flip_augment,
+                        config.models.spinning)
 
 
 def use_opencv(config: Config, model: Path | None) -> bool:

@@ -1,0 +1,1 @@
+"""Accuracy evaluation: LFW protocol, labelled pairs, open-set identification, calibration."""
