@@ -177,8 +177,6 @@ class LivenessConfig:
     spoof_motion: float = 0.06
     #: Ring-over-face motion at or above which the surroundings move with the face (0-2).
     ring_ratio: float = 0.8
-    #: Seconds a face has to show itself live before the kiosk keeps asking it to move.
-    timeout_s: float = 6.0
     #: Active challenge: ask the person to turn their head to a random side.
     challenge: bool = False
     #: Yaw change in degrees the challenge needs toward the asked side (5-60).
@@ -317,7 +315,6 @@ def _validate_liveness(live: LivenessConfig) -> None:
     _check(live.planar_parallax <= live.live_parallax,
            "liveness.planar_parallax must not exceed liveness.live_parallax")
     _check(0.0 < live.ring_ratio <= 2.0, "liveness.ring_ratio must be in (0, 2]")
-    _check(live.timeout_s > 0.0, "liveness.timeout_s must be positive")
     _check(5.0 <= live.challenge_yaw_deg <= 60.0,
            "liveness.challenge_yaw_deg must be between 5 and 60")
     _check(1.0 <= live.challenge_timeout_s <= 30.0,

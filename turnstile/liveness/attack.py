@@ -110,11 +110,11 @@ def render(still: Image, motion: AttackMotion, t: float, rng: np.random.Generato
                                  (width, height), flags=cv2.INTER_NEAREST)
     frame = np.where(inside[..., None] > 0, photo, room).astype(np.float32)
     flicker = 1.0 + 0.03 * _trajectory(motion, 6, t)
-    frame = frame * motion.brightness * flicker
+    frame = frame * np.float32(motion.brightness * flicker)
     if motion.blur_sigma > 0.2:
-        frame = cv2.GaussianBlur(frame, (0, 0), motion.blur_sigma)
+        frame = np.asarray(cv2.GaussianBlur(frame, (0, 0), motion.blur_sigma), np.float32)
     if motion.noise_sigma > 0:
-        frame = frame + rng.normal(0.0, motion.noise_sigma, frame.shape)
+        frame = frame + rng.normal(0.0, motion.noise_sigma, frame.shape).astype(np.float32)
     return np.asarray(np.clip(frame, 0, 255), dtype=np.uint8)
 
 

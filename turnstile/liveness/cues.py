@@ -85,10 +85,11 @@ def track(before: GreyImage, after: GreyImage, mask: Mask,
         return empty, empty
     start = np.asarray(found, np.float32).reshape(-1, 1, 2)
     criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 30, 0.01)
-    end, ok, _ = cv2.calcOpticalFlowPyrLK(before, after, start, None, winSize=(15, 15),
-                                          maxLevel=3, criteria=criteria)
-    back, ok_back, _ = cv2.calcOpticalFlowPyrLK(after, before, end, None, winSize=(15, 15),
-                                                maxLevel=3, criteria=criteria)
+    lk = cv2.calcOpticalFlowPyrLK
+    end, ok, _ = lk(before, after, start, None, winSize=(15, 15),  # type: ignore[call-overload]
+                    maxLevel=3, criteria=criteria)
+    back, ok_back, _ = lk(after, before, end, None, winSize=(15, 15),  # type: ignore[call-overload]
+                          maxLevel=3, criteria=criteria)
     # A track that does not come back to its start is a mistake, and would look like parallax.
     error = np.linalg.norm((back - start).reshape(-1, 2), axis=1)
     good = (ok.reshape(-1) == 1) & (ok_back.reshape(-1) == 1) & (error < MAX_FB_ERROR)
@@ -120,9 +121,10 @@ def track_cue(before: GreyImage, after: GreyImage, box: Box) -> TrackCue:
     if len(start) < MIN_TRACKS:
         return TrackCue(0.0, 0.0, -1.0, len(start), 0)
     motion_px = float(np.median(np.linalg.norm(end - start, axis=1)))
-    homography, _ = cv2.findHomography(start, end, 0)
-    if homography is None:
+    found, _ = cv2.findHomography(start, end, 0)
+    if found is None:
         return TrackCue(motion_px / size, 0.0, -1.0, len(start), 0)
+    homography = np.asarray(found, np.float64)
     # 75th percentile: a turning head shows parallax on the nose and the face's outline,
     # which are a minority of the corners.
     plane = float(np.percentile(_residuals(homography, start, end), 75)) / size
