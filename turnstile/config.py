@@ -175,8 +175,9 @@ class LivenessConfig:
     planar_parallax: float = 0.012
     #: Median face motion per pair, in face sizes, that makes low parallax a spoof (0-1).
     spoof_motion: float = 0.06
-    #: Ring-over-face motion at or above which the surroundings move with the face (0-2).
-    ring_ratio: float = 0.8
+    #: Share of tracks around the face that move with it, at or above which the
+    #: surroundings belong to a held picture (0-1).
+    ring_follow: float = 0.6
     #: Active challenge: ask the person to turn their head to a random side.
     challenge: bool = False
     #: Yaw change in degrees the challenge needs toward the asked side (5-60).
@@ -314,7 +315,7 @@ def _validate_liveness(live: LivenessConfig) -> None:
         _check(0.0 <= getattr(live, name) <= 1.0, f"liveness.{name} must be between 0 and 1")
     _check(live.planar_parallax <= live.live_parallax,
            "liveness.planar_parallax must not exceed liveness.live_parallax")
-    _check(0.0 < live.ring_ratio <= 2.0, "liveness.ring_ratio must be in (0, 2]")
+    _check(0.0 < live.ring_follow <= 1.0, "liveness.ring_follow must be in (0, 1]")
     _check(5.0 <= live.challenge_yaw_deg <= 60.0,
            "liveness.challenge_yaw_deg must be between 5 and 60")
     _check(1.0 <= live.challenge_timeout_s <= 30.0,

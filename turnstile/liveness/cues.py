@@ -32,16 +32,15 @@ class TrackCue:
     """Feature tracks between two frames; distances are in face sizes.
 
     `planarity` is how far the face tracks depart from the best single homography (a flat
-    picture moves by one homography, a turning head does not). `ring_motion` is negative when
-    the ring around the face has too little texture to track.
+    picture moves by one homography, a turning head does not). `ring_follow` is the share of
+    tracks around the face that move as the face's homography says, -1 when the ring has
+    too little texture to track.
     """
 
     face_motion: float
     planarity: float
-    ring_motion: float
     face_points: int
-    ring_points: int
-    #: Share of ring tracks that move as the face's homography says (-1 when untracked).
+    ring_points: int = 0
     ring_follow: float = -1.0
 
 
@@ -76,9 +75,13 @@ def region_masks(shape: tuple[int, int], box: Box) -> tuple[Mask, Mask]:
     return face.astype(np.uint8) * 255, ring.astype(np.uint8) * 255
 
 
-def track(before: GreyImage, after: GreyImage, mask: Mask,
-          limit: int) -> tuple[FloatArray, FloatArray]:
-    """Corners inside `mask` tracked from `before` to `after`, mistakes dropped."""
+def track(before: GreyImage, after: GreyImage, mask: Mask, limit: int,
+          guess: tuple[float, float] = (0.0, 0.0)) -> tuple[FloatArray, FloatArray]:
+    """Corners inside `mask` tracked from `before` to `after`, mistakes dropped.
+
+    `guess` is the expected shift (the detector's box moved by it): starting the search there
+    keeps fast motion from locking onto a look-alike corner nearby.
+    """
     found = cv2.goodFeaturesToTrack(before, limit, 0.01, 3, mask=mask, blockSize=5)
     if found is None or len(found) < 4:
         empty = np.zeros((0, 2), np.float32)
@@ -86,10 +89,13 @@ def track(before: GreyImage, after: GreyImage, mask: Mask,
     start = np.asarray(found, np.float32).reshape(-1, 1, 2)
     criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 30, 0.01)
     lk = cv2.calcOpticalFlowPyrLK
-    end, ok, _ = lk(before, after, start, None, winSize=(15, 15),  # type: ignore[call-overload]
-                    maxLevel=3, criteria=criteria)
-    back, ok_back, _ = lk(after, before, end, None, winSize=(15, 15),  # type: ignore[call-overload]
-                          maxLevel=3, criteria=criteria)
+    initial = start + np.asarray(guess, np.float32).reshape(1, 1, 2)
+    end, ok, _ = lk(before, after, start, initial.copy(),  # type: ignore[call-overload]
+                    winSize=(21, 21), maxLevel=3, criteria=criteria,
+                    flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
+    back, ok_back, _ = lk(after, before, end, start.copy(),  # type: ignore[call-overload]
+                          winSize=(21, 21), maxLevel=3, criteria=criteria,
+                          flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
     # A track that does not come back to its start is a mistake, and would look like parallax.
     error = np.linalg.norm((back - start).reshape(-1, 2), axis=1)
     good = (ok.reshape(-1) == 1) & (ok_back.reshape(-1) == 1) & (error < MAX_FB_ERROR)
@@ -112,25 +118,33 @@ def follow_share(homography: npt.NDArray[np.float64], start: FloatArray, end: Fl
     return float(np.mean(_residuals(homography, start, end) < 0.3 * face_motion_px))
 
 
-def track_cue(before: GreyImage, after: GreyImage, box: Box) -> TrackCue:
-    """Track corners on the face and in its ring between two frames of the same scene."""
+def track_cue(before: GreyImage, after: GreyImage, box: Box,
+              after_box: Box | None = None) -> TrackCue:
+    """Track corners on the face and in its ring between two frames of the same scene.
+
+    `box` is the face in `before`; `after_box`, the face in `after`, seeds the search.
+    """
     g0, g1, local = crop_pair(before, after, box)
     face_mask, ring_mask = region_masks(g0.shape[:2], local)
     size = max(local.size, 1.0)
-    start, end = track(g0, g1, face_mask, 120)
+    guess = (0.0, 0.0)
+    if after_box is not None:
+        scale = local.size / max(box.size, 1.0)
+        guess = ((after_box.center[0] - box.center[0]) * scale,
+                 (after_box.center[1] - box.center[1]) * scale)
+    start, end = track(g0, g1, face_mask, 120, guess)
     if len(start) < MIN_TRACKS:
-        return TrackCue(0.0, 0.0, -1.0, len(start), 0)
+        return TrackCue(0.0, 0.0, len(start))
     motion_px = float(np.median(np.linalg.norm(end - start, axis=1)))
     found, _ = cv2.findHomography(start, end, 0)
     if found is None:
-        return TrackCue(motion_px / size, 0.0, -1.0, len(start), 0)
+        return TrackCue(motion_px / size, 0.0, len(start))
     homography = np.asarray(found, np.float64)
     # 75th percentile: a turning head shows parallax on the nose and the face's outline,
     # which are a minority of the corners.
     plane = float(np.percentile(_residuals(homography, start, end), 75)) / size
     ring_start, ring_end = track(g0, g1, ring_mask, 80)
     if len(ring_start) < MIN_TRACKS:
-        return TrackCue(motion_px / size, plane, -1.0, len(start), len(ring_start))
-    ring = float(np.median(np.linalg.norm(ring_end - ring_start, axis=1))) / size
+        return TrackCue(motion_px / size, plane, len(start), len(ring_start))
     follow = follow_share(homography, ring_start, ring_end, motion_px)
-    return TrackCue(motion_px / size, plane, ring, len(start), len(ring_start), follow)
+    return TrackCue(motion_px / size, plane, len(start), len(ring_start), follow)

@@ -63,7 +63,8 @@ class MotionLiveness:
         earlier = self._partner(at)
         self._frames.append(current)
         if earlier is not None:
-            self._pairs.append(_Pair(at, track_cue(earlier.grey, grey, earlier.face.box)))
+            self._pairs.append(_Pair(at, track_cue(earlier.grey, grey, earlier.face.box,
+                                                   scaled.box)))
         while self._pairs and self._pairs[0].at < at - self._config.window_s:
             self._pairs.popleft()
         result = self.judge([pair.cue for pair in self._pairs])
@@ -90,11 +91,11 @@ class MotionLiveness:
                                   {"motion": motion, "pairs": float(len(moving))})
         parallax = float(np.median([max(c.planarity - cfg.noise_floor, 0.0) / c.face_motion
                                     for c in moving]))
-        rings = [c.ring_motion / c.face_motion for c in moving if c.ring_motion >= 0.0]
+        rings = [c.ring_follow for c in moving if c.ring_follow >= 0.0]
         ring = float(np.median(rings)) if len(rings) >= cfg.min_pairs else -1.0
-        cues_out = {"motion": motion, "parallax": parallax, "ring_ratio": ring,
+        cues_out = {"motion": motion, "parallax": parallax, "ring_follow": ring,
                     "pairs": float(len(moving))}
-        if ring >= cfg.ring_ratio:
+        if ring >= cfg.ring_follow:
             return LivenessResult(Verdict.SPOOF, parallax,
                                   "the surroundings move with the face", cues_out)
         if parallax >= cfg.live_parallax:
