@@ -103,19 +103,19 @@ def render(still: Image, motion: AttackMotion, t: float, rng: np.random.Generato
            room: Image | None = None) -> Image:
     """One camera frame of the held photo at time `t`."""
     height, width = still.shape[:2]
-    room = backdrop(still) if room is None else room
+    frame = (backdrop(still) if room is None else room).copy()
     matrix = homography_at(motion, t, width, height)
-    photo = cv2.warpPerspective(still, matrix, (width, height), flags=cv2.INTER_LINEAR)
-    inside = cv2.warpPerspective(np.full((height, width), 255, np.uint8), matrix,
-                                 (width, height), flags=cv2.INTER_NEAREST)
-    frame = np.where(inside[..., None] > 0, photo, room).astype(np.float32)
+    # Transparent border: the room stays where the photo does not cover it.
+    cv2.warpPerspective(still, matrix, (width, height), dst=frame, flags=cv2.INTER_LINEAR,
+                        borderMode=cv2.BORDER_TRANSPARENT)
     flicker = 1.0 + 0.03 * _trajectory(motion, 6, t)
-    frame = frame * np.float32(motion.brightness * flicker)
+    frame = cv2.convertScaleAbs(frame, alpha=motion.brightness * flicker)
     if motion.blur_sigma > 0.2:
-        frame = np.asarray(cv2.GaussianBlur(frame, (0, 0), motion.blur_sigma), np.float32)
+        frame = cv2.GaussianBlur(frame, (0, 0), motion.blur_sigma)
     if motion.noise_sigma > 0:
-        frame = frame + rng.normal(0.0, motion.noise_sigma, frame.shape).astype(np.float32)
-    return np.asarray(np.clip(frame, 0, 255), dtype=np.uint8)
+        noise = rng.standard_normal(frame.shape, dtype=np.float32) * np.float32(motion.noise_sigma)
+        frame = cv2.add(frame, noise, dtype=cv2.CV_8U)
+    return np.asarray(frame, dtype=np.uint8)
 
 
 def presentation(still: Image, motion: AttackMotion, frames: int, fps: float,
