@@ -4,7 +4,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup models test lint typecheck pytest run check clean
+# The oldest OpenCV the package declares (opencv-python>=4.10) is tested beside the newest.
+COMPAT := .venv-opencv410
+COMPAT_STAMP := $(COMPAT)/.installed
+
+.PHONY: setup models test lint typecheck pytest compat run check clean dist check-dist
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +30,17 @@ typecheck: setup
 pytest: setup models
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q
 
-test: lint typecheck pytest
+$(COMPAT_STAMP): pyproject.toml
+	$(PYTHON) -m venv $(COMPAT)
+	$(COMPAT)/bin/python -m pip install --quiet --upgrade pip
+	$(COMPAT)/bin/python -m pip install --quiet -e '.[dev]' 'opencv-python==4.10.0.84'
+	touch $(COMPAT_STAMP)
+
+compat: models $(COMPAT_STAMP)
+	QT_QPA_PLATFORM=offscreen $(COMPAT)/bin/python -m pytest -q -p no:cacheprovider \
+		tests/test_engine.py tests/test_cli.py tests/test_imageio.py tests/test_gallery.py
+
+test: lint typecheck pytest compat
 
 run: models
 	$(BIN)/turnstile kiosk
@@ -34,5 +48,18 @@ run: models
 check: models
 	$(BIN)/turnstile check
 
+# The one-folder kiosk application in dist/turnstile/ (packaging/turnstile.spec).
+$(VENV)/.dist-installed: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,dist]'
+	touch $@
+
+dist: $(VENV)/.dist-installed
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN --distpath dist \
+		--workpath build/pyinstaller packaging/turnstile.spec
+
+# Size, start-up time, and check/replay/kiosk run from that folder.
+check-dist: dist
+	packaging/check_dist.sh dist/turnstile
+
 clean:
-	rm -rf $(VENV) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) $(COMPAT) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

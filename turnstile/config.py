@@ -95,6 +95,10 @@ class CameraConfig:
     #: Seconds between attempts to reopen a lost camera (doubles up to reconnect_max_s).
     reconnect_s: float = 0.5
     reconnect_max_s: float = 10.0
+    #: Seconds without a new frame before a camera counts as lost (0.5-60).
+    stall_s: float = 3.0
+    #: Frames per second at which an image-folder source is played (0.1-120).
+    folder_fps: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -193,6 +197,49 @@ class LivenessConfig:
 
 
 @dataclass(frozen=True)
+class EnrolmentConfig:
+    """The quality gate every enrolled template passes (stricter than the kiosk's)."""
+
+    #: Faces whose shorter side is below this many pixels are "too far" / "too small".
+    min_face_px: int = 80
+    #: Live only: a face whose shorter side exceeds this fraction of the frame's is "too close".
+    max_face_fraction: float = 0.75
+    #: Variance of the Laplacian on the aligned crop below which the face is "blurred"
+    #: (measured: a sharp photo gives 500-5000, Gaussian blur sigma 3 gives about 80).
+    min_sharpness: float = 100.0
+    #: Mean grey level (0-255) of the aligned crop outside this range is too dark / too bright.
+    min_brightness: float = 50.0
+    max_brightness: float = 210.0
+    #: Largest head yaw / pitch in degrees accepted for any template.
+    max_yaw: float = 35.0
+    max_pitch: float = 30.0
+    #: Live: |yaw| at or below this many degrees counts as looking straight.
+    straight_yaw: float = 10.0
+    #: Live: yaw of at least this many degrees counts as "turned a little" to one side.
+    turn_yaw: float = 15.0
+    #: Live: straight shots taken automatically (1-10), then this many per side (0-5).
+    straight_shots: int = 3
+    turn_shots: int = 1
+    #: Live: seconds between two automatic shots, so they are not the same frame twice.
+    shot_interval_s: float = 0.4
+
+
+@dataclass(frozen=True)
+class AdminConfig:
+    """The admin panel's accounts and sessions."""
+
+    #: Seconds without input after which the panel locks itself (0 never locks).
+    lock_after_s: float = 300.0
+    #: Failed logins allowed before the account name is locked out.
+    max_failed_logins: int = 3
+    #: First lockout in seconds; it doubles with every further failure up to lockout_max_s.
+    lockout_s: float = 30.0
+    lockout_max_s: float = 900.0
+    #: Shortest accepted password, in characters.
+    min_password_length: int = 8
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything Turnstile can be told; every section has safe defaults."""
 
@@ -207,6 +254,8 @@ class Config:
     events: EventsConfig = field(default_factory=EventsConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
     liveness: LivenessConfig = field(default_factory=LivenessConfig)
+    enrolment: EnrolmentConfig = field(default_factory=EnrolmentConfig)
+    admin: AdminConfig = field(default_factory=AdminConfig)
 
     def database_path(self) -> Path:
         if self.database:
@@ -235,7 +284,7 @@ def load(path: Path | None) -> Config:
 
 
 def from_dict(table: dict[str, Any], source: str = "config") -> Config:
-    config = _build(Config, table, source)
+    config: Config = _build(Config, table, source)
     validate(config)
     return config
 
@@ -245,7 +294,8 @@ def _build(cls: type[Any], table: dict[str, Any], where: str) -> Any:
     known = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(table) - set(known))
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(known)}")
+        raise ConfigError(
+            f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(known)}")
     values: dict[str, Any] = {}
     for name, value in table.items():
         values[name] = _coerce(hints[name], value, f"{where}.{name}")
@@ -296,7 +346,8 @@ def validate(config: Config) -> None:
     _check(0.0 < pol.crowd_ratio <= 1.0, "policy.crowd_ratio must be in (0, 1]")
     _check(pol.cooldown_s >= 0.0, "policy.cooldown_s must not be negative")
     _check(len(pol.roi) in (0, 4), "policy.roi must be empty or [x, y, w, h]")
-    _check(config.models.device in ("auto", "cpu", "cuda"), "models.device must be auto, cpu or cuda")
+    _check(config.models.device in ("auto", "cpu", "cuda"),
+           "models.device must be auto, cpu or cuda")
     _check(config.models.threads >= 0, "models.threads must not be negative")
     _check(config.door.kind in ("simulated", "serial", "http"),
            "door.kind must be simulated, serial or http")
@@ -324,3 +375,25 @@ def _validate_liveness(live: LivenessConfig) -> None:
            "liveness.challenge_min_similarity must be between -1 and 1")
     _check(0.0 <= live.passive_threshold <= 1.0,
            "liveness.passive_threshold must be between 0 and 1")
+    _validate_admin(config)
+
+
+def _validate_admin(config: Config) -> None:
+    enr, adm = config.enrolment, config.admin
+    _check(enr.min_face_px >= 20, "enrolment.min_face_px must be at least 20")
+    _check(0.0 < enr.max_face_fraction <= 1.0, "enrolment.max_face_fraction must be in (0, 1]")
+    _check(enr.min_sharpness >= 0.0, "enrolment.min_sharpness must not be negative")
+    _check(0.0 <= enr.min_brightness < enr.max_brightness <= 255.0,
+           "enrolment brightness range must satisfy 0 <= min < max <= 255")
+    _check(0.0 < enr.max_yaw <= 90.0, "enrolment.max_yaw must be in (0, 90]")
+    _check(0.0 < enr.max_pitch <= 90.0, "enrolment.max_pitch must be in (0, 90]")
+    _check(0.0 <= enr.straight_yaw < enr.turn_yaw <= enr.max_yaw,
+           "enrolment yaws must satisfy 0 <= straight_yaw < turn_yaw <= max_yaw")
+    _check(1 <= enr.straight_shots <= 10, "enrolment.straight_shots must be between 1 and 10")
+    _check(0 <= enr.turn_shots <= 5, "enrolment.turn_shots must be between 0 and 5")
+    _check(enr.shot_interval_s >= 0.0, "enrolment.shot_interval_s must not be negative")
+    _check(adm.lock_after_s >= 0.0, "admin.lock_after_s must not be negative")
+    _check(adm.max_failed_logins >= 1, "admin.max_failed_logins must be at least 1")
+    _check(0.0 < adm.lockout_s <= adm.lockout_max_s,
+           "admin lockout must satisfy 0 < lockout_s <= lockout_max_s")
+    _check(adm.min_password_length >= 8, "admin.min_password_length must be at least 8")

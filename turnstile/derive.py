@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 import onnx
-from onnx import helper, numpy_helper
+from onnx import numpy_helper
 
 
 def _attribute(node: onnx.NodeProto, name: str, default: int) -> int:
@@ -113,5 +113,3 @@ def derive_float_model(source: Path, target: Path, dynamic_batch: bool) -> int:
     onnx.save(model, str(target))
     return folded
 
-
-__all__ = ["derive_float_model", "dequantize", "fold_dequantize", "helper"]

@@ -41,8 +41,8 @@ class YuNetDetector:
         if limit and max(height, width) > limit:
             # Faces at a turnstile are large; detecting on a smaller frame costs little recall.
             scale = limit / max(height, width)
-            image = cv2.resize(image, (round(width * scale), round(height * scale)),
-                               interpolation=cv2.INTER_AREA)
+            image = np.asarray(cv2.resize(image, (round(width * scale), round(height * scale)),
+                                          interpolation=cv2.INTER_AREA), np.uint8)
         size = (image.shape[1], image.shape[0])
         if size != self._input_size:
             self._net.setInputSize(size)

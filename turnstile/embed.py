@@ -49,8 +49,11 @@ SFACE_CONTRACT = InputContract("sface_2021dec", 112, rgb=True, mean=0.0, std=1.0
 
 def read_contract(session: ort.InferenceSession, path: Path) -> InputContract:
     """Read the input contract from the model's metadata; files without it are SFace-like."""
-    meta = session.get_modelmeta().custom_metadata_map
-    get = lambda key, default: meta.get(META_PREFIX + key, default)  # noqa: E731
+    meta: dict[str, str] = dict(session.get_modelmeta().custom_metadata_map)
+
+    def get(key: str, default: object) -> str:
+        return meta.get(META_PREFIX + key, str(default))
+
     default_name = SFACE_CONTRACT.name if "sface" in path.name.lower() else path.stem
     try:
         return InputContract(
@@ -89,9 +92,9 @@ class OnnxEmbedder:
         if threads:
             options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        providers = choose_providers(device)
         try:
-            self._session = ort.InferenceSession(str(model), options,
-                                                 providers=choose_providers(device))
+            self._session = ort.InferenceSession(str(model), options, providers=providers)
         except Exception as exc:  # onnxruntime raises several unrelated types for bad files
             raise ValueError(f"{model} is not a usable ONNX embedder: {exc}") from exc
         inputs = self._session.get_inputs()

@@ -9,7 +9,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from turnstile import models
+from turnstile import cvlog, models
 from turnstile.align import align
 from turnstile.config import Config
 from turnstile.detect import FaceDetector, YuNetDetector
@@ -35,8 +35,7 @@ class FaceResult:
 
 def build_detector(config: Config) -> FaceDetector:
     path = models.model_path(config.models.models_dir(), models.DETECTOR)
-    # OpenCV's DNN warns about targets on every load; errors still show.
-    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_ERROR)
+    cvlog.errors_only()
     return YuNetDetector(path, config.detector)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +21,16 @@ class GalleryError(ValueError):
 
 
 @dataclass(frozen=True)
+class NewTemplate:
+    """A template about to be stored: embedding plus where it came from."""
+
+    embedding: Embedding
+    source: str = ""
+    quality: float | None = None
+    thumbnail: bytes | None = None
+
+
+@dataclass(frozen=True)
 class Template:
     """One stored embedding of a person."""
 
@@ -35,11 +45,15 @@ def _now() -> str:
     return datetime.now().isoformat(timespec="seconds")
 
 
+def _parse_time(value: object) -> datetime | None:
+    return datetime.fromisoformat(str(value)) if value else None
+
+
 def _person(row: sqlite3.Row | tuple[object, ...]) -> Person:
     pid, name, employee, active, created, valid_from, valid_until, templates = row
-    parse = lambda v: datetime.fromisoformat(str(v)) if v else None  # noqa: E731
     return Person(int(str(pid)), str(name), str(employee) if employee else None, bool(active),
-                  datetime.fromisoformat(str(created)), parse(valid_from), parse(valid_until),
+                  datetime.fromisoformat(str(created)), _parse_time(valid_from),
+                  _parse_time(valid_until),
                   int(str(templates)))
 
 
@@ -82,17 +96,20 @@ class Gallery:
 
     # People ---------------------------------------------------------------------------
     def add_person(self, name: str, employee_id: str | None = None) -> Person:
-        name = name.strip()
-        if not name:
-            raise GalleryError("a person needs a name")
         with self._transaction() as conn:
-            try:
-                cursor = conn.execute(
-                    "INSERT INTO people (name, employee_id, active, created) VALUES (?, ?, 1, ?)",
-                    (name, employee_id or None, _now()))
-            except sqlite3.IntegrityError as exc:
-                raise GalleryError(f"employee id {employee_id} is already enrolled") from exc
-        return self.person(int(cursor.lastrowid or 0))
+            person_id = self._insert_person(conn, name, employee_id)
+        return self.person(person_id)
+
+    def _insert_person(self, conn: sqlite3.Connection, name: str, employee_id: str | None) -> int:
+        if not name.strip():
+            raise GalleryError("a person needs a name")
+        try:
+            cursor = conn.execute(
+                "INSERT INTO people (name, employee_id, active, created) VALUES (?, ?, 1, ?)",
+                (name.strip(), employee_id or None, _now()))
+        except sqlite3.IntegrityError as exc:
+            raise GalleryError(f"employee id {employee_id} is already enrolled") from exc
+        return int(cursor.lastrowid or 0)
 
     def person(self, person_id: int) -> Person:
         row = self._conn.execute(_PEOPLE_SQL + " WHERE p.id = ?", (person_id,)).fetchone()
@@ -127,20 +144,53 @@ class Gallery:
     # Templates ------------------------------------------------------------------------
     def add_template(self, person_id: int, embedding: Embedding, source: str = "",
                      quality: float | None = None, thumbnail: bytes | None = None) -> int:
-        vector = self._check_vector(embedding)
+        template = NewTemplate(embedding, source, quality, thumbnail)
+        return self.add_templates(person_id, [template])[0]
+
+    def add_templates(self, person_id: int, templates: Sequence[NewTemplate]) -> list[int]:
+        """Store several templates in one transaction: all of them or none."""
+        vectors = [self._check_vector(t.embedding) for t in templates]
         person = self.person(person_id)
-        with self._transaction() as conn:
-            cursor = conn.execute(
-                "INSERT INTO templates (person_id, model, dimension, embedding, source, quality,"
-                " thumbnail, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (person_id, self.model, self.dimension, vector.tobytes(), source, quality,
-                 thumbnail, _now()))
         self._sync()
-        self._matrix = np.vstack([self._matrix, vector[None, :]])
-        self._person_ids = np.append(self._person_ids, person_id)
-        self._names[person_id] = person.name
-        self._seen_version = self._data_version()
+        with self._transaction() as conn:
+            ids = [self._insert_template(conn, person_id, v, t)
+                   for v, t in zip(vectors, templates, strict=True)]
+        self._append_rows(person_id, person.name, vectors)
+        return ids
+
+    def enroll(self, name: str, employee_id: str | None,
+               templates: Sequence[NewTemplate]) -> Person:
+        """Create a person (or add to the one with that exact name) with templates, atomically."""
+        vectors = [self._check_vector(t.embedding) for t in templates]
+        if not vectors:
+            raise GalleryError("nothing to enrol: no usable face")
+        self._sync()
+        existing = [p for p in self.find(name) if p.name == name.strip()]
+        with self._transaction() as conn:
+            person_id = (existing[0].id if existing
+                         else self._insert_person(conn, name, employee_id))
+            for vector, template in zip(vectors, templates, strict=True):
+                self._insert_template(conn, person_id, vector, template)
+        person = self.person(person_id)
+        self._append_rows(person_id, person.name, vectors)
+        return person
+
+    def _insert_template(self, conn: sqlite3.Connection, person_id: int, vector: np.ndarray,
+                         template: NewTemplate) -> int:
+        cursor = conn.execute(
+            "INSERT INTO templates (person_id, model, dimension, embedding, source, quality,"
+            " thumbnail, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (person_id, self.model, self.dimension, vector.tobytes(), template.source,
+             template.quality, template.thumbnail, _now()))
         return int(cursor.lastrowid or 0)
+
+    def _append_rows(self, person_id: int, name: str, vectors: list[np.ndarray]) -> None:
+        """Grow the matrix in place of a reload (enrolment must not rebuild 1e5 rows)."""
+        if vectors:
+            self._matrix = np.vstack([self._matrix, np.stack(vectors)])
+            self._person_ids = np.append(self._person_ids, [person_id] * len(vectors))
+        self._names[person_id] = name
+        self._seen_version = self._data_version()
 
     def templates(self, person_id: int) -> list[Template]:
         rows = self._conn.execute(

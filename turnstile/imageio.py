@@ -42,9 +42,9 @@ def check_image(image: Image, name: str = "image") -> Image:
     if not isinstance(image, np.ndarray) or image.size == 0:
         raise ImageError(f"{name}: empty image")
     if image.ndim == 2:
-        image = cv2.cvtColor(image, cv2.COLOR_GRAY2BGR)
+        image = np.asarray(cv2.cvtColor(image, cv2.COLOR_GRAY2BGR), np.uint8)
     elif image.ndim == 3 and image.shape[2] == 4:
-        image = cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+        image = np.asarray(cv2.cvtColor(image, cv2.COLOR_BGRA2BGR), np.uint8)
     if image.ndim != 3 or image.shape[2] != 3:
         raise ImageError(f"{name}: unsupported image shape {image.shape}")
     if image.dtype != np.uint8:
@@ -74,4 +74,4 @@ def read_image(path: Path | str) -> Image:
     decoded = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
     if decoded is None:
         raise ImageError(f"{path}: not a readable image (corrupt or unsupported format)")
-    return check_image(decoded, str(path))
+    return check_image(np.asarray(decoded), str(path))

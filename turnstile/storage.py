@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -36,6 +37,63 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX templates_person ON templates(person_id);
     """,
+    # 2: the kiosk's event log: every access decision with its scores. person_id is cleared
+    # when the person is removed; name keeps who it was for the audit trail.
+    """
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+        name TEXT,
+        similarity REAL,
+        runner_up REAL,
+        reason TEXT,
+        detail TEXT NOT NULL DEFAULT '',
+        door TEXT NOT NULL DEFAULT '',
+        scores TEXT NOT NULL DEFAULT '{}',
+        source TEXT NOT NULL DEFAULT '',
+        thumbnail BLOB
+    );
+    CREATE INDEX events_at ON events(at);
+    CREATE INDEX events_person ON events(person_id);
+    """,
+    # 3: weekly access schedules; a person without rows may pass at any time of the week.
+    """
+    CREATE TABLE schedules (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        weekday INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+        start_time TEXT NOT NULL,
+        end_time TEXT NOT NULL
+    );
+    CREATE INDEX schedules_person ON schedules(person_id);
+    """,
+    # 4: admin accounts, failed-login tracking and the audit log of admin actions.
+    """
+    CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        role TEXT NOT NULL CHECK (role IN ('administrator', 'operator')),
+        password TEXT NOT NULL,
+        created TEXT NOT NULL,
+        last_login TEXT
+    );
+    CREATE TABLE login_failures (
+        name TEXT PRIMARY KEY COLLATE NOCASE,
+        failures INTEGER NOT NULL,
+        locked_until TEXT
+    );
+    CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        target TEXT NOT NULL DEFAULT '',
+        detail TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX audit_log_at ON audit_log(at);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -60,7 +118,17 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
         script = MIGRATIONS[number - 1]
         # executescript commits first; wrap in an explicit transaction so a crash mid-way
         # leaves the previous version intact.
-        conn.executescript(f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+        try:
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{script}\nPRAGMA user_version = {number};\nCOMMIT;")
+        except sqlite3.OperationalError:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            # Another connection (the kiosk's worker, the admin panel) opened the same new
+            # file at the same moment and applied this step first: nothing left to do here.
+            if schema_version(conn) >= number:
+                continue
+            raise
     return schema_version(conn)
 
 
@@ -74,6 +142,8 @@ def backup(path: Path) -> Path:
             source.backup(dest)
     finally:
         source.close()
+    # The copy holds the same biometric templates: no more readable than the original.
+    shutil.copymode(path, target)
     return target
 
 
@@ -86,18 +156,18 @@ def connect(path: Path | str, migrate_schema: bool = True) -> sqlite3.Connection
         conn = sqlite3.connect(str(path), check_same_thread=True, timeout=10.0,
                                isolation_level=None)
         conn.execute("PRAGMA foreign_keys = ON")
-        if not memory:
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
         version = schema_version(conn)
     except sqlite3.DatabaseError as exc:
         raise SchemaError(f"{path} is not a usable SQLite database: {exc}") from exc
     if version > SCHEMA_VERSION:
-        conn.close()
+        conn.close()  # before touching the file: a newer release's data stays as it was
         raise SchemaError(
             f"{path} has schema version {version}, newer than this Turnstile supports "
             f"({SCHEMA_VERSION}); upgrade Turnstile instead of opening it with an older one"
         )
+    if not memory:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
     if migrate_schema and version < SCHEMA_VERSION:
         if version > 0 and not memory:
             backup(Path(path))

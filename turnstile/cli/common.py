@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sqlite3
 import sys
@@ -27,12 +28,22 @@ def parent_parser() -> argparse.ArgumentParser:
 
 
 def add_model_option(parser: argparse.ArgumentParser) -> None:
+    """--model and --device, for every command that embeds faces."""
     parser.add_argument("--model", type=Path, metavar="PATH",
                         help="ONNX face embedder to use instead of the default SFace")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"),
+                        help="where the embedder runs (default from config: auto = CUDA "
+                             "when onnxruntime offers it, else CPU)")
 
 
 def load_config(args: argparse.Namespace) -> Config:
-    return config_module.load(args.config)
+    """The config file, with --device (where the command has it) taking precedence."""
+    config = config_module.load(args.config)
+    device = getattr(args, "device", None)
+    if device:
+        config = dataclasses.replace(
+            config, models=dataclasses.replace(config.models, device=device))
+    return config
 
 
 def database_path(args: argparse.Namespace, config: Config) -> Path:

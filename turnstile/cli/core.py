@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import getpass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from turnstile import models
+from turnstile import cvlog, models
+from turnstile.admin.audit import AuditLog
+from turnstile.admin.people import PeopleAdmin
 from turnstile.cli.common import (
     add_model_option,
     database_path,
@@ -17,7 +21,7 @@ from turnstile.cli.common import (
 )
 from turnstile.config import Config
 from turnstile.engine import Engine, FaceResult, similarity, thumbnail_jpeg
-from turnstile.gallery import GalleryError
+from turnstile.gallery import Gallery, GalleryError, NewTemplate
 from turnstile.imageio import ImageError, read_image
 from turnstile.types import Match
 
@@ -76,18 +80,16 @@ def run_enroll(args: argparse.Namespace) -> int:
         try:
             results.append((path, _single_face(engine, path)))
         except ImageError as exc:
+            if len(args.images) == 1:
+                raise ImageError(f"{exc}; nothing enrolled") from exc
             skipped.append({"image": str(path), "reason": str(exc)})
             warn(f"skipped {exc}")
     if not results:
         raise ImageError("no usable face in any image; nothing enrolled")
     conn = open_connection(args, config)
-    gallery = engine.gallery(conn)
-    existing = [p for p in gallery.find(args.name) if p.name == args.name.strip()]
-    person = existing[0] if existing else gallery.add_person(args.name, args.employee_id)
-    for path, result in results:
-        gallery.add_template(person.id, result.embedding, source=path.name,
-                             quality=result.quality.sharpness,
-                             thumbnail=thumbnail_jpeg(result.aligned))
+    templates = [NewTemplate(r.embedding, path.name, r.quality.sharpness,
+                             thumbnail_jpeg(r.aligned)) for path, r in results]
+    person = engine.gallery(conn).enroll(args.name, args.employee_id, templates)
     conn.close()
     payload = {"name": person.name, "person_id": person.id, "enrolled": len(results),
                "skipped": skipped}
@@ -149,8 +151,6 @@ def _single_largest(engine: Engine, path: Path) -> FaceResult:
 def run_people(args: argparse.Namespace) -> int:
     config = load_config(args)
     conn = open_connection(args, config)
-    from turnstile.gallery import Gallery
-
     people = Gallery(conn, "", 0).people()
     conn.close()
     rows = [{"id": p.id, "name": p.name, "employee_id": p.employee_id, "templates": p.templates,
@@ -164,8 +164,6 @@ def run_people(args: argparse.Namespace) -> int:
 def run_remove(args: argparse.Namespace) -> int:
     config = load_config(args)
     conn = open_connection(args, config)
-    from turnstile.gallery import Gallery
-
     gallery = Gallery(conn, "", 0)
     matches = gallery.find(args.name)
     if not matches:
@@ -174,7 +172,10 @@ def run_remove(args: argparse.Namespace) -> int:
         ids = ", ".join(str(p.employee_id or p.id) for p in matches)
         raise GalleryError(f"{len(matches)} people are named {args.name!r} ({ids}); "
                            "remove by employee id")
-    gallery.remove_person(matches[0].id)
+    # The same GDPR erasure as the admin panel: past events lose the name, the audit log
+    # records who erased whom (by number).
+    actor = f"cli:{getpass.getuser()}"
+    PeopleAdmin(gallery, AuditLog(conn, datetime.now), actor, datetime.now).delete(matches[0].id)
     conn.close()
     emit(args, {"removed": matches[0].name, "person_id": matches[0].id},
          f"removed {matches[0].name} with all templates")
@@ -203,11 +204,9 @@ def run_check(args: argparse.Namespace) -> int:
 def _check_camera(source: str) -> str:
     import cv2
 
-    level = cv2.utils.logging.getLogLevel()
-    # OpenCV prints several backend errors for a missing camera; the line below says it once.
-    cv2.utils.logging.setLogLevel(cv2.utils.logging.LOG_LEVEL_SILENT)
-    capture = cv2.VideoCapture(int(source) if source.isdigit() else source)
-    cv2.utils.logging.setLogLevel(level)
+    # OpenCV prints several backend errors for a missing camera; the check says it once.
+    with cvlog.silenced():
+        capture = cv2.VideoCapture(int(source) if source.isdigit() else source)
     try:
         if not capture.isOpened():
             return f"cannot open camera source {source!r}"

@@ -1,0 +1,65 @@
+"""Everything one admin session works with, wired once from the config and database."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from turnstile import storage
+from turnstile.admin.accounts import Accounts
+from turnstile.admin.audit import AuditLog
+from turnstile.admin.enrolment import Enroller
+from turnstile.admin.people import PeopleAdmin
+from turnstile.admin.settings import CALIBRATION_FILE, FarCurve, SettingsStore, load_far_curve
+from turnstile.config import Config
+from turnstile.engine import Engine
+from turnstile.gallery import Gallery
+
+
+@dataclass
+class AdminContext:
+    """The panel's connection, engine, accounts, audit log and settings file."""
+
+    config: Config
+    config_path: Path
+    database: Path
+    conn: sqlite3.Connection
+    engine: Engine
+    clock: Callable[[], datetime] = datetime.now
+    audit: AuditLog = field(init=False)
+    accounts: Accounts = field(init=False)
+    gallery: Gallery = field(init=False)
+    enroller: Enroller = field(init=False)
+    settings: SettingsStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.audit = AuditLog(self.conn, self.clock)
+        self.accounts = Accounts(self.conn, self.config.admin, self.audit, self.clock)
+        self.gallery = self.engine.gallery(self.conn)
+        self.enroller = Enroller(self.engine, self.gallery, self.config)
+        self.settings = SettingsStore(self.config_path, self.audit)
+
+    @classmethod
+    def open(cls, config: Config, config_path: Path, database: Path,
+             engine: Engine | None = None,
+             clock: Callable[[], datetime] = datetime.now) -> AdminContext:
+        return cls(config, config_path, database, storage.connect(database),
+                   engine or Engine.from_config(config), clock)
+
+    def people(self, actor: str) -> PeopleAdmin:
+        return PeopleAdmin(self.gallery, self.audit, actor, self.clock)
+
+    def far_curve(self) -> FarCurve | None:
+        """Calibration's measured false-accept rates, kept beside the config file."""
+        return load_far_curve(self.config_path.parent / CALIBRATION_FILE)
+
+    def reload_config(self) -> None:
+        """Pick up saved settings (the enroller's gate and threshold follow them)."""
+        self.config = self.settings.load()
+        self.enroller.config = self.config
+
+    def close(self) -> None:
+        self.conn.close()

@@ -1,0 +1,1 @@
+"""The admin panel's Qt screens: login, people, enrolment, import, events, settings."""

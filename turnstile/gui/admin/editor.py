@@ -1,0 +1,185 @@
+"""The person editor: name, id, active, validity, schedule, consent and templates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from turnstile.admin.enrolment import Enroller
+from turnstile.admin.people import PeopleAdmin, PersonRow
+from turnstile.admin.schedules import format_schedule, parse_schedule
+from turnstile.gallery import GalleryError
+from turnstile.gui.admin.widgets import MessageLabel, when
+from turnstile.schedule import ScheduleError
+
+
+def _optional_date(value: datetime | None) -> tuple[QCheckBox, QDateTimeEdit]:
+    box = QCheckBox()
+    edit = QDateTimeEdit(QDateTime(value) if value else QDateTime.currentDateTime())
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd HH:mm")
+    box.setChecked(value is not None)
+    edit.setEnabled(value is not None)
+    box.toggled.connect(edit.setEnabled)
+    return box, edit
+
+
+class PersonEditor(QDialog):
+    """Name, employee id, active, validity dates, consent and templates of one person."""
+
+    def __init__(self, people: PeopleAdmin, row: PersonRow, enroller: Enroller | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.enroller = enroller
+        self.setWindowTitle(f"Edit {row.person.name}")
+        self.people = people
+        self.person_id = row.person.id
+        self.name = QLineEdit(row.person.name)
+        self.employee_id = QLineEdit(row.person.employee_id or "")
+        self.active = QCheckBox("Active (may pass)")
+        self.active.setChecked(row.person.active)
+        self.has_from, self.valid_from = _optional_date(row.person.valid_from)
+        self.has_until, self.valid_until = _optional_date(row.person.valid_until)
+        self.schedule = QLineEdit(format_schedule(people.schedule(row.person.id)))
+        self.schedule.setPlaceholderText("any time (e.g. Mon-Fri 08:00-18:00; Sat 09:00-13:00)")
+        self.consent = QCheckBox(f"Consent recorded ({when(row.consent_at)})")
+        self.consent.setChecked(row.consent_at is not None)
+        self.templates = QListWidget()
+        self.remove_template = QPushButton("Remove selected template")
+        self.add_photos_button = QPushButton("Add photos...")
+        self.add_photos_button.setEnabled(enroller is not None)
+        self.message = MessageLabel()
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Employee id", self.employee_id)
+        form.addRow("", self.active)
+        for label, box, edit in (("Valid from", self.has_from, self.valid_from),
+                                 ("Valid until", self.has_until, self.valid_until)):
+            line = QHBoxLayout()
+            line.addWidget(box)
+            line.addWidget(edit)
+            form.addRow(label, line)
+        form.addRow("Weekly schedule", self.schedule)
+        form.addRow("", self.consent)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.templates)
+        template_buttons = QHBoxLayout()
+        template_buttons.addWidget(self.add_photos_button)
+        template_buttons.addWidget(self.remove_template)
+        layout.addLayout(template_buttons)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        self.remove_template.clicked.connect(self._remove_template)
+        self.add_photos_button.clicked.connect(self._add_photos_clicked)
+        self._fill_templates()
+
+    def _fill_templates(self) -> None:
+        self.templates.clear()
+        for template in self.people.gallery.templates(self.person_id):
+            item = QListWidgetItem(f"{template.source or 'template'}  "
+                                   f"({template.created:%Y-%m-%d})")
+            item.setData(Qt.ItemDataRole.UserRole, template.id)
+            self.templates.addItem(item)
+
+    def _remove_template(self) -> None:
+        item = self.templates.currentItem()
+        if item is not None:
+            self.people.remove_template(int(item.data(Qt.ItemDataRole.UserRole)))
+            self._fill_templates()
+
+    def _add_photos_clicked(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "More photos of this person", "",
+                                                "Images (*.jpg *.jpeg *.png *.bmp *.webp)")
+        if names:
+            self.add_photos([Path(n) for n in names])
+
+    def add_photos(self, paths: list[Path]) -> int:
+        """Templates from photos that pass the gate and match no one else; returns how many."""
+        if self.enroller is None:
+            return 0
+        problems, templates = [], []
+        for path in paths:
+            verdict = self.enroller.assess_file(path)
+            if verdict.face is None:
+                problems.append(f"{path.name}: {verdict.detail}")
+                continue
+            other = self.enroller.duplicate([verdict.face.embedding], exclude=self.person_id)
+            if other is not None:
+                problems.append(f"{path.name}: looks like {other.name} "
+                                f"({other.similarity:.2f})")
+                continue
+            templates.append(verdict.template())
+        if templates:
+            self.people.add_templates(self.person_id, templates)
+            self._fill_templates()
+        note = f"{len(templates)} photo(s) added"
+        if problems:
+            self.message.error(note + "; not used: " + "; ".join(problems))
+        else:
+            self.message.ok(note)
+        return len(templates)
+
+    def save(self) -> bool:
+        """Apply every change; on an error nothing closes and the message says why."""
+        before = self.people.rows()
+        row = next(r for r in before if r.person.id == self.person_id)
+        person = row.person
+        valid_from = _picked(self.has_from, self.valid_from)
+        valid_until = _picked(self.has_until, self.valid_until)
+        if valid_from and valid_until and valid_until < valid_from:
+            self.message.error("the validity ends before it starts")
+            return False
+        try:
+            windows = sorted(parse_schedule(self.schedule.text()),
+                             key=lambda w: (w.weekday, w.start))
+        except ScheduleError as exc:
+            self.message.error(str(exc))
+            return False
+        try:
+            if (self.name.text().strip(), self.employee_id.text().strip() or None) != (
+                    person.name, person.employee_id):
+                self.people.edit(self.person_id, self.name.text(), self.employee_id.text())
+            if self.active.isChecked() != person.active:
+                self.people.set_active(self.person_id, self.active.isChecked())
+            if (valid_from, valid_until) != (person.valid_from, person.valid_until):
+                self.people.set_validity(self.person_id, valid_from, valid_until)
+            if tuple(windows) != self.people.schedule(self.person_id):
+                self.people.set_schedule(self.person_id, windows)
+            if self.consent.isChecked() != (row.consent_at is not None):
+                self.people.set_consent(self.person_id, self.consent.isChecked())
+        except GalleryError as exc:
+            self.message.error(str(exc))
+            return False
+        self.accept()
+        return True
+
+
+def _picked(box: QCheckBox, edit: QDateTimeEdit) -> datetime | None:
+    if not box.isChecked():
+        return None
+    value = edit.dateTime().toPython()
+    if not isinstance(value, datetime):
+        raise TypeError(f"unexpected date value {value!r}")
+    return value.replace(second=0, microsecond=0)

@@ -1,0 +1,221 @@
+"""Enrolment page: live camera with guidance and automatic shots, or photos from files."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from turnstile.admin.enrolment import Duplicate, Enroller, LiveEnrolment
+from turnstile.admin.people import PeopleAdmin
+from turnstile.admin.source import CameraLostError, FrameSource
+from turnstile.gallery import GalleryError, NewTemplate
+from turnstile.gui.admin.widgets import MessageLabel, frame_pixmap
+from turnstile.types import Person
+
+#: Milliseconds between camera polls; the model's own time bounds the real rate.
+POLL_MS = 30
+VIDEO_WIDTH = 480
+
+
+class EnrolPage(QWidget):
+    """Type the name and id, then let the camera take the shots (or add photos)."""
+
+    enrolled = Signal(object)
+
+    def __init__(self, enroller: Enroller, people: PeopleAdmin,
+                 open_source: Callable[[], FrameSource],
+                 clock: Callable[[], float] = time.monotonic,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.enroller = enroller
+        self.people = people
+        self._open_source = open_source
+        self._clock = clock
+        self._source: FrameSource | None = None
+        self.live = LiveEnrolment(enroller.config.enrolment)
+        self.photo_templates: list[NewTemplate] = []
+        self.duplicate: Duplicate | None = None
+        self._build()
+        self.timer = QTimer(self)
+        self.timer.setInterval(POLL_MS)
+        self.timer.timeout.connect(self.tick)
+
+    def _build(self) -> None:
+        self.name = QLineEdit()
+        self.employee_id = QLineEdit()
+        self.consent = QCheckBox("The person consents to storing their face for door access")
+        self.video = QLabel("camera off")
+        self.video.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.video.setMinimumSize(VIDEO_WIDTH, VIDEO_WIDTH * 3 // 4)
+        self.guidance = QLabel("")
+        self.guidance.setStyleSheet("font-size: 20pt; font-weight: bold;")
+        self.progress = QProgressBar()
+        self.progress.setMaximum(self.live.planned)
+        self.start_button = QPushButton("Start camera")
+        self.photos_button = QPushButton("Add photos...")
+        self.reset_button = QPushButton("Start over")
+        self.save_button = QPushButton("Enrol")
+        self.confirm_button = QPushButton("Enrol anyway")
+        self.confirm_button.hide()
+        self.rejections = QListWidget()
+        self.message = MessageLabel()
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        form.addRow("Employee id", self.employee_id)
+        form.addRow("", self.consent)
+        buttons = QHBoxLayout()
+        for button in (self.start_button, self.photos_button, self.reset_button,
+                       self.save_button, self.confirm_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.video)
+        layout.addWidget(self.guidance)
+        layout.addWidget(self.progress)
+        layout.addLayout(buttons)
+        layout.addWidget(QLabel("Photos not used:"))
+        layout.addWidget(self.rejections)
+        layout.addWidget(self.message)
+        self.start_button.clicked.connect(self.toggle_camera)
+        self.photos_button.clicked.connect(self._photos_clicked)
+        self.reset_button.clicked.connect(self.reset)
+        self.save_button.clicked.connect(lambda: self.save(confirmed=False))
+        self.confirm_button.clicked.connect(lambda: self.save(confirmed=True))
+
+    # Camera ----------------------------------------------------------------------------
+    @property
+    def camera_running(self) -> bool:
+        return self._source is not None
+
+    def toggle_camera(self) -> None:
+        if self._source is not None:
+            self.stop_camera()
+            return
+        try:
+            self._source = self._open_source()
+        except (OSError, CameraLostError) as exc:
+            self.message.error(str(exc))
+            return
+        self.start_button.setText("Stop camera")
+        self.timer.start()
+
+    def stop_camera(self) -> None:
+        self.timer.stop()
+        if self._source is not None:
+            self._source.close()
+            self._source = None
+        self.start_button.setText("Start camera")
+
+    def tick(self) -> None:
+        """One frame: detect, measure, guide, maybe take a shot."""
+        if self._source is None:
+            return
+        try:
+            frame = self._source.read()
+        except CameraLostError as exc:
+            self.stop_camera()
+            self.guidance.setText(f"The camera failed: {exc}")
+            return
+        if frame is None:
+            self.stop_camera()
+            self.guidance.setText("The camera stopped delivering pictures")
+            return
+        results = self.enroller.engine.analyze(frame)
+        step = self.live.feed(results, (frame.shape[1], frame.shape[0]), self._clock())
+        self.video.setPixmap(frame_pixmap(frame, VIDEO_WIDTH))
+        self.guidance.setText(step.guidance.message)
+        self.progress.setValue(step.captured)
+        if step.done:
+            self.stop_camera()
+
+    # Photos ----------------------------------------------------------------------------
+    def _photos_clicked(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "Photos of the person", "",
+                                                "Images (*.jpg *.jpeg *.png *.bmp *.webp)")
+        self.add_photos([Path(n) for n in names])
+
+    def add_photos(self, paths: Sequence[Path]) -> int:
+        """Assess each photo; accepted ones join the templates, the others are listed."""
+        accepted = 0
+        for path in paths:
+            verdict = self.enroller.assess_file(path)
+            if verdict.face is None:
+                self.rejections.addItem(f"{path.name}: {verdict.detail}")
+            else:
+                self.photo_templates.append(verdict.template())
+                accepted += 1
+        self.message.ok(f"{accepted} of {len(paths)} photo(s) usable")
+        return accepted
+
+    # Saving ----------------------------------------------------------------------------
+    def templates(self) -> list[NewTemplate]:
+        live = self.live.templates() if self.live.can_finish else []
+        return live + self.photo_templates
+
+    def save(self, confirmed: bool) -> Person | None:
+        """Enrol after the duplicate check; a match needs the operator's confirmation."""
+        templates = self.templates()
+        problem = self._problem(templates)
+        if problem:
+            self.message.error(problem)
+            return None
+        self.duplicate = self.enroller.duplicate([t.embedding for t in templates])
+        if self.duplicate is not None and not confirmed:
+            self.message.error(
+                f"This face already matches {self.duplicate.name} (similarity "
+                f"{self.duplicate.similarity:.2f}). Check the name; enrol anyway only if "
+                "they are really different people.")
+            self.confirm_button.show()
+            return None
+        try:
+            person = self.people.enrol(self.name.text(), self.employee_id.text(), templates,
+                                       consent=True, duplicate_of=self.duplicate.name
+                                       if self.duplicate else None)
+        except GalleryError as exc:
+            self.message.error(str(exc))
+            return None
+        self.reset()
+        self.message.ok(f"{person.name} enrolled with {person.templates} template(s)")
+        self.enrolled.emit(person)
+        return person
+
+    def _problem(self, templates: list[NewTemplate]) -> str:
+        if not self.name.text().strip():
+            return "Type the person's name first"
+        if not self.consent.isChecked():
+            return "Enrolment needs the person's consent (tick the box)"
+        if not templates:
+            return "No usable face yet: start the camera or add photos"
+        return ""
+
+    def reset(self) -> None:
+        self.stop_camera()
+        self.live = LiveEnrolment(self.enroller.config.enrolment)
+        self.progress.setMaximum(self.live.planned)
+        self.progress.setValue(0)
+        self.photo_templates = []
+        self.duplicate = None
+        self.confirm_button.hide()
+        self.rejections.clear()
+        for field in (self.name, self.employee_id):
+            field.clear()
+        self.consent.setChecked(False)
+        self.guidance.setText("")
+        self.video.setText("camera off")
+        self.message.setText("")

@@ -1,0 +1,158 @@
+"""The people list: searchable, with thumbnails, status, templates and last seen."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from PySide6.QtCore import QSize, Signal
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from turnstile.admin.enrolment import Enroller
+from turnstile.admin.people import PeopleAdmin, PersonRow
+from turnstile.gui.admin.editor import PersonEditor
+from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, when
+from turnstile.policy import deny_reason
+from turnstile.schedule import AccessRule, Window
+
+COLUMNS = ("Photo", "Name", "Employee id", "Status", "Templates", "Last seen")
+THUMB = 48
+
+
+def _status(row: PersonRow, windows: tuple[Window, ...], now: datetime) -> str:
+    """What the kiosk would do with this person right now (the policy's own rule)."""
+    reason = deny_reason(AccessRule(row.person, windows), now)
+    return "active" if reason is None else reason.value.replace("_", " ")
+
+
+class PeoplePage(QWidget):
+    """Everyone enrolled; double-click (or Edit) opens the editor."""
+
+    changed = Signal()
+
+    def __init__(self, people: PeopleAdmin, enroller: Enroller | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.people = people
+        self.enroller = enroller
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search name or employee id")
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setDefaultSectionSize(THUMB + 4)
+        self.edit_button = QPushButton("Edit...")
+        self.toggle_button = QPushButton("Activate / deactivate")
+        self.export_button = QPushButton("Export data...")
+        self.delete_button = QPushButton("Delete (erase)")
+        self.message = MessageLabel()
+        buttons = QHBoxLayout()
+        for button in (self.edit_button, self.toggle_button, self.export_button,
+                       self.delete_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.search)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        layout.addWidget(self.message)
+        self.search.textChanged.connect(self.refresh)
+        self.table.cellDoubleClicked.connect(lambda *_: self.edit_selected())
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.toggle_button.clicked.connect(self.toggle_selected)
+        self.export_button.clicked.connect(self._export_clicked)
+        self.delete_button.clicked.connect(self._delete_clicked)
+        self._rows: list[PersonRow] = []
+        self.editor: PersonEditor | None = None
+        self.refresh()
+
+    def refresh(self) -> None:
+        self._rows = self.people.rows(self.search.text())
+        now = datetime.now()
+        self.table.setRowCount(len(self._rows))
+        for index, row in enumerate(self._rows):
+            thumb = QTableWidgetItem()
+            thumb.setIcon(QIcon(jpeg_pixmap(self.people.gallery.thumbnail(row.person.id), THUMB)))
+            status = _status(row, self.people.schedule(row.person.id), now)
+            values = (row.person.name, row.person.employee_id or "", status,
+                      str(row.person.templates), when(row.last_seen))
+            self.table.setItem(index, 0, thumb)
+            for column, value in enumerate(values, start=1):
+                self.table.setItem(index, column, QTableWidgetItem(value))
+        self.table.setIconSize(QSize(THUMB, THUMB))
+
+    def select(self, person_id: int) -> bool:
+        for index, row in enumerate(self._rows):
+            if row.person.id == person_id:
+                self.table.selectRow(index)
+                return True
+        return False
+
+    def selected(self) -> PersonRow | None:
+        index = self.table.currentRow()
+        return self._rows[index] if 0 <= index < len(self._rows) else None
+
+    def edit_selected(self) -> PersonEditor | None:
+        row = self.selected()
+        if row is None:
+            return None
+        self.editor = PersonEditor(self.people, row, self.enroller, self)
+        self.editor.finished.connect(lambda _: self._after_change())
+        self.editor.open()
+        return self.editor
+
+    def toggle_selected(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.people.set_active(row.person.id, not row.person.active)
+            self._after_change()
+
+    def delete_selected(self) -> None:
+        """Erase the selected person (the button asks first; this is the action itself)."""
+        row = self.selected()
+        if row is not None:
+            self.people.delete(row.person.id)
+            self.message.ok(f"{row.person.name} erased with every template")
+            self._after_change()
+
+    def export_selected(self, folder: Path) -> Path | None:
+        row = self.selected()
+        if row is None:
+            return None
+        target = self.people.export(row.person.id, folder)
+        self.message.ok(f"exported to {target}")
+        return target
+
+    def _delete_clicked(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
+        row = self.selected()
+        if row is None:
+            return
+        answer = QMessageBox.question(
+            self, "Erase person", f"Erase {row.person.name} with every template and photo? "
+            "Their access events stay, without their name. This cannot be undone.")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.delete_selected()
+
+    def _export_clicked(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Export to folder")
+        if folder:
+            self.export_selected(Path(folder))
+
+    def _after_change(self) -> None:
+        self.refresh()
+        self.changed.emit()

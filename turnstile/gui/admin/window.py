@@ -1,0 +1,177 @@
+"""The admin panel window: login first, then tabs by role; locks itself when left idle."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QTabWidget, QWidget
+
+from turnstile.admin.accounts import User
+from turnstile.admin.audit import AuditAction
+from turnstile.admin.context import AdminContext
+from turnstile.admin.source import CameraFrames, FrameSource
+from turnstile.engine import Engine
+from turnstile.events import EventLog
+from turnstile.gui.admin.accountspage import AccountsPage
+from turnstile.gui.admin.auditpage import AuditPage
+from turnstile.gui.admin.enrol import EnrolPage
+from turnstile.gui.admin.eventspage import EventsPage
+from turnstile.gui.admin.importpage import ImportPage
+from turnstile.gui.admin.login import LoginPage
+from turnstile.gui.admin.people import PeoplePage
+from turnstile.gui.admin.settingspage import SettingsPage
+
+#: Input events that count as activity and keep the session open.
+_ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
+             QEvent.Type.Wheel}
+
+
+class AdminWindow(QMainWindow):
+    """Everything behind the password. `settings_saved(Config)` tells the kiosk."""
+
+    settings_saved = Signal(object)
+    people_changed = Signal()
+
+    def __init__(self, context: AdminContext,
+                 open_source: Callable[[], FrameSource] | None = None,
+                 make_engine: Callable[[], Engine] | None = None,
+                 live_clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.setWindowTitle("Turnstile administration")
+        self.context = context
+        self._open_source = open_source or (
+            lambda: CameraFrames.open(self.context.config.camera.source,
+                                      self.context.config.camera))
+        self._make_engine = make_engine or (lambda: Engine.from_config(self.context.config))
+        self._live_clock = live_clock
+        self.user: User | None = None
+        self.login = LoginPage(context.accounts)
+        self.tabs = QTabWidget()
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.login)
+        self.stack.addWidget(self.tabs)
+        self.setCentralWidget(self.stack)
+        self.pages: dict[str, QWidget] = {}
+        self.login.logged_in.connect(self._open_session)
+        self.tabs.currentChanged.connect(self._tab_shown)
+        self.idle = QTimer(self)
+        self.idle.setSingleShot(True)
+        self.idle.timeout.connect(lambda: self.lock("Locked after inactivity"))
+        self.resize(1000, 760)
+
+    # Session ---------------------------------------------------------------------------
+    @property
+    def locked(self) -> bool:
+        return self.user is None
+
+    def _open_session(self, user: User) -> None:
+        self.user = user
+        self._build_tabs(user)
+        self.stack.setCurrentWidget(self.tabs)
+        self._touch()
+
+    def lock(self, message: str = "") -> None:
+        """Close the session: pages go away and the password is needed again."""
+        if self.user is not None:
+            self.context.audit.record(self.user.name, AuditAction.LOGOUT, self.user.name,
+                                      {"reason": message or "signed out"})
+        self.user = None
+        self.idle.stop()
+        self._clear_tabs()
+        self.login.reset(message)
+        self.stack.setCurrentWidget(self.login)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in _ACTIVITY and self.user is not None:
+            self._touch()
+        return False
+
+    def _touch(self) -> None:
+        seconds = self.context.config.admin.lock_after_s
+        if seconds > 0:
+            self.idle.start(int(seconds * 1000))
+
+    # Pages -----------------------------------------------------------------------------
+    def _build_tabs(self, user: User) -> None:
+        self._clear_tabs()
+        people = self.context.people(user.name)
+        page = PeoplePage(people, self.context.enroller)
+        page.changed.connect(self.people_changed.emit)
+        self._add("people", "People", page)
+        enrol = EnrolPage(self.context.enroller, people, self._open_source, self._live_clock)
+        enrol.enrolled.connect(lambda _: self._people_refresh())
+        self._add("enrol", "Enrol", enrol)
+        imports = ImportPage(self.context.database, self.context.config, self._make_engine,
+                             user.name, self.context.clock)
+        imports.imported.connect(lambda _: self._people_refresh())
+        self._add("import", "Import photos", imports)
+        events = EventsPage(EventLog(self.context.conn, self.context.config.events),
+                            self.context.gallery, self.context.audit, user.name)
+        self._add("events", "Events", events)
+        if user.role.manages_settings:
+            settings = SettingsPage(self.context.settings, user.name, self.context.far_curve)
+            settings.saved.connect(self._settings_saved)
+            self._add("settings", "Settings", settings)
+            self._add("accounts", "Accounts", AccountsPage(self.context.accounts, user))
+            self._add("audit", "Audit log", AuditPage(self.context.audit))
+
+    def _add(self, key: str, title: str, page: QWidget) -> None:
+        self.pages[key] = page
+        self.tabs.addTab(page, title)
+
+    def _clear_tabs(self) -> None:
+        enrol = self.pages.get("enrol")
+        if isinstance(enrol, EnrolPage):
+            enrol.stop_camera()
+        events = self.pages.get("events")
+        if isinstance(events, EventsPage):
+            events.timer.stop()
+        while self.tabs.count():
+            widget = self.tabs.widget(0)
+            self.tabs.removeTab(0)
+            if widget is not None:
+                widget.deleteLater()
+        self.pages = {}
+
+    def _tab_shown(self, index: int) -> None:
+        # Lists show what others changed meanwhile (the kiosk, another operator).
+        refresh = getattr(self.tabs.widget(index), "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    def _people_refresh(self) -> None:
+        page = self.pages.get("people")
+        if isinstance(page, PeoplePage):
+            page.refresh()
+        self.people_changed.emit()
+
+    def _settings_saved(self, config: object) -> None:
+        self.context.reload_config()
+        self.settings_saved.emit(config)
+
+    def open_page(self, key: str) -> bool:
+        """Show a page when this user may see it; False (and nothing shown) otherwise."""
+        page = self.pages.get(key)
+        if page is None:
+            return False
+        self.tabs.setCurrentWidget(page)
+        return True
+
+    def open_settings(self) -> bool:
+        return self.open_page("settings")
+
+    def showEvent(self, event: object) -> None:  # noqa: N802
+        # Watch the whole application's input: any key or click keeps the session open.
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+        super().showEvent(event)  # type: ignore[arg-type]
+
+    def closeEvent(self, event: object) -> None:  # noqa: N802
+        self.lock()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        super().closeEvent(event)  # type: ignore[arg-type]

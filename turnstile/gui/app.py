@@ -1,0 +1,83 @@
+"""The one wiring point: QApplication, kiosk window and recognition worker."""
+
+from __future__ import annotations
+
+import signal
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from turnstile.config import Config
+from turnstile.door import DoorOutput
+from turnstile.engine import Engine
+from turnstile.gui.admin.kiosklink import AdminLink
+from turnstile.gui.kiosk import KioskWindow
+from turnstile.gui.worker import RecognitionWorker
+from turnstile.policy import LivenessCheck
+
+
+class Kiosk:
+    """The window and its worker, connected; start() begins recognition, stop() joins it."""
+
+    def __init__(self, config: Config, db_path: Path, source: str | None = None,
+                 loop: bool = False, engine: Engine | None = None, model: Path | None = None,
+                 door: DoorOutput | None = None, liveness: LivenessCheck | None = None) -> None:
+        self.window = KioskWindow(config.kiosk)
+        self._args = (db_path, source, loop, engine, model, door, liveness)
+        self.config = config
+        self.worker = self._make_worker(config)
+
+    def _make_worker(self, config: Config) -> RecognitionWorker:
+        db_path, source, loop, engine, model, door, liveness = self._args
+        worker = RecognitionWorker(
+            config, db_path, source if source is not None else config.camera.source,
+            loop or config.camera.loop, engine, door, liveness,
+            engine_factory=lambda: Engine.from_config(config, model))
+        worker.preview.connect(self.window.on_preview)
+        worker.update.connect(self.window.on_update)
+        worker.camera.connect(self.window.on_camera)
+        worker.failed.connect(self.window.on_failed)
+        return worker
+
+    def start(self) -> None:
+        self.worker.start()
+
+    def stop(self) -> None:
+        self.worker.stop()
+        self.worker.wait()
+
+    def reconfigure(self, config: Config) -> None:
+        """Apply settings saved in the admin panel: recognition restarts with them, in place."""
+        running = self.worker.isRunning()
+        self.stop()
+        self.config = config
+        self.worker = self._make_worker(config)
+        if running:
+            self.start()
+
+
+def run_app(config: Config, db_path: Path, source: str | None = None, loop: bool = False,
+            model: Path | None = None, fullscreen: bool = True,
+            config_path: Path | None = None) -> int:
+    """Show the kiosk until the window is closed (or Ctrl+C); returns the exit status."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    kiosk = Kiosk(config, db_path, source, loop, model=model)
+    # The hidden gesture opens the admin panel, which asks for the password itself.
+    link = AdminLink(kiosk.window.admin_requested, config, config_path, db_path,
+                     on_settings=kiosk.reconfigure)
+    if fullscreen:
+        kiosk.window.setCursor(Qt.CursorShape.BlankCursor)
+        kiosk.window.showFullScreen()
+    else:
+        kiosk.window.resize(1280, 800)
+        kiosk.window.show()
+    # Let Ctrl+C in the terminal close the kiosk instead of being swallowed by Qt's loop.
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    kiosk.start()
+    try:
+        return int(app.exec())
+    finally:
+        link.close()
+        kiosk.stop()

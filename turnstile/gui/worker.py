@@ -1,0 +1,120 @@
+"""The recognition thread: runs the core pipeline on the camera and reports to the screen."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QThread, Signal
+from PySide6.QtGui import QImage
+
+from turnstile import storage
+from turnstile.camera import Frame, LatestFrameSource, open_source
+from turnstile.config import Config
+from turnstile.door import DoorOutput, build_door
+from turnstile.engine import Engine
+from turnstile.gui.qimage import to_qimage
+from turnstile.pipeline import CameraStatus, FrameResult, Pipeline, run
+from turnstile.policy import LivenessCheck
+from turnstile.types import Box, Decision, Outcome
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class KioskUpdate:
+    """One processed frame as the screen needs it (plain values, safe across threads)."""
+
+    decision: Decision
+    final: bool
+    boxes: tuple[Box, ...]
+    #: The face the decision is about, if any (drawn highlighted).
+    chosen: Box | None
+    frame_size: tuple[int, int]
+    #: The person's enrolled thumbnail (JPEG) for a final decision about a known person.
+    thumbnail: bytes | None = None
+    door_opened: bool | None = None
+
+
+class RecognitionWorker(QThread):
+    """Owns the engine's use, its own SQLite connection, the door and the camera loop.
+
+    `engine` and `door` may be passed in (tests, a kiosk that already loaded them); otherwise
+    they are built here from the config, off the GUI thread.
+    """
+
+    preview = Signal(QImage)
+    update = Signal(object)
+    camera = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, config: Config, db_path: Path, source: str, loop: bool = False,
+                 engine: Engine | None = None, door: DoorOutput | None = None,
+                 liveness: LivenessCheck | None = None,
+                 engine_factory: Callable[[], Engine] | None = None) -> None:
+        super().__init__()
+        self._config = config
+        self._db_path = db_path
+        self._source = source
+        self._loop = loop
+        self._engine = engine
+        self._door = door
+        self._liveness = liveness
+        self._engine_factory = engine_factory or (lambda: Engine.from_config(config))
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        """Ask the loop to end; returns at once (wait() to join)."""
+        self._stop.set()
+
+    def run(self) -> None:
+        try:
+            engine = self._engine or self._engine_factory()
+            conn = storage.connect(self._db_path)
+            door = self._door or build_door(self._config.door)
+        except Exception as exc:  # every start-up failure goes to the screen, not a traceback
+            log.exception("the recognition worker could not start")
+            self.failed.emit(str(exc))
+            return
+        try:
+            gallery = engine.gallery(conn)
+            pipeline = Pipeline.build(self._config, engine, gallery, door, self._liveness,
+                                      self._source)
+            inner = open_source(self._source, self._config.camera, pace=True, loop=self._loop)
+            source = LatestFrameSource(inner, self._config.camera.stall_s, self._show)
+
+            def report(result: FrameResult) -> None:
+                self.update.emit(_update(result, gallery.thumbnail))
+
+            run(source, pipeline, report, camera=self._config.camera, reconnect=True,
+                on_status=self._status, stop=self._stop)
+        except Exception as exc:
+            log.exception("the recognition worker stopped")
+            self.failed.emit(str(exc))
+        finally:
+            if self._door is None:
+                door.close()
+            conn.close()
+
+    def _show(self, frame: Frame) -> None:
+        if not self._stop.is_set():
+            self.preview.emit(to_qimage(frame.image))
+
+    def _status(self, status: CameraStatus) -> None:
+        self.camera.emit(status)
+
+
+def _update(result: FrameResult, thumbnail: Callable[[int], bytes | None]) -> KioskUpdate:
+    decision = result.decision
+    chosen = decision.face.box if decision.face is not None else None
+    pid = decision.match.person_id if decision.match else None
+    # Only a grant shows the enrolled picture: an UNKNOWN's nearest match is someone else.
+    granted = decision.outcome is Outcome.GRANTED
+    picture = thumbnail(pid) if granted and pid is not None else None
+    height, width = result.frame.image.shape[:2]
+    return KioskUpdate(decision, result.final, tuple(f.box for f in result.faces), chosen,
+                       (width, height), picture,
+                       result.door.opened if result.door is not None else None)

@@ -1,0 +1,228 @@
+"""The access policy: which face to act on, agreement over frames, cooldown, validity, schedule.
+
+Pure: no clock, camera or database of its own. The caller passes each frame's time, the
+detected faces, a function that recognises one face, and a `Directory` for access rules.
+
+Liveness seam: when a person would be GRANTED, the policy hands the frames of the agreeing
+streak to a `LivenessCheck`. LIVE lets the grant through, SPOOF turns it into Outcome.SPOOF
+(logged, shown, no door) and UNSURE keeps the decision PENDING with the check's hint (such as
+"move your head a little") while the streak keeps collecting frames for the next try.
+`AssumeLive` (the default) passes everything and says so in the decision's detail.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from typing import Protocol
+
+from turnstile.config import PolicyConfig, RecognitionConfig
+from turnstile.schedule import AccessRule, within
+from turnstile.types import Decision, DenyReason, Face, Image, Match, Outcome
+
+#: Outcomes that end a presentation: logged, shown, and (GRANTED) open the door.
+FINAL = frozenset({Outcome.GRANTED, Outcome.DENIED, Outcome.UNKNOWN, Outcome.SPOOF})
+#: Cooldown key for faces that match nobody.
+_UNKNOWN = -1
+#: Most frames of a streak kept for the liveness check (it may ask for more than K).
+EVIDENCE_FRAMES = 30
+
+
+class LivenessVerdict(enum.Enum):
+    LIVE = "live"
+    SPOOF = "spoof"
+    UNSURE = "unsure"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One frame of an agreeing streak: the whole image, the face acted on, its time."""
+
+    image: Image
+    face: Face
+    at: datetime
+
+
+@dataclass(frozen=True)
+class LivenessResult:
+    verdict: LivenessVerdict
+    score: float = 1.0
+    #: For UNSURE, what the person should do; shown on screen as is.
+    detail: str = ""
+
+
+class LivenessCheck(Protocol):
+    """Decides whether the frames of a streak show a live person (not a photo or screen)."""
+
+    def check(self, evidence: Sequence[Evidence]) -> LivenessResult: ...
+
+
+class AssumeLive:
+    """No presentation-attack detection: every streak is taken as live."""
+
+    def check(self, evidence: Sequence[Evidence]) -> LivenessResult:
+        return LivenessResult(LivenessVerdict.LIVE, 1.0, "liveness not checked")
+
+
+class Directory(Protocol):
+    """Looks up a recognised person's access rule; None when they no longer exist."""
+
+    def rule(self, person_id: int) -> AccessRule | None: ...
+
+
+@dataclass(frozen=True)
+class Selection:
+    """The face to act on, or why there is none (NO_FACE, TOO_SMALL, MULTIPLE_FACES)."""
+
+    outcome: Outcome
+    face: Face | None = None
+
+
+@dataclass
+class _Streak:
+    key: int | None = None
+    matches: list[Match] = field(default_factory=list)
+    evidence: deque[Evidence] = field(
+        default_factory=lambda: deque(maxlen=EVIDENCE_FRAMES))
+
+
+def deny_reason(rule: AccessRule, at: datetime) -> DenyReason | None:
+    """Why this person may not enter at `at`, or None when they may.
+
+    A valid_until at exactly midnight is read as a date: that whole day is still valid.
+    """
+    person = rule.person
+    if not person.active:
+        return DenyReason.INACTIVE
+    if person.valid_from is not None and at < person.valid_from:
+        return DenyReason.NOT_YET_VALID
+    if person.valid_until is not None:
+        end = person.valid_until
+        if end.time() == time(0, 0):
+            end += timedelta(days=1)
+        if at >= end:
+            return DenyReason.EXPIRED
+    if not within(rule.windows, at):
+        return DenyReason.OUT_OF_SCHEDULE
+    return None
+
+
+class AccessPolicy:
+    """Turns a stream of recognitions into decisions; one instance per camera."""
+
+    def __init__(self, policy: PolicyConfig, recognition: RecognitionConfig,
+                 directory: Directory, liveness: LivenessCheck | None = None) -> None:
+        self._config = policy
+        self._recognition = recognition
+        self._directory = directory
+        self._liveness: LivenessCheck = liveness or AssumeLive()
+        self._streak = _Streak()
+        #: Decided identities and when they were last seen; refreshed while they stay in view.
+        self._cooldown: dict[int, datetime] = {}
+
+    def select(self, faces: Sequence[Face]) -> Selection:
+        """The largest face inside the region of interest, if it is large enough and alone."""
+        candidates = [f for f in faces if self._in_roi(f)]
+        if not candidates:
+            return Selection(Outcome.NO_FACE)
+        candidates.sort(key=lambda f: f.box.size, reverse=True)
+        largest = candidates[0]
+        if largest.box.size < self._config.min_face_px:
+            return Selection(Outcome.TOO_SMALL, largest)
+        rivals = [f for f in candidates[1:] if f.box.size >= self._config.min_face_px
+                  and f.box.size >= self._config.crowd_ratio * largest.box.size]
+        if rivals:
+            return Selection(Outcome.MULTIPLE_FACES, largest)
+        return Selection(Outcome.PENDING, largest)
+
+    def _in_roi(self, face: Face) -> bool:
+        if not self._config.roi:
+            return True
+        x, y, w, h = self._config.roi
+        cx, cy = face.box.center
+        return x <= cx < x + w and y <= cy < y + h
+
+    def accepted(self, match: Match) -> bool:
+        """The match names a person with enough similarity and a lead over the runner-up."""
+        return (match.person_id is not None
+                and match.similarity >= self._recognition.threshold
+                and match.margin >= self._recognition.margin)
+
+    def decide(self, at: datetime, faces: Sequence[Face], image: Image,
+               recognise: Callable[[Face], Match]) -> Decision:
+        """One frame's decision; final ones (see FINAL) are what the kiosk logs and shows."""
+        self._expire(at)
+        selection = self.select(faces)
+        face = selection.face
+        if selection.outcome is not Outcome.PENDING or face is None:
+            self._streak = _Streak()
+            return Decision(selection.outcome, at, face=face,
+                            scores={"face_px": face.box.size} if face else {})
+        match = recognise(face)
+        key = match.person_id if self.accepted(match) and match.person_id is not None \
+            else _UNKNOWN
+        if key in self._cooldown:
+            self._cooldown[key] = at
+            self._streak = _Streak()
+            return Decision(Outcome.PENDING, at, match, face, detail="recently decided",
+                            scores=_scores(face, [match]))
+        if key != self._streak.key:
+            self._streak = _Streak(key)
+        self._streak.matches.append(match)
+        self._streak.evidence.append(Evidence(image, face, at))
+        if len(self._streak.matches) < self._config.agreement_frames:
+            return Decision(Outcome.PENDING, at, match, face,
+                            scores=_scores(face, self._streak.matches))
+        return self._conclude(at, face, match, key)
+
+    def _conclude(self, at: datetime, face: Face, match: Match, key: int) -> Decision:
+        scores = _scores(face, self._streak.matches)
+        if key == _UNKNOWN:
+            if self._cooldown:
+                # Someone was just decided and is still about: a bad angle of them, or a
+                # follower who cannot get in anyway; do not flash UNKNOWN at either.
+                return Decision(Outcome.PENDING, at, match, face, scores=scores)
+            return self._final(Decision(Outcome.UNKNOWN, at, match, face, scores=scores,
+                                        detail="face not recognised"), key)
+        rule = self._directory.rule(key)
+        if rule is None:
+            return self._final(Decision(Outcome.UNKNOWN, at, match, face, scores=scores,
+                                        detail="person no longer enrolled"), key)
+        reason = deny_reason(rule, at)
+        if reason is not None:
+            return self._final(Decision(Outcome.DENIED, at, match, face, reason, reason.value,
+                                        scores), key)
+        verdict = self._liveness.check(list(self._streak.evidence))
+        scores["liveness"] = verdict.score
+        if verdict.verdict is LivenessVerdict.UNSURE:
+            return Decision(Outcome.PENDING, at, match, face, detail=verdict.detail,
+                            scores=scores)
+        outcome = Outcome.GRANTED if verdict.verdict is LivenessVerdict.LIVE else Outcome.SPOOF
+        return self._final(Decision(outcome, at, match, face, detail=verdict.detail,
+                                    scores=scores), key)
+
+    def _final(self, decision: Decision, key: int) -> Decision:
+        self._cooldown[key] = decision.at
+        self._streak = _Streak()
+        return decision
+
+    def _expire(self, at: datetime) -> None:
+        limit = timedelta(seconds=self._config.cooldown_s)
+        for key, seen in list(self._cooldown.items()):
+            if at - seen > limit or at < seen:
+                del self._cooldown[key]
+
+
+def _scores(face: Face, matches: Sequence[Match]) -> dict[str, float]:
+    last = matches[-1]
+    return {
+        "similarity": last.similarity,
+        "runner_up": last.runner_up,
+        "margin": last.margin,
+        "min_similarity": min(m.similarity for m in matches),
+        "agreement": float(len(matches)),
+        "face_px": face.box.size,
+    }
