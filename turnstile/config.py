@@ -170,9 +170,11 @@ class LivenessConfig:
     #: Frame pairs with enough face motion needed before any verdict (2-60).
     min_pairs: int = 5
     #: Face motion per pair, in face sizes, below which a pair carries no evidence (0-1).
-    min_motion: float = 0.012
+    min_motion: float = 0.02
     #: Tracking noise of the planarity residual, in face sizes, subtracted before the ratio.
     noise_floor: float = 0.0015
+    #: Median planarity residual, in face sizes, a live head must show above that noise (0-1).
+    live_planarity: float = 0.0025
     #: Parallax per unit of face motion at or above which the face is a live head (0-1).
     live_parallax: float = 0.03
     #: Parallax per unit of motion below which a strongly moving face is a flat picture (0-1).
@@ -354,28 +356,8 @@ def validate(config: Config) -> None:
     _check(0.0 < config.door.pulse_s <= 30.0, "door.pulse_s must be in (0, 30]")
     _check(config.events.retention_days >= 0, "events.retention_days must not be negative")
     _check(config.kiosk.result_s > 0.0, "kiosk.result_s must be positive")
-    _validate_liveness(config.liveness)
-
-
-def _validate_liveness(live: LivenessConfig) -> None:
-    _check(0.1 <= live.gap_s <= 2.0, "liveness.gap_s must be between 0.1 and 2")
-    _check(0.3 <= live.window_s <= 5.0, "liveness.window_s must be between 0.3 and 5")
-    _check(2 <= live.min_pairs <= 60, "liveness.min_pairs must be between 2 and 60")
-    for name in ("min_motion", "noise_floor", "live_parallax", "planar_parallax",
-                 "spoof_motion"):
-        _check(0.0 <= getattr(live, name) <= 1.0, f"liveness.{name} must be between 0 and 1")
-    _check(live.planar_parallax <= live.live_parallax,
-           "liveness.planar_parallax must not exceed liveness.live_parallax")
-    _check(0.0 < live.ring_follow <= 1.0, "liveness.ring_follow must be in (0, 1]")
-    _check(5.0 <= live.challenge_yaw_deg <= 60.0,
-           "liveness.challenge_yaw_deg must be between 5 and 60")
-    _check(1.0 <= live.challenge_timeout_s <= 30.0,
-           "liveness.challenge_timeout_s must be between 1 and 30")
-    _check(-1.0 <= live.challenge_min_similarity <= 1.0,
-           "liveness.challenge_min_similarity must be between -1 and 1")
-    _check(0.0 <= live.passive_threshold <= 1.0,
-           "liveness.passive_threshold must be between 0 and 1")
     _validate_admin(config)
+    _validate_liveness(config.liveness)
 
 
 def _validate_admin(config: Config) -> None:
@@ -397,3 +379,23 @@ def _validate_admin(config: Config) -> None:
     _check(0.0 < adm.lockout_s <= adm.lockout_max_s,
            "admin lockout must satisfy 0 < lockout_s <= lockout_max_s")
     _check(adm.min_password_length >= 8, "admin.min_password_length must be at least 8")
+
+
+def _validate_liveness(live: LivenessConfig) -> None:
+    _check(0.1 <= live.gap_s <= 2.0, "liveness.gap_s must be between 0.1 and 2")
+    _check(0.3 <= live.window_s <= 5.0, "liveness.window_s must be between 0.3 and 5")
+    _check(2 <= live.min_pairs <= 60, "liveness.min_pairs must be between 2 and 60")
+    for name in ("min_motion", "noise_floor", "live_planarity", "live_parallax",
+                 "planar_parallax", "spoof_motion"):
+        _check(0.0 <= getattr(live, name) <= 1.0, f"liveness.{name} must be between 0 and 1")
+    _check(live.planar_parallax <= live.live_parallax,
+           "liveness.planar_parallax must not exceed liveness.live_parallax")
+    _check(0.0 < live.ring_follow <= 1.0, "liveness.ring_follow must be in (0, 1]")
+    _check(5.0 <= live.challenge_yaw_deg <= 60.0,
+           "liveness.challenge_yaw_deg must be between 5 and 60")
+    _check(1.0 <= live.challenge_timeout_s <= 30.0,
+           "liveness.challenge_timeout_s must be between 1 and 30")
+    _check(-1.0 <= live.challenge_min_similarity <= 1.0,
+           "liveness.challenge_min_similarity must be between -1 and 1")
+    _check(0.0 <= live.passive_threshold <= 1.0,
+           "liveness.passive_threshold must be between 0 and 1")

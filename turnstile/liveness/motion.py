@@ -89,16 +89,19 @@ class MotionLiveness:
         if len(moving) < cfg.min_pairs:
             return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, 0.0, MOVE_PROMPT,
                                   {"motion": motion, "pairs": float(len(moving))})
+        planarity = float(np.median([c.planarity for c in moving]))
         parallax = float(np.median([max(c.planarity - cfg.noise_floor, 0.0) / c.face_motion
                                     for c in moving]))
         rings = [c.ring_follow for c in moving if c.ring_follow >= 0.0]
         ring = float(np.median(rings)) if len(rings) >= cfg.min_pairs else -1.0
-        cues_out = {"motion": motion, "parallax": parallax, "ring_follow": ring,
-                    "pairs": float(len(moving))}
+        cues_out = {"motion": motion, "planarity": planarity, "parallax": parallax,
+                    "ring_follow": ring, "pairs": float(len(moving))}
         if ring >= cfg.ring_follow:
             return LivenessResult(Verdict.SPOOF, parallax,
                                   "the surroundings move with the face", cues_out)
-        if parallax >= cfg.live_parallax:
+        # Both: the residual must stand clear of tracking noise (small motions) and grow with
+        # the motion (large motions blur a picture's tracks a little too).
+        if planarity >= cfg.live_planarity and parallax >= cfg.live_parallax:
             return LivenessResult(Verdict.LIVE, parallax, "", cues_out)
         if parallax < cfg.planar_parallax and motion >= cfg.spoof_motion:
             return LivenessResult(Verdict.SPOOF, parallax, "the face moves like a flat picture",

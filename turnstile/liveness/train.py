@@ -89,7 +89,7 @@ def train(live: list[Image], attack: list[Image], settings: TrainSettings,
             loss.backward()
             optimiser.step()
             schedule.step()
-            total += float(loss) * len(index)
+            total += float(loss.item()) * len(index)
         if progress is not None:
             progress(epoch + 1, total / len(labels))
     return network.eval()
