@@ -15,6 +15,8 @@ from turnstile.types import Face, Image
 
 #: Frames are kept in grey at most this wide or high (faces at a turnstile are large).
 MAX_SIDE = 960
+#: How far back pairs are kept when fewer than `min_pairs` fall inside the window.
+MAX_WINDOW_FACTOR = 3.0
 #: A face whose centre jumps by more than this many face sizes between frames is someone else.
 MAX_JUMP = 0.6
 
@@ -65,12 +67,20 @@ class MotionLiveness:
         if earlier is not None:
             self._pairs.append(_Pair(at, track_cue(earlier.grey, grey, earlier.face.box,
                                                    scaled.box)))
-        while self._pairs and self._pairs[0].at < at - self._config.window_s:
-            self._pairs.popleft()
+        self._prune(at)
         result = self.judge([pair.cue for pair in self._pairs])
         if result.decided:
             self._final = result
         return result
+
+    def _prune(self, at: float) -> None:
+        """Keep `window_s` of pairs, or the last `min_pairs` of up to MAX_WINDOW_FACTOR times
+        that long: a kiosk that processes only a few frames a second still gets a verdict."""
+        window = self._config.window_s
+        while self._pairs and self._pairs[0].at < at - window and (
+                len(self._pairs) > self._config.min_pairs
+                or self._pairs[0].at < at - MAX_WINDOW_FACTOR * window):
+            self._pairs.popleft()
 
     def _partner(self, at: float) -> _Frame | None:
         """The kept frame closest to `gap_s` ago, dropping frames older than that."""
