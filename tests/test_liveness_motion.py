@@ -112,8 +112,9 @@ def test_a_held_print_of_the_same_person_is_not_live(engine: Engine) -> None:
 def test_a_moving_picture_is_refused_and_stays_refused_until_reset() -> None:
     rng = np.random.default_rng(0)
     small = rng.integers(0, 256, (60, 80), dtype=np.uint8)
-    picture = cv2.cvtColor(cv2.resize(small, (320, 240), interpolation=cv2.INTER_CUBIC),
-                           cv2.COLOR_GRAY2BGR)
+    picture = np.asarray(cv2.cvtColor(cv2.resize(small, (320, 240),
+                                                 interpolation=cv2.INTER_CUBIC),
+                                      cv2.COLOR_GRAY2BGR), np.uint8)
     check = MotionLiveness(CONFIG)
     results = []
     for step in range(25):

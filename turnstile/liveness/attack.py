@@ -109,12 +109,12 @@ def render(still: Image, motion: AttackMotion, t: float, rng: np.random.Generato
     cv2.warpPerspective(still, matrix, (width, height), dst=frame, flags=cv2.INTER_LINEAR,
                         borderMode=cv2.BORDER_TRANSPARENT)
     flicker = 1.0 + 0.03 * _trajectory(motion, 6, t)
-    frame = cv2.convertScaleAbs(frame, alpha=motion.brightness * flicker)
+    frame = np.asarray(cv2.convertScaleAbs(frame, alpha=motion.brightness * flicker), np.uint8)
     if motion.blur_sigma > 0.2:
-        frame = cv2.GaussianBlur(frame, (0, 0), motion.blur_sigma)
+        frame = np.asarray(cv2.GaussianBlur(frame, (0, 0), motion.blur_sigma), np.uint8)
     if motion.noise_sigma > 0:
         noise = rng.standard_normal(frame.shape, dtype=np.float32) * np.float32(motion.noise_sigma)
-        frame = cv2.add(frame, noise, dtype=cv2.CV_8U)
+        frame = np.asarray(cv2.add(frame, noise, dtype=cv2.CV_8U), np.uint8)
     return np.asarray(frame, dtype=np.uint8)
 
 

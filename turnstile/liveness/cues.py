@@ -90,10 +90,10 @@ def track(before: GreyImage, after: GreyImage, mask: Mask, limit: int,
     criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 30, 0.01)
     lk = cv2.calcOpticalFlowPyrLK
     initial = start + np.asarray(guess, np.float32).reshape(1, 1, 2)
-    end, ok, _ = lk(before, after, start, initial.copy(),  # type: ignore[call-overload]
+    end, ok, _ = lk(before, after, start, initial.copy(),
                     winSize=(21, 21), maxLevel=3, criteria=criteria,
                     flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
-    back, ok_back, _ = lk(after, before, end, start.copy(),  # type: ignore[call-overload]
+    back, ok_back, _ = lk(after, before, end, start.copy(),
                           winSize=(21, 21), maxLevel=3, criteria=criteria,
                           flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
     # A track that does not come back to its start is a mistake, and would look like parallax.
