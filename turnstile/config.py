@@ -44,6 +44,16 @@ class ModelsConfig:
     device: str = "auto"
     #: onnxruntime intra-op threads; 0 lets onnxruntime decide.
     threads: int = 0
+    #: Let onnxruntime's idle pool threads busy-wait for the next run. Off leaves the cores
+    #: to OpenCV and the camera between embeddings (measured: benchmarks/README.md).
+    spinning: bool = False
+    #: What runs the embedder: "onnxruntime"; "opencv" (OpenCV's DNN: CPU, default model
+    #: only; a third less CPU per face with OpenCV 5, see benchmarks/README.md); or "auto":
+    #: opencv where it applies and OpenCV is 5 or newer, onnxruntime otherwise.
+    runtime: str = "auto"
+    #: Threads numpy's BLAS may use for 1:N matching (0 keeps the library's default). One
+    #: avoids idle BLAS threads spinning after each match on a 2-core kiosk.
+    blas_threads: int = 1
 
     def models_dir(self) -> Path:
         if self.dir:
@@ -351,6 +361,9 @@ def validate(config: Config) -> None:
     _check(config.models.device in ("auto", "cpu", "cuda"),
            "models.device must be auto, cpu or cuda")
     _check(config.models.threads >= 0, "models.threads must not be negative")
+    _check(config.models.blas_threads >= 0, "models.blas_threads must not be negative")
+    _check(config.models.runtime in ("auto", "onnxruntime", "opencv"),
+           "models.runtime must be auto, onnxruntime or opencv")
     _check(config.door.kind in ("simulated", "serial", "http"),
            "door.kind must be simulated, serial or http")
     _check(0.0 < config.door.pulse_s <= 30.0, "door.pulse_s must be in (0, 30]")

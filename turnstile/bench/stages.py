@@ -1,0 +1,60 @@
+"""Per-stage timings on real frames: detection, alignment, embedding, matching, decision."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from turnstile.align import align
+from turnstile.bench.kiosk import build_pipeline, process
+from turnstile.bench.timing import Stat, time_ms
+from turnstile.config import Config
+from turnstile.engine import Engine
+from turnstile.gallery import Gallery
+from turnstile.matcher import TemplateMatrix
+from turnstile.types import Face, Image
+
+
+def faces_in(engine: Engine, frames: Sequence[Image]) -> tuple[list[Image], list[Face]]:
+    """The frames that have a face, with their largest face."""
+    kept: list[Image] = []
+    faces: list[Face] = []
+    for frame in frames:
+        found = engine.detector.detect(frame)
+        if found:
+            kept.append(frame)
+            faces.append(found[0])
+    return kept, faces
+
+
+def stage_times(engine: Engine, gallery: Gallery, frames: Sequence[Image], config: Config,
+                warmup: int, repeat: int) -> dict[str, Stat]:
+    """Every stage on the same frames (cycled), milliseconds per call.
+
+    Frame to decision goes through the kiosk's Pipeline (detect, policy, align, embed,
+    match, and on final decisions the door and the event log).
+    """
+    frames, faces = faces_in(engine, frames)
+    if not frames:
+        raise ValueError("no face was detected in any benchmark frame; pick another --source")
+    size = engine.embedder.input_size
+    crops = [align(f, face, size) for f, face in zip(frames, faces, strict=True)]
+    vectors = engine.embedder.embed(crops)
+    n = len(frames)
+    pipeline = build_pipeline(config, engine, gallery)
+    return {
+        "detection": time_ms(lambda i: engine.detector.detect(frames[i % n]), warmup, repeat),
+        "alignment": time_ms(lambda i: align(frames[i % n], faces[i % n], size), warmup, repeat),
+        "embedding": time_ms(lambda i: engine.embedder.embed([crops[i % n]]), warmup, repeat),
+        "match": time_ms(lambda i: gallery.match(vectors[i % n]), warmup, repeat),
+        "frame_to_decision": time_ms(lambda i: process(pipeline, frames[i % n], i),
+                                     warmup, repeat),
+    }
+
+
+def match_times(matrix: TemplateMatrix, queries: np.ndarray, warmup: int,
+                repeat: int) -> Stat:
+    """One 1:N search per call against everything loaded in `matrix`."""
+    n = queries.shape[0]
+    return time_ms(lambda i: matrix.search(queries[i % n]), warmup, repeat)
