@@ -180,7 +180,7 @@ class LivenessConfig:
     #: Frame pairs with enough face motion needed before any verdict (2-60).
     min_pairs: int = 5
     #: Face motion per pair, in face sizes, below which a pair carries no evidence (0-1).
-    min_motion: float = 0.02
+    min_motion: float = 0.025
     #: Tracking noise of the planarity residual, in face sizes, subtracted before the ratio.
     noise_floor: float = 0.0015
     #: Median planarity residual, in face sizes, a live head must show above that noise (0-1).

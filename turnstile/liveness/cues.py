@@ -42,6 +42,9 @@ class TrackCue:
     face_points: int
     ring_points: int = 0
     ring_follow: float = -1.0
+    #: How much the face was enlarged to the working size (1 when it was large enough):
+    #: tracking noise in face sizes grows with it.
+    upscale: float = 1.0
 
 
 def crop_pair(before: GreyImage, after: GreyImage,
@@ -127,6 +130,7 @@ def track_cue(before: GreyImage, after: GreyImage, box: Box,
     g0, g1, local = crop_pair(before, after, box)
     face_mask, ring_mask = region_masks(g0.shape[:2], local)
     size = max(local.size, 1.0)
+    upscale = max(1.0, size / max(box.size, 1.0))
     guess = (0.0, 0.0)
     if after_box is not None:
         scale = local.size / max(box.size, 1.0)
@@ -134,17 +138,17 @@ def track_cue(before: GreyImage, after: GreyImage, box: Box,
                  (after_box.center[1] - box.center[1]) * scale)
     start, end = track(g0, g1, face_mask, 120, guess)
     if len(start) < MIN_TRACKS:
-        return TrackCue(0.0, 0.0, len(start))
+        return TrackCue(0.0, 0.0, len(start), upscale=upscale)
     motion_px = float(np.median(np.linalg.norm(end - start, axis=1)))
     found, _ = cv2.findHomography(start, end, 0)
     if found is None:
-        return TrackCue(motion_px / size, 0.0, len(start))
+        return TrackCue(motion_px / size, 0.0, len(start), upscale=upscale)
     homography = np.asarray(found, np.float64)
     # 75th percentile: a turning head shows parallax on the nose and the face's outline,
     # which are a minority of the corners.
     plane = float(np.percentile(_residuals(homography, start, end), 75)) / size
     ring_start, ring_end = track(g0, g1, ring_mask, 80)
     if len(ring_start) < MIN_TRACKS:
-        return TrackCue(motion_px / size, plane, len(start), len(ring_start))
+        return TrackCue(motion_px / size, plane, len(start), len(ring_start), upscale=upscale)
     follow = follow_share(homography, ring_start, ring_end, motion_px)
-    return TrackCue(motion_px / size, plane, len(start), len(ring_start), follow)
+    return TrackCue(motion_px / size, plane, len(start), len(ring_start), follow, upscale)

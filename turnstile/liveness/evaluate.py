@@ -92,6 +92,8 @@ def present_video(path: Path, bona_fide: bool, detector: FaceDetector,
     done: list[Presentation] = []
     next_start: float | None = 0.0
     for at, frame in read_video(path):
+        if next_start is None and not running:
+            break  # every presentation of this file has ended
         if next_start is not None and at >= next_start - 1e-9:
             running.append(_Running(at, new_check()))
             next_start = at + starts_every_s if starts_every_s > 0 else None

@@ -99,19 +99,23 @@ class MotionLiveness:
         if len(moving) < cfg.min_pairs:
             return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, 0.0, MOVE_PROMPT,
                                   {"motion": motion, "pairs": float(len(moving))})
+        # Tracking noise is about constant in the camera's pixels, so a face smaller than the
+        # working size has proportionally more of it in face sizes.
+        upscale = float(np.median([c.upscale for c in moving]))
+        noise = cfg.noise_floor * upscale
         planarity = float(np.median([c.planarity for c in moving]))
-        parallax = float(np.median([max(c.planarity - cfg.noise_floor, 0.0) / c.face_motion
+        parallax = float(np.median([max(c.planarity - noise, 0.0) / c.face_motion
                                     for c in moving]))
         rings = [c.ring_follow for c in moving if c.ring_follow >= 0.0]
         ring = float(np.median(rings)) if len(rings) >= cfg.min_pairs else -1.0
         cues_out = {"motion": motion, "planarity": planarity, "parallax": parallax,
-                    "ring_follow": ring, "pairs": float(len(moving))}
+                    "ring_follow": ring, "pairs": float(len(moving)), "upscale": upscale}
         if ring >= cfg.ring_follow:
             return LivenessResult(Verdict.SPOOF, parallax,
                                   "the surroundings move with the face", cues_out)
         # Both: the residual must stand clear of tracking noise (small motions) and grow with
         # the motion (large motions blur a picture's tracks a little too).
-        if planarity >= cfg.live_planarity and parallax >= cfg.live_parallax:
+        if planarity >= cfg.live_planarity * upscale and parallax >= cfg.live_parallax:
             return LivenessResult(Verdict.LIVE, parallax, "", cues_out)
         if parallax < cfg.planar_parallax and motion >= cfg.spoof_motion:
             return LivenessResult(Verdict.SPOOF, parallax, "the face moves like a flat picture",
