@@ -69,7 +69,7 @@ def test_videos_on_one_side_only_are_refused(tmp_path: Path,
 @pytest.mark.slow
 def test_eval_liveness_on_a_real_clip_and_a_simulated_print(
         tmp_path: Path, config: Config, capsys: pytest.CaptureFixture[str]) -> None:
-    frames, fps = clip_start("instant_high_face.mp4", 2.2)
+    frames, fps = clip_start("1zlab_face.mp4", 2.2)
     live, attacks = tmp_path / "live", tmp_path / "attack"
     live.mkdir()
     attacks.mkdir()

@@ -87,7 +87,7 @@ def first_decision(engine: Engine, frames: list[np.ndarray], fps: float,
 
 @pytest.mark.slow
 def test_a_person_turning_their_head_is_live_within_two_seconds(engine: Engine) -> None:
-    frames, fps = read_frames(dataset("videos", "instant_high_face.mp4"), 2.0)
+    frames, fps = read_frames(dataset("videos", "1zlab_face.mp4"), 2.0)
     verdict, after = first_decision(engine, frames, fps)
     assert verdict is Verdict.LIVE
     assert after is not None and after <= 2.0
