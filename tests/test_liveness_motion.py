@@ -141,3 +141,11 @@ def test_config_rejects_contradictory_thresholds() -> None:
         from_dict({"liveness": {"ring_ratio": 0.5}})
     assert from_dict({"liveness": {"challenge": True}}).liveness.challenge
     assert isinstance(Config().liveness, LivenessConfig)
+
+
+def test_a_face_too_small_to_track_is_asked_to_come_closer() -> None:
+    small = [TrackCue(0.04, 0.02, 60, 0, -1.0, upscale=2.0)] * 8
+    result = MotionLiveness(CONFIG).judge(small)
+    assert result.verdict is Verdict.INSUFFICIENT_EVIDENCE
+    assert result.detail == "please come closer"
+    assert result.cues["upscale"] == 2.0

@@ -179,6 +179,9 @@ class LivenessConfig:
     window_s: float = 1.0
     #: Frame pairs with enough face motion needed before any verdict (2-60).
     min_pairs: int = 5
+    #: Faces smaller than this (pixels, shorter side) are never called live by the motion
+    #: check: their tracking noise mimics parallax; the kiosk asks the person to come closer.
+    motion_min_face_px: int = 100
     #: Face motion per pair, in face sizes, below which a pair carries no evidence (0-1).
     min_motion: float = 0.025
     #: Tracking noise of the planarity residual, in face sizes, subtracted before the ratio.
@@ -398,6 +401,7 @@ def _validate_liveness(live: LivenessConfig) -> None:
     _check(0.1 <= live.gap_s <= 2.0, "liveness.gap_s must be between 0.1 and 2")
     _check(0.3 <= live.window_s <= 5.0, "liveness.window_s must be between 0.3 and 5")
     _check(2 <= live.min_pairs <= 60, "liveness.min_pairs must be between 2 and 60")
+    _check(live.motion_min_face_px >= 20, "liveness.motion_min_face_px must be at least 20")
     for name in ("min_motion", "noise_floor", "live_planarity", "live_parallax",
                  "planar_parallax", "spoof_motion"):
         _check(0.0 <= getattr(live, name) <= 1.0, f"liveness.{name} must be between 0 and 1")

@@ -9,12 +9,14 @@ import cv2
 import numpy as np
 
 from turnstile.config import LivenessConfig
-from turnstile.liveness.cues import GreyImage, TrackCue, track_cue
+from turnstile.liveness.cues import WORK_FACE_PX, GreyImage, TrackCue, track_cue
 from turnstile.liveness.verdict import MOVE_PROMPT, LivenessResult, Verdict
 from turnstile.types import Face, Image
 
 #: Frames are kept in grey at most this wide or high (faces at a turnstile are large).
 MAX_SIDE = 960
+#: What the kiosk says to a face too small for the motion check to call live.
+CLOSER_PROMPT = "please come closer"
 #: How far back pairs are kept when fewer than `min_pairs` fall inside the window.
 MAX_WINDOW_FACTOR = 3.0
 #: A face whose centre jumps by more than this many face sizes between frames is someone else.
@@ -115,6 +117,9 @@ class MotionLiveness:
                                   "the surroundings move with the face", cues_out)
         # Both: the residual must stand clear of tracking noise (small motions) and grow with
         # the motion (large motions blur a picture's tracks a little too).
+        if upscale > WORK_FACE_PX / cfg.motion_min_face_px:
+            return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, parallax, CLOSER_PROMPT,
+                                  cues_out)
         if planarity >= cfg.live_planarity * upscale and parallax >= cfg.live_parallax:
             return LivenessResult(Verdict.LIVE, parallax, "", cues_out)
         if parallax < cfg.planar_parallax and motion >= cfg.spoof_motion:
