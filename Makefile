@@ -13,6 +13,8 @@ COMPAT_STAMP := $(COMPAT)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	# The training tests need PyTorch; pinned so pip takes the CPU build, not a multi-GB CUDA one.
+	$(BIN)/python -m pip install --quiet torch==2.13.0
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 

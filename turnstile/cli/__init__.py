@@ -8,7 +8,16 @@ import sys
 from collections.abc import Sequence
 
 from turnstile import __version__
-from turnstile.cli import admincmd, benchcmd, common, core, kioskcmd, livenesscmd, modelcmd
+from turnstile.cli import (
+    admincmd,
+    benchcmd,
+    common,
+    core,
+    kioskcmd,
+    livenesscmd,
+    modelcmd,
+    traincmd,
+)
 from turnstile.config import ConfigError
 from turnstile.gallery import GalleryError
 from turnstile.imageio import ImageError
@@ -16,7 +25,7 @@ from turnstile.models import ModelError
 from turnstile.storage import SchemaError
 
 #: Modules that add subcommands; each has register(subparsers, parent).
-COMMAND_MODULES = (core, modelcmd, kioskcmd, admincmd, benchcmd, livenesscmd)
+COMMAND_MODULES = (core, modelcmd, kioskcmd, admincmd, benchcmd, traincmd, livenesscmd)
 #: Errors that are the user's input or environment: one line, no traceback.
 USER_ERRORS = (ConfigError, GalleryError, ImageError, ModelError, SchemaError,
                FileNotFoundError, PermissionError, ValueError, RuntimeError, sqlite3.Error)

@@ -1,0 +1,109 @@
+"""Pair and identity-balanced batch sampling, plus light augmentation (NumPy, no PyTorch)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterator
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+IntArray = npt.NDArray[np.int64]
+
+
+def positive_pairs(labels: IntArray) -> IntArray:
+    """Every pair (i, j), i < j, of two images of the same identity, in index order."""
+    pairs = [(i, j) for i, j in itertools.combinations(range(len(labels)), 2)
+             if labels[i] == labels[j]]
+    return np.asarray(pairs, np.int64).reshape(-1, 2)
+
+
+def negative_pairs(labels: IntArray, count: int, rng: np.random.Generator) -> IntArray:
+    """`count` distinct pairs (i < j) of images of different identities, drawn uniformly."""
+    candidates = np.asarray([(i, j) for i, j in itertools.combinations(range(len(labels)), 2)
+                             if labels[i] != labels[j]], np.int64).reshape(-1, 2)
+    if count > len(candidates):
+        raise ValueError(f"only {len(candidates)} different-identity pairs exist, "
+                         f"{count} were asked for")
+    chosen = np.sort(rng.choice(len(candidates), size=count, replace=False))
+    return candidates[chosen]
+
+
+def balanced_pairs(labels: IntArray, rng: np.random.Generator) -> tuple[IntArray, IntArray]:
+    """The classic verification set: all same-identity pairs and as many different ones.
+
+    Returns (pairs N x 2, same N) with the positives first.
+    """
+    positives = positive_pairs(labels)
+    negatives = negative_pairs(labels, min(len(positives), _cross_count(labels)), rng)
+    pairs = np.concatenate([positives, negatives])
+    same = np.concatenate([np.ones(len(positives), np.int64), np.zeros(len(negatives), np.int64)])
+    return pairs, same
+
+
+def _cross_count(labels: IntArray) -> int:
+    _, counts = np.unique(labels, return_counts=True)
+    total = len(labels) * (len(labels) - 1) // 2
+    return int(total - (counts * (counts - 1) // 2).sum())
+
+
+def identity_batches(labels: IntArray, batch: int, per_identity: int,
+                     rng: np.random.Generator) -> Iterator[IntArray]:
+    """One epoch of P x K batches: P different identities, K images each.
+
+    Each identity's shuffled images are cut into groups of K (the last group topped up with
+    other images of the same identity), so every image is used once per epoch; groups are
+    shuffled and dealt into batches without repeating an identity within a batch.
+    """
+    if per_identity < 2:
+        raise ValueError("per_identity must be at least 2 so every batch has positive pairs")
+    groups: list[tuple[int, list[int]]] = []
+    for k in np.unique(labels):
+        images = [int(i) for i in rng.permutation(np.flatnonzero(labels == k))]
+        for start in range(0, len(images), per_identity):
+            group = images[start : start + per_identity]
+            others = [i for i in images if i not in group]
+            while len(group) < per_identity:
+                take = min(per_identity - len(group), len(others)) or per_identity - len(group)
+                group += [int(i) for i in rng.choice(others or group, take, replace=not others)]
+            groups.append((int(k), group))
+    pending = [groups[i] for i in rng.permutation(len(groups))]
+    per_batch = max(2, batch // per_identity)
+    while pending:
+        chosen: list[tuple[int, list[int]]] = []
+        for item in pending:
+            if len(chosen) < per_batch and all(item[0] != c[0] for c in chosen):
+                chosen.append(item)
+        pending = [item for item in pending if all(item is not c for c in chosen)]
+        yield np.asarray([i for _, group in chosen for i in group], np.int64)
+
+
+def in_batch_pairs(labels: IntArray, rng: np.random.Generator) -> tuple[IntArray, IntArray]:
+    """Pair losses within a batch: all positive pairs and an equal random set of negatives."""
+    return balanced_pairs(labels, rng)
+
+
+def augment(images: npt.NDArray[np.uint8], rng: np.random.Generator,
+            max_shift: float = 0.06, brightness: float = 0.2, max_angle: float = 8.0,
+            max_zoom: float = 0.08) -> npt.NDArray[np.uint8]:
+    """Random horizontal flip, brightness/contrast jitter and a small shift, turn and zoom.
+
+    The geometric jitter stands in for the landmark noise of the detector at the door;
+    shifts are fractions of the crop side, angles in degrees.
+    """
+    out = np.empty_like(images)
+    size = images.shape[1]
+    for index, image in enumerate(images):
+        if rng.random() < 0.5:
+            image = image[:, ::-1]
+        angle = rng.uniform(-max_angle, max_angle)
+        zoom = 1.0 + rng.uniform(-max_zoom, max_zoom)
+        matrix = cv2.getRotationMatrix2D((size / 2, size / 2), angle, zoom)
+        matrix[:, 2] += rng.uniform(-max_shift, max_shift, 2) * size
+        image = cv2.warpAffine(np.ascontiguousarray(image), matrix, (size, size),
+                               borderMode=cv2.BORDER_REPLICATE)
+        gain = rng.uniform(1 - brightness, 1 + brightness)
+        offset = rng.uniform(-brightness, brightness) * 64
+        out[index] = np.clip(image.astype(np.float32) * gain + offset, 0, 255).astype(np.uint8)
+    return out
