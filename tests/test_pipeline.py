@@ -17,6 +17,13 @@ from turnstile.engine import Engine
 from turnstile.events import EventLog
 from turnstile.gallery import Gallery
 from turnstile.pipeline import Backoff, CameraState, CameraStatus, FrameResult, Pipeline, run
+from turnstile.policy import (
+    AssumeLive,
+    Evidence,
+    LivenessCheck,
+    LivenessResult,
+    LivenessVerdict,
+)
 from turnstile.types import Box, DenyReason, Embedding, Face, Image, Outcome
 
 EPOCH = datetime(2026, 3, 2, 9, 0, 0)
@@ -78,7 +85,8 @@ class BrokenDoor:
         pass
 
 
-def build(conn: sqlite3.Connection, door: object = None, k: int = 3) -> Pipeline:
+def build(conn: sqlite3.Connection, door: object = None, k: int = 3,
+          liveness: LivenessCheck | None = None) -> Pipeline:
     gallery = Gallery(conn, "script", 4)
     for pid, name in ((1, "Alice"), (2, "Bob")):
         person = gallery.add_person(name)
@@ -86,7 +94,11 @@ def build(conn: sqlite3.Connection, door: object = None, k: int = 3) -> Pipeline
         gallery.add_template(person.id, np.array(VECTORS[pid], np.float32))
     config = Config(policy=PolicyConfig(agreement_frames=k, cooldown_s=2.0))
     engine = Engine(ScriptDetector(), ScriptEmbedder())
-    return Pipeline.build(config, engine, gallery, door or SimulatedDoor())  # type: ignore[arg-type]
+    # Flat scripted frames cannot show a live head: these tests are about the loop, so the
+    # liveness seam is filled explicitly (the configured checks are tested below and in
+    # the liveness tests).
+    return Pipeline.build(config, engine, gallery, door or SimulatedDoor(),  # type: ignore[arg-type]
+                          liveness or AssumeLive())
 
 
 def outcomes(results: Sequence[FrameResult]) -> list[tuple[int, str, str | None]]:
@@ -183,3 +195,33 @@ def test_backoff_doubles_to_its_limit_and_resets() -> None:
     assert [backoff.next() for _ in range(5)] == [0.5, 1.0, 2.0, 3.0, 3.0]
     backoff.reset()
     assert backoff.next() == 0.5
+
+
+class AlwaysSpoof:
+    def check(self, evidence: Sequence[Evidence]) -> LivenessResult:
+        return LivenessResult(LivenessVerdict.SPOOF, 0.004, "the face moves like a flat picture")
+
+
+def test_a_failed_liveness_check_is_a_logged_spoof_and_no_door(conn: sqlite3.Connection) -> None:
+    pipeline = build(conn, liveness=AlwaysSpoof())
+    finals = [r for r in run_script(pipeline, Script([1] * 8)) if r.final]
+    assert outcomes(finals) == [(2, "spoof", "Alice")]
+    assert isinstance(pipeline.door, SimulatedDoor) and pipeline.door.pulses == 0
+    assert finals[0].decision.scores["liveness"] == pytest.approx(0.004)
+    [event] = EventLog(conn, Config().events).recent()
+    assert event.outcome is Outcome.SPOOF and event.name == "Alice"
+    assert event.scores["liveness"] == pytest.approx(0.004)
+    assert event.detail == "the face moves like a flat picture"
+
+
+def test_the_configured_liveness_never_grants_a_still_picture(conn: sqlite3.Connection) -> None:
+    gallery = Gallery(conn, "script", 4)
+    gallery.add_template(gallery.add_person("Alice").id, np.array(VECTORS[1], np.float32))
+    engine = Engine(ScriptDetector(), ScriptEmbedder())
+    pipeline = Pipeline.build(Config(), engine, gallery, SimulatedDoor())
+    seen = run_script(pipeline, Script([1] * 40))
+    assert not [r for r in seen if r.final]
+    assert isinstance(pipeline.door, SimulatedDoor) and pipeline.door.pulses == 0
+    assert seen[-1].decision.outcome is Outcome.PENDING
+    assert seen[-1].decision.detail == "move your head a little"
+    assert seen[-1].decision.match is not None and seen[-1].decision.match.name == "Alice"

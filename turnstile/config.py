@@ -185,6 +185,50 @@ class KioskConfig:
 
 
 @dataclass(frozen=True)
+class LivenessConfig:
+    """Presentation-attack detection: a face that fails it gets the outcome SPOOF."""
+
+    #: Model-free motion check (parallax of the face, surroundings that move with it).
+    motion: bool = True
+    #: Seconds between the two frames of each compared pair (0.1-2).
+    gap_s: float = 0.4
+    #: Seconds of frame pairs a verdict rests on (0.3-5).
+    window_s: float = 1.0
+    #: Frame pairs with enough face motion needed before any verdict (2-60).
+    min_pairs: int = 5
+    #: Faces smaller than this (pixels, shorter side) are never called live by the motion
+    #: check: their tracking noise mimics parallax; the kiosk asks the person to come closer.
+    motion_min_face_px: int = 100
+    #: Face motion per pair, in face sizes, below which a pair carries no evidence (0-1).
+    min_motion: float = 0.025
+    #: Tracking noise of the planarity residual, in face sizes, subtracted before the ratio.
+    noise_floor: float = 0.0015
+    #: Median planarity residual, in face sizes, a live head must show above that noise (0-1).
+    live_planarity: float = 0.0025
+    #: Parallax per unit of face motion at or above which the face is a live head (0-1).
+    live_parallax: float = 0.03
+    #: Parallax per unit of motion below which a strongly moving face is a flat picture (0-1).
+    planar_parallax: float = 0.012
+    #: Median face motion per pair, in face sizes, that makes low parallax a spoof (0-1).
+    spoof_motion: float = 0.06
+    #: Share of tracks around the face that move with it, at or above which the
+    #: surroundings belong to a held picture (0-1).
+    ring_follow: float = 0.6
+    #: Active challenge: ask the person to turn their head to a random side.
+    challenge: bool = False
+    #: Yaw change in degrees the challenge needs toward the asked side (5-60).
+    challenge_yaw_deg: float = 15.0
+    #: Seconds the person has to complete the challenge (1-30).
+    challenge_timeout_s: float = 6.0
+    #: Embedding similarity to the face at the start below which the identity changed (-1-1).
+    challenge_min_similarity: float = 0.5
+    #: Passive ONNX model from `turnstile train-liveness`; empty means none.
+    passive_model: str = ""
+    #: Passive model live score (0-1) below which a face is a spoof.
+    passive_threshold: float = 0.5
+
+
+@dataclass(frozen=True)
 class EnrolmentConfig:
     """The quality gate every enrolled template passes (stricter than the kiosk's)."""
 
@@ -241,6 +285,7 @@ class Config:
     door: DoorConfig = field(default_factory=DoorConfig)
     events: EventsConfig = field(default_factory=EventsConfig)
     kiosk: KioskConfig = field(default_factory=KioskConfig)
+    liveness: LivenessConfig = field(default_factory=LivenessConfig)
     enrolment: EnrolmentConfig = field(default_factory=EnrolmentConfig)
     admin: AdminConfig = field(default_factory=AdminConfig)
 
@@ -358,6 +403,7 @@ def validate(config: Config) -> None:
     _check(config.kiosk.result_s > 0.0, "kiosk.result_s must be positive")
     _validate_kiosk(config)
     _validate_admin(config)
+    _validate_liveness(config.liveness)
 
 
 def _validate_kiosk(config: Config) -> None:
@@ -389,3 +435,24 @@ def _validate_admin(config: Config) -> None:
     _check(0.0 < adm.lockout_s <= adm.lockout_max_s,
            "admin lockout must satisfy 0 < lockout_s <= lockout_max_s")
     _check(adm.min_password_length >= 8, "admin.min_password_length must be at least 8")
+
+
+def _validate_liveness(live: LivenessConfig) -> None:
+    _check(0.1 <= live.gap_s <= 2.0, "liveness.gap_s must be between 0.1 and 2")
+    _check(0.3 <= live.window_s <= 5.0, "liveness.window_s must be between 0.3 and 5")
+    _check(2 <= live.min_pairs <= 60, "liveness.min_pairs must be between 2 and 60")
+    _check(live.motion_min_face_px >= 20, "liveness.motion_min_face_px must be at least 20")
+    for name in ("min_motion", "noise_floor", "live_planarity", "live_parallax",
+                 "planar_parallax", "spoof_motion"):
+        _check(0.0 <= getattr(live, name) <= 1.0, f"liveness.{name} must be between 0 and 1")
+    _check(live.planar_parallax <= live.live_parallax,
+           "liveness.planar_parallax must not exceed liveness.live_parallax")
+    _check(0.0 < live.ring_follow <= 1.0, "liveness.ring_follow must be in (0, 1]")
+    _check(5.0 <= live.challenge_yaw_deg <= 60.0,
+           "liveness.challenge_yaw_deg must be between 5 and 60")
+    _check(1.0 <= live.challenge_timeout_s <= 30.0,
+           "liveness.challenge_timeout_s must be between 1 and 30")
+    _check(-1.0 <= live.challenge_min_similarity <= 1.0,
+           "liveness.challenge_min_similarity must be between -1 and 1")
+    _check(0.0 <= live.passive_threshold <= 1.0,
+           "liveness.passive_threshold must be between 0 and 1")

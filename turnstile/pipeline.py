@@ -19,6 +19,7 @@ from turnstile.door import DoorOutput, DoorResult
 from turnstile.engine import Engine, thumbnail_jpeg
 from turnstile.events import EventLog
 from turnstile.gallery import Gallery
+from turnstile.liveness.seam import configured as configured_liveness
 from turnstile.policy import FINAL, AccessPolicy, LivenessCheck
 from turnstile.schedule import Directory
 from turnstile.types import Decision, DenyReason, Face, Image, Match, Outcome
@@ -87,6 +88,10 @@ class Pipeline:
     @classmethod
     def build(cls, config: Config, engine: Engine, gallery: Gallery, door: DoorOutput,
               liveness: LivenessCheck | None = None, source_name: str = "") -> Pipeline:
+        if liveness is None:
+            # The configured presentation-attack checks: on by default, a still picture
+            # must not open the door.
+            liveness = configured_liveness(config, engine)
         policy = AccessPolicy(config.policy, config.recognition, Directory(gallery), liveness)
         return cls(engine, gallery, policy, door, EventLog(gallery.connection, config.events),
                    source_name)

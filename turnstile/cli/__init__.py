@@ -15,6 +15,7 @@ from turnstile.cli import (
     core,
     evalcmd,
     kioskcmd,
+    livenesscmd,
     modelcmd,
     traincmd,
 )
@@ -24,8 +25,9 @@ from turnstile.imageio import ImageError
 from turnstile.models import ModelError
 from turnstile.storage import SchemaError
 
-#: Modules that add subcommands; each has register(subparsers, parent).
-COMMAND_MODULES = (core, modelcmd, kioskcmd, admincmd, benchcmd, evalcmd, traincmd)
+#: Modules that add subcommands; each has register(subparsers, parent). evalcmd comes
+#: before livenesscmd, which adds `eval liveness` to its group.
+COMMAND_MODULES = (core, modelcmd, kioskcmd, admincmd, benchcmd, evalcmd, traincmd, livenesscmd)
 #: Errors that are the user's input or environment: one line, no traceback.
 USER_ERRORS = (ConfigError, GalleryError, ImageError, ModelError, SchemaError,
                FileNotFoundError, PermissionError, ValueError, RuntimeError, sqlite3.Error)

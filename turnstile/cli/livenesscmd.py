@@ -1,0 +1,193 @@
+"""`turnstile eval liveness` and `turnstile train-liveness`: presentation-attack detection."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from turnstile.cli.common import load_config
+from turnstile.config import Config
+from turnstile.engine import build_detector
+from turnstile.liveness import metrics
+from turnstile.liveness.build import build_check, passive_model
+from turnstile.liveness.evaluate import Presentation, present_video, video_files
+from turnstile.liveness.passive import PassiveModel, crops_from, image_files
+from turnstile.liveness.verdict import LivenessCheck
+
+#: The APCER the passive model's suggested threshold is chosen for.
+TARGET_APCER = 0.01
+
+
+def _options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, metavar="PATH", help="TOML config file")
+    parser.add_argument("--live", type=Path, action="append", required=True, metavar="DIR",
+                        help="folder of bona fide captures (repeat for several)")
+    parser.add_argument("--attack", type=Path, action="append", required=True, metavar="DIR",
+                        help="folder of attack captures (repeat for several)")
+
+
+def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
+    del parent  # these commands take --json OUT, as the other eval commands do
+    evaluate = _eval_group(subparsers).add_parser(
+        "liveness", help="APCER, BPCER and ACER (ISO/IEC 30107-3) of the liveness check")
+    _options(evaluate)
+    evaluate.add_argument("--model", type=Path, metavar="MODEL.onnx",
+                          help="passive model (default: the config's liveness.passive_model)")
+    evaluate.add_argument("--within", type=float, default=2.0, metavar="S",
+                          help="seconds a bona fide video presentation has to be accepted "
+                               "(default 2); attack videos run to their end")
+    evaluate.add_argument("--starts-every", type=float, default=0.0, metavar="S",
+                          help="start a bona fide presentation every S seconds of each live "
+                               "video (default 0: one per file)")
+    evaluate.add_argument("--json", nargs="?", const="-", metavar="OUT",
+                          help="write the results as JSON to OUT (or stdout without OUT)")
+    evaluate.set_defaults(func=run_eval)
+
+    train = subparsers.add_parser("train-liveness",
+                                  help="train the passive liveness CNN (needs the train extra)")
+    _options(train)
+    train.add_argument("--out", type=Path, required=True, metavar="MODEL.onnx")
+    train.add_argument("--epochs", type=int, default=12, metavar="N")
+    train.add_argument("--seed", type=int, default=0)
+    train.set_defaults(func=run_train)
+
+
+def _eval_group(subparsers: Any) -> Any:
+    """The `eval` command's sub-commands, creating `eval` when no other module has."""
+    group = subparsers.choices.get("eval")
+    if group is None:
+        group = subparsers.add_parser("eval", help="measure accuracy on labelled real data")
+        return group.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for action in group._actions:  # argparse offers no public way back to sub-commands
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    raise RuntimeError("the eval command has no sub-commands to add liveness to")
+
+
+def _write(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
+    if args.json is None:
+        print(text)
+        return
+    data = json.dumps(payload, ensure_ascii=False, indent=None if args.json == "-" else 2)
+    if args.json == "-":
+        print(data)
+    else:
+        Path(args.json).write_text(data + "\n", encoding="utf-8")
+        print(text)
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    config = load_config(args)
+    live_videos, attack_videos = video_files(args.live), video_files(args.attack)
+    if live_videos or attack_videos:
+        if not live_videos or not attack_videos:
+            raise ValueError("video evaluation needs videos in both --live and --attack")
+        payload = _eval_videos(config, args, live_videos, attack_videos)
+    else:
+        model = passive_model(config, args.model)
+        if model is None:
+            raise ValueError("image folders are scored by a passive model: give --model or "
+                             "set liveness.passive_model")
+        payload = _eval_images(config, args, model)
+    _write(args, payload, _summary(payload))
+    return 0
+
+
+def _eval_videos(config: Config, args: argparse.Namespace, live: list[Path],
+                 attack: list[Path]) -> dict[str, Any]:
+    detector = build_detector(config)
+    model = passive_model(config, args.model)
+
+    def new_check() -> LivenessCheck:
+        check = build_check(config, passive=model, challenge=False)
+        if check is None:
+            raise ValueError("every liveness check is switched off in the config")
+        return check
+
+    shown: list[Presentation] = []
+    for path in live:
+        shown += present_video(path, True, detector, new_check, args.within, args.starts_every)
+    for path in attack:
+        shown += present_video(path, False, detector, new_check, None, 0.0)
+    bona = [p for p in shown if p.bona_fide]
+    attacks = [p for p in shown if not p.bona_fide]
+    if not bona or not attacks:
+        raise ValueError("no complete presentation: are the live videos longer than --within?")
+    rates = metrics.ErrorRates(config.liveness.live_parallax,
+                               float(np.mean([p.accepted for p in attacks])),
+                               float(np.mean([not p.accepted for p in bona])),
+                               len(attacks), len(bona))
+    return {"mode": "video", "operating_point": rates.as_dict(),
+            "within_s": args.within, "files": _per_file(shown)}
+
+
+def _per_file(shown: list[Presentation]) -> list[dict[str, Any]]:
+    rows = []
+    for path in sorted({p.path for p in shown}):
+        mine = [p for p in shown if p.path == path]
+        times = [p.decided_after_s for p in mine if p.accepted and p.decided_after_s is not None]
+        rows.append({"file": str(path), "bona_fide": mine[0].bona_fide,
+                     "presentations": len(mine),
+                     "verdicts": dict(Counter(p.verdict.value for p in mine)),
+                     "median_s_to_live": float(np.median(times)) if times else None,
+                     "max_s_to_live": max(times) if times else None})
+    return rows
+
+
+def _eval_images(config: Config, args: argparse.Namespace, model: PassiveModel) -> dict[str, Any]:
+    detector = build_detector(config)
+    scores: dict[bool, list[float]] = {}
+    missed = 0
+    for bona_fide, folders in ((True, args.live), (False, args.attack)):
+        files = image_files(folders)
+        crops = [crop for _, crop in crops_from(detector, files)]
+        missed += len(files) - len(crops)
+        scores[bona_fide] = model.scores(crops)
+    at_config = metrics.rates_at(scores[True], scores[False], config.liveness.passive_threshold)
+    equal = metrics.equal_error(scores[True], scores[False])
+    strict = metrics.threshold_for_apcer(scores[True], scores[False], TARGET_APCER)
+    return {"mode": "image", "operating_point": at_config.as_dict(),
+            "equal_error": equal.as_dict(), "apcer_1pct": strict.as_dict(),
+            "no_face": missed}
+
+
+def _summary(payload: dict[str, Any]) -> str:
+    point = payload["operating_point"]
+    lines = [f"APCER {point['apcer']:.2%} of {point['attacks']} attack presentations, "
+             f"BPCER {point['bpcer']:.2%} of {point['bona_fide']} bona fide, "
+             f"ACER {point['acer']:.2%} (threshold {point['threshold']:.4g})"]
+    for row in payload.get("files", []):
+        verdicts = ", ".join(f"{k} {v}" for k, v in sorted(row["verdicts"].items()))
+        timing = (f"; live after {row['median_s_to_live']:.2f} s median, "
+                  f"{row['max_s_to_live']:.2f} s max" if row["median_s_to_live"] else "")
+        lines.append(f"  {Path(row['file']).name}: {verdicts}{timing}")
+    for key, name in (("equal_error", "equal error"), ("apcer_1pct", "APCER <= 1%")):
+        if key in payload:
+            r = payload[key]
+            lines.append(f"  {name}: threshold {r['threshold']:.4g}, APCER {r['apcer']:.2%}, "
+                         f"BPCER {r['bpcer']:.2%}, ACER {r['acer']:.2%}")
+    if payload.get("no_face"):
+        lines.append(f"  {payload['no_face']} image(s) without a face were skipped")
+    return "\n".join(lines)
+
+
+def run_train(args: argparse.Namespace) -> int:
+    from turnstile.liveness import train as training  # torch is optional and slow to import
+
+    config = load_config(args)
+    detector = build_detector(config)
+    live = [crop for _, crop in crops_from(detector, image_files(args.live))]
+    attack = [crop for _, crop in crops_from(detector, image_files(args.attack))]
+    print(f"training on {len(live)} live and {len(attack)} attack faces", file=sys.stderr)
+    settings = training.TrainSettings(epochs=args.epochs, seed=args.seed)
+    network = training.train(live, attack, settings, lambda epoch, loss: print(
+        f"epoch {epoch}/{settings.epochs}: loss {loss:.4f}", file=sys.stderr))
+    training.export_onnx(network, args.out)
+    print(f"wrote {args.out}")
+    return 0

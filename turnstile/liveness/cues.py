@@ -1,0 +1,154 @@
+"""Model-free motion cues between two frames: face parallax and the ring's motion."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import numpy.typing as npt
+
+from turnstile.types import Box
+
+FloatArray = npt.NDArray[np.float32]
+GreyImage = npt.NDArray[np.uint8]
+Mask = npt.NDArray[np.uint8]
+
+#: The ring around the face starts this many box sizes from the face centre ...
+RING_INNER = 0.85
+#: ... and ends this many (Chebyshev distance, so 0.5 is the box edge).
+RING_OUTER = 1.6
+#: Faces are scaled to this many pixels before tracking: tracking noise is about constant in
+#: pixels, so a larger face lowers the noise floor of the parallax measure.
+WORK_FACE_PX = 160.0
+#: Forward-backward tracking error (pixels) above which a track is dropped as a mistake.
+MAX_FB_ERROR = 0.5
+#: Fewest good tracks on the face (or in the ring) for a measure to count.
+MIN_TRACKS = 8
+
+
+@dataclass(frozen=True)
+class TrackCue:
+    """Feature tracks between two frames; distances are in face sizes.
+
+    `planarity` is how far the face tracks depart from the best single homography (a flat
+    picture moves by one homography, a turning head does not). `ring_follow` is the share of
+    tracks around the face that move as the face's homography says, -1 when the ring has
+    too little texture to track.
+    """
+
+    face_motion: float
+    planarity: float
+    face_points: int
+    ring_points: int = 0
+    ring_follow: float = -1.0
+    #: How much the face was enlarged to the working size (1 when it was large enough):
+    #: tracking noise in face sizes grows with it.
+    upscale: float = 1.0
+
+
+def crop_pair(before: GreyImage, after: GreyImage,
+              box: Box) -> tuple[GreyImage, GreyImage, Box]:
+    """The same region around the face from both frames, scaled to the working face size."""
+    height, width = before.shape[:2]
+    cx, cy = box.center
+    reach = RING_OUTER + 0.1
+    x0 = max(int(cx - reach * box.w), 0)
+    y0 = max(int(cy - reach * box.h), 0)
+    x1 = min(int(cx + reach * box.w) + 1, width)
+    y1 = min(int(cy + reach * box.h) + 1, height)
+    scale = WORK_FACE_PX / max(box.size, 1.0)
+    size = (max(round((x1 - x0) * scale), 1), max(round((y1 - y0) * scale), 1))
+    crops = [np.asarray(cv2.resize(image[y0:y1, x0:x1], size, interpolation=cv2.INTER_LINEAR),
+                        np.uint8) for image in (before, after)]
+    local = Box((box.x - x0) * scale, (box.y - y0) * scale, box.w * scale, box.h * scale)
+    return crops[0], crops[1], local
+
+
+def region_masks(shape: tuple[int, int], box: Box) -> tuple[Mask, Mask]:
+    """The inner face (an ellipse without hair or corners) and the ring around the face."""
+    height, width = shape
+    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    cx, cy = box.center
+    face = ((xs - cx) / (0.4 * box.w)) ** 2 + ((ys - cy) / (0.45 * box.h)) ** 2 <= 1.0
+    dist = np.maximum(np.abs(xs - cx) / (box.w or 1.0), np.abs(ys - cy) / (box.h or 1.0))
+    ring = (dist >= RING_INNER) & (dist <= RING_OUTER)
+    # Below the chin a real person's neck and shoulders move with the head: not evidence.
+    ring &= ys <= cy + 0.5 * box.h
+    return face.astype(np.uint8) * 255, ring.astype(np.uint8) * 255
+
+
+def track(before: GreyImage, after: GreyImage, mask: Mask, limit: int,
+          guess: tuple[float, float] = (0.0, 0.0)) -> tuple[FloatArray, FloatArray]:
+    """Corners inside `mask` tracked from `before` to `after`, mistakes dropped.
+
+    `guess` is the expected shift (the detector's box moved by it): starting the search there
+    keeps fast motion from locking onto a look-alike corner nearby.
+    """
+    found = cv2.goodFeaturesToTrack(before, limit, 0.01, 3, mask=mask, blockSize=5)
+    if found is None or len(found) < 4:
+        empty = np.zeros((0, 2), np.float32)
+        return empty, empty
+    start = np.asarray(found, np.float32).reshape(-1, 1, 2)
+    criteria = (cv2.TERM_CRITERIA_EPS | cv2.TERM_CRITERIA_COUNT, 30, 0.01)
+    lk = cv2.calcOpticalFlowPyrLK
+    initial = start + np.asarray(guess, np.float32).reshape(1, 1, 2)
+    end, ok, _ = lk(before, after, start, initial.copy(),
+                    winSize=(21, 21), maxLevel=3, criteria=criteria,
+                    flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
+    back, ok_back, _ = lk(after, before, end, start.copy(),
+                          winSize=(21, 21), maxLevel=3, criteria=criteria,
+                          flags=cv2.OPTFLOW_USE_INITIAL_FLOW)
+    # A track that does not come back to its start is a mistake, and would look like parallax.
+    error = np.linalg.norm((back - start).reshape(-1, 2), axis=1)
+    good = (ok.reshape(-1) == 1) & (ok_back.reshape(-1) == 1) & (error < MAX_FB_ERROR)
+    return start.reshape(-1, 2)[good], end.reshape(-1, 2)[good]
+
+
+def _residuals(homography: npt.NDArray[np.float64], start: FloatArray,
+               end: FloatArray) -> FloatArray:
+    predicted = cv2.perspectiveTransform(start.reshape(-1, 1, 2), homography).reshape(-1, 2)
+    return np.asarray(np.linalg.norm(predicted - end, axis=1), np.float32)
+
+
+def follow_share(homography: npt.NDArray[np.float64], start: FloatArray, end: FloatArray,
+                 face_motion_px: float) -> float:
+    """Share of tracks that land where the face's homography carries them.
+
+    A still background point misses by about the face's own motion; a point printed on the
+    same sheet as the face lands on the prediction.
+    """
+    return float(np.mean(_residuals(homography, start, end) < 0.3 * face_motion_px))
+
+
+def track_cue(before: GreyImage, after: GreyImage, box: Box,
+              after_box: Box | None = None) -> TrackCue:
+    """Track corners on the face and in its ring between two frames of the same scene.
+
+    `box` is the face in `before`; `after_box`, the face in `after`, seeds the search.
+    """
+    g0, g1, local = crop_pair(before, after, box)
+    face_mask, ring_mask = region_masks(g0.shape[:2], local)
+    size = max(local.size, 1.0)
+    upscale = max(1.0, size / max(box.size, 1.0))
+    guess = (0.0, 0.0)
+    if after_box is not None:
+        scale = local.size / max(box.size, 1.0)
+        guess = ((after_box.center[0] - box.center[0]) * scale,
+                 (after_box.center[1] - box.center[1]) * scale)
+    start, end = track(g0, g1, face_mask, 120, guess)
+    if len(start) < MIN_TRACKS:
+        return TrackCue(0.0, 0.0, len(start), upscale=upscale)
+    motion_px = float(np.median(np.linalg.norm(end - start, axis=1)))
+    found, _ = cv2.findHomography(start, end, 0)
+    if found is None:
+        return TrackCue(motion_px / size, 0.0, len(start), upscale=upscale)
+    homography = np.asarray(found, np.float64)
+    # 75th percentile: a turning head shows parallax on the nose and the face's outline,
+    # which are a minority of the corners.
+    plane = float(np.percentile(_residuals(homography, start, end), 75)) / size
+    ring_start, ring_end = track(g0, g1, ring_mask, 80)
+    if len(ring_start) < MIN_TRACKS:
+        return TrackCue(motion_px / size, plane, len(start), len(ring_start), upscale=upscale)
+    follow = follow_share(homography, ring_start, ring_end, motion_px)
+    return TrackCue(motion_px / size, plane, len(start), len(ring_start), follow, upscale)
