@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from pytestqt.exceptions import TimeoutError
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import dataset
@@ -23,6 +24,8 @@ from turnstile.liveness import attack
 from turnstile.types import Outcome
 
 WAIT_MS = 120_000
+#: One presentation: a pass takes a few seconds even on a loaded machine.
+TRY_MS = 30_000
 PERSON = "Iris Halvorsen"
 
 
@@ -79,11 +82,26 @@ def run_kiosk(qtbot: QtBot, config: Config, engine: Engine,
         kiosk.stop()
 
 
+def shows_grant(kiosk: Kiosk, finals: list[KioskUpdate]) -> Callable[[], bool]:
+    return lambda: (kiosk.window.screen_state is Screen.GRANTED
+                    and any(u.decision.outcome is Outcome.GRANTED for u in finals))
+
+
 @pytest.mark.slow
 @pytest.mark.usefixtures("enrolled")
 def test_a_person_turning_their_head_is_granted(run_kiosk: object, qtbot: QtBot) -> None:
-    kiosk, finals, door = run_kiosk(dataset("videos", "instant_high_face.mp4"))  # type: ignore[operator]
-    qtbot.waitUntil(lambda: kiosk.window.screen_state is Screen.GRANTED, timeout=WAIT_MS)
+    # The motion check falsely refuses a few percent of real presentations (BPCER, see
+    # benchmarks/README.md); like a person stepping up again, each try is a fresh kiosk.
+    for _attempt in range(3):
+        kiosk, finals, door = run_kiosk(  # type: ignore[operator]
+            dataset("videos", "instant_high_face.mp4"))
+        try:
+            # The window's slot and this test's slot get the same queued update one after
+            # the other: wait for both, or a loaded machine checks between them.
+            qtbot.waitUntil(shows_grant(kiosk, finals), timeout=TRY_MS)
+            break
+        except TimeoutError:
+            kiosk.stop()
     granted = [u for u in finals if u.decision.outcome is Outcome.GRANTED]
     assert granted and granted[0].decision.match.name == PERSON
     assert granted[0].decision.scores["liveness"] > 0.0
@@ -100,7 +118,9 @@ def test_a_held_print_of_the_same_person_is_shown_as_spoof_and_never_granted(
     printed = list(attack.presentation(frames[0], motion, round(3.0 * fps), fps, seed=3))
     video = write_video(tmp_path / "print.avi", printed, fps)
     kiosk, finals, door = run_kiosk(video)  # type: ignore[operator]
-    qtbot.waitUntil(lambda: kiosk.window.screen_state is Screen.SPOOF, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: kiosk.window.screen_state is Screen.SPOOF
+                    and any(u.decision.outcome is Outcome.SPOOF for u in finals),
+                    timeout=WAIT_MS)
     assert kiosk.window.title.text() == "Access denied"
     assert "your own face" in kiosk.window.subtitle.text()
     spoofed = [u for u in finals if u.decision.outcome is Outcome.SPOOF]
