@@ -19,7 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import dataset
 from tests.gui.kiosk_fixtures import blank_folder, enrol_from_clip
-from turnstile.config import Config, KioskConfig
+from turnstile.config import Config, KioskConfig, LivenessConfig
 from turnstile.door import SimulatedDoor
 from turnstile.engine import Engine
 from turnstile.gui.app import Kiosk
@@ -40,7 +40,10 @@ def make_kiosk(qtbot: QtBot, config: Config, engine: Engine,
     kiosks: list[Kiosk] = []
 
     def make(source: str, result_s: float = 3.0) -> Kiosk:
-        cfg = replace(config, kiosk=KioskConfig(result_s=result_s, fullscreen=False))
+        # These tests are about what the screen shows; the liveness check, which refuses a few
+        # percent of real presentations by design, is driven by test_liveness_kiosk.py.
+        cfg = replace(config, kiosk=KioskConfig(result_s=result_s, fullscreen=False),
+                      liveness=LivenessConfig(motion=False))
         kiosk = Kiosk(cfg, db_path, source, engine=engine, door=SimulatedDoor())
         qtbot.addWidget(kiosk.window)
         kiosk.window.resize(1024, 700)
