@@ -62,5 +62,18 @@ def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
         print(text)
 
 
+def emit_to_file(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
+    """For commands whose --json takes OUT: the JSON to that file (or stdout for "-")."""
+    if args.json is None:
+        print(text)
+        return
+    data = json.dumps(payload, ensure_ascii=False, indent=None if args.json == "-" else 2)
+    if args.json == "-":
+        print(data)
+    else:
+        Path(args.json).write_text(data + "\n", encoding="utf-8")
+        print(text)
+
+
 def warn(message: str) -> None:
     print(f"turnstile: {message}", file=sys.stderr)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import time
 from pathlib import Path
@@ -12,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from turnstile.admin.settings import CALIBRATION_FILE
-from turnstile.cli.common import add_model_option, load_config
+from turnstile.cli.common import add_model_option, emit_to_file, load_config
 from turnstile.config import Config
 from turnstile.evaluate import calibrate as calibration
 from turnstile.evaluate import identify, lfw
@@ -113,18 +112,6 @@ def _images(folder: Path) -> list[Path]:
     return paths
 
 
-def _emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
-    if args.json is None:
-        print(text)
-        return
-    data = json.dumps(payload, ensure_ascii=False, indent=None if args.json == "-" else 2)
-    if args.json == "-":
-        print(data)
-    else:
-        Path(args.json).write_text(data + "\n", encoding="utf-8")
-        print(text)
-
-
 def _pct(value: float) -> str:
     return f"{100 * value:.2f}%"
 
@@ -154,7 +141,7 @@ def run_lfw(args: argparse.Namespace) -> int:
 
         verification_figure(result.extended.genuine, result.extended.impostor,
                             config.recognition.threshold, "LFW verification", args.plot)
-    _emit(args, payload, "\n".join(lines))
+    emit_to_file(args, payload, "\n".join(lines))
     return 0
 
 
@@ -186,7 +173,7 @@ def run_pairs(args: argparse.Namespace) -> int:
 
         verification_figure(scores[labels], scores[~labels], configured, args.csv.name,
                             args.plot)
-    _emit(args, payload, text)
+    emit_to_file(args, payload, text)
     return 0
 
 
@@ -241,7 +228,7 @@ def run_identify(args: argparse.Namespace) -> int:
                  "(centre crop used)")
     if args.plot:
         _identify_plot(result, args.plot)
-    _emit(args, payload, "\n".join(lines))
+    emit_to_file(args, payload, "\n".join(lines))
     return 0
 
 
@@ -282,5 +269,5 @@ def run_calibrate(args: argparse.Namespace) -> int:
         text += f"\n\nwritten to {args.write_config} (and the rate curve to {curve})"
     if math.isnan(result.genuine_accept_rate):
         text += "\n(no enrolled people's searches were available)"
-    _emit(args, payload, text)
+    emit_to_file(args, payload, text)
     return 0

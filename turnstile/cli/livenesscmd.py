@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections import Counter
 from pathlib import Path
@@ -11,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from turnstile.cli.common import load_config
+from turnstile.cli.common import emit_to_file, load_config
 from turnstile.config import Config
 from turnstile.engine import build_detector
 from turnstile.liveness import metrics
@@ -70,18 +69,6 @@ def _eval_group(subparsers: Any) -> Any:
     raise RuntimeError("the eval command has no sub-commands to add liveness to")
 
 
-def _write(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
-    if args.json is None:
-        print(text)
-        return
-    data = json.dumps(payload, ensure_ascii=False, indent=None if args.json == "-" else 2)
-    if args.json == "-":
-        print(data)
-    else:
-        Path(args.json).write_text(data + "\n", encoding="utf-8")
-        print(text)
-
-
 def run_eval(args: argparse.Namespace) -> int:
     config = load_config(args)
     live_videos, attack_videos = video_files(args.live), video_files(args.attack)
@@ -95,7 +82,7 @@ def run_eval(args: argparse.Namespace) -> int:
             raise ValueError("image folders are scored by a passive model: give --model or "
                              "set liveness.passive_model")
         payload = _eval_images(config, args, model)
-    _write(args, payload, _summary(payload))
+    emit_to_file(args, payload, _summary(payload))
     return 0
 
 
