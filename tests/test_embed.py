@@ -59,6 +59,8 @@ def test_fixed_batch_model_is_run_one_by_one(tmp_path: Path) -> None:
     tiny_embedder(tmp_path / "tiny.onnx", batch=1)
     embedder = OnnxEmbedder(tmp_path / "tiny.onnx", device="cpu")
     assert embedder.embed([np.full((4, 4, 3), 50, np.uint8)] * 2).shape == (2, 3)
+    flipped = OnnxEmbedder(tmp_path / "tiny.onnx", device="cpu", flip_augment=True)
+    assert flipped.embed([np.full((4, 4, 3), 50, np.uint8)] * 2).shape == (2, 3)
 
 
 def test_flip_augmentation_sums_both_views(tmp_path: Path) -> None:

@@ -131,22 +131,24 @@ class OnnxEmbedder:
     def _run(self, batch: np.ndarray) -> np.ndarray:
         return np.asarray(self._session.run(None, {self._input_name: batch})[0], np.float32)
 
-    def _tensor(self, crops: Sequence[Image]) -> np.ndarray:
-        return to_tensor(crops, self._contract)
-
     def embed(self, crops: Sequence[Image]) -> Embedding:
         if not crops:
             return np.zeros((0, self._dimension), np.float32)
-        tensor = self._tensor(crops)
+        tensor = to_tensor(crops, self._contract)
         if self._flip:
             # Summing the mirrored face's embedding smooths out pose asymmetry; each view is
             # normalised first so both count equally (the evaluation cache relies on this).
-            both = normalize(self._run(np.concatenate([tensor, tensor[..., ::-1].copy()])))
+            both = normalize(self._run_all(np.concatenate([tensor, tensor[..., ::-1].copy()])))
             raw = both[: len(crops)] + both[len(crops) :]
         else:
-            raw = self._run(tensor) if len(crops) == 1 or self._batchable() else np.concatenate(
-                [self._run(tensor[i : i + 1]) for i in range(len(crops))])
+            raw = self._run_all(tensor)
         return normalize(raw)
+
+    def _run_all(self, tensor: np.ndarray) -> np.ndarray:
+        """The whole batch at once, or row by row for a model with a fixed batch of one."""
+        if tensor.shape[0] == 1 or self._batchable():
+            return self._run(tensor)
+        return np.concatenate([self._run(tensor[i : i + 1]) for i in range(tensor.shape[0])])
 
     def _batchable(self) -> bool:
         dim = self._session.get_inputs()[0].shape[0]
