@@ -76,6 +76,11 @@ class DetectorConfig:
     top_k: int = 50
     #: Longest side (pixels) a frame is shrunk to before detection; 0 keeps full size.
     max_side: int = 640
+    #: Frames whose longest side is below this (pixels) are enlarged towards it (at most 2x)
+    #: before detection: YuNet places the landmarks of small faces more finely on a larger
+    #: image (LFW's 250x250 photos at 500x500: TAR at FAR=1e-3 98.57% -> 98.90%, flip off;
+    #: benchmarks/README.md). Camera frames are larger and unaffected; 0 never enlarges.
+    upscale_to: int = 500
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,15 @@ class PolicyConfig:
     #: Seconds a decided person must be out of sight before they can be decided again (0-600):
     #: one walk-through gives one grant, however long they stand in front of the camera.
     cooldown_s: float = 5.0
+    #: While a decided person stays in view, a face overlapping their last box by at least
+    #: this intersection-over-union (0-1) in the next frame is taken as them without being
+    #: recognised again, so the kiosk does not re-embed a face it has already decided.
+    #: 0 recognises every frame. Tracking only ever keeps a decision's cooldown going: it
+    #: never grants, and a new person is recognised afresh when the box jumps or at recheck_s.
+    track_iou: float = 0.5
+    #: A tracked face is recognised again at least this often (seconds, 0.1-60), so a person
+    #: who steps into a departing one's place is noticed within this time.
+    recheck_s: float = 1.0
     #: Optional region of interest as x, y, w, h in pixels; empty means the whole frame.
     roi: tuple[int, ...] = ()
     #: Access group names this door admits. Empty: this door admits every enrolled, active,
@@ -383,10 +397,14 @@ def validate(config: Config) -> None:
     _check(0.0 < det.nms_threshold < 1.0, "detector.nms_threshold must be between 0 and 1")
     _check(det.top_k >= 1, "detector.top_k must be at least 1")
     _check(det.max_side == 0 or det.max_side >= 160, "detector.max_side must be 0 or >= 160")
+    _check(det.upscale_to == 0 or 160 <= det.upscale_to <= (det.max_side or det.upscale_to),
+           "detector.upscale_to must be 0 or between 160 and detector.max_side")
     _check(1 <= pol.agreement_frames <= 30, "policy.agreement_frames must be between 1 and 30")
     _check(pol.min_face_px >= 20, "policy.min_face_px must be at least 20")
     _check(0.0 < pol.crowd_ratio <= 1.0, "policy.crowd_ratio must be in (0, 1]")
     _check(pol.cooldown_s >= 0.0, "policy.cooldown_s must not be negative")
+    _check(0.0 <= pol.track_iou <= 1.0, "policy.track_iou must be between 0 and 1")
+    _check(0.1 <= pol.recheck_s <= 60.0, "policy.recheck_s must be between 0.1 and 60")
     _check(len(pol.roi) in (0, 4), "policy.roi must be empty or [x, y, w, h]")
     _check(all(g.strip() for g in pol.allowed_groups),
            "policy.allowed_groups must not contain an empty name")

@@ -11,6 +11,9 @@ import numpy as np
 from turnstile.config import DetectorConfig
 from turnstile.types import Box, Face, Image
 
+#: The most a small frame is enlarged before detection (detector.upscale_to).
+MAX_UPSCALE = 2.0
+
 
 class FaceDetector(Protocol):
     """Finds faces with five landmarks in a BGR image."""
@@ -19,7 +22,8 @@ class FaceDetector(Protocol):
 
 
 class YuNetDetector:
-    """YuNet through cv2.FaceDetectorYN; large frames are shrunk first and boxes mapped back."""
+    """YuNet through cv2.FaceDetectorYN; large frames are shrunk first, small ones enlarged,
+    and boxes and landmarks mapped back to the frame."""
 
     def __init__(self, model: Path, config: DetectorConfig) -> None:
         if not model.exists():
@@ -34,15 +38,26 @@ class YuNetDetector:
         except cv2.error as exc:
             raise ValueError(f"{model} is not a usable YuNet detector model: {exc}") from exc
 
+    def scale_for(self, height: int, width: int) -> float:
+        """The factor a frame of this size is resized by before detection."""
+        longest = max(height, width)
+        limit, floor = self._config.max_side, self._config.upscale_to
+        if limit and longest > limit:
+            # Faces at a turnstile are large; detecting on a smaller frame costs little recall.
+            return limit / longest
+        if floor and longest < floor:
+            # Finer landmarks on small photos; beyond twice the size there is nothing to gain.
+            return min(floor / longest, MAX_UPSCALE)
+        return 1.0
+
     def detect(self, image: Image) -> list[Face]:
         height, width = image.shape[:2]
-        limit = self._config.max_side
-        scale = 1.0
-        if limit and max(height, width) > limit:
-            # Faces at a turnstile are large; detecting on a smaller frame costs little recall.
-            scale = limit / max(height, width)
+        scale = self.scale_for(height, width)
+        if scale != 1.0:
+            shrink = scale < 1.0
             image = np.asarray(cv2.resize(image, (round(width * scale), round(height * scale)),
-                                          interpolation=cv2.INTER_AREA), np.uint8)
+                                          interpolation=cv2.INTER_AREA if shrink
+                                          else cv2.INTER_CUBIC), np.uint8)
         size = (image.shape[1], image.shape[0])
         if size != self._input_size:
             self._net.setInputSize(size)

@@ -169,7 +169,7 @@ class SetEmbedder:
         self._embedder: Embedder | None = None
         det = config.detector
         det_key = _digest(CACHE_VERSION, sha256_of(self._detector_path), DETECT_FLOOR,
-                          det.nms_threshold, det.max_side)
+                          det.nms_threshold, det.max_side, det.upscale_to)
         emb_key = _digest(CACHE_VERSION, sha256_of(self._model_path))
         self._detections = _Store(cache_dir / f"detections-{det_key}.npz" if cache_dir else None,
                                   1 + 8 * 15)
