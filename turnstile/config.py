@@ -95,10 +95,16 @@ class RecognitionConfig:
     #: Minimum lead of the best person's similarity over the runner-up's (0-2); from the same
     #: calibration (the largest margin that refuses at most 1% of otherwise granted people).
     margin: float = 0.21
-    #: Also embed the mirrored face and add both embeddings (test-time augmentation). On by
-    #: default: on LFW it raised 10-fold accuracy from 99.37% to 99.42% and TAR at FAR=1e-3
-    #: from 98.57% to 98.70% (benchmarks/README.md), for one more embedder run per face.
+    #: Also embed the mirrored face and add both embeddings (test-time augmentation) for
+    #: enrolment templates, photo identification and evaluation. On by default: on LFW it
+    #: raised TAR at FAR=1e-3 from 98.87% to 98.90% and at 1e-4 from 97.77% to 98.03%
+    #: (benchmarks/README.md), for one more embedder run per face.
     flip_augment: bool = True
+    #: The same for the kiosk's per-frame searches. Off by default: against mirrored-sum
+    #: templates a single view scored LFW's strangers no higher (8.9e-7 vs 9.1e-7 of
+    #: comparisons over 0.57) and refused 1 point more genuine photos at 0.57, which the
+    #: agreement frames absorb, while it halves the embedding time of every frame.
+    flip_probe: bool = False
 
 
 @dataclass(frozen=True)

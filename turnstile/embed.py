@@ -29,7 +29,10 @@ class Embedder(Protocol):
     @property
     def input_size(self) -> int: ...
 
-    def embed(self, crops: Sequence[Image]) -> Embedding: ...
+    def embed(self, crops: Sequence[Image], flip: bool | None = None) -> Embedding:
+        """One row per crop; `flip` adds the mirrored face's embedding (None: the embedder's
+        own setting, recognition.flip_augment)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -131,11 +134,11 @@ class OnnxEmbedder:
     def _run(self, batch: np.ndarray) -> np.ndarray:
         return np.asarray(self._session.run(None, {self._input_name: batch})[0], np.float32)
 
-    def embed(self, crops: Sequence[Image]) -> Embedding:
+    def embed(self, crops: Sequence[Image], flip: bool | None = None) -> Embedding:
         if not crops:
             return np.zeros((0, self._dimension), np.float32)
         tensor = to_tensor(crops, self._contract)
-        if self._flip:
+        if self._flip if flip is None else flip:
             # Summing the mirrored face's embedding smooths out pose asymmetry; each view is
             # normalised first so both count equally (the evaluation cache relies on this).
             both = normalize(self._run_all(np.concatenate([tensor, tensor[..., ::-1].copy()])))

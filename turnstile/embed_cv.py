@@ -55,12 +55,12 @@ class OpenCvEmbedder:
         self._net.setInput(batch)
         return np.asarray(self._net.forward(), np.float32).reshape(batch.shape[0], -1)
 
-    def embed(self, crops: Sequence[Image]) -> Embedding:
+    def embed(self, crops: Sequence[Image], flip: bool | None = None) -> Embedding:
         if not crops:
             return np.zeros((0, self._dimension), np.float32)
         tensor = to_tensor(crops, self._contract)
         raw = self._run(tensor)
-        if self._flip:
+        if self._flip if flip is None else flip:
             # As OnnxEmbedder: add the mirrored face's embedding, each view normalised first.
             raw = normalize(raw) + normalize(self._run(np.ascontiguousarray(tensor[..., ::-1])))
         return normalize(raw)

@@ -77,8 +77,11 @@ class Pipeline:
     """One frame in, one FrameResult out; owns no thread and no connection of its own."""
 
     def __init__(self, engine: Engine, gallery: Gallery, policy: AccessPolicy,
-                 door: DoorOutput, events: EventLog, source_name: str = "") -> None:
+                 door: DoorOutput, events: EventLog, source_name: str = "",
+                 flip_probe: bool = False) -> None:
         self.engine = engine
+        #: Whether each frame's face is also embedded mirrored (recognition.flip_probe).
+        self.flip_probe = flip_probe
         self.gallery = gallery
         self.policy = policy
         self.door = door
@@ -94,7 +97,7 @@ class Pipeline:
             liveness = configured_liveness(config, engine)
         policy = AccessPolicy(config.policy, config.recognition, Directory(gallery), liveness)
         return cls(engine, gallery, policy, door, EventLog(gallery.connection, config.events),
-                   source_name)
+                   source_name, config.recognition.flip_probe)
 
     def process(self, frame: Frame) -> FrameResult:
         faces = tuple(self.engine.detector.detect(frame.image))
@@ -103,7 +106,8 @@ class Pipeline:
         def recognise(face: Face) -> Match:
             crop = align(frame.image, face, self.engine.embedder.input_size)
             crops[face] = crop
-            return self.gallery.match(self.engine.embedder.embed([crop])[0])
+            vector = self.engine.embedder.embed([crop], flip=self.flip_probe)[0]
+            return self.gallery.match(vector)
 
         decision = self.policy.decide(frame.at, faces, frame.image, recognise)
         if decision.outcome not in FINAL:
