@@ -10,7 +10,7 @@ import pytest
 
 from turnstile import models
 from turnstile.config import Config, ConfigError, DetectorConfig, from_dict
-from turnstile.detect import MAX_UPSCALE, YuNetDetector
+from turnstile.detect import MAX_UPSCALE, MIN_FOLLOW_SCALE, FollowingDetector, YuNetDetector
 from turnstile.imageio import read_image
 from turnstile.types import Face
 
@@ -72,3 +72,62 @@ def test_upscale_to_out_of_range_is_refused(value: int) -> None:
 def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="missing"):
         YuNetDetector(tmp_path / "absent.onnx", DetectorConfig())
+
+
+class ScaleSpy(YuNetDetector):
+    """The real detector, recording the scale of every detection it runs."""
+
+    scales: list[float]
+
+    def detect_scaled(self, image: np.ndarray, scale: float) -> list[Face]:
+        self.scales.append(scale)
+        return super().detect_scaled(image, scale)
+
+
+def spy(config: Config, **settings: int) -> ScaleSpy:
+    path = models.model_path(config.models.models_dir(), models.DETECTOR)
+    found = ScaleSpy(path, DetectorConfig(**settings))
+    found.scales = []
+    return found
+
+
+def test_following_detector_shrinks_frames_while_a_face_stays(config: Config,
+                                                              examples: Path) -> None:
+    photo = read_image(examples / "obama.jpg")
+    inner = spy(config)
+    following = FollowingDetector(inner, DetectorConfig())
+    base = inner.scale_for(*photo.shape[:2])
+    first = largest(following.detect(photo))  # nothing followed yet: the usual look
+    assert inner.scales == [base]
+    second = largest(following.detect(photo))
+    shrunk = inner.scales[-1]
+    assert len(inner.scales) == 2 and base * MIN_FOLLOW_SCALE <= shrunk < base
+    # The followed face is about follow_face_px in the detector's image.
+    assert second.box.size * shrunk == pytest.approx(112, rel=0.15)
+    assert abs(second.box.center[0] - first.box.center[0]) < 0.05 * first.box.w
+    assert abs(second.box.size - first.box.size) < 0.1 * first.box.size
+
+
+def test_following_detector_looks_again_in_full_when_the_face_is_gone(
+        config: Config, examples: Path) -> None:
+    photo = read_image(examples / "obama.jpg")
+    empty = np.full_like(photo, 127)
+    inner = spy(config)
+    following = FollowingDetector(inner, DetectorConfig())
+    base = inner.scale_for(*photo.shape[:2])
+    following.detect(photo)
+    assert following.detect(empty) == []
+    assert inner.scales[-1] == base  # the shrunk look found nothing: the full look follows
+    inner.scales.clear()
+    following.detect(empty)
+    assert inner.scales == [base]  # nobody to follow: one look per frame
+
+
+def test_following_off_always_detects_at_the_usual_size(config: Config,
+                                                        examples: Path) -> None:
+    photo = read_image(examples / "obama.jpg")
+    inner = spy(config)
+    following = FollowingDetector(inner, DetectorConfig(follow_face_px=0))
+    for _ in range(3):
+        following.detect(photo)
+    assert inner.scales == [inner.scale_for(*photo.shape[:2])] * 3

@@ -81,6 +81,12 @@ class DetectorConfig:
     #: image (LFW's 250x250 photos at 500x500: TAR at FAR=1e-3 98.57% -> 98.90%, flip off;
     #: benchmarks/README.md). Camera frames are larger and unaffected; 0 never enlarges.
     upscale_to: int = 500
+    #: While a face stays in front of the camera, the kiosk detects each next frame shrunk so
+    #: that face is about this many pixels (shorter side) in the detector's image, never
+    #: below half the usual size; a frame without a face there gets the usual full look.
+    #: 112 is the embedder's own crop size, so finer landmarks add nothing the crop keeps
+    #: (measured on the clips: benchmarks/README.md). 0 always detects at max_side.
+    follow_face_px: int = 112
 
 
 @dataclass(frozen=True)
@@ -403,6 +409,8 @@ def validate(config: Config) -> None:
     _check(0.0 < det.nms_threshold < 1.0, "detector.nms_threshold must be between 0 and 1")
     _check(det.top_k >= 1, "detector.top_k must be at least 1")
     _check(det.max_side == 0 or det.max_side >= 160, "detector.max_side must be 0 or >= 160")
+    _check(det.follow_face_px == 0 or det.follow_face_px >= 40,
+           "detector.follow_face_px must be 0 or at least 40")
     _check(det.upscale_to == 0 or 160 <= det.upscale_to <= (det.max_side or det.upscale_to),
            "detector.upscale_to must be 0 or between 160 and detector.max_side")
     _check(1 <= pol.agreement_frames <= 30, "policy.agreement_frames must be between 1 and 30")

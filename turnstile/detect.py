@@ -13,6 +13,8 @@ from turnstile.types import Box, Face, Image
 
 #: The most a small frame is enlarged before detection (detector.upscale_to).
 MAX_UPSCALE = 2.0
+#: The least a followed face's frame is shrunk to, relative to the usual detection size.
+MIN_FOLLOW_SCALE = 0.5
 
 
 class FaceDetector(Protocol):
@@ -52,7 +54,11 @@ class YuNetDetector:
 
     def detect(self, image: Image) -> list[Face]:
         height, width = image.shape[:2]
-        scale = self.scale_for(height, width)
+        return self.detect_scaled(image, self.scale_for(height, width))
+
+    def detect_scaled(self, image: Image, scale: float) -> list[Face]:
+        """Faces (largest first) found on the frame resized by `scale`, in frame pixels."""
+        height, width = image.shape[:2]
         if scale != 1.0:
             shrink = scale < 1.0
             image = np.asarray(cv2.resize(image, (round(width * scale), round(height * scale)),
@@ -67,6 +73,33 @@ class YuNetDetector:
             return []
         faces = [_face_from_row(row).scaled(1.0 / scale) for row in np.asarray(rows)]
         faces.sort(key=lambda face: face.box.area, reverse=True)
+        return faces
+
+
+class FollowingDetector:
+    """The kiosk loop's detector: while a face stays in view, each next frame is detected
+    shrunk so that face is about `detector.follow_face_px` in the detector's image.
+
+    One instance per camera loop (it remembers the last frame's face); photos and
+    evaluations use YuNetDetector directly, so they never inherit a camera's state.
+    """
+
+    def __init__(self, detector: YuNetDetector, config: DetectorConfig) -> None:
+        self._detector = detector
+        self._target = config.follow_face_px
+        self._last_px: float | None = None
+
+    def detect(self, image: Image) -> list[Face]:
+        height, width = image.shape[:2]
+        base = self._detector.scale_for(height, width)
+        scale = base
+        if self._target and self._last_px:
+            # Never below half the usual size, so a smaller newcomer is still found.
+            scale = min(base, max(self._target / self._last_px, MIN_FOLLOW_SCALE * base))
+        faces = self._detector.detect_scaled(image, scale) if scale < base else []
+        if not faces:  # nobody followed (or they left): the usual full look
+            faces = self._detector.detect_scaled(image, base)
+        self._last_px = faces[0].box.size if faces else None
         return faces
 
 

@@ -49,6 +49,9 @@ def stage_times(engine: Engine, gallery: Gallery, frames: Sequence[Image], confi
                               engine, gallery)
     return {
         "detection": time_ms(lambda i: engine.detector.detect(frames[i % n]), warmup, repeat),
+        # What the kiosk loop pays while the person stays in view (detector.follow_face_px).
+        "detection_following": time_ms(lambda i: pipeline.detector.detect(frames[i % n]),
+                                       warmup, repeat),
         "alignment": time_ms(lambda i: align(frames[i % n], faces[i % n], size), warmup, repeat),
         # As the kiosk embeds each frame's face (recognition.flip_probe).
         "embedding": time_ms(lambda i: engine.embedder.embed(
