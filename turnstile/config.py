@@ -96,11 +96,12 @@ class RecognitionConfig:
     #: Similarity at or above which the best match is taken as that person (-1 to 1).
     #: Calibrated for a stranger false-accept rate of 1e-4 per attempt with 100 enrolled
     #: people: `turnstile calibrate --far 1e-4 --gallery-size 100 --images <LFW folder>`
-    #: (SFace, flip on); see README "Accuracy and thresholds". Recalibrate for your size.
+    #: (SFace; mirrored-sum enrolments, single-view searches as the kiosk runs them); see
+    #: README "Accuracy and thresholds". Recalibrate for your gallery size.
     threshold: float = 0.57
     #: Minimum lead of the best person's similarity over the runner-up's (0-2); from the same
     #: calibration (the largest margin that refuses at most 1% of otherwise granted people).
-    margin: float = 0.21
+    margin: float = 0.2
     #: Also embed the mirrored face and add both embeddings (test-time augmentation) for
     #: enrolment templates, photo identification and evaluation. On by default: on LFW it
     #: raised TAR at FAR=1e-3 from 98.87% to 98.90% and at 1e-4 from 97.77% to 98.03%
