@@ -63,10 +63,8 @@ class YuNetDetector:
         """Faces (largest first) found on the frame resized by `scale`, in frame pixels."""
         height, width = image.shape[:2]
         if scale != 1.0:
-            shrink = scale < 1.0
             image = np.asarray(cv2.resize(image, (round(width * scale), round(height * scale)),
-                                          interpolation=cv2.INTER_AREA if shrink
-                                          else cv2.INTER_CUBIC), np.uint8)
+                                          interpolation=_interpolation(scale)), np.uint8)
         size = (image.shape[1], image.shape[0])
         if size != self._input_size:
             self._net.setInputSize(size)
@@ -105,6 +103,14 @@ class FollowingDetector:
             faces = self._detector.detect_scaled(image, base)
         self._last_px = faces[0].box.size if faces else None
         return faces
+
+
+def _interpolation(scale: float) -> int:
+    """Area averaging for strong shrinking (no aliasing), bilinear for mild shrinking (a
+    sixth of the cost at 0.75, which the kiosk pays every followed frame), cubic to enlarge."""
+    if scale > 1.0:
+        return cv2.INTER_CUBIC
+    return cv2.INTER_AREA if scale <= 0.5 else cv2.INTER_LINEAR
 
 
 def _face_from_row(row: np.ndarray) -> Face:
