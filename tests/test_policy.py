@@ -11,6 +11,7 @@ import pytest
 
 from turnstile.config import PolicyConfig, RecognitionConfig
 from turnstile.policy import (
+    RECENTLY_DECIDED,
     AccessPolicy,
     Evidence,
     LivenessResult,
@@ -316,3 +317,13 @@ def test_box_iou() -> None:
     assert a.iou(Box(5.0, 0.0, 10.0, 10.0)) == pytest.approx(50 / 150)
     assert a.iou(Box(20.0, 20.0, 5.0, 5.0)) == 0.0
     assert Box(0.0, 0.0, 0.0, 0.0).iou(Box(0.0, 0.0, 0.0, 0.0)) == 0.0
+
+
+def test_followed_frames_read_as_recently_decided() -> None:
+    # The kiosk shows no hint for these frames; it keeps the decision on screen.
+    policy = make(k=1, cooldown=5.0)
+    recogniser = CountingRecogniser(alice())
+    policy.decide(T0, [face()], IMAGE, recogniser)
+    followed = policy.decide(T0 + STEP, [face()], IMAGE, recogniser)
+    assert recogniser.calls == 1
+    assert followed.outcome is Outcome.PENDING and followed.detail == RECENTLY_DECIDED

@@ -29,6 +29,9 @@ FINAL = frozenset({Outcome.GRANTED, Outcome.DENIED, Outcome.UNKNOWN, Outcome.SPO
 _UNKNOWN = -1
 #: Most frames of a streak kept for the liveness check (it may ask for more than K).
 EVIDENCE_FRAMES = 30
+#: Detail of the PENDING frames of a person already decided (followed or recognised): the
+#: kiosk keeps showing their decision rather than a hint.
+RECENTLY_DECIDED = "recently decided"
 #: A tracked face must be seen again within this many seconds (a few frames at any rate a
 #: kiosk runs at); a longer gap means it may be someone else.
 TRACK_GAP_S = 0.5
@@ -189,8 +192,7 @@ class AccessPolicy:
             self._streak = _Streak()
             recognised = tracked.recognised if tracked is not None else at
             self._track = _Track(face, match, at, recognised)
-            return Decision(Outcome.PENDING, at, match, face,
-                            detail="recently decided" if tracked is None else "tracked",
+            return Decision(Outcome.PENDING, at, match, face, detail=RECENTLY_DECIDED,
                             scores=_scores(face, [match]))
         self._track = None
         if key != self._streak.key:
