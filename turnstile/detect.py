@@ -15,8 +15,13 @@ from turnstile.types import Box, Face, Image
 MAX_UPSCALE = 2.0
 #: The least a followed face's frame is shrunk to, relative to the usual detection size.
 MIN_FOLLOW_SCALE = 0.5
-#: ... and in pixels of its shorter side: on a 320x180 image a face filling the frame got
-#: clearly different landmarks (crop cosine 0.90 against about 0.97 at 240 px and up).
+#: YuNet pads its input up to multiples of this many pixels.
+YUNET_STRIDE = 32
+#: Following shrinks a frame only when it is at most this fraction of the usual size.
+MIN_SAVING = 0.9
+#: The least a followed frame is shrunk to in pixels of its shorter side: on a 320x180
+#: image a face filling the frame got clearly different landmarks (crop cosine 0.90
+#: against about 0.97 at 240 px and up).
 MIN_FOLLOW_SHORT_SIDE = 240
 
 
@@ -97,12 +102,25 @@ class FollowingDetector:
         if self._target and self._last_px:
             # Never below half the usual size, so a smaller newcomer is still found.
             floor = max(MIN_FOLLOW_SCALE * base, MIN_FOLLOW_SHORT_SIDE / min(height, width))
-            scale = min(base, max(self._target / self._last_px, floor))
-        faces = self._detector.detect_scaled(image, scale) if scale < base else []
+            scale = _snap(min(base, max(self._target / self._last_px, floor)), floor, height,
+                          width)
+        # A shrink of a few percent saves little and costs a non-integer area resize.
+        faces = self._detector.detect_scaled(image, scale) if scale < MIN_SAVING * base else []
         if not faces:  # nobody followed (or they left): the usual full look
             faces = self._detector.detect_scaled(image, base)
         self._last_px = faces[0].box.size if faces else None
         return faces
+
+
+def _snap(scale: float, floor: float, height: int, width: int) -> float:
+    """The scale moved to the nearest lower shorter side that is a multiple of 32 pixels (the
+    next higher one if that falls under `floor`): YuNet pads its input to multiples of 32, so
+    480x360 costs as much as 480x384 (measured 7.6 ms against 6.6 ms for 480x352)."""
+    short = min(height, width)
+    side = int(short * scale) // YUNET_STRIDE * YUNET_STRIDE
+    if side < short * floor:
+        side += YUNET_STRIDE
+    return side / short
 
 
 def _interpolation(scale: float) -> int:
