@@ -5,8 +5,10 @@ detected faces, a function that recognises one face, and a `Directory` for acces
 
 Liveness seam: when a person would be GRANTED, the policy hands the frames of the agreeing
 streak to a `LivenessCheck`. LIVE lets the grant through, SPOOF turns it into Outcome.SPOOF
-(logged, shown, no door) and UNSURE keeps the decision PENDING with the check's hint (such as
-"move your head a little") while the streak keeps collecting frames for the next try.
+(logged, shown, no door; while the person stays in view every frame is PENDING with
+RETRY_PROMPT, so the screen keeps saying what to do) and UNSURE keeps the decision PENDING
+with the check's hint (such as "move your head a little") while the streak keeps collecting
+frames for the next try.
 `AssumeLive` (the default) passes everything and says so in the decision's detail.
 """
 
@@ -29,6 +31,9 @@ FINAL = frozenset({Outcome.GRANTED, Outcome.DENIED, Outcome.UNKNOWN, Outcome.SPO
 _UNKNOWN = -1
 #: Most frames of a streak kept for the liveness check (it may ask for more than K).
 EVIDENCE_FRAMES = 30
+#: What a person refused by the liveness check is told while they stay in view: the refusal
+#: holds until they have been out of view for `cooldown_s`, so a picture cannot keep trying.
+RETRY_PROMPT = "step out of view, then try again"
 
 
 class LivenessVerdict(enum.Enum):
@@ -128,6 +133,8 @@ class AccessPolicy:
         self._streak = _Streak()
         #: Decided identities and when they were last seen; refreshed while they stay in view.
         self._cooldown: dict[int, datetime] = {}
+        #: Those of them refused as a spoof (told to step out of view and try again).
+        self._spoofed: set[int] = set()
 
     def select(self, faces: Sequence[Face]) -> Selection:
         """The largest face inside the region of interest, if it is large enough and alone."""
@@ -173,7 +180,8 @@ class AccessPolicy:
         if key in self._cooldown:
             self._cooldown[key] = at
             self._streak = _Streak()
-            return Decision(Outcome.PENDING, at, match, face, detail="recently decided",
+            detail = RETRY_PROMPT if key in self._spoofed else "recently decided"
+            return Decision(Outcome.PENDING, at, match, face, detail=detail,
                             scores=_scores(face, [match]))
         if key != self._streak.key:
             self._streak = _Streak(key)
@@ -190,7 +198,8 @@ class AccessPolicy:
             if self._cooldown:
                 # Someone was just decided and is still about: a bad angle of them, or a
                 # follower who cannot get in anyway; do not flash UNKNOWN at either.
-                return Decision(Outcome.PENDING, at, match, face, scores=scores)
+                detail = RETRY_PROMPT if self._spoofed else ""
+                return Decision(Outcome.PENDING, at, match, face, detail=detail, scores=scores)
             return self._final(Decision(Outcome.UNKNOWN, at, match, face, scores=scores,
                                         detail="face not recognised"), key)
         rule = self._directory.rule(key)
@@ -212,6 +221,10 @@ class AccessPolicy:
 
     def _final(self, decision: Decision, key: int) -> Decision:
         self._cooldown[key] = decision.at
+        if decision.outcome is Outcome.SPOOF:
+            self._spoofed.add(key)
+        else:
+            self._spoofed.discard(key)
         self._streak = _Streak()
         return decision
 
@@ -220,6 +233,7 @@ class AccessPolicy:
         for key, seen in list(self._cooldown.items()):
             if at - seen > limit or at < seen:
                 del self._cooldown[key]
+                self._spoofed.discard(key)
 
 
 def _scores(face: Face, matches: Sequence[Match]) -> dict[str, float]:
