@@ -199,8 +199,14 @@ class LivenessConfig:
     #: Faces smaller than this (pixels, shorter side) are never called live by the motion
     #: check: their tracking noise mimics parallax; the kiosk asks the person to come closer.
     motion_min_face_px: int = 100
-    #: Face motion per pair, in face sizes, below which a pair carries no evidence (0-1).
+    #: Face motion per pair, in face sizes, below which a pair cannot show a picture moving
+    #: (the SPOOF rules) and counts as this much in the parallax ratio (0-1).
     min_motion: float = 0.025
+    #: Face motion per pair, in face sizes, below which a pair is never evidence of a live
+    #: head (0-1; talking and small turns show parallax below `min_motion`).
+    evidence_motion: float = 0.01
+    #: Frame pairs of the window that must each show a live head's parallax (2-60).
+    live_pairs: int = 5
     #: Tracking noise of the planarity residual, in face sizes, subtracted before the ratio.
     noise_floor: float = 0.0015
     #: Median planarity residual, in face sizes, a live head must show above that noise (0-1).
@@ -441,9 +447,10 @@ def _validate_liveness(live: LivenessConfig) -> None:
     _check(0.1 <= live.gap_s <= 2.0, "liveness.gap_s must be between 0.1 and 2")
     _check(0.3 <= live.window_s <= 5.0, "liveness.window_s must be between 0.3 and 5")
     _check(2 <= live.min_pairs <= 60, "liveness.min_pairs must be between 2 and 60")
+    _check(2 <= live.live_pairs <= 60, "liveness.live_pairs must be between 2 and 60")
     _check(live.motion_min_face_px >= 20, "liveness.motion_min_face_px must be at least 20")
-    for name in ("min_motion", "noise_floor", "live_planarity", "live_parallax",
-                 "planar_parallax", "spoof_motion"):
+    for name in ("min_motion", "evidence_motion", "noise_floor", "live_planarity",
+                 "live_parallax", "planar_parallax", "spoof_motion"):
         _check(0.0 <= getattr(live, name) <= 1.0, f"liveness.{name} must be between 0 and 1")
     _check(live.planar_parallax <= live.live_parallax,
            "liveness.planar_parallax must not exceed liveness.live_parallax")
