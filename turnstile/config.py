@@ -207,6 +207,9 @@ class LivenessConfig:
     evidence_motion: float = 0.01
     #: Frame pairs of the window that must each show a live head's parallax (2-60).
     live_pairs: int = 5
+    #: Share of tracks around the face that move with it, at or above which a pair is no
+    #: evidence of a live head, and which the window's median must stay below for LIVE (0-1).
+    live_ring_follow: float = 0.3
     #: Tracking noise of the planarity residual, in face sizes, subtracted before the ratio.
     noise_floor: float = 0.0015
     #: Median planarity residual, in face sizes, a live head must show above that noise (0-1).
@@ -455,6 +458,8 @@ def _validate_liveness(live: LivenessConfig) -> None:
     _check(live.planar_parallax <= live.live_parallax,
            "liveness.planar_parallax must not exceed liveness.live_parallax")
     _check(0.0 < live.ring_follow <= 1.0, "liveness.ring_follow must be in (0, 1]")
+    _check(0.0 < live.live_ring_follow <= live.ring_follow,
+           "liveness.live_ring_follow must be in (0, ring_follow]")
     _check(5.0 <= live.challenge_yaw_deg <= 60.0,
            "liveness.challenge_yaw_deg must be between 5 and 60")
     _check(1.0 <= live.challenge_timeout_s <= 30.0,

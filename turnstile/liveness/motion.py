@@ -128,7 +128,7 @@ class MotionLiveness:
                                   cues_out)
         # Evidence is counted, not averaged: a head shows parallax in the pairs where it
         # turns, however still it holds (or however much it slides) in the others.
-        if len(evidence) >= cfg.live_pairs:
+        if len(evidence) >= cfg.live_pairs and self._room_stays(tracked):
             return LivenessResult(Verdict.LIVE, parallax, "", cues_out)
         if (len(moving) >= cfg.min_pairs and parallax < cfg.planar_parallax
                 and motion >= cfg.spoof_motion):
@@ -154,7 +154,16 @@ class MotionLiveness:
         return (cue.face_points >= MIN_TRACKS and cue.face_motion >= cfg.evidence_motion
                 and cue.planarity >= cfg.live_planarity * cue.upscale
                 and self._parallax(cue) >= cfg.live_parallax
-                and cue.ring_follow < cfg.ring_follow)
+                and cue.ring_follow < cfg.live_ring_follow)
+
+    def _room_stays(self, tracked: list[TrackCue]) -> bool:
+        """Where the surroundings can be tracked, most of the window's pairs must show them
+        staying behind: a picture's own surroundings follow the face in most pairs even when
+        a few pairs of it look like parallax."""
+        cfg = self._config
+        rings = [c.ring_follow for c in tracked
+                 if c.face_motion >= cfg.evidence_motion and c.ring_follow >= 0.0]
+        return len(rings) < cfg.min_pairs or float(np.median(rings)) < cfg.live_ring_follow
 
 
 def _grey(frame: Image, face: Face) -> tuple[GreyImage, Face]:
