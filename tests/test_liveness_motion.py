@@ -162,6 +162,19 @@ def test_a_moving_picture_is_refused_and_stays_refused_until_reset() -> None:
     assert fresh.verdict is Verdict.INSUFFICIENT_EVIDENCE
 
 
+def test_a_large_frame_keeps_its_pairs() -> None:
+    # Frames wider than the working size are scaled down: the same face in two frames is
+    # still the same face, not someone who jumped (which would start the check over).
+    rng = np.random.default_rng(1)
+    picture = np.asarray(cv2.resize(rng.integers(0, 256, (72, 128, 3), dtype=np.uint8),
+                                    (1280, 720), interpolation=cv2.INTER_CUBIC), np.uint8)
+    check = MotionLiveness(CONFIG)
+    face = Face(Box(800, 300, 200, 200), FACE_POINTS, 0.9)
+    results = [check.observe(picture, face, step / 10) for step in range(12)]
+    assert results[-1].cues["motion"] == pytest.approx(0.0, abs=0.01)
+    assert len(check._pairs) == 12 - round(CONFIG.gap_s * 10)
+
+
 def test_config_rejects_contradictory_thresholds() -> None:
     from turnstile.config import ConfigError, from_dict
 

@@ -66,20 +66,24 @@ class MotionLiveness:
     def observe(self, frame: Image, face: Face, at: float) -> LivenessResult:
         if self._final is not None:
             return self._final
-        if self._frames and _jumped(self._frames[-1].face, face):
-            self.reset()
         grey, scaled = _grey(frame, face)
+        # Kept frames hold their face in the scaled frame's pixels: compare like with like.
+        if self._frames and _jumped(self._frames[-1].face, scaled):
+            self.reset()
         current = _Frame(at, grey, scaled)
         earlier = self._partner(at)
         self._frames.append(current)
         if earlier is not None:
-            self._pairs.append(_Pair(at, track_cue(earlier.grey, grey, earlier.face.box,
-                                                   scaled.box)))
+            self._pairs.append(_Pair(at, self._cue(earlier, current)))
         self._prune(at)
         result = self.judge([pair.cue for pair in self._pairs])
         if result.decided:
             self._final = result
         return result
+
+    def _cue(self, earlier: _Frame, current: _Frame) -> TrackCue:
+        """The cues of one pair (a method so that benchmarks can replay recorded cues)."""
+        return track_cue(earlier.grey, current.grey, earlier.face.box, current.face.box)
 
     def _prune(self, at: float) -> None:
         """Keep `window_s` of pairs, or the last `min_pairs` of up to MAX_WINDOW_FACTOR times
