@@ -204,7 +204,7 @@ class LivenessConfig:
     min_motion: float = 0.025
     #: Face motion per pair, in face sizes, below which a pair is never evidence of a live
     #: head (0-1; talking and small turns show parallax below `min_motion`).
-    evidence_motion: float = 0.01
+    evidence_motion: float = 0.02
     #: Frame pairs of the window that must each show a live head's parallax (2-60).
     live_pairs: int = 5
     #: Share of tracks around the face that move with it, at or above which a pair is no
@@ -212,10 +212,12 @@ class LivenessConfig:
     live_ring_follow: float = 0.3
     #: Tracking noise of the planarity residual, in face sizes, subtracted before the ratio.
     noise_floor: float = 0.0015
-    #: Median planarity residual, in face sizes, a live head must show above that noise (0-1).
+    #: Planarity residual, in face sizes, a pair must reach to be evidence of a live head,
+    #: times the face's enlargement to the working size (0-1).
     live_planarity: float = 0.0025
-    #: Parallax per unit of face motion at or above which the face is a live head (0-1).
-    live_parallax: float = 0.03
+    #: Parallax per unit of face motion at or above which a pair is evidence of a live
+    #: head (0-1).
+    live_parallax: float = 0.04
     #: Parallax per unit of motion below which a strongly moving face is a flat picture (0-1).
     planar_parallax: float = 0.012
     #: Median face motion per pair, in face sizes, that makes low parallax a spoof (0-1).
