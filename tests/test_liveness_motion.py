@@ -64,11 +64,12 @@ def test_evidence_is_counted_so_a_turn_after_a_slide_is_live() -> None:
 def test_talking_shows_parallax_below_the_spoof_rules_motion() -> None:
     # Face motion under min_motion: never enough to call a picture flat, but a residual
     # this far above the tracking noise is a moving face, not a picture.
-    talking = cues(0.015, 0.006)
+    between = (CONFIG.evidence_motion + CONFIG.min_motion) / 2
+    talking = cues(between, 0.006)
     assert MotionLiveness(CONFIG).judge(talking).verdict is Verdict.LIVE
     tremor = cues(CONFIG.evidence_motion / 2, 0.006)
     assert MotionLiveness(CONFIG).judge(tremor).verdict is Verdict.INSUFFICIENT_EVIDENCE
-    noise = cues(0.015, CONFIG.noise_floor * 1.2)
+    noise = cues(between, CONFIG.noise_floor * 1.2)
     assert MotionLiveness(CONFIG).judge(noise).verdict is Verdict.INSUFFICIENT_EVIDENCE
 
 
