@@ -49,6 +49,37 @@ def test_a_ring_that_moves_with_the_face_is_a_spoof_even_with_parallax() -> None
     assert "surroundings" in result.detail
 
 
+def test_evidence_is_counted_so_a_turn_after_a_slide_is_live() -> None:
+    # A head that slides (planar, large motion) for most of the window, then turns a little.
+    slide = cues(0.08, 0.0025, n=20)
+    turn = cues(0.03, 0.004, n=CONFIG.live_pairs)
+    result = MotionLiveness(CONFIG).judge(slide + turn)
+    assert result.verdict is Verdict.LIVE
+    assert result.cues["evidence"] == CONFIG.live_pairs
+    assert result.cues["parallax"] < CONFIG.live_parallax  # the median alone would wait
+    short = MotionLiveness(CONFIG).judge(slide + turn[1:])
+    assert short.verdict is Verdict.INSUFFICIENT_EVIDENCE
+
+
+def test_talking_shows_parallax_below_the_spoof_rules_motion() -> None:
+    # Face motion under min_motion: never enough to call a picture flat, but a residual
+    # this far above the tracking noise is a moving face, not a picture.
+    between = (CONFIG.evidence_motion + CONFIG.min_motion) / 2
+    talking = cues(between, 0.006)
+    assert MotionLiveness(CONFIG).judge(talking).verdict is Verdict.LIVE
+    tremor = cues(CONFIG.evidence_motion / 2, 0.006)
+    assert MotionLiveness(CONFIG).judge(tremor).verdict is Verdict.INSUFFICIENT_EVIDENCE
+    noise = cues(between, CONFIG.noise_floor * 1.2)
+    assert MotionLiveness(CONFIG).judge(noise).verdict is Verdict.INSUFFICIENT_EVIDENCE
+
+
+def test_a_pair_whose_surroundings_follow_the_face_is_never_evidence() -> None:
+    check = MotionLiveness(CONFIG)
+    assert check.live_evidence(cues(0.04, 0.01, follow=0.1, n=1)[0])
+    assert not check.live_evidence(cues(0.04, 0.01, follow=0.9, n=1)[0])
+    assert not check.live_evidence(TrackCue(0.04, 0.01, 4))  # too few tracks to trust
+
+
 def test_large_planar_motion_is_a_spoof_and_small_planar_motion_is_not_yet() -> None:
     big = MotionLiveness(CONFIG).judge(cues(0.2, CONFIG.noise_floor))
     assert big.verdict is Verdict.SPOOF and "flat picture" in big.detail
@@ -130,6 +161,19 @@ def test_a_moving_picture_is_refused_and_stays_refused_until_reset() -> None:
     check.reset()
     fresh = check.observe(picture, Face(Box(120, 80, 80, 80), FACE_POINTS, 0.9), 2.7)
     assert fresh.verdict is Verdict.INSUFFICIENT_EVIDENCE
+
+
+def test_a_large_frame_keeps_its_pairs() -> None:
+    # Frames wider than the working size are scaled down: the same face in two frames is
+    # still the same face, not someone who jumped (which would start the check over).
+    rng = np.random.default_rng(1)
+    picture = np.asarray(cv2.resize(rng.integers(0, 256, (72, 128, 3), dtype=np.uint8),
+                                    (1280, 720), interpolation=cv2.INTER_CUBIC), np.uint8)
+    check = MotionLiveness(CONFIG)
+    face = Face(Box(800, 300, 200, 200), FACE_POINTS, 0.9)
+    results = [check.observe(picture, face, step / 10) for step in range(12)]
+    assert results[-1].cues["motion"] == pytest.approx(0.0, abs=0.01)
+    assert len(check._pairs) == 12 - round(CONFIG.gap_s * 10)
 
 
 def test_config_rejects_contradictory_thresholds() -> None:

@@ -12,6 +12,7 @@ import pytest
 from turnstile.config import PolicyConfig, RecognitionConfig
 from turnstile.policy import (
     RECENTLY_DECIDED,
+    RETRY_PROMPT,
     AccessPolicy,
     Evidence,
     LivenessResult,
@@ -213,6 +214,29 @@ def test_liveness_spoof_and_unsure() -> None:
         outcomes.append(decision.outcome)
     assert outcomes == [Outcome.PENDING, Outcome.PENDING, Outcome.SPOOF]
     assert liveness.seen == [2, 3]  # the streak kept collecting frames while unsure
+
+
+def test_a_spoof_holds_while_in_view_says_what_to_do_and_a_fresh_try_follows() -> None:
+    # A real person wrongly refused: the check would now say LIVE, but not for this
+    # presentation (a picture must not try until a noisy window looks live).
+    liveness = ScriptedLiveness(LivenessVerdict.SPOOF, LivenessVerdict.LIVE)
+    policy = AccessPolicy(PolicyConfig(agreement_frames=1, cooldown_s=1.0),
+                          RecognitionConfig(), Rules(AccessRule(ALICE)), liveness)
+    first = [policy.decide(T0 + i * STEP, [face()], IMAGE, lambda f: alice())
+             for i in range(30)]
+    assert first[0].outcome is Outcome.SPOOF
+    assert {d.outcome for d in first[1:]} == {Outcome.PENDING}
+    assert {d.detail for d in first[1:]} == {RETRY_PROMPT}
+    # Seen as nobody (a bad angle) while the refusal holds: still told what to do.
+    assert policy.decide(T0 + 30 * STEP, [face()], IMAGE,
+                         lambda f: NOBODY).detail == RETRY_PROMPT
+    assert liveness.seen == [1]
+    later = T0 + 31 * STEP + timedelta(seconds=1.5)  # out of view for longer than cooldown
+    again = policy.decide(later, [face()], IMAGE, lambda f: alice())
+    assert again.outcome is Outcome.GRANTED
+    # After a grant the person in view is just "recently decided", not told to step out.
+    assert policy.decide(later + STEP, [face()], IMAGE,
+                         lambda f: alice()).detail == RECENTLY_DECIDED
 
 
 def test_liveness_unsure_shows_its_hint() -> None:

@@ -226,14 +226,25 @@ class LivenessConfig:
     #: Faces smaller than this (pixels, shorter side) are never called live by the motion
     #: check: their tracking noise mimics parallax; the kiosk asks the person to come closer.
     motion_min_face_px: int = 100
-    #: Face motion per pair, in face sizes, below which a pair carries no evidence (0-1).
+    #: Face motion per pair, in face sizes, below which a pair cannot show a picture moving
+    #: (the SPOOF rules) and counts as this much in the parallax ratio (0-1).
     min_motion: float = 0.025
+    #: Face motion per pair, in face sizes, below which a pair is never evidence of a live
+    #: head (0-1; talking and small turns show parallax below `min_motion`).
+    evidence_motion: float = 0.02
+    #: Frame pairs of the window that must each show a live head's parallax (2-60).
+    live_pairs: int = 5
+    #: Share of tracks around the face that move with it, at or above which a pair is no
+    #: evidence of a live head, and which the window's median must stay below for LIVE (0-1).
+    live_ring_follow: float = 0.3
     #: Tracking noise of the planarity residual, in face sizes, subtracted before the ratio.
     noise_floor: float = 0.0015
-    #: Median planarity residual, in face sizes, a live head must show above that noise (0-1).
+    #: Planarity residual, in face sizes, a pair must reach to be evidence of a live head,
+    #: times the face's enlargement to the working size (0-1).
     live_planarity: float = 0.0025
-    #: Parallax per unit of face motion at or above which the face is a live head (0-1).
-    live_parallax: float = 0.03
+    #: Parallax per unit of face motion at or above which a pair is evidence of a live
+    #: head (0-1).
+    live_parallax: float = 0.04
     #: Parallax per unit of motion below which a strongly moving face is a flat picture (0-1).
     planar_parallax: float = 0.012
     #: Median face motion per pair, in face sizes, that makes low parallax a spoof (0-1).
@@ -474,13 +485,16 @@ def _validate_liveness(live: LivenessConfig) -> None:
     _check(0.1 <= live.gap_s <= 2.0, "liveness.gap_s must be between 0.1 and 2")
     _check(0.3 <= live.window_s <= 5.0, "liveness.window_s must be between 0.3 and 5")
     _check(2 <= live.min_pairs <= 60, "liveness.min_pairs must be between 2 and 60")
+    _check(2 <= live.live_pairs <= 60, "liveness.live_pairs must be between 2 and 60")
     _check(live.motion_min_face_px >= 20, "liveness.motion_min_face_px must be at least 20")
-    for name in ("min_motion", "noise_floor", "live_planarity", "live_parallax",
-                 "planar_parallax", "spoof_motion"):
+    for name in ("min_motion", "evidence_motion", "noise_floor", "live_planarity",
+                 "live_parallax", "planar_parallax", "spoof_motion"):
         _check(0.0 <= getattr(live, name) <= 1.0, f"liveness.{name} must be between 0 and 1")
     _check(live.planar_parallax <= live.live_parallax,
            "liveness.planar_parallax must not exceed liveness.live_parallax")
     _check(0.0 < live.ring_follow <= 1.0, "liveness.ring_follow must be in (0, 1]")
+    _check(0.0 < live.live_ring_follow <= live.ring_follow,
+           "liveness.live_ring_follow must be in (0, ring_follow]")
     _check(5.0 <= live.challenge_yaw_deg <= 60.0,
            "liveness.challenge_yaw_deg must be between 5 and 60")
     _check(1.0 <= live.challenge_timeout_s <= 30.0,

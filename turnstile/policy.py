@@ -5,8 +5,10 @@ detected faces, a function that recognises one face, and a `Directory` for acces
 
 Liveness seam: when a person would be GRANTED, the policy hands the frames of the agreeing
 streak to a `LivenessCheck`. LIVE lets the grant through, SPOOF turns it into Outcome.SPOOF
-(logged, shown, no door) and UNSURE keeps the decision PENDING with the check's hint (such as
-"move your head a little") while the streak keeps collecting frames for the next try.
+(logged, shown, no door; while the person stays in view every frame is PENDING with
+RETRY_PROMPT, so the screen keeps saying what to do) and UNSURE keeps the decision PENDING
+with the check's hint (such as "move your head a little") while the streak keeps collecting
+frames for the next try.
 `AssumeLive` (the default) passes everything and says so in the decision's detail.
 """
 
@@ -35,6 +37,9 @@ RECENTLY_DECIDED = "recently decided"
 #: A tracked face must be seen again within this many seconds (a few frames at any rate a
 #: kiosk runs at); a longer gap means it may be someone else.
 TRACK_GAP_S = 0.5
+#: What a person refused by the liveness check is told while they stay in view: the refusal
+#: holds until they have been out of view for `cooldown_s`, so a picture cannot keep trying.
+RETRY_PROMPT = "step out of view, then try again"
 
 
 class LivenessVerdict(enum.Enum):
@@ -144,6 +149,8 @@ class AccessPolicy:
         self._streak = _Streak()
         #: Decided identities and when they were last seen; refreshed while they stay in view.
         self._cooldown: dict[int, datetime] = {}
+        #: Those of them refused as a spoof (told to step out of view and try again).
+        self._spoofed: set[int] = set()
         self._track: _Track | None = None
 
     def select(self, faces: Sequence[Face]) -> Selection:
@@ -192,7 +199,8 @@ class AccessPolicy:
             self._streak = _Streak()
             recognised = tracked.recognised if tracked is not None else at
             self._track = _Track(face, match, at, recognised)
-            return Decision(Outcome.PENDING, at, match, face, detail=RECENTLY_DECIDED,
+            detail = RETRY_PROMPT if key in self._spoofed else RECENTLY_DECIDED
+            return Decision(Outcome.PENDING, at, match, face, detail=detail,
                             scores=_scores(face, [match]))
         self._track = None
         if key != self._streak.key:
@@ -228,7 +236,8 @@ class AccessPolicy:
             if self._cooldown:
                 # Someone was just decided and is still about: a bad angle of them, or a
                 # follower who cannot get in anyway; do not flash UNKNOWN at either.
-                return Decision(Outcome.PENDING, at, match, face, scores=scores)
+                detail = RETRY_PROMPT if self._spoofed else ""
+                return Decision(Outcome.PENDING, at, match, face, detail=detail, scores=scores)
             return self._final(Decision(Outcome.UNKNOWN, at, match, face, scores=scores,
                                         detail="face not recognised"), key)
         rule = self._directory.rule(key)
@@ -250,6 +259,10 @@ class AccessPolicy:
 
     def _final(self, decision: Decision, key: int) -> Decision:
         self._cooldown[key] = decision.at
+        if decision.outcome is Outcome.SPOOF:
+            self._spoofed.add(key)
+        else:
+            self._spoofed.discard(key)
         self._streak = _Streak()
         if decision.face is not None and decision.match is not None:
             self._track = _Track(decision.face, decision.match, decision.at, decision.at)
@@ -260,6 +273,7 @@ class AccessPolicy:
         for key, seen in list(self._cooldown.items()):
             if at - seen > limit or at < seen:
                 del self._cooldown[key]
+                self._spoofed.discard(key)
 
 
 def _scores(face: Face, matches: Sequence[Match]) -> dict[str, float]:

@@ -2,7 +2,8 @@
 
 For every frame with a face, the cues between it and the frame `gap_s` earlier (as the kiosk's
 motion check computes them) are collected, then summarised per clip: percentiles of the
-planarity residual by face-motion bin, of the parallax ratio, and of the ring-follow share.
+planarity residual by face-motion bin, of the parallax ratio, and of the ring-follow share,
+and how many pairs count as evidence of a live head.
 
     python benchmarks/liveness/cue_stats.py --videos ../shared/datasets/videos \
         --attacks-per-clip 8 --seed 0 [--json OUT]
@@ -23,7 +24,7 @@ from turnstile.engine import build_detector
 from turnstile.liveness import attack
 from turnstile.liveness.cues import MIN_TRACKS, TrackCue, track_cue
 from turnstile.liveness.evaluate import read_video
-from turnstile.liveness.motion import _grey
+from turnstile.liveness.motion import MotionLiveness, _grey
 from turnstile.types import Image
 
 BINS = ((0.005, 0.02), (0.02, 0.04), (0.04, 0.08), (0.08, 1.0))
@@ -62,6 +63,9 @@ def summary(cues: list[TrackCue], config: LivenessConfig) -> dict[str, Any]:
         out["parallax"] = np.percentile(ratio, pct).round(3).tolist()
     if len(rings):
         out["ring_follow"] = np.percentile(rings, pct).round(2).tolist()
+    # How many pairs each count as evidence of a live head (the LIVE rule counts them).
+    check = MotionLiveness(config)
+    out["evidence_pairs"] = sum(check.live_evidence(c) for c in tracked)
     return out
 
 

@@ -25,6 +25,7 @@ from turnstile.engine import Engine
 from turnstile.gui.app import Kiosk
 from turnstile.gui.kiosk import ADMIN_CORNER_PX, ADMIN_TAPS, KioskWindow, Screen
 from turnstile.gui.worker import KioskUpdate
+from turnstile.policy import RETRY_PROMPT
 from turnstile.types import Box, Decision, DenyReason, Match, Outcome
 
 WAIT_MS = 30_000
@@ -122,7 +123,7 @@ def update(outcome: Outcome, reason: DenyReason | None = None, detail: str = "")
     (Outcome.DENIED, DenyReason.EXPIRED, "Access denied", "expired"),
     (Outcome.DENIED, DenyReason.OUT_OF_SCHEDULE, "Access denied", "at this time"),
     (Outcome.DENIED, DenyReason.DOOR_FAILED, "The door did not open", "try again"),
-    (Outcome.SPOOF, None, "Access denied", "own face"),
+    (Outcome.SPOOF, None, "Live face not confirmed", "step out of view"),
 ])
 def test_refusals_say_why_in_plain_words(qtbot: QtBot, outcome: Outcome,
                                          reason: DenyReason | None, title: str,
@@ -150,6 +151,22 @@ def test_one_at_a_time_and_hints_do_not_cut_a_result_short(qtbot: QtBot) -> None
     hint = replace(update(Outcome.PENDING, detail="move your head a little"), final=False)
     window.on_update(hint)
     assert window.title.text() == "Move your head a little"
+
+
+def test_a_spoof_keeps_saying_what_to_do_while_the_refusal_holds(qtbot: QtBot) -> None:
+    window = KioskWindow(KioskConfig(result_s=5.0))
+    qtbot.addWidget(window)
+    window.on_update(update(Outcome.SPOOF))
+    assert state(window) is Screen.SPOOF
+    assert window.title.text() != "Access denied"  # not a matter of access rights
+    retry = replace(update(Outcome.PENDING, detail=RETRY_PROMPT), final=False)
+    window.show_idle()  # the result's time is up, the person is still in view
+    window.on_update(retry)
+    assert state(window) is Screen.SPOOF
+    assert "step out of view" in window.subtitle.text()
+    # Once they have stepped out, the screen asks the next person to look at the camera.
+    window.on_update(replace(update(Outcome.NO_FACE), final=False))
+    assert state(window) is Screen.IDLE
 
 
 def test_hidden_admin_gestures(qtbot: QtBot) -> None:

@@ -64,9 +64,10 @@ def run_kiosk(qtbot: QtBot, config: Config, engine: Engine,
               db_path: Path) -> Iterator[object]:
     kiosks: list[Kiosk] = []
 
-    def start(source: Path) -> tuple[Kiosk, list[KioskUpdate], SimulatedDoor]:
+    def start(source: Path, result_s: float = 30.0) -> tuple[Kiosk, list[KioskUpdate],
+                                                               SimulatedDoor]:
         door = SimulatedDoor()
-        cfg = replace(config, kiosk=KioskConfig(result_s=30.0, fullscreen=False))
+        cfg = replace(config, kiosk=KioskConfig(result_s=result_s, fullscreen=False))
         # Looping: a loaded test machine processes only a few frames a second.
         kiosk = Kiosk(cfg, db_path, str(source), loop=True, engine=engine, door=door)
         finals: list[KioskUpdate] = []
@@ -117,15 +118,25 @@ def test_a_held_print_of_the_same_person_is_shown_as_spoof_and_never_granted(
     motion = attack.random_motion(np.random.default_rng(3))
     printed = list(attack.presentation(frames[0], motion, round(3.0 * fps), fps, seed=3))
     video = write_video(tmp_path / "print.avi", printed, fps)
-    kiosk, finals, door = run_kiosk(video)  # type: ignore[operator]
-    qtbot.waitUntil(lambda: kiosk.window.screen_state is Screen.SPOOF
+    # A short result time: the print stays in view (looping) after the result has cleared.
+    kiosk, finals, door = run_kiosk(video, result_s=1.0)  # type: ignore[operator]
+    window = kiosk.window
+    pending: list[KioskUpdate] = []
+    kiosk.worker.update.connect(lambda u: pending.append(u) if not u.final else None)
+    qtbot.waitUntil(lambda: window.screen_state is Screen.SPOOF
                     and any(u.decision.outcome is Outcome.SPOOF for u in finals),
                     timeout=WAIT_MS)
-    assert kiosk.window.title.text() == "Access denied"
-    assert "your own face" in kiosk.window.subtitle.text()
+    assert window.title.text() == "Live face not confirmed"
+    assert "step out of view" in window.subtitle.text()
     spoofed = [u for u in finals if u.decision.outcome is Outcome.SPOOF]
     assert spoofed and spoofed[0].decision.match.name == PERSON
     assert "liveness" in spoofed[0].decision.scores
-    qtbot.wait(500)
+    # Once the result's time is up the refusal still holds and the screen still says what
+    # to do, frame after frame, instead of asking the print to look at the camera.
+    qtbot.wait(1500)
+    seen = len(pending)
+    qtbot.waitUntil(lambda: len(pending) >= seen + 5, timeout=WAIT_MS)
+    assert window.screen_state is Screen.SPOOF
+    assert "step out of view" in window.subtitle.text()
     assert not [u for u in finals if u.decision.outcome is Outcome.GRANTED]
     assert door.pulses == 0

@@ -10,7 +10,7 @@ from PySide6.QtSvg import QSvgRenderer
 
 from turnstile.resources import assets_dir
 
-ICONS = ("idle", "granted", "denied", "unknown", "crowd", "camera_off")
+ICONS = ("idle", "granted", "denied", "unknown", "spoof", "crowd", "camera_off")
 
 
 def asset_dir() -> Path:

@@ -16,7 +16,7 @@ from turnstile.gui.assets import Sounds, icon, stylesheet
 from turnstile.gui.qimage import pixmap_from_bytes
 from turnstile.gui.worker import KioskUpdate
 from turnstile.pipeline import CameraState, CameraStatus
-from turnstile.policy import RECENTLY_DECIDED
+from turnstile.policy import RECENTLY_DECIDED, RETRY_PROMPT
 from turnstile.types import Box, DenyReason, Outcome
 
 #: Key that asks for the admin panel (the panel itself asks for the password).
@@ -63,6 +63,11 @@ _REFUSALS = {
 BOX_COLOURS = {Screen.GRANTED: QColor("#2ecc71"), Screen.DENIED: QColor("#ff5a4f"),
                Screen.UNKNOWN: QColor("#ff5a4f"), Screen.SPOOF: QColor("#ff5a4f")}
 IDLE = Message(Screen.IDLE, "Please look at the camera", "One person at a time", "idle")
+#: A face refused by the liveness check. A real person wrongly refused must know that the
+#: refusal holds while they stay in view, and how to get a fresh check; it is not DENIED
+#: (their access rights are fine), so it has its own screen and words.
+SPOOF = Message(Screen.SPOOF, "Live face not confirmed",
+                "Please step out of view, then come back and look at the camera.", "spoof")
 
 
 def greeting(at: datetime) -> str:
@@ -87,9 +92,9 @@ def message_for(update: KioskUpdate) -> Message | None:
         return Message(Screen.DENIED, "Access denied", text, "denied")
     if outcome is Outcome.UNKNOWN:
         return Message(Screen.UNKNOWN, "Not recognised", "Please see reception.", "unknown")
-    if outcome is Outcome.SPOOF:
-        return Message(Screen.SPOOF, "Access denied",
-                       "Please present your own face to the camera.", "denied")
+    if outcome is Outcome.SPOOF or (outcome is Outcome.PENDING
+                                    and decision.detail == RETRY_PROMPT):
+        return SPOOF
     if outcome is Outcome.MULTIPLE_FACES:
         return Message(Screen.ONE_AT_A_TIME, "One person at a time",
                        "Please step up alone.", "crowd")

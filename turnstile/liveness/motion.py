@@ -9,7 +9,13 @@ import cv2
 import numpy as np
 
 from turnstile.config import LivenessConfig
-from turnstile.liveness.cues import WORK_FACE_PX, GreyImage, TrackCue, track_cue
+from turnstile.liveness.cues import (
+    MIN_TRACKS,
+    WORK_FACE_PX,
+    GreyImage,
+    TrackCue,
+    track_cue,
+)
 from turnstile.liveness.verdict import MOVE_PROMPT, LivenessResult, Verdict
 from turnstile.types import Face, Image
 
@@ -60,20 +66,24 @@ class MotionLiveness:
     def observe(self, frame: Image, face: Face, at: float) -> LivenessResult:
         if self._final is not None:
             return self._final
-        if self._frames and _jumped(self._frames[-1].face, face):
-            self.reset()
         grey, scaled = _grey(frame, face)
+        # Kept frames hold their face in the scaled frame's pixels: compare like with like.
+        if self._frames and _jumped(self._frames[-1].face, scaled):
+            self.reset()
         current = _Frame(at, grey, scaled)
         earlier = self._partner(at)
         self._frames.append(current)
         if earlier is not None:
-            self._pairs.append(_Pair(at, track_cue(earlier.grey, grey, earlier.face.box,
-                                                   scaled.box)))
+            self._pairs.append(_Pair(at, self._cue(earlier, current)))
         self._prune(at)
         result = self.judge([pair.cue for pair in self._pairs])
         if result.decided:
             self._final = result
         return result
+
+    def _cue(self, earlier: _Frame, current: _Frame) -> TrackCue:
+        """The cues of one pair (a method so that benchmarks can replay recorded cues)."""
+        return track_cue(earlier.grey, current.grey, earlier.face.box, current.face.box)
 
     def _prune(self, at: float) -> None:
         """Keep `window_s` of pairs, or the last `min_pairs` of up to MAX_WINDOW_FACTOR times
@@ -96,36 +106,68 @@ class MotionLiveness:
     def judge(self, cues: list[TrackCue]) -> LivenessResult:
         """The verdict over a window of frame pairs (public so benchmarks can replay cues)."""
         cfg = self._config
-        moving = [c for c in cues if c.face_points and c.face_motion >= cfg.min_motion]
+        tracked = [c for c in cues if c.face_points >= MIN_TRACKS]
+        moving = [c for c in tracked if c.face_motion >= cfg.min_motion]
+        evidence = [c for c in tracked if self.live_evidence(c)]
         motion = float(np.median([c.face_motion for c in cues])) if cues else 0.0
-        if len(moving) < cfg.min_pairs:
+        if len(moving) < cfg.min_pairs and len(evidence) < cfg.live_pairs:
             return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, 0.0, MOVE_PROMPT,
-                                  {"motion": motion, "pairs": float(len(moving))})
-        # Tracking noise is about constant in the camera's pixels, so a face smaller than the
-        # working size has proportionally more of it in face sizes.
-        upscale = float(np.median([c.upscale for c in moving]))
-        noise = cfg.noise_floor * upscale
-        planarity = float(np.median([c.planarity for c in moving]))
-        parallax = float(np.median([max(c.planarity - noise, 0.0) / c.face_motion
-                                    for c in moving]))
+                                  {"motion": motion, "pairs": float(len(moving)),
+                                   "evidence": float(len(evidence))})
+        judged = moving or evidence
+        upscale = float(np.median([c.upscale for c in judged]))
+        planarity = float(np.median([c.planarity for c in judged]))
+        parallax = float(np.median([self._parallax(c) for c in judged]))
         rings = [c.ring_follow for c in moving if c.ring_follow >= 0.0]
         ring = float(np.median(rings)) if len(rings) >= cfg.min_pairs else -1.0
         cues_out = {"motion": motion, "planarity": planarity, "parallax": parallax,
-                    "ring_follow": ring, "pairs": float(len(moving)), "upscale": upscale}
-        if ring >= cfg.ring_follow:
+                    "ring_follow": ring,
+                    "pairs": float(len(moving)), "evidence": float(len(evidence)),
+                    "upscale": upscale}
+        if len(moving) >= cfg.min_pairs and ring >= cfg.ring_follow:
             return LivenessResult(Verdict.SPOOF, parallax,
                                   "the surroundings move with the face", cues_out)
-        # Both: the residual must stand clear of tracking noise (small motions) and grow with
-        # the motion (large motions blur a picture's tracks a little too).
         if upscale > WORK_FACE_PX / cfg.motion_min_face_px:
             return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, parallax, CLOSER_PROMPT,
                                   cues_out)
-        if planarity >= cfg.live_planarity * upscale and parallax >= cfg.live_parallax:
+        # Evidence is counted, not averaged: a head shows parallax in the pairs where it
+        # turns, however still it holds (or however much it slides) in the others.
+        if len(evidence) >= cfg.live_pairs and self._room_stays(tracked):
             return LivenessResult(Verdict.LIVE, parallax, "", cues_out)
-        if parallax < cfg.planar_parallax and motion >= cfg.spoof_motion:
+        if (len(moving) >= cfg.min_pairs and parallax < cfg.planar_parallax
+                and motion >= cfg.spoof_motion):
             return LivenessResult(Verdict.SPOOF, parallax, "the face moves like a flat picture",
                                   cues_out)
         return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, parallax, MOVE_PROMPT, cues_out)
+
+    def _parallax(self, cue: TrackCue) -> float:
+        """Planarity residual above the tracking noise per unit of face motion.
+
+        Tracking noise is about constant in the camera's pixels, so a face smaller than the
+        working size has proportionally more of it in face sizes. Motion below `min_motion`
+        counts as `min_motion`: a tiny motion must not turn noise into a large ratio.
+        """
+        noise = self._config.noise_floor * cue.upscale
+        return max(cue.planarity - noise, 0.0) / max(cue.face_motion, self._config.min_motion)
+
+    def live_evidence(self, cue: TrackCue) -> bool:
+        """One pair that a flat picture does not produce: a residual clear of tracking noise
+        (small motions) that also grows with the motion (large motions blur a picture's
+        tracks a little), while the surroundings stay behind."""
+        cfg = self._config
+        return (cue.face_points >= MIN_TRACKS and cue.face_motion >= cfg.evidence_motion
+                and cue.planarity >= cfg.live_planarity * cue.upscale
+                and self._parallax(cue) >= cfg.live_parallax
+                and cue.ring_follow < cfg.live_ring_follow)
+
+    def _room_stays(self, tracked: list[TrackCue]) -> bool:
+        """Where the surroundings can be tracked, most of the window's pairs must show them
+        staying behind: a picture's own surroundings follow the face in most pairs even when
+        a few pairs of it look like parallax."""
+        cfg = self._config
+        rings = [c.ring_follow for c in tracked
+                 if c.face_motion >= cfg.evidence_motion and c.ring_follow >= 0.0]
+        return len(rings) < cfg.min_pairs or float(np.median(rings)) < cfg.live_ring_follow
 
 
 def _grey(frame: Image, face: Face) -> tuple[GreyImage, Face]:
