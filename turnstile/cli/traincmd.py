@@ -9,7 +9,7 @@ from typing import Any
 
 from turnstile.cli.common import add_model_option, emit, load_config
 from turnstile.train.data import FALLBACKS, expand_identities, scan
-from turnstile.train.settings import ARCHS, LOSSES, MINING, TrainSettings
+from turnstile.train.settings import ARCHS, AUGMENTS, INPUT_NORMS, LOSSES, MINING, TrainSettings
 
 _DEFAULTS = TrainSettings()
 
@@ -38,6 +38,17 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
                        help=f"peak learning rate (default {d.lr})")
     train.add_argument("--mining", choices=MINING, default=d.mining,
                        help=f"triplet negative mining within a batch (default {d.mining})")
+    train.add_argument("--size", type=int, default=d.size, metavar="PX",
+                       help="input side in pixels (default: the network's own, "
+                            f"{', '.join(f'{a} {px}' for a, px in ARCHS.items())})")
+    train.add_argument("--input-norm", choices=INPUT_NORMS, default=d.input_norm,
+                       help="global: (x - 127.5) / 128; image: each image by its own mean and "
+                            f"spread, inside the network (default {d.input_norm})")
+    train.add_argument("--augment", choices=AUGMENTS, default=d.augment,
+                       help=f"augmentation preset (default {d.augment})")
+    train.add_argument("--ema", type=float, default=d.ema, metavar="DECAY",
+                       help="export a moving average of the weights with this decay per step "
+                            f"(0 = the last weights; default {d.ema:g})")
     train.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     train.add_argument("--seed", type=int, default=0, metavar="N")
     _add_data_options(train)
@@ -88,7 +99,8 @@ def run_train(args: argparse.Namespace) -> int:
     config = load_config(args)
     settings = TrainSettings(loss=args.loss, arch=args.arch, epochs=args.epochs,
                              batch=args.batch, per_identity=args.per_identity, lr=args.lr,
-                             mining=args.mining, seed=args.seed)
+                             mining=args.mining, seed=args.seed, size=args.size,
+                             input_norm=args.input_norm, augment=args.augment, ema=args.ema)
     options = pipeline.RunOptions(
         data=args.data, out=args.out,
         identities=tuple(expand_identities(args.identities)) if args.identities else None,
