@@ -21,7 +21,7 @@ AUGMENTS = ("none", "light", "strong")
 class TrainSettings:
     """Everything one training run depends on (what a checkpoint must match to resume)."""
 
-    loss: str = "triplet"
+    loss: str = "arcface"
     arch: str = "classic"
     #: Passes over the training images.
     epochs: int = 20
