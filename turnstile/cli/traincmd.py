@@ -52,8 +52,10 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     train.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     train.add_argument("--seed", type=int, default=0, metavar="N")
     _add_data_options(train)
-    train.add_argument("--val", type=float, default=0.1, metavar="FRACTION",
-                       help="fraction of people held out for validation (default 0.1)")
+    train.add_argument("--val", type=float, default=0.0, metavar="FRACTION",
+                       help="fraction of people held out for a per-epoch validation curve "
+                            "(default 0: every person trains; the defaults were chosen by "
+                            "cross-validation over held-out people instead)")
     train.add_argument("--threads", type=int, default=0, metavar="N",
                        help="PyTorch CPU threads (default: one per core, or 1 when the "
                             "machine is already fully loaded)")

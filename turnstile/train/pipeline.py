@@ -40,8 +40,9 @@ class RunOptions:
     data: Path
     out: Path
     identities: tuple[str, ...] | None = None
-    #: Fraction of identities held out for per-epoch validation (0 turns it off).
-    val_fraction: float = 0.1
+    #: Fraction of identities held out for per-epoch validation (0 turns it off: every
+    #: identity trains).
+    val_fraction: float = 0.0
     fallback: str = "resize"
     device: str = "cpu"
     #: PyTorch CPU threads; 0 chooses (see cpu_threads).

@@ -26,7 +26,7 @@ class TrainSettings:
     #: Passes over the training images.
     epochs: int = 20
     #: Images per batch (identities x images per identity).
-    batch: int = 64
+    batch: int = 32
     #: Images of each identity in a batch (K of the P x K sampling), >= 2.
     per_identity: int = 4
     #: AdamW learning rate (cosine-annealed to zero) and weight decay.
