@@ -126,8 +126,8 @@ def _summary(report: dict[str, Any]) -> str:
         f"training     {report['loss']}, {report['epochs']} epochs on "
         f"{report['train_images']} images of {report['train_identities']} people, "
         f"{report['train_seconds']:.0f} s on {report['device']} ({report['threads']} threads)",
-        f"validation   {'-' if val is None else f'{val:.2%}'} pair accuracy on "
-        f"{report['val_identities']} held-out people",
+        ("validation   none (--val 0: every person trained)" if val is None else
+         f"validation   {val:.2%} pair accuracy on {report['val_identities']} held-out people"),
         f"no face      {report['no_face']} image(s), fallback '{report['fallback']}'",
         f"files        {report['loss_curve']}, {report['checkpoint']}",
     ])
