@@ -6,7 +6,8 @@ The people of `--identities` are shuffled (fixed `--split-seed`) and cut into `-
 each fold trains on the other groups' people only and scores all same-person pairs of its own
 people and as many different-person pairs, embedding each crop and its mirror image as the
 engine does by default (`recognition.flip_augment`). `--set key=value` overrides any
-TrainSettings field (repeatable). Prints each fold, the mean, and wall and CPU seconds.
+TrainSettings field (repeatable); `--members N` trains N seeds per fold and averages their
+cosine similarities (an ensemble). Prints each fold, the mean, and wall and CPU seconds.
 """
 
 from __future__ import annotations
@@ -58,6 +59,14 @@ def mirrored_embeddings(model: torch.nn.Module, faces: FaceSet) -> npt.NDArray[n
     return unit.astype(np.float32)
 
 
+def ensemble_embeddings(models: list[torch.nn.Module],
+                        faces: FaceSet) -> npt.NDArray[np.float32]:
+    """Each member's unit embedding side by side, scaled so a pair's cosine is their mean."""
+    parts = [mirrored_embeddings(model, faces) for model in models]
+    joined: npt.NDArray[np.float32] = np.concatenate(parts, axis=1) / np.sqrt(len(parts))
+    return joined.astype(np.float32)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=ORL)
@@ -66,6 +75,8 @@ def main() -> None:
     parser.add_argument("--only", type=int, action="append", help="run only this fold")
     parser.add_argument("--split-seed", type=int, default=1234)
     parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--members", type=int, default=1,
+                        help="train this many seeds per fold and average their similarities")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
     settings = parse_settings(args.set)
@@ -85,12 +96,16 @@ def main() -> None:
         scores = []
         for fold in args.only or range(args.folds):
             held = [people[i] for i in sorted(groups[fold])]
-            trainer = Trainer(settings, faces.subset([p for p in people if p not in held]),
-                              None, torch.device("cpu"), Path(scratch) / "cv.ckpt",
-                              log=lambda _: None, progress=False)
-            trainer.run()
+            models = []
+            for member in range(args.members):
+                trainer = Trainer(dataclasses.replace(settings, seed=settings.seed + member),
+                                  faces.subset([p for p in people if p not in held]),
+                                  None, torch.device("cpu"), Path(scratch) / "cv.ckpt",
+                                  log=lambda _: None, progress=False)
+                trainer.run()
+                models.append(trainer.final_model)
             report, _, _ = evaluate_faces(
-                faces.subset(held), functools.partial(mirrored_embeddings, trainer.final_model),
+                faces.subset(held), functools.partial(ensemble_embeddings, models),
                 f"fold {fold}", seed=0)
             scores.append(report.accuracy)
             print(f"fold {fold}: {report.accuracy:.2%} on {len(held)} people "
