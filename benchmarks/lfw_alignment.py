@@ -64,7 +64,7 @@ def main() -> None:
     pairs = PairSet(tuple(p for p in pairs.pairs if first <= p.fold < first + args.folds))
     config = Config()
     detector = YuNetDetector(model_path(config.models.models_dir(), DETECTOR),
-                             DetectorConfig(max_side=0))
+                             DetectorConfig(max_side=0, upscale_to=0))
     embedder = build_embedder(config)
     variants: dict[str, Crop] = {
         "yunet": yunet_crop(detector, 1.0),

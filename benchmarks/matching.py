@@ -1,10 +1,10 @@
-"""1:N matching before and after the template-matrix change, and BLAS threads 1 vs 2.
+"""1:N matching: the first Gallery algorithm, TemplateMatrix with the float32 product only,
+and TemplateMatrix as shipped (int8 pre-selection from 50,000 rows), BLAS threads 1 vs 2.
 
 Usage: python benchmarks/matching.py [REPEAT]. Each BLAS thread count runs in its own
 process (idle OpenBLAS threads spin and would bill the next variant); inside a process the
-previous Gallery algorithm (allocating product, argpartition of 16 rows) and the current
-TemplateMatrix.search alternate on the same random unit vectors and queries. A float16
-copy of the matrix (numpy's product, 5 calls) shows what half precision would cost.
+variants alternate on the same random unit vectors and queries. A float16 copy of the matrix
+(numpy's product, 5 calls) shows what half precision would cost.
 """
 
 from __future__ import annotations
@@ -44,9 +44,12 @@ def child(blas: int, repeat: int) -> None:
         ids = np.arange(size)
         matrix = TemplateMatrix(128)
         matrix.replace(ids, vectors[:size])
+        exact = TemplateMatrix(128, coarse=False)
+        exact.replace(ids, vectors[:size])
         plain = np.ascontiguousarray(vectors[:size])
         stats = interleaved({
             "before": lambda i, p=plain, d=ids: previous_search(p, d, queries[i % 64]),
+            "float32": lambda i, m=exact: m.search(queries[i % 64]),
             "after": lambda i, m=matrix: m.search(queries[i % 64]),
         }, warmup=5, repeat=repeat)
         half = plain.astype(np.float16)
@@ -54,7 +57,7 @@ def child(blas: int, repeat: int) -> None:
             np.float16)}, warmup=1, repeat=5))
         out[str(size)] = {name: [wall.median, wall.p90, cpu.median]
                           for name, (wall, cpu) in stats.items()}
-        del matrix, plain, half
+        del matrix, exact, plain, half
     print(json.dumps(out))
 
 

@@ -13,6 +13,7 @@ from tests.conftest import dataset
 from turnstile import models
 from turnstile.align import align
 from turnstile.config import Config, ConfigError, from_dict
+from turnstile.embed import Embedder
 from turnstile.embed_cv import OpenCvEmbedder
 from turnstile.engine import Engine, build_embedder
 from turnstile.imageio import read_image
@@ -99,3 +100,26 @@ def test_bad_files_and_settings_fail_clearly(tmp_path: Path, config: Config) -> 
         build_embedder(cuda)
     with pytest.raises(ConfigError, match="runtime"):
         from_dict({"models": {"runtime": "tensorflow"}})
+
+
+def test_per_call_flip_overrides_the_embedders_setting(engine: Engine, config: Config,
+                                                        examples: Path) -> None:
+    crops = _crops(engine, examples)[:2]
+    for flip_augment in (True, False):
+        settled = dataclasses.replace(config, recognition=dataclasses.replace(
+            config.recognition, flip_augment=flip_augment))
+        plain_config = dataclasses.replace(config, recognition=dataclasses.replace(
+            config.recognition, flip_augment=False))
+        mirrored_config = dataclasses.replace(config, recognition=dataclasses.replace(
+            config.recognition, flip_augment=True))
+        for build in (_embedder, _onnxruntime):
+            embedder = build(settled)
+            np.testing.assert_allclose(embedder.embed(crops, flip=False),
+                                       build(plain_config).embed(crops), atol=1e-5)
+            np.testing.assert_allclose(embedder.embed(crops, flip=True),
+                                       build(mirrored_config).embed(crops), atol=1e-5)
+
+
+def _onnxruntime(config: Config) -> Embedder:
+    return build_embedder(dataclasses.replace(
+        config, models=dataclasses.replace(config.models, runtime="onnxruntime")))

@@ -56,3 +56,8 @@ def test_fallback_flip_and_cache(config: Config, examples: Path, tmp_path: Path)
     cached = again.embed(paths, Settings(Pick.LARGEST, 0.8, flip=False))
     assert again.computed == 0
     assert np.array_equal(cached.embeddings, plain.embeddings)
+    # The kiosk's 1:N mode: mirrored-sum enrolments, single-view searches.
+    kiosk = again.embed(paths, Settings(Pick.LARGEST, 0.8, flip=True, probe_flip=False))
+    assert np.array_equal(kiosk.embeddings, flipped.embeddings)
+    assert np.array_equal(kiosk.searches, plain.embeddings)
+    assert flipped.probes is None and np.array_equal(flipped.searches, flipped.embeddings)

@@ -44,7 +44,11 @@ class ScriptEmbedder:
     dimension = 4
     input_size = 112
 
-    def embed(self, crops: Sequence[Image]) -> Embedding:
+    def __init__(self) -> None:
+        self.flips: list[bool | None] = []
+
+    def embed(self, crops: Sequence[Image], flip: bool | None = None) -> Embedding:
+        self.flips.append(flip)
         # The aligned crop keeps the frame's flat colour, so the script survives alignment.
         return np.array([VECTORS[int(c[56, 56, 0])] for c in crops], np.float32)
 
@@ -225,3 +229,14 @@ def test_the_configured_liveness_never_grants_a_still_picture(conn: sqlite3.Conn
     assert seen[-1].decision.outcome is Outcome.PENDING
     assert seen[-1].decision.detail == "move your head a little"
     assert seen[-1].decision.match is not None and seen[-1].decision.match.name == "Alice"
+
+
+@pytest.mark.parametrize("flip_probe", [False, True])
+def test_frames_are_embedded_as_recognition_flip_probe_says(conn: sqlite3.Connection,
+                                                            flip_probe: bool) -> None:
+    pipeline = build(conn)
+    pipeline.flip_probe = flip_probe
+    run_script(pipeline, Script([1, 1, 1]))
+    embedder = pipeline.engine.embedder
+    assert isinstance(embedder, ScriptEmbedder)
+    assert embedder.flips == [flip_probe] * 3

@@ -11,6 +11,7 @@ import pytest
 
 from turnstile.config import PolicyConfig, RecognitionConfig
 from turnstile.policy import (
+    RECENTLY_DECIDED,
     AccessPolicy,
     Evidence,
     LivenessResult,
@@ -121,7 +122,9 @@ def test_one_grant_per_walk_through_and_again_after_cooldown() -> None:
 
 
 def test_cooldown_is_per_person() -> None:
-    policy = make(k=1, cooldown=10.0)
+    # Scripted people swap places within 0.1 s in the same box: tracking off, so that every
+    # frame is recognised (tracking has its own tests below).
+    policy = make(k=1, cooldown=10.0, track_iou=0.0)
     assert feed(policy, [alice(), bob(), alice()]) == [
         Outcome.GRANTED, Outcome.GRANTED, Outcome.PENDING]
 
@@ -239,3 +242,88 @@ def test_door_restricted_to_groups_denies_outsiders_and_grants_members() -> None
 def test_no_allowed_groups_admits_people_without_groups() -> None:
     assert deny_reason(AccessRule(ALICE), T0) is None
     assert deny_reason(AccessRule(ALICE), T0, ("staff",)) is DenyReason.NOT_IN_GROUP
+
+
+class CountingRecogniser:
+    """Recognises every face as `match` and counts the calls (embedder runs)."""
+
+    def __init__(self, match: Match) -> None:
+        self.match = match
+        self.calls = 0
+
+    def __call__(self, _face: Face) -> Match:
+        self.calls += 1
+        return self.match
+
+
+def run_frames(policy: AccessPolicy, recogniser: CountingRecogniser,
+               faces: Sequence[Face], start: datetime = T0) -> list[Outcome]:
+    return [policy.decide(start + i * STEP, [f], IMAGE, recogniser).outcome
+            for i, f in enumerate(faces)]
+
+
+def test_decided_face_is_tracked_not_recognised_every_frame() -> None:
+    policy = make(k=2, cooldown=5.0, recheck_s=1.0)
+    recogniser = CountingRecogniser(alice())
+    # 3 s in view, drifting a few pixels per frame: granted once, then followed.
+    outcomes = run_frames(policy, recogniser, [face(x=200.0 + i) for i in range(30)])
+    assert outcomes.count(Outcome.GRANTED) == 1
+    # 2 to be granted, then one recognition per recheck second (at 1.1 s and 2.1 s).
+    assert recogniser.calls == 4
+
+
+def test_tracking_off_recognises_every_frame() -> None:
+    policy = make(k=2, cooldown=5.0, track_iou=0.0)
+    recogniser = CountingRecogniser(alice())
+    run_frames(policy, recogniser, [face()] * 30)
+    assert recogniser.calls == 30
+
+
+def test_someone_stepping_into_a_tracked_place_is_noticed_at_the_recheck() -> None:
+    policy = make(k=2, cooldown=5.0, recheck_s=0.5)
+    granted = CountingRecogniser(alice())
+    assert run_frames(policy, granted, [face()] * 2)[-1] is Outcome.GRANTED
+    # Bob takes Alice's place without the box moving: followed as Alice (no grant, no
+    # door) until the recheck, then recognised and granted on his own agreeing frames.
+    follower = CountingRecogniser(bob())
+    outcomes = run_frames(policy, follower, [face()] * 10, start=T0 + 2 * STEP)
+    assert outcomes[:3] == [Outcome.PENDING] * 3
+    assert Outcome.GRANTED in outcomes
+    assert follower.calls < 10
+
+
+def test_a_face_elsewhere_or_after_a_gap_is_recognised_again() -> None:
+    policy = make(k=1, cooldown=5.0, recheck_s=10.0)
+    recogniser = CountingRecogniser(alice())
+    run_frames(policy, recogniser, [face()])
+    run_frames(policy, recogniser, [face(x=450.0)], start=T0 + STEP)  # elsewhere
+    run_frames(policy, recogniser, [face(x=450.0)], start=T0 + 2 * STEP)  # followed
+    run_frames(policy, recogniser, [face(x=450.0)], start=T0 + 20 * STEP)  # 1.8 s later
+    assert recogniser.calls == 3
+
+
+def test_tracking_never_grants_a_stranger_in_a_decided_place() -> None:
+    policy = make(k=1, cooldown=5.0, recheck_s=0.5)
+    run_frames(policy, CountingRecogniser(NOBODY), [face()])  # a stranger: UNKNOWN
+    stranger = CountingRecogniser(NOBODY)
+    outcomes = run_frames(policy, stranger, [face()] * 30, start=T0 + STEP)
+    assert Outcome.GRANTED not in outcomes
+    assert stranger.calls >= 5
+
+
+def test_box_iou() -> None:
+    a = Box(0.0, 0.0, 10.0, 10.0)
+    assert a.iou(a) == pytest.approx(1.0)
+    assert a.iou(Box(5.0, 0.0, 10.0, 10.0)) == pytest.approx(50 / 150)
+    assert a.iou(Box(20.0, 20.0, 5.0, 5.0)) == 0.0
+    assert Box(0.0, 0.0, 0.0, 0.0).iou(Box(0.0, 0.0, 0.0, 0.0)) == 0.0
+
+
+def test_followed_frames_read_as_recently_decided() -> None:
+    # The kiosk shows no hint for these frames; it keeps the decision on screen.
+    policy = make(k=1, cooldown=5.0)
+    recogniser = CountingRecogniser(alice())
+    policy.decide(T0, [face()], IMAGE, recogniser)
+    followed = policy.decide(T0 + STEP, [face()], IMAGE, recogniser)
+    assert recogniser.calls == 1
+    assert followed.outcome is Outcome.PENDING and followed.detail == RECENTLY_DECIDED

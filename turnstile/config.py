@@ -76,6 +76,17 @@ class DetectorConfig:
     top_k: int = 50
     #: Longest side (pixels) a frame is shrunk to before detection; 0 keeps full size.
     max_side: int = 640
+    #: Frames whose longest side is below this (pixels) are enlarged towards it (at most 2x)
+    #: before detection: YuNet places the landmarks of small faces more finely on a larger
+    #: image (LFW's 250x250 photos at 500x500: TAR at FAR=1e-3 98.57% -> 98.90%, flip off;
+    #: benchmarks/README.md). Camera frames are larger and unaffected; 0 never enlarges.
+    upscale_to: int = 500
+    #: While a face stays in front of the camera, the kiosk detects each next frame shrunk so
+    #: that face is about this many pixels (shorter side) in the detector's image, never
+    #: below half the usual size; a frame without a face there gets the usual full look.
+    #: 112 is the embedder's own crop size, so finer landmarks add nothing the crop keeps
+    #: (measured on the clips: benchmarks/README.md). 0 always detects at max_side.
+    follow_face_px: int = 112
 
 
 @dataclass(frozen=True)
@@ -85,15 +96,22 @@ class RecognitionConfig:
     #: Similarity at or above which the best match is taken as that person (-1 to 1).
     #: Calibrated for a stranger false-accept rate of 1e-4 per attempt with 100 enrolled
     #: people: `turnstile calibrate --far 1e-4 --gallery-size 100 --images <LFW folder>`
-    #: (SFace, flip on); see README "Accuracy and thresholds". Recalibrate for your size.
+    #: (SFace; mirrored-sum enrolments, single-view searches as the kiosk runs them); see
+    #: README "Accuracy and thresholds". Recalibrate for your gallery size.
     threshold: float = 0.57
     #: Minimum lead of the best person's similarity over the runner-up's (0-2); from the same
     #: calibration (the largest margin that refuses at most 1% of otherwise granted people).
-    margin: float = 0.21
-    #: Also embed the mirrored face and add both embeddings (test-time augmentation). On by
-    #: default: on LFW it raised 10-fold accuracy from 99.37% to 99.42% and TAR at FAR=1e-3
-    #: from 98.57% to 98.70% (benchmarks/README.md), for one more embedder run per face.
+    margin: float = 0.2
+    #: Also embed the mirrored face and add both embeddings (test-time augmentation) for
+    #: enrolment templates, photo identification and evaluation. On by default: on LFW it
+    #: raised TAR at FAR=1e-3 from 98.87% to 98.90% and at 1e-4 from 97.77% to 98.03%
+    #: (benchmarks/README.md), for one more embedder run per face.
     flip_augment: bool = True
+    #: The same for the kiosk's per-frame searches. Off by default: against mirrored-sum
+    #: templates a single view scored LFW's strangers no higher (8.9e-7 vs 9.1e-7 of
+    #: comparisons over 0.57) and refused 1 point more genuine photos at 0.57, which the
+    #: agreement frames absorb, while it halves the embedding time of every frame.
+    flip_probe: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,6 +154,15 @@ class PolicyConfig:
     #: Seconds a decided person must be out of sight before they can be decided again (0-600):
     #: one walk-through gives one grant, however long they stand in front of the camera.
     cooldown_s: float = 5.0
+    #: While a decided person stays in view, a face overlapping their last box by at least
+    #: this intersection-over-union (0-1) in the next frame is taken as them without being
+    #: recognised again, so the kiosk does not re-embed a face it has already decided.
+    #: 0 recognises every frame. Tracking only ever keeps a decision's cooldown going: it
+    #: never grants, and a new person is recognised afresh when the box jumps or at recheck_s.
+    track_iou: float = 0.5
+    #: A tracked face is recognised again at least this often (seconds, 0.1-60), so a person
+    #: who steps into a departing one's place is noticed within this time.
+    recheck_s: float = 1.0
     #: Optional region of interest as x, y, w, h in pixels; empty means the whole frame.
     roi: tuple[int, ...] = ()
     #: Access group names this door admits. Empty: this door admits every enrolled, active,
@@ -383,10 +410,16 @@ def validate(config: Config) -> None:
     _check(0.0 < det.nms_threshold < 1.0, "detector.nms_threshold must be between 0 and 1")
     _check(det.top_k >= 1, "detector.top_k must be at least 1")
     _check(det.max_side == 0 or det.max_side >= 160, "detector.max_side must be 0 or >= 160")
+    _check(det.follow_face_px == 0 or det.follow_face_px >= 40,
+           "detector.follow_face_px must be 0 or at least 40")
+    _check(det.upscale_to == 0 or 160 <= det.upscale_to <= (det.max_side or det.upscale_to),
+           "detector.upscale_to must be 0 or between 160 and detector.max_side")
     _check(1 <= pol.agreement_frames <= 30, "policy.agreement_frames must be between 1 and 30")
     _check(pol.min_face_px >= 20, "policy.min_face_px must be at least 20")
     _check(0.0 < pol.crowd_ratio <= 1.0, "policy.crowd_ratio must be in (0, 1]")
     _check(pol.cooldown_s >= 0.0, "policy.cooldown_s must not be negative")
+    _check(0.0 <= pol.track_iou <= 1.0, "policy.track_iou must be between 0 and 1")
+    _check(0.1 <= pol.recheck_s <= 60.0, "policy.recheck_s must be between 0.1 and 60")
     _check(len(pol.roi) in (0, 4), "policy.roi must be empty or [x, y, w, h]")
     _check(all(g.strip() for g in pol.allowed_groups),
            "policy.allowed_groups must not contain an empty name")

@@ -29,7 +29,10 @@ class Embedder(Protocol):
     @property
     def input_size(self) -> int: ...
 
-    def embed(self, crops: Sequence[Image]) -> Embedding: ...
+    def embed(self, crops: Sequence[Image], flip: bool | None = None) -> Embedding:
+        """One row per crop; `flip` adds the mirrored face's embedding (None: the embedder's
+        own setting, recognition.flip_augment)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,44 @@ def choose_providers(device: str) -> list[str]:
     return ["CPUExecutionProvider"]
 
 
-class OnnxEmbedder:
+class ContractEmbedder:
+    """What every runtime shares: the input contract's properties and the mirrored-face
+    sum. A runtime sets `_contract`, `_flip` and `_dimension` and runs one NCHW batch in
+    `_run_views`."""
+
+    _contract: InputContract
+    _flip: bool
+    _dimension: int
+
+    @property
+    def name(self) -> str:
+        return self._contract.name
+
+    @property
+    def dimension(self) -> int:
+        return self._dimension
+
+    @property
+    def input_size(self) -> int:
+        return self._contract.size
+
+    def embed(self, crops: Sequence[Image], flip: bool | None = None) -> Embedding:
+        if not crops:
+            return np.zeros((0, self._dimension), np.float32)
+        tensor = to_tensor(crops, self._contract)
+        if not (self._flip if flip is None else flip):
+            return normalize(self._run_views(tensor))
+        # Summing the mirrored face's embedding smooths out pose asymmetry; each view is
+        # normalised first so both count equally (the evaluation cache relies on this).
+        both = normalize(self._run_views(np.concatenate([tensor, tensor[..., ::-1]])))
+        return normalize(both[: len(crops)] + both[len(crops) :])
+
+    def _run_views(self, tensor: np.ndarray) -> np.ndarray:
+        """Raw embeddings of a contiguous float32 NCHW batch."""
+        raise NotImplementedError
+
+
+class OnnxEmbedder(ContractEmbedder):
     """One onnxruntime session over an embedder ONNX file, warmed up at construction."""
 
     def __init__(self, model: Path, device: str = "auto", threads: int = 0,
@@ -113,38 +153,13 @@ class OnnxEmbedder:
         self._dimension = int(warm.shape[1])
 
     @property
-    def name(self) -> str:
-        return self._contract.name
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
-
-    @property
-    def input_size(self) -> int:
-        return self._contract.size
-
-    @property
     def providers(self) -> list[str]:
         return list(self._session.get_providers())
 
     def _run(self, batch: np.ndarray) -> np.ndarray:
         return np.asarray(self._session.run(None, {self._input_name: batch})[0], np.float32)
 
-    def embed(self, crops: Sequence[Image]) -> Embedding:
-        if not crops:
-            return np.zeros((0, self._dimension), np.float32)
-        tensor = to_tensor(crops, self._contract)
-        if self._flip:
-            # Summing the mirrored face's embedding smooths out pose asymmetry; each view is
-            # normalised first so both count equally (the evaluation cache relies on this).
-            both = normalize(self._run_all(np.concatenate([tensor, tensor[..., ::-1].copy()])))
-            raw = both[: len(crops)] + both[len(crops) :]
-        else:
-            raw = self._run_all(tensor)
-        return normalize(raw)
-
-    def _run_all(self, tensor: np.ndarray) -> np.ndarray:
+    def _run_views(self, tensor: np.ndarray) -> np.ndarray:
         """The whole batch at once, or row by row for a model with a fixed batch of one."""
         if tensor.shape[0] == 1 or self._batchable():
             return self._run(tensor)

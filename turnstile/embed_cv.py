@@ -7,17 +7,15 @@ instead of starting a second one. Chosen with `models.runtime = "opencv"`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from turnstile.embed import SFACE_CONTRACT, InputContract, normalize, to_tensor
-from turnstile.types import Embedding, Image
+from turnstile.embed import SFACE_CONTRACT, ContractEmbedder, InputContract
 
 
-class OpenCvEmbedder:
+class OpenCvEmbedder(ContractEmbedder):
     """cv2.dnn over an embedder ONNX file whose input contract is given (SFace's by default).
 
     It cannot read the file's `turnstile.*` metadata (that needs onnxruntime), so it runs
@@ -39,28 +37,9 @@ class OpenCvEmbedder:
         warm = self._run(np.zeros((1, 3, contract.size, contract.size), np.float32))
         self._dimension = int(warm.shape[1])
 
-    @property
-    def name(self) -> str:
-        return self._contract.name
-
-    @property
-    def dimension(self) -> int:
-        return self._dimension
-
-    @property
-    def input_size(self) -> int:
-        return self._contract.size
-
     def _run(self, batch: np.ndarray) -> np.ndarray:
         self._net.setInput(batch)
         return np.asarray(self._net.forward(), np.float32).reshape(batch.shape[0], -1)
 
-    def embed(self, crops: Sequence[Image]) -> Embedding:
-        if not crops:
-            return np.zeros((0, self._dimension), np.float32)
-        tensor = to_tensor(crops, self._contract)
-        raw = self._run(tensor)
-        if self._flip:
-            # As OnnxEmbedder: add the mirrored face's embedding, each view normalised first.
-            raw = normalize(raw) + normalize(self._run(np.ascontiguousarray(tensor[..., ::-1])))
-        return normalize(raw)
+    def _run_views(self, tensor: np.ndarray) -> np.ndarray:
+        return self._run(np.ascontiguousarray(tensor))

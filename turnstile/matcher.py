@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import os
 import threading
 
 import numpy as np
 import numpy.typing as npt
 
+from turnstile.coarse import MIN_ROWS, CoarseIndex
+
 #: Rows of spare capacity the matrix starts with; it doubles when full.
 _INITIAL_CAPACITY = 64
 #: Next-best rows looked at for a different person before masking all of the best's rows.
 _RUNNER_TRIES = 4
+#: Above this share of rows left by the int8 pre-selection, one full product is cheaper.
+_MAX_CANDIDATE_SHARE = 0.1
 
 
 class TemplateMatrix:
@@ -22,12 +27,16 @@ class TemplateMatrix:
     partial sort, which at 1e6 rows cost more than the product itself.
     """
 
-    def __init__(self, dimension: int) -> None:
+    def __init__(self, dimension: int, coarse: bool = True) -> None:
         self.dimension = dimension
+        #: Whether large galleries get the int8 pre-selection (off: always the full product).
+        self._use_coarse = coarse
         self._rows = np.zeros((_INITIAL_CAPACITY, dimension), np.float32)
         self._ids = np.zeros(_INITIAL_CAPACITY, np.int64)
         self._scores = np.zeros(_INITIAL_CAPACITY, np.float32)
         self._count = 0
+        #: int8 copy for large galleries (see turnstile.coarse); None below MIN_ROWS.
+        self._coarse: CoarseIndex | None = None
         # The score buffer is shared state: one query at a time.
         self._lock = threading.Lock()
 
@@ -56,6 +65,8 @@ class TemplateMatrix:
             self._rows[: ids.shape[0]] = matrix
             self._ids[: ids.shape[0]] = ids
             self._count = ids.shape[0]
+            self._coarse = None
+            self._update_coarse()
 
     def append(self, person_id: int, vector: npt.ArrayLike) -> None:
         row = np.asarray(vector, np.float32).reshape(self.dimension)
@@ -65,6 +76,9 @@ class TemplateMatrix:
             self._rows[self._count] = row
             self._ids[self._count] = person_id
             self._count += 1
+            if self._coarse is not None:
+                self._coarse.append(row)
+            self._update_coarse()
 
     def remove_person(self, person_id: int) -> int:
         """Drop every row of one person; returns how many were dropped."""
@@ -76,7 +90,15 @@ class TemplateMatrix:
                 self._rows[:kept] = self._rows[: self._count][keep]
                 self._ids[:kept] = self._ids[: self._count][keep]
                 self._count = kept
+                if self._coarse is not None:
+                    self._coarse.keep(keep)
             return dropped
+
+    def _update_coarse(self) -> None:
+        """Build the int8 copy once the gallery is large enough for it to pay."""
+        if self._use_coarse and self._coarse is None and self._count >= MIN_ROWS:
+            self._coarse = CoarseIndex(self.dimension, min(os.cpu_count() or 1, 4))
+            self._coarse.replace(self._rows[: self._count])
 
     def _reserve(self, capacity: int) -> None:
         if capacity <= self._rows.shape[0]:
@@ -97,12 +119,24 @@ class TemplateMatrix:
             count = self._count
             if count == 0:
                 return None
+            ids = self._ids[:count]
+            if self._coarse is not None:
+                rows = self._coarse.candidates(query, ids)
+                if rows.size <= _MAX_CANDIDATE_SHARE * count:
+                    return _search_rows(self._rows[rows] @ query, ids[rows])
             scores = self._scores[:count]
             np.dot(self._rows[:count], query, out=scores)
-            ids = self._ids[:count]
             best = int(scores.argmax())
             best_pid, best_score = int(ids[best]), float(scores[best])
             return best_pid, best_score, _runner_up(scores, ids, best, best_pid)
+
+
+def _search_rows(scores: npt.NDArray[np.float32],
+                 ids: npt.NDArray[np.int64]) -> tuple[int, float, float]:
+    """Best person and runner-up among pre-selected rows (exact float32 scores)."""
+    best = int(scores.argmax())
+    best_pid, best_score = int(ids[best]), float(scores[best])
+    return best_pid, best_score, _runner_up(scores, ids, best, best_pid)
 
 
 def _runner_up(scores: npt.NDArray[np.float32], ids: npt.NDArray[np.int64], best: int,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from turnstile.align import align
 from turnstile.camera import CameraLostError, CameraSource, Frame
 from turnstile.config import CameraConfig, Config
+from turnstile.detect import FaceDetector, FollowingDetector, YuNetDetector
 from turnstile.door import DoorOutput, DoorResult
 from turnstile.engine import Engine, thumbnail_jpeg
 from turnstile.events import EventLog
@@ -77,8 +78,13 @@ class Pipeline:
     """One frame in, one FrameResult out; owns no thread and no connection of its own."""
 
     def __init__(self, engine: Engine, gallery: Gallery, policy: AccessPolicy,
-                 door: DoorOutput, events: EventLog, source_name: str = "") -> None:
+                 door: DoorOutput, events: EventLog, source_name: str = "",
+                 flip_probe: bool = False, detector: FaceDetector | None = None) -> None:
         self.engine = engine
+        #: This camera's detector (see build: it follows the face in view).
+        self.detector = detector or engine.detector
+        #: Whether each frame's face is also embedded mirrored (recognition.flip_probe).
+        self.flip_probe = flip_probe
         self.gallery = gallery
         self.policy = policy
         self.door = door
@@ -93,17 +99,21 @@ class Pipeline:
             # must not open the door.
             liveness = configured_liveness(config, engine)
         policy = AccessPolicy(config.policy, config.recognition, Directory(gallery), liveness)
+        detector: FaceDetector = engine.detector
+        if isinstance(detector, YuNetDetector) and config.detector.follow_face_px:
+            detector = FollowingDetector(detector, config.detector)
         return cls(engine, gallery, policy, door, EventLog(gallery.connection, config.events),
-                   source_name)
+                   source_name, config.recognition.flip_probe, detector)
 
     def process(self, frame: Frame) -> FrameResult:
-        faces = tuple(self.engine.detector.detect(frame.image))
+        faces = tuple(self.detector.detect(frame.image))
         crops: dict[Face, Image] = {}
 
         def recognise(face: Face) -> Match:
             crop = align(frame.image, face, self.engine.embedder.input_size)
             crops[face] = crop
-            return self.gallery.match(self.engine.embedder.embed([crop])[0])
+            vector = self.engine.embedder.embed([crop], flip=self.flip_probe)[0]
+            return self.gallery.match(vector)
 
         decision = self.policy.decide(frame.at, faces, frame.image, recognise)
         if decision.outcome not in FINAL:

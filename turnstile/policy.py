@@ -29,6 +29,12 @@ FINAL = frozenset({Outcome.GRANTED, Outcome.DENIED, Outcome.UNKNOWN, Outcome.SPO
 _UNKNOWN = -1
 #: Most frames of a streak kept for the liveness check (it may ask for more than K).
 EVIDENCE_FRAMES = 30
+#: Detail of the PENDING frames of a person already decided (followed or recognised): the
+#: kiosk keeps showing their decision rather than a hint.
+RECENTLY_DECIDED = "recently decided"
+#: A tracked face must be seen again within this many seconds (a few frames at any rate a
+#: kiosk runs at); a longer gap means it may be someone else.
+TRACK_GAP_S = 0.5
 
 
 class LivenessVerdict(enum.Enum):
@@ -89,6 +95,16 @@ class _Streak:
         default_factory=lambda: deque(maxlen=EVIDENCE_FRAMES))
 
 
+@dataclass
+class _Track:
+    """The last frame's face of a decided person, to follow them without re-embedding."""
+
+    face: Face
+    match: Match
+    seen: datetime
+    recognised: datetime
+
+
 def deny_reason(rule: AccessRule, at: datetime,
                 allowed_groups: Sequence[str] = ()) -> DenyReason | None:
     """Why this person may not enter at `at`, or None when they may.
@@ -128,6 +144,7 @@ class AccessPolicy:
         self._streak = _Streak()
         #: Decided identities and when they were last seen; refreshed while they stay in view.
         self._cooldown: dict[int, datetime] = {}
+        self._track: _Track | None = None
 
     def select(self, faces: Sequence[Face]) -> Selection:
         """The largest face inside the region of interest, if it is large enough and alone."""
@@ -167,14 +184,17 @@ class AccessPolicy:
             self._streak = _Streak()
             return Decision(selection.outcome, at, face=face,
                             scores={"face_px": face.box.size} if face else {})
-        match = recognise(face)
-        key = match.person_id if self.accepted(match) and match.person_id is not None \
-            else _UNKNOWN
+        tracked = self._follow(face, at)
+        match = tracked.match if tracked is not None else recognise(face)
+        key = self._key(match)
         if key in self._cooldown:
             self._cooldown[key] = at
             self._streak = _Streak()
-            return Decision(Outcome.PENDING, at, match, face, detail="recently decided",
+            recognised = tracked.recognised if tracked is not None else at
+            self._track = _Track(face, match, at, recognised)
+            return Decision(Outcome.PENDING, at, match, face, detail=RECENTLY_DECIDED,
                             scores=_scores(face, [match]))
+        self._track = None
         if key != self._streak.key:
             self._streak = _Streak(key)
         self._streak.matches.append(match)
@@ -183,6 +203,24 @@ class AccessPolicy:
             return Decision(Outcome.PENDING, at, match, face,
                             scores=_scores(face, self._streak.matches))
         return self._conclude(at, face, match, key)
+
+    def _key(self, match: Match) -> int:
+        accepted = self.accepted(match) and match.person_id is not None
+        return match.person_id if accepted and match.person_id is not None else _UNKNOWN
+
+    def _follow(self, face: Face, at: datetime) -> _Track | None:
+        """The decided person's track when this face continues it (same place, moments
+        later, recognised recently enough); None means: recognise the face."""
+        track, config = self._track, self._config
+        if track is None or config.track_iou <= 0.0:
+            return None
+        if self._key(track.match) not in self._cooldown:
+            return None
+        fresh = timedelta(0) <= at - track.seen <= timedelta(seconds=TRACK_GAP_S)
+        due = at - track.recognised >= timedelta(seconds=config.recheck_s)
+        if not fresh or due or face.box.iou(track.face.box) < config.track_iou:
+            return None
+        return track
 
     def _conclude(self, at: datetime, face: Face, match: Match, key: int) -> Decision:
         scores = _scores(face, self._streak.matches)
@@ -213,6 +251,8 @@ class AccessPolicy:
     def _final(self, decision: Decision, key: int) -> Decision:
         self._cooldown[key] = decision.at
         self._streak = _Streak()
+        if decision.face is not None and decision.match is not None:
+            self._track = _Track(decision.face, decision.match, decision.at, decision.at)
         return decision
 
     def _expire(self, at: datetime) -> None:

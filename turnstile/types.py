@@ -43,6 +43,14 @@ class Box:
     def scaled(self, factor: float) -> Box:
         return Box(self.x * factor, self.y * factor, self.w * factor, self.h * factor)
 
+    def iou(self, other: Box) -> float:
+        """Intersection over union: 1 for the same rectangle, 0 for disjoint ones."""
+        width = min(self.x + self.w, other.x + other.w) - max(self.x, other.x)
+        height = min(self.y + self.h, other.y + other.h) - max(self.y, other.y)
+        inter = max(width, 0.0) * max(height, 0.0)
+        union = self.area + other.area - inter
+        return inter / union if union > 0 else 0.0
+
 
 @dataclass(frozen=True)
 class Face:

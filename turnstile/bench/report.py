@@ -106,10 +106,12 @@ def text(result: dict[str, Any]) -> str:
     lines = _header(result) + _timings(result)
     lines.append(f"fps (kiosk loop @{result['loop_resolution']}, 30 fps camera)  "
                  f"{result['fps']:.1f} ({result['loop_dropped']} camera frames skipped)")
-    grant = result.get("time_to_grant_ms")
-    if grant:
-        lines.append(f"time to grant ({result['agreement_frames']} agreeing frames)  "
-                     f"median {grant['median']:.0f} ms, p90 {grant['p90']:.0f} ms")
+    for key, label in (("time_to_grant_ms", ""),
+                       ("time_to_grant_recognition_ms", ", liveness off")):
+        grant = result.get(key)
+        if grant:
+            lines.append(f"time to grant ({result['agreement_frames']} agreeing frames{label})"
+                         f"  median {grant['median']:.0f} ms, p90 {grant['p90']:.0f} ms")
     if "cold_start_s" in result:
         lines.append(f"cold start to first decision  {result['cold_start_s']:.2f} s "
                      f"(runs {result['cold_start_runs_s']})")

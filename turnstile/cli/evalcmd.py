@@ -77,6 +77,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     ident.add_argument("--images", type=Path, required=True, metavar="DIR")
     ident.add_argument("--plot", type=Path, metavar="OUT.png", help="DET curves")
     _common(ident, Pick.CENTER)
+    _probe_option(ident)
     ident.set_defaults(func=run_identify)
 
     cal = subparsers.add_parser("calibrate", help="recommend the 1:N threshold and margin")
@@ -89,13 +90,24 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     cal.add_argument("--write-config", type=Path, metavar="PATH",
                      help="set recognition.threshold and .margin in this TOML file")
     _common(cal, Pick.CENTER)
+    _probe_option(cal)
     cal.set_defaults(func=run_calibrate)
+
+
+def _probe_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--flip-probe", action=argparse.BooleanOptionalAction, default=None,
+                        help="add the mirrored face's embedding to searches too, as "
+                             "recognition.flip_probe does at the kiosk (default: the "
+                             "config's); enrolled photos follow --flip")
 
 
 def _settings(args: argparse.Namespace, config: Config) -> Settings:
     min_score = config.detector.score_threshold if args.min_score is None else args.min_score
     flip = config.recognition.flip_augment if args.flip is None else args.flip
-    return Settings(Pick(args.pick), min_score, flip)
+    if not hasattr(args, "flip_probe"):  # pair protocols: both sides alike
+        return Settings(Pick(args.pick), min_score, flip)
+    probe = config.recognition.flip_probe if args.flip_probe is None else args.flip_probe
+    return Settings(Pick(args.pick), min_score, flip, probe)
 
 
 def _embedder(args: argparse.Namespace, config: Config) -> SetEmbedder:
@@ -258,7 +270,9 @@ def run_calibrate(args: argparse.Namespace) -> int:
     payload = result.to_json()
     text = (f"recommended: threshold {result.threshold:.3f}, margin {result.margin:.3f} "
             f"for {result.gallery_size:,} people at FAR {args.far:g} (model {result.model}, "
-            f"flip {'on' if settings.flip else 'off'})\n\n{result.explain()}")
+            f"flip {'on' if settings.flip else 'off'} for enrolled photos, "
+            f"{'on' if settings.searches_flip else 'off'} for searches)\n\n"
+            f"{result.explain()}")
     if args.write_config:
         comment = (f"calibrated: `turnstile calibrate --far {args.far:g} --gallery-size "
                    f"{args.gallery_size}` (model {result.model})")

@@ -52,6 +52,13 @@ class Settings:
     min_score: float = 0.8
     #: Add the mirrored face's embedding (the product's recognition.flip_augment).
     flip: bool = False
+    #: The same for the searches of a 1:N evaluation (recognition.flip_probe); None: as
+    #: `flip`. Pair protocols have no searches and ignore it.
+    probe_flip: bool | None = None
+
+    @property
+    def searches_flip(self) -> bool:
+        return self.flip if self.probe_flip is None else self.probe_flip
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,14 @@ class EmbeddedSet:
     no_face: npt.NDArray[np.bool_]
     model: str
     seconds: float
+    #: Embeddings of the same images as searched at the kiosk, where they differ from
+    #: `embeddings` (recognition.flip_probe unlike flip_augment); None: the same.
+    probes: Embedding | None = None
+
+    @property
+    def searches(self) -> Embedding:
+        """The rows to search with (the enrolled side uses `embeddings`)."""
+        return self.embeddings if self.probes is None else self.probes
 
     def index(self) -> dict[Path, int]:
         return {path: i for i, path in enumerate(self.paths)}
@@ -169,7 +184,7 @@ class SetEmbedder:
         self._embedder: Embedder | None = None
         det = config.detector
         det_key = _digest(CACHE_VERSION, sha256_of(self._detector_path), DETECT_FLOOR,
-                          det.nms_threshold, det.max_side)
+                          det.nms_threshold, det.max_side, det.upscale_to)
         emb_key = _digest(CACHE_VERSION, sha256_of(self._model_path))
         self._detections = _Store(cache_dir / f"detections-{det_key}.npz" if cache_dir else None,
                                   1 + 8 * 15)
@@ -220,9 +235,12 @@ class SetEmbedder:
         half = views.shape[1] // 2
         plain, mirrored = views[:, :half], views[:, half:]
         vectors = normalize(plain + mirrored) if settings.flip else plain
+        probes = None
+        if settings.searches_flip != settings.flip:
+            probes = normalize(plain + mirrored) if settings.searches_flip else plain
         no_face = np.array([face is None for face in chosen], dtype=bool)
         return EmbeddedSet(paths, vectors, no_face, self.embedder().name,
-                           time.perf_counter() - started)
+                           time.perf_counter() - started, probes)
 
     def _embedding_store(self) -> _Store:
         if self._embeddings is None:

@@ -100,7 +100,7 @@ def run_draw(embedded: EmbeddedSet, codes: npt.NDArray[np.int64],
     """Mated and stranger searches against one drawn gallery."""
     matrix = embedded.embeddings[gallery.enrolled]
     ids = codes[gallery.enrolled]
-    vectors = embedded.embeddings
+    vectors = embedded.searches
     mated = search(matrix, ids, vectors[gallery.mated], codes[gallery.mated])
     strangers = search(matrix, ids, vectors[gallery.strangers], codes[gallery.strangers])
     return mated, strangers

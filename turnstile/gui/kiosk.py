@@ -16,6 +16,7 @@ from turnstile.gui.assets import Sounds, icon, stylesheet
 from turnstile.gui.qimage import pixmap_from_bytes
 from turnstile.gui.worker import KioskUpdate
 from turnstile.pipeline import CameraState, CameraStatus
+from turnstile.policy import RECENTLY_DECIDED
 from turnstile.types import Box, DenyReason, Outcome
 
 #: Key that asks for the admin panel (the panel itself asks for the password).
@@ -94,7 +95,7 @@ def message_for(update: KioskUpdate) -> Message | None:
                        "Please step up alone.", "crowd")
     if outcome is Outcome.TOO_SMALL:
         return Message(Screen.HINT, "Please come closer", "", "idle")
-    if outcome is Outcome.PENDING and decision.detail and decision.detail != "recently decided":
+    if outcome is Outcome.PENDING and decision.detail and decision.detail != RECENTLY_DECIDED:
         return Message(Screen.HINT, decision.detail[:1].upper() + decision.detail[1:], "", "idle")
     return None
 
