@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -85,7 +86,7 @@ def test_trained_model_runs_in_the_unchanged_engine(tiny_orl: Path, engine: Engi
     conn.close()
 
 
-@pytest.mark.parametrize("loss", ["contrastive", "bce", "arcface"])
+@pytest.mark.parametrize("loss", ["contrastive", "bce", "arcface", "cosface"])
 def test_every_loss_trains_and_exports(loss: str, tiny_orl: Path, engine: Engine,
                                        tmp_path: Path) -> None:
     trainer = train_tiny(tiny_orl, engine, tmp_path, loss)
@@ -95,3 +96,33 @@ def test_every_loss_trains_and_exports(loss: str, tiny_orl: Path, engine: Engine
                        sample) <= 1e-4
     plot_history(trainer.history, tmp_path / f"{loss}.png", loss)
     assert (tmp_path / f"{loss}.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_weight_average_with_per_image_norm_exports_and_resumes(tiny_orl: Path, engine: Engine,
+                                                                tmp_path: Path) -> None:
+    faces = load_faces(scan(tiny_orl), engine.detector, 48)
+    settings = TrainSettings(loss="cosface", epochs=1, batch=8, per_identity=2, size=48,
+                             input_norm="image", augment="strong", ema=0.9)
+    first = Trainer(settings, faces, None, torch.device("cpu"), tmp_path / "m.ckpt",
+                    log=lambda _: None, progress=False)
+    first.run()
+    live = dict(first.model.state_dict())
+    averaged = first.final_model.state_dict()
+    assert first.final_model is not first.model
+    assert any(not torch.equal(live[k], averaged[k]) for k in live)  # it lags the live weights
+    # The exported network standardises each image itself: a brighter, higher-contrast copy
+    # of the same crops gives the same embeddings.
+    crops = to_tensor(faces.images[:4], torch.device("cpu"))
+    path = tmp_path / "avg.onnx"
+    assert export_onnx(first.final_model, path, 48, {"name": "avg", "input_size": "48"},
+                       crops) <= 1e-4
+    embedder = OnnxEmbedder(path, device="cpu")
+    brighter = np.clip(faces.images[:4].astype(np.float32) * 1.2 + 20, 0, 255).astype(np.uint8)
+    np.testing.assert_allclose(embedder.embed(list(faces.images[:4])),
+                               embedder.embed(list(brighter)), atol=0.05)
+
+    again = Trainer(replace(settings, epochs=2), faces, None, torch.device("cpu"),
+                    tmp_path / "m.ckpt", log=lambda _: None, progress=False)
+    assert again.resume()
+    restored = again.final_model.state_dict()
+    assert all(torch.equal(averaged[k], restored[k]) for k in averaged)

@@ -93,3 +93,20 @@ def test_arcface_adds_the_angular_margin_to_the_true_class_only() -> None:
     target = 30 * math.cos(angle + 0.5)
     expected_loss = -target + math.log(math.exp(target) + math.exp(15.0))
     assert float(loss.detach()) == pytest.approx(expected_loss, abs=1e-4)
+
+
+def test_cosface_subtracts_the_cosine_margin_from_the_true_class_only() -> None:
+    head = losses.CosMargin(2, 2, scale=30.0, margin=0.35)
+    with torch.no_grad():
+        head.weight.copy_(torch.eye(2) * 3.0)  # class weights are normalised: scale is moot
+    angle = math.radians(30)
+    x = torch.tensor([[2 * math.cos(angle), 2 * math.sin(angle)]])
+    logits = head.logits(x, torch.tensor([0])).detach()
+    assert logits[0].tolist() == pytest.approx([30 * (math.cos(angle) - 0.35), 30 * 0.5],
+                                               abs=1e-4)
+    loss = head(x, torch.tensor([1]))  # now class 1 is the true one: only it loses 0.35
+    target, other = 30 * (0.5 - 0.35), 30 * math.cos(angle)
+    expected = -target + math.log(math.exp(target) + math.exp(other))
+    assert float(loss.detach()) == pytest.approx(expected, abs=1e-4)
+    torch.autograd.backward(loss)
+    assert head.weight.grad is not None and torch.isfinite(head.weight.grad).all()

@@ -55,3 +55,26 @@ def test_paper_depth_mobilefacenet_is_available() -> None:
 def test_unknown_arch() -> None:
     with pytest.raises(ValueError, match="arch"):
         nets.build("resnet")
+
+
+def test_per_image_norm_standardises_each_image() -> None:
+    # Image 0: half 0, half 2 -> mean 1, std 1 -> -1 / +1. Image 1: a constant -> all zeros
+    # (the small floor under the variance keeps it finite).
+    x = torch.zeros(2, 1, 2, 2)
+    x[0, 0, 0] = 2.0
+    x[1] = 7.0
+    out = nets.PerImageNorm()(x)
+    assert out[0, 0].flatten().tolist() == pytest.approx([1.0, 1.0, -1.0, -1.0], abs=1e-3)
+    assert out[1].abs().max().item() == 0.0
+
+
+@pytest.mark.parametrize("size", [32, 48, 96])
+def test_classic_takes_other_input_sizes(size: int) -> None:
+    model = nets.build("classic", size, "image").eval()
+    with torch.no_grad():
+        assert model(torch.zeros(2, 3, size, size)).shape == (2, nets.EMBEDDING_SIZE)
+
+
+def test_unknown_input_norm() -> None:
+    with pytest.raises(ValueError, match="input norm"):
+        nets.build("classic", 64, "channel")

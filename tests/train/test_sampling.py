@@ -6,6 +6,8 @@ import numpy as np
 import pytest
 
 from turnstile.train.sampling import (
+    AUGMENTATIONS,
+    Augmentation,
     augment,
     balanced_pairs,
     identity_batches,
@@ -75,8 +77,8 @@ def test_identity_batches_need_two_per_identity() -> None:
 def test_augment_without_jitter_only_flips() -> None:
     rng = np.random.default_rng(3)
     images = rng.integers(0, 255, (6, 16, 16, 3), dtype=np.uint8)
-    out = augment(images, np.random.default_rng(5), max_shift=0.0, brightness=0.0,
-                  max_angle=0.0, max_zoom=0.0)
+    out = augment(images, np.random.default_rng(5),
+                  Augmentation(max_shift=0.0, brightness=0.0, max_angle=0.0, max_zoom=0.0))
     assert out.shape == images.shape and out.dtype == np.uint8
     flipped = [bool(np.array_equal(o, i[:, ::-1])) for o, i in zip(out, images, strict=True)]
     same = [bool(np.array_equal(o, i)) for o, i in zip(out, images, strict=True)]
@@ -86,7 +88,45 @@ def test_augment_without_jitter_only_flips() -> None:
 
 def test_augment_changes_brightness_within_bounds() -> None:
     images = np.full((4, 16, 16, 3), 100, np.uint8)
-    out = augment(images, np.random.default_rng(0), max_shift=0.0, brightness=0.2)
+    out = augment(images, np.random.default_rng(0), Augmentation(max_shift=0.0, brightness=0.2))
     means = out.reshape(4, -1).mean(axis=1)
     assert not np.allclose(means, 100)
     assert (means >= 100 * 0.8 - 0.2 * 64 - 1).all() and (means <= 100 * 1.2 + 0.2 * 64 + 1).all()
+
+
+def test_no_augmentation_returns_the_images_unchanged() -> None:
+    images = np.random.default_rng(4).integers(0, 255, (3, 16, 16, 3), dtype=np.uint8)
+    assert np.array_equal(augment(images, np.random.default_rng(0), AUGMENTATIONS["none"]),
+                          images)
+
+
+def test_erase_blanks_one_rectangle_with_the_mean() -> None:
+    # Columns 0, 10, ..., 190: the image mean is 95, a value no original pixel has, so the
+    # changed pixels are exactly the erased block.
+    row = np.arange(20, dtype=np.uint8) * 10
+    images = np.repeat(np.broadcast_to(row[None, :, None], (20, 20, 3))[None], 8, axis=0).copy()
+    plain = Augmentation(flip=False, max_shift=0.0, brightness=0.0, max_angle=0.0,
+                         max_zoom=0.0, erase=1.0)
+    out = augment(images, np.random.default_rng(1), plain)
+    for image in out:
+        changed = (image != images[0]).any(axis=2)
+        rows, cols = np.flatnonzero(changed.any(axis=1)), np.flatnonzero(changed.any(axis=0))
+        block = changed[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
+        assert block.all() and changed.sum() == block.size  # one solid rectangle
+        assert 0.04 * 400 <= changed.sum() <= 0.22 * 400  # 5-20% of the area, after rounding
+        assert set(np.unique(image[changed]).tolist()) == {95}
+
+
+def test_blur_smooths_a_single_bright_pixel() -> None:
+    images = np.zeros((16, 15, 15, 3), np.uint8)
+    images[:, 7, 7] = 255
+    blurry = Augmentation(flip=False, max_shift=0.0, brightness=0.0, max_angle=0.0,
+                          max_zoom=0.0, blur=1.2)
+    out = augment(images, np.random.default_rng(2), blurry)
+    peaks = out[:, 7, 7, 0].astype(int)
+    # About half the crops are blurred: their peak spreads (sigma >= 0.3 lowers it); the total
+    # brightness is kept (a Gaussian sums to one), up to rounding.
+    assert 0 < int((peaks < 255).sum()) < 16
+    for image, peak in zip(out, peaks, strict=True):
+        if peak < 255:
+            assert image[6:9, 6:9, 0].sum() > peak and abs(int(image[..., 0].sum()) - 255) < 40

@@ -9,7 +9,7 @@ from typing import Any
 
 from turnstile.cli.common import add_model_option, emit, load_config
 from turnstile.train.data import FALLBACKS, expand_identities, scan
-from turnstile.train.settings import ARCHS, LOSSES, MINING, TrainSettings
+from turnstile.train.settings import ARCHS, AUGMENTS, INPUT_NORMS, LOSSES, MINING, TrainSettings
 
 _DEFAULTS = TrainSettings()
 
@@ -38,11 +38,24 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
                        help=f"peak learning rate (default {d.lr})")
     train.add_argument("--mining", choices=MINING, default=d.mining,
                        help=f"triplet negative mining within a batch (default {d.mining})")
+    train.add_argument("--size", type=int, default=d.size, metavar="PX",
+                       help="input side in pixels (default: the network's own, "
+                            f"{', '.join(f'{a} {px}' for a, px in ARCHS.items())})")
+    train.add_argument("--input-norm", choices=INPUT_NORMS, default=d.input_norm,
+                       help="global: (x - 127.5) / 128; image: each image by its own mean and "
+                            f"spread, inside the network (default {d.input_norm})")
+    train.add_argument("--augment", choices=AUGMENTS, default=d.augment,
+                       help=f"augmentation preset (default {d.augment})")
+    train.add_argument("--ema", type=float, default=d.ema, metavar="DECAY",
+                       help="export a moving average of the weights with this decay per step "
+                            f"(0 = the last weights; default {d.ema:g})")
     train.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     train.add_argument("--seed", type=int, default=0, metavar="N")
     _add_data_options(train)
-    train.add_argument("--val", type=float, default=0.1, metavar="FRACTION",
-                       help="fraction of people held out for validation (default 0.1)")
+    train.add_argument("--val", type=float, default=0.0, metavar="FRACTION",
+                       help="fraction of people held out for a per-epoch validation curve "
+                            "(default 0: every person trains; the defaults were chosen by "
+                            "cross-validation over held-out people instead)")
     train.add_argument("--threads", type=int, default=0, metavar="N",
                        help="PyTorch CPU threads (default: one per core, or 1 when the "
                             "machine is already fully loaded)")
@@ -88,7 +101,8 @@ def run_train(args: argparse.Namespace) -> int:
     config = load_config(args)
     settings = TrainSettings(loss=args.loss, arch=args.arch, epochs=args.epochs,
                              batch=args.batch, per_identity=args.per_identity, lr=args.lr,
-                             mining=args.mining, seed=args.seed)
+                             mining=args.mining, seed=args.seed, size=args.size,
+                             input_norm=args.input_norm, augment=args.augment, ema=args.ema)
     options = pipeline.RunOptions(
         data=args.data, out=args.out,
         identities=tuple(expand_identities(args.identities)) if args.identities else None,
@@ -112,8 +126,8 @@ def _summary(report: dict[str, Any]) -> str:
         f"training     {report['loss']}, {report['epochs']} epochs on "
         f"{report['train_images']} images of {report['train_identities']} people, "
         f"{report['train_seconds']:.0f} s on {report['device']} ({report['threads']} threads)",
-        f"validation   {'-' if val is None else f'{val:.2%}'} pair accuracy on "
-        f"{report['val_identities']} held-out people",
+        ("validation   none (--val 0: every person trained)" if val is None else
+         f"validation   {val:.2%} pair accuracy on {report['val_identities']} held-out people"),
         f"no face      {report['no_face']} image(s), fallback '{report['fallback']}'",
         f"files        {report['loss_curve']}, {report['checkpoint']}",
     ])

@@ -1,4 +1,4 @@
-"""Siamese losses: contrastive, triplet with in-batch mining, logistic BCE, ArcFace margin."""
+"""Siamese losses: contrastive, triplet with in-batch mining, logistic BCE, ArcFace/CosFace."""
 
 from __future__ import annotations
 
@@ -99,6 +99,25 @@ class ArcMargin(nn.Module):
         with_margin = torch.where(cosine > limit, with_margin, linear)
         target = F.one_hot(labels, cosine.shape[1]).to(torch.bool)
         return self.scale * torch.where(target, with_margin, cosine)
+
+    def forward(self, embeddings: Tensor, labels: Tensor) -> Tensor:
+        return F.cross_entropy(self.logits(embeddings, labels), labels)
+
+
+class CosMargin(nn.Module):
+    """CosFace (large margin cosine loss): s * (cos(theta) - m) for the true class only."""
+
+    def __init__(self, dimension: int, classes: int, scale: float = 30.0,
+                 margin: float = 0.35) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(classes, dimension))
+        nn.init.xavier_uniform_(self.weight)
+        self.scale, self.margin = scale, margin
+
+    def logits(self, embeddings: Tensor, labels: Tensor) -> Tensor:
+        cosine = F.normalize(embeddings, dim=1) @ F.normalize(self.weight, dim=1).T
+        target = F.one_hot(labels, cosine.shape[1]).to(cosine.dtype)
+        return self.scale * (cosine - self.margin * target)
 
     def forward(self, embeddings: Tensor, labels: Tensor) -> Tensor:
         return F.cross_entropy(self.logits(embeddings, labels), labels)

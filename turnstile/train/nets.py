@@ -76,7 +76,7 @@ class MobileFaceNet(nn.Module):
 class ClassicSiamese(nn.Module):
     """A small four-conv, one-dense CNN in the spirit of Chopra 2005 / Koch 2015, 64x64 in."""
 
-    def __init__(self, embedding: int = EMBEDDING_SIZE) -> None:
+    def __init__(self, embedding: int = EMBEDDING_SIZE, size: int = 64) -> None:
         super().__init__()
 
         def block(cin: int, cout: int, kernel: int) -> nn.Sequential:
@@ -88,7 +88,7 @@ class ClassicSiamese(nn.Module):
         # The closing batch norm centres the embeddings: without it ReLU features share one
         # large positive direction and every cosine similarity sits near 1.
         self.head = nn.Sequential(nn.Flatten(), nn.Dropout(0.3),
-                                  nn.Linear(128 * 4 * 4, embedding, bias=False),
+                                  nn.Linear(128 * (size // 16) ** 2, embedding, bias=False),
                                   nn.BatchNorm1d(embedding))
 
     def forward(self, x: Tensor) -> Tensor:
@@ -96,12 +96,35 @@ class ClassicSiamese(nn.Module):
         return out
 
 
-def build(arch: str) -> nn.Module:
+class PerImageNorm(nn.Module):
+    """Standardise each image by its own mean and standard deviation (over all pixels).
+
+    Part of the network, so the exported model does it too: a darker or flatter exposure at
+    the door gives the same input as the photo it was trained on.
+    """
+
+    def forward(self, x: Tensor) -> Tensor:
+        flat = x.flatten(1)
+        mean = flat.mean(1).view(-1, 1, 1, 1)
+        std = flat.var(1, unbiased=False).add(1e-4).sqrt().view(-1, 1, 1, 1)
+        return (x - mean) / std
+
+
+def build(arch: str, size: int = 0, input_norm: str = "global") -> nn.Module:
+    """The named network for size x size input (0: the architecture's own size)."""
+    size = size or ARCHS.get(arch, 0)
+    net: nn.Module
     if arch == "mobilefacenet":
-        return MobileFaceNet()
-    if arch == "classic":
-        return ClassicSiamese()
-    raise ValueError(f"arch must be one of {', '.join(ARCHS)}, not {arch!r}")
+        net = MobileFaceNet()
+    elif arch == "classic":
+        net = ClassicSiamese(size=size)
+    else:
+        raise ValueError(f"arch must be one of {', '.join(ARCHS)}, not {arch!r}")
+    if input_norm == "image":
+        return nn.Sequential(PerImageNorm(), net)
+    if input_norm != "global":
+        raise ValueError(f"input norm must be global or image, not {input_norm!r}")
+    return net
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ from turnstile.train.data import (
     split_identities,
 )
 from turnstile.train.export import OPSET, export_onnx, plot_history
-from turnstile.train.settings import ARCHS, TrainSettings
+from turnstile.train.settings import TrainSettings
 from turnstile.train.trainer import MEAN, STD, Trainer, to_tensor
 
 
@@ -40,8 +40,9 @@ class RunOptions:
     data: Path
     out: Path
     identities: tuple[str, ...] | None = None
-    #: Fraction of identities held out for per-epoch validation (0 turns it off).
-    val_fraction: float = 0.1
+    #: Fraction of identities held out for per-epoch validation (0 turns it off: every
+    #: identity trains).
+    val_fraction: float = 0.0
     fallback: str = "resize"
     device: str = "cpu"
     #: PyTorch CPU threads; 0 chooses (see cpu_threads).
@@ -117,7 +118,7 @@ def run(settings: TrainSettings, options: RunOptions, detector: FaceDetector,
     settings.validate()
     device = choose_device(options.device)
     torch.set_num_threads(cpu_threads(options.threads))
-    size = ARCHS[settings.arch]
+    size = settings.input_size
     faces = prepare(options, detector, detector_config, size, log)
     log(f"{len(faces.labels)} faces of {len(faces.identities)} identities; no face detected in "
         f"{faces.fallback_count + faces.skipped} (fallback '{options.fallback}': "
@@ -137,7 +138,7 @@ def run(settings: TrainSettings, options: RunOptions, detector: FaceDetector,
                "val_identities": len(val_ids), "no_face": faces.fallback_count + faces.skipped}
     sample = to_tensor(faces.images[:16], torch.device("cpu"))
     figures["onnx_max_difference"] = export_onnx(
-        trainer.model, options.out, size, _metadata(trainer, options, size), sample)
+        trainer.final_model, options.out, size, _metadata(trainer, options, size), sample)
     plot_history(trainer.history, options.plot,
                  f"{options.out.stem}: {settings.describe_loss()}")
     report = _report(trainer, options, size, figures)

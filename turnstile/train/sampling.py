@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -84,26 +85,69 @@ def in_batch_pairs(labels: IntArray, rng: np.random.Generator) -> tuple[IntArray
     return balanced_pairs(labels, rng)
 
 
-def augment(images: npt.NDArray[np.uint8], rng: np.random.Generator,
-            max_shift: float = 0.06, brightness: float = 0.2, max_angle: float = 8.0,
-            max_zoom: float = 0.08) -> npt.NDArray[np.uint8]:
-    """Random horizontal flip, brightness/contrast jitter and a small shift, turn and zoom.
+@dataclass(frozen=True)
+class Augmentation:
+    """Random changes applied to each training crop.
 
-    The geometric jitter stands in for the landmark noise of the detector at the door;
-    shifts are fractions of the crop side, angles in degrees.
+    The geometric jitter (shift as a fraction of the side, turn in degrees, zoom as a
+    fraction) stands in for the landmark noise of the detector at the door; brightness scales
+    the gain and offset jitter; blur is the largest Gaussian sigma in pixels (applied to half
+    of the crops); erase is the chance of blanking a random rectangle of 5-20% of the crop,
+    as glasses, a hand or a scarf would.
     """
+
+    flip: bool = True
+    max_shift: float = 0.06
+    brightness: float = 0.2
+    max_angle: float = 8.0
+    max_zoom: float = 0.08
+    blur: float = 0.0
+    erase: float = 0.0
+
+
+#: The presets behind --augment.
+AUGMENTATIONS = {
+    "none": Augmentation(flip=False, max_shift=0.0, brightness=0.0, max_angle=0.0,
+                         max_zoom=0.0),
+    "light": Augmentation(),
+    "strong": Augmentation(max_shift=0.08, brightness=0.3, max_angle=12.0, max_zoom=0.12,
+                           blur=1.2, erase=0.3),
+}
+
+
+def augment(images: npt.NDArray[np.uint8], rng: np.random.Generator,
+            params: Augmentation = AUGMENTATIONS["light"]) -> npt.NDArray[np.uint8]:
+    """One random draw of `params` per image; the output has the input's shape and type."""
     out = np.empty_like(images)
-    size = images.shape[1]
     for index, image in enumerate(images):
-        if rng.random() < 0.5:
-            image = image[:, ::-1]
-        angle = rng.uniform(-max_angle, max_angle)
-        zoom = 1.0 + rng.uniform(-max_zoom, max_zoom)
-        matrix = cv2.getRotationMatrix2D((size / 2, size / 2), angle, zoom)
-        matrix[:, 2] += rng.uniform(-max_shift, max_shift, 2) * size
-        image = cv2.warpAffine(np.ascontiguousarray(image), matrix, (size, size),
-                               borderMode=cv2.BORDER_REPLICATE)
-        gain = rng.uniform(1 - brightness, 1 + brightness)
-        offset = rng.uniform(-brightness, brightness) * 64
-        out[index] = np.clip(image.astype(np.float32) * gain + offset, 0, 255).astype(np.uint8)
+        out[index] = _augment_one(image, rng, params)
     return out
+
+
+def _augment_one(image: npt.NDArray[np.uint8], rng: np.random.Generator,
+                 p: Augmentation) -> npt.NDArray[np.uint8]:
+    size = image.shape[0]
+    if p.flip and rng.random() < 0.5:
+        image = image[:, ::-1]
+    if p.max_angle or p.max_zoom or p.max_shift:
+        angle = rng.uniform(-p.max_angle, p.max_angle)
+        zoom = 1.0 + rng.uniform(-p.max_zoom, p.max_zoom)
+        matrix = cv2.getRotationMatrix2D((size / 2, size / 2), angle, zoom)
+        matrix[:, 2] += rng.uniform(-p.max_shift, p.max_shift, 2) * size
+        image = np.asarray(cv2.warpAffine(np.ascontiguousarray(image), matrix, (size, size),
+                                          borderMode=cv2.BORDER_REPLICATE), np.uint8)
+    if p.blur and rng.random() < 0.5:
+        image = np.asarray(cv2.GaussianBlur(np.ascontiguousarray(image), (0, 0),
+                                            rng.uniform(0.3, p.blur)), np.uint8)
+    pixels = image.astype(np.float32)
+    if p.brightness:
+        gain = rng.uniform(1 - p.brightness, 1 + p.brightness)
+        pixels = pixels * gain + rng.uniform(-p.brightness, p.brightness) * 64
+    if p.erase and rng.random() < p.erase:
+        area = rng.uniform(0.05, 0.2) * size * size
+        aspect = np.exp(rng.uniform(np.log(0.5), np.log(2.0)))
+        height = min(size, max(1, round(np.sqrt(area * aspect))))
+        width = min(size, max(1, round(np.sqrt(area / aspect))))
+        top, left = rng.integers(0, size - height + 1), rng.integers(0, size - width + 1)
+        pixels[top : top + height, left : left + width] = pixels.mean()
+    return np.clip(pixels, 0, 255).astype(np.uint8)

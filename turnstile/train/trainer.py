@@ -15,12 +15,13 @@ import numpy.typing as npt
 import torch
 import torch.nn.functional as F  # noqa: N812 - the conventional name
 from torch import Tensor, nn
+from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm import tqdm
 
 from turnstile.train import losses, nets
 from turnstile.train.data import FaceSet
 from turnstile.train.evaluate import PairReport, evaluate_faces
-from turnstile.train.sampling import augment, identity_batches, in_batch_pairs
+from turnstile.train.sampling import AUGMENTATIONS, augment, identity_batches, in_batch_pairs
 from turnstile.train.settings import TrainSettings
 
 #: Input normalisation of every trained network (and the exported metadata): RGB, (x-127.5)/128.
@@ -61,8 +62,13 @@ class Objective(nn.Module):
         super().__init__()
         self.settings = settings
         self.logistic = losses.LogisticDistance() if settings.loss == "bce" else None
-        self.arc = (losses.ArcMargin(nets.EMBEDDING_SIZE, classes, margin=settings.arc_margin)
-                    if settings.loss == "arcface" else None)
+        self.arc: nn.Module | None = None
+        if settings.loss == "arcface":
+            self.arc = losses.ArcMargin(nets.EMBEDDING_SIZE, classes, settings.scale,
+                                        settings.arc_margin)
+        elif settings.loss == "cosface":
+            self.arc = losses.CosMargin(nets.EMBEDDING_SIZE, classes, settings.scale,
+                                        settings.cos_margin)
 
     def forward(self, embeddings: Tensor, labels: npt.NDArray[np.int64],
                 rng: np.random.Generator) -> Tensor:
@@ -103,7 +109,11 @@ class Trainer:
         torch.manual_seed(settings.seed)
         self.settings, self.train_set, self.val_set = settings, train, val
         self.device, self.checkpoint, self.log, self.progress = device, checkpoint, log, progress
-        self.model = nets.build(settings.arch).to(device)
+        self.model = nets.build(settings.arch, settings.input_size, settings.input_norm).to(device)
+        # The averaged copy (batch-norm statistics included) is what is validated and exported.
+        self.average = (AveragedModel(self.model, use_buffers=True,
+                                      multi_avg_fn=get_ema_multi_avg_fn(settings.ema))  # type: ignore[no-untyped-call]
+                        if settings.ema else None)
         self.objective = Objective(settings, len(train.identities)).to(device)
         params = list(self.model.parameters()) + list(self.objective.parameters())
         self.optimizer = torch.optim.AdamW(params, lr=settings.lr,
@@ -144,13 +154,15 @@ class Trainer:
         bar = tqdm(batches, desc=f"epoch {self.epoch + 1}/{s.epochs}", unit="batch",
                    leave=False, disable=not self.progress)
         for rows in bar:
-            images = augment(self.train_set.images[rows], self.rng)
+            images = augment(self.train_set.images[rows], self.rng, AUGMENTATIONS[s.augment])
             embeddings = self.model(to_tensor(images, self.device))
             loss = self.objective(embeddings, self.train_set.labels[rows], self.rng)
             self.optimizer.zero_grad(set_to_none=True)
             loss.backward()
             self.optimizer.step()
             self.schedule.step()
+            if self.average is not None:
+                self.average.update_parameters(self.model)
             total += float(loss.detach())
             bar.set_postfix(loss=f"{float(loss.detach()):.4f}")
         return total / max(len(batches), 1)
@@ -160,14 +172,21 @@ class Trainer:
         if self.val_set is None:
             return None
         report, _, _ = evaluate_faces(
-            self.val_set, lambda faces: embed_images(self.model, faces.images, self.device),
+            self.val_set, lambda faces: embed_images(self.final_model, faces.images, self.device),
             "validation", self.settings.seed)
         return report
+
+    @property
+    def final_model(self) -> nn.Module:
+        """The network to validate and export: the weight average when there is one."""
+        return self.average.module if self.average is not None else self.model
 
     def state(self) -> dict[str, Any]:
         return {"settings": asdict(self.settings), "epoch": self.epoch,
                 "identities": list(self.train_set.identities),
-                "model": self.model.state_dict(), "objective": self.objective.state_dict(),
+                "model": self.model.state_dict(),
+                "average": self.average.state_dict() if self.average is not None else None,
+                "objective": self.objective.state_dict(),
                 "optimizer": self.optimizer.state_dict(), "schedule": self.schedule.state_dict(),
                 "rng": self.rng.bit_generator.state, "torch_rng": torch.get_rng_state(),
                 "history": asdict(self.history)}
@@ -194,6 +213,8 @@ class Trainer:
         if state["epoch"] > self.settings.epochs:
             raise ValueError(f"checkpoint is at epoch {state['epoch']}, beyond --epochs")
         self.model.load_state_dict(state["model"])
+        if self.average is not None:
+            self.average.load_state_dict(state["average"])
         self.objective.load_state_dict(state["objective"])
         self.optimizer.load_state_dict(state["optimizer"])
         if state["settings"]["epochs"] == self.settings.epochs:

@@ -1,0 +1,120 @@
+"""Identity cross-validation of a training recipe: choose settings without the test people.
+
+Run from the project root, e.g.
+`nice -n 19 .venv/bin/python benchmarks/train_cv.py --identities s1-s30 --set loss=cosface`.
+The people of `--identities` are shuffled (fixed `--split-seed`) and cut into `--folds` groups;
+each fold trains on the other groups' people only and scores all same-person pairs of its own
+people and as many different-person pairs, embedding each crop and its mirror image as the
+engine does by default (`recognition.flip_augment`). `--set key=value` overrides any
+TrainSettings field (repeatable); `--members N` trains N seeds per fold and averages their
+cosine similarities (an ensemble). Prints each fold, the mean, and wall and CPU seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import functools
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import torch
+
+from turnstile.config import Config
+from turnstile.engine import build_detector
+from turnstile.train import pipeline
+from turnstile.train.data import FaceSet, expand_identities
+from turnstile.train.evaluate import evaluate_faces
+from turnstile.train.settings import TrainSettings
+from turnstile.train.trainer import Trainer, embed_images
+
+ROOT = Path(__file__).resolve().parents[1]
+ORL = ROOT.parent / "shared" / "datasets" / "orl"
+
+
+def parse_settings(pairs: list[str]) -> TrainSettings:
+    """`key=value` strings -> TrainSettings, each value cast to the field's default's type."""
+    defaults = TrainSettings()
+    changes: dict[str, Any] = {}
+    for pair in pairs:
+        key, _, value = pair.partition("=")
+        if not hasattr(defaults, key):
+            raise SystemExit(f"no training setting {key!r}")
+        changes[key] = type(getattr(defaults, key))(value)
+    settings = dataclasses.replace(defaults, **changes)
+    settings.validate()
+    return settings
+
+
+def mirrored_embeddings(model: torch.nn.Module, faces: FaceSet) -> npt.NDArray[np.float32]:
+    """Sum of the crop's and its mirror's unit embeddings, normalised (the engine's flip)."""
+    device = torch.device("cpu")
+    both = (embed_images(model, faces.images, device)
+            + embed_images(model, np.ascontiguousarray(faces.images[:, :, ::-1]), device))
+    unit: npt.NDArray[np.float32] = (both / np.linalg.norm(both, axis=1, keepdims=True))
+    return unit.astype(np.float32)
+
+
+def ensemble_embeddings(models: list[torch.nn.Module],
+                        faces: FaceSet) -> npt.NDArray[np.float32]:
+    """Each member's unit embedding side by side, scaled so a pair's cosine is their mean."""
+    parts = [mirrored_embeddings(model, faces) for model in models]
+    joined: npt.NDArray[np.float32] = np.concatenate(parts, axis=1) / np.sqrt(len(parts))
+    return joined.astype(np.float32)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=ORL)
+    parser.add_argument("--identities", default="s1-s30")
+    parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--only", type=int, action="append", help="run only this fold")
+    parser.add_argument("--split-seed", type=int, default=1234)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--members", type=int, default=1,
+                        help="train this many seeds per fold and average their similarities")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    args = parser.parse_args()
+    settings = parse_settings(args.set)
+    torch.set_num_threads(args.threads)
+    config = Config()
+    with tempfile.TemporaryDirectory() as scratch:
+        options = pipeline.RunOptions(
+            data=args.data, out=Path(scratch) / "cv.onnx",
+            identities=tuple(expand_identities(args.identities)),
+            cache_dir=pipeline.default_cache_dir(), progress=False)
+        faces = pipeline.prepare(options, build_detector(config), config.detector,
+                                 settings.input_size, lambda _: None)
+        people = list(faces.identities)
+        order = np.random.default_rng(args.split_seed).permutation(len(people))
+        groups = np.array_split(order, args.folds)
+        started, cpu = time.perf_counter(), time.process_time()
+        scores = []
+        for fold in args.only or range(args.folds):
+            held = [people[i] for i in sorted(groups[fold])]
+            models = []
+            for member in range(args.members):
+                trainer = Trainer(dataclasses.replace(settings, seed=settings.seed + member),
+                                  faces.subset([p for p in people if p not in held]),
+                                  None, torch.device("cpu"), Path(scratch) / "cv.ckpt",
+                                  log=lambda _: None, progress=False)
+                trainer.run()
+                models.append(trainer.final_model)
+            report, _, _ = evaluate_faces(
+                faces.subset(held), functools.partial(ensemble_embeddings, models),
+                f"fold {fold}", seed=0)
+            scores.append(report.accuracy)
+            print(f"fold {fold}: {report.accuracy:.2%} on {len(held)} people "
+                  f"(final training loss {trainer.history.loss[-1]:.4f})", flush=True)
+    changed = {k: v for k, v in dataclasses.asdict(settings).items()
+               if v != getattr(TrainSettings(), k)}
+    print(f"mean {np.mean(scores):.2%} over {len(scores)} folds; settings changed: {changed}; "
+          f"wall {time.perf_counter() - started:.0f} s, CPU {time.process_time() - cpu:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
