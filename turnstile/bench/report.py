@@ -84,7 +84,8 @@ def _timings(result: dict[str, Any]) -> list[str]:
     lines = [f"{stage + ' @' + key:36} {_stat(value)}"
              for key, stages in result["stages_ms"].items()
              for stage, value in stages.items() if stage != "frame_to_decision"]
-    # The headline figures after the stages they are made of.
+    # The headline figures after the stages they are made of (recognition; the variant with
+    # the liveness checks is listed with the stages).
     lines += [f"{'frame to decision @' + key:36} {_stat(value)}"
               for key, value in result["frame_to_decision_ms"].items()]
     lines += [f"{'1:N match @' + size + ' people':36} {_stat(value)}"
