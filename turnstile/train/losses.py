@@ -78,18 +78,35 @@ class LogisticDistance(nn.Module):
         return F.binary_cross_entropy_with_logits(logits, same.to(logits.dtype))
 
 
-class ArcMargin(nn.Module):
-    """ArcFace: s * cos(theta + m) for the true class, s * cos(theta) for the others."""
+class _MarginHead(nn.Module):
+    """A margin-softmax head over the training people: one learned unit vector per person;
+    subclasses turn the cosines to those vectors into margin-penalised logits."""
 
-    def __init__(self, dimension: int, classes: int, scale: float = 30.0,
-                 margin: float = 0.5) -> None:
+    def __init__(self, dimension: int, classes: int, scale: float, margin: float) -> None:
         super().__init__()
         self.weight = nn.Parameter(torch.empty(classes, dimension))
         nn.init.xavier_uniform_(self.weight)
         self.scale, self.margin = scale, margin
 
+    def cosines(self, embeddings: Tensor) -> Tensor:
+        return F.normalize(embeddings, dim=1) @ F.normalize(self.weight, dim=1).T
+
     def logits(self, embeddings: Tensor, labels: Tensor) -> Tensor:
-        cosine = F.normalize(embeddings, dim=1) @ F.normalize(self.weight, dim=1).T
+        raise NotImplementedError
+
+    def forward(self, embeddings: Tensor, labels: Tensor) -> Tensor:
+        return F.cross_entropy(self.logits(embeddings, labels), labels)
+
+
+class ArcMargin(_MarginHead):
+    """ArcFace: s * cos(theta + m) for the true class, s * cos(theta) for the others."""
+
+    def __init__(self, dimension: int, classes: int, scale: float = 30.0,
+                 margin: float = 0.5) -> None:
+        super().__init__(dimension, classes, scale, margin)
+
+    def logits(self, embeddings: Tensor, labels: Tensor) -> Tensor:
+        cosine = self.cosines(embeddings)
         sine = (1.0 - cosine.pow(2)).clamp_min(1e-12).sqrt()
         with_margin = cosine * math.cos(self.margin) - sine * math.sin(self.margin)
         # Past theta = pi - m, cos(theta + m) stops decreasing; the linear extension keeps the
@@ -100,24 +117,15 @@ class ArcMargin(nn.Module):
         target = F.one_hot(labels, cosine.shape[1]).to(torch.bool)
         return self.scale * torch.where(target, with_margin, cosine)
 
-    def forward(self, embeddings: Tensor, labels: Tensor) -> Tensor:
-        return F.cross_entropy(self.logits(embeddings, labels), labels)
 
-
-class CosMargin(nn.Module):
+class CosMargin(_MarginHead):
     """CosFace (large margin cosine loss): s * (cos(theta) - m) for the true class only."""
 
     def __init__(self, dimension: int, classes: int, scale: float = 30.0,
                  margin: float = 0.35) -> None:
-        super().__init__()
-        self.weight = nn.Parameter(torch.empty(classes, dimension))
-        nn.init.xavier_uniform_(self.weight)
-        self.scale, self.margin = scale, margin
+        super().__init__(dimension, classes, scale, margin)
 
     def logits(self, embeddings: Tensor, labels: Tensor) -> Tensor:
-        cosine = F.normalize(embeddings, dim=1) @ F.normalize(self.weight, dim=1).T
+        cosine = self.cosines(embeddings)
         target = F.one_hot(labels, cosine.shape[1]).to(cosine.dtype)
         return self.scale * (cosine - self.margin * target)
-
-    def forward(self, embeddings: Tensor, labels: Tensor) -> Tensor:
-        return F.cross_entropy(self.logits(embeddings, labels), labels)
