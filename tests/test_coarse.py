@@ -5,23 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from tests.test_matcher import brute_search
 from turnstile import matcher
+from turnstile.bench.synthetic import unit_vectors
 from turnstile.coarse import CoarseIndex, quantize
 from turnstile.matcher import TemplateMatrix
 
 DIM = 128
-
-
-def unit(rng: np.random.Generator, rows: int) -> np.ndarray:
-    m = rng.standard_normal((rows, DIM)).astype(np.float32)
-    return np.asarray(m / np.linalg.norm(m, axis=1, keepdims=True), np.float32)
-
-
-def brute(ids: np.ndarray, rows: np.ndarray, q: np.ndarray) -> tuple[int, float, float]:
-    scores = rows @ q
-    best = int(np.argmax(scores))
-    others = scores[ids != ids[best]]
-    return int(ids[best]), float(scores[best]), float(others.max()) if others.size else -1.0
 
 
 def near(rng: np.random.Generator, rows: np.ndarray, noise: float) -> np.ndarray:
@@ -41,15 +31,16 @@ def small_threshold(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("per_person", [1, 4])
 def test_large_gallery_search_equals_the_full_product(per_person: int) -> None:
     rng = np.random.default_rng(per_person)
-    rows = unit(rng, 3000)
+    rows = unit_vectors(3000, DIM, seed=101)
     ids = np.repeat(np.arange(3000 // per_person + 1), per_person)[:3000]
     matrix = TemplateMatrix(DIM)
     matrix.replace(ids, rows)
     assert matrix._coarse is not None
-    queries = np.concatenate([unit(rng, 40), near(rng, rows, 0.02), near(rng, rows, 0.1)])
+    queries = np.concatenate([unit_vectors(40, DIM, seed=102), near(rng, rows, 0.02),
+                              near(rng, rows, 0.1)])
     for q in queries:
         found = matrix.search(q)
-        want = brute(ids, rows, q)
+        want = brute_search(ids, rows, q)
         assert found is not None and found[0] == want[0]
         assert found[1] == pytest.approx(want[1], abs=1e-6)
         assert found[2] == pytest.approx(want[2], abs=1e-6)
@@ -58,7 +49,7 @@ def test_large_gallery_search_equals_the_full_product(per_person: int) -> None:
 @pytest.mark.usefixtures("small_threshold")
 def test_index_follows_enrolment_and_removal() -> None:
     rng = np.random.default_rng(7)
-    rows = unit(rng, 600)
+    rows = unit_vectors(600, DIM, seed=103)
     matrix = TemplateMatrix(DIM)
     for i, row in enumerate(rows):  # crosses the threshold while enrolling one by one
         matrix.append(i // 2, row)
@@ -67,7 +58,7 @@ def test_index_follows_enrolment_and_removal() -> None:
     ids = np.arange(600) // 2
     keep = ids != 5
     for q in near(rng, rows, 0.05):
-        want = brute(ids[keep], rows[keep], q)
+        want = brute_search(ids[keep], rows[keep], q)
         found = matrix.search(q)
         assert found is not None and found[0] == want[0]
         assert found[2] == pytest.approx(want[2], abs=1e-6)
@@ -75,8 +66,7 @@ def test_index_follows_enrolment_and_removal() -> None:
 
 @pytest.mark.usefixtures("small_threshold")
 def test_one_person_gallery_has_no_runner_up() -> None:
-    rng = np.random.default_rng(3)
-    rows = unit(rng, 800)
+    rows = unit_vectors(800, DIM, seed=104)
     matrix = TemplateMatrix(DIM)
     matrix.replace(np.zeros(800, np.int64), rows)
     found = matrix.search(rows[10])
@@ -86,12 +76,12 @@ def test_one_person_gallery_has_no_runner_up() -> None:
 
 def test_small_gallery_keeps_only_float32() -> None:
     matrix = TemplateMatrix(DIM)
-    matrix.replace(np.arange(100), unit(np.random.default_rng(1), 100))
+    matrix.replace(np.arange(100), unit_vectors(100, DIM, seed=1))
     assert matrix._coarse is None
 
 
 def test_quantisation_error_is_what_the_bound_assumes() -> None:
-    rows = unit(np.random.default_rng(2), 200)
+    rows = unit_vectors(200, DIM, seed=2)
     codes, errors = quantize(rows)
     assert codes.dtype == np.int8
     assert np.allclose(errors, np.linalg.norm(rows - codes / 127.0, axis=1), atol=1e-6)
@@ -101,7 +91,7 @@ def test_quantisation_error_is_what_the_bound_assumes() -> None:
 
 def test_candidates_always_contain_the_exact_top_two_people() -> None:
     rng = np.random.default_rng(11)
-    rows = unit(rng, 2000)
+    rows = unit_vectors(2000, DIM, seed=105)
     ids = np.arange(2000)
     index = CoarseIndex(DIM, threads=1)
     index.replace(rows)

@@ -15,7 +15,8 @@ def _unit(rng: np.random.Generator, rows: int, dim: int = 8) -> np.ndarray:
     return np.asarray(m / np.linalg.norm(m, axis=1, keepdims=True), np.float32)
 
 
-def _brute(ids: np.ndarray, rows: np.ndarray, q: np.ndarray) -> tuple[int, float, float]:
+def brute_search(ids: np.ndarray, rows: np.ndarray, q: np.ndarray) -> tuple[int, float, float]:
+    """Best person, similarity and runner-up the slow, obvious way (the reference)."""
     scores = rows @ q
     best = int(np.argmax(scores))
     others = scores[ids != ids[best]]
@@ -32,7 +33,7 @@ def test_search_agrees_with_brute_force(per_person: int) -> None:
     for q in _unit(rng, 50):
         found = matrix.search(q)
         assert found is not None
-        want = _brute(ids, rows, q)
+        want = brute_search(ids, rows, q)
         assert found[0] == want[0]
         assert found[1] == pytest.approx(want[1], abs=1e-5)
         assert found[2] == pytest.approx(want[2], abs=1e-5)
@@ -48,7 +49,7 @@ def test_runner_up_when_best_person_owns_many_top_rows() -> None:
     matrix.replace(ids, rows)
     found = matrix.search(q)
     assert found is not None and found[0] == 7
-    assert found[2] == pytest.approx(_brute(ids, rows, q)[2], abs=1e-5)
+    assert found[2] == pytest.approx(brute_search(ids, rows, q)[2], abs=1e-5)
 
 
 def test_empty_single_and_one_person() -> None:

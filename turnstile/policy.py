@@ -213,8 +213,10 @@ class AccessPolicy:
         return self._conclude(at, face, match, key)
 
     def _key(self, match: Match) -> int:
-        accepted = self.accepted(match) and match.person_id is not None
-        return match.person_id if accepted and match.person_id is not None else _UNKNOWN
+        """The accepted person's id, or the shared key of everyone unrecognised."""
+        if self.accepted(match) and match.person_id is not None:
+            return match.person_id
+        return _UNKNOWN
 
     def _follow(self, face: Face, at: datetime) -> _Track | None:
         """The decided person's track when this face continues it (same place, moments
