@@ -10,8 +10,15 @@ import pytest
 from tests.conftest import dataset
 from turnstile.config import Config
 from turnstile.embed import normalize
-from turnstile.evaluate.embedding import Pick, SetEmbedder, Settings
-from turnstile.evaluate.identify import Searches, dir_at_fpir, draw, evaluate, search
+from turnstile.evaluate.embedding import EmbeddedSet, Pick, SetEmbedder, Settings
+from turnstile.evaluate.identify import (
+    Searches,
+    dir_at_fpir,
+    draw,
+    evaluate,
+    impostor_tail,
+    search,
+)
 
 
 def test_search_reports_best_runner_up_and_correctness() -> None:
@@ -67,3 +74,17 @@ def test_identify_on_real_faces(config: Config, tmp_path: Path) -> None:
     assert {g["gallery_size"] for g in measured} == {4}  # 100 people: extrapolated only
     assert report["false_accepts"] == (report["stranger_false_accepts"]
                                        + report["wrong_person_accepts"])
+
+
+def test_impostor_tail_scores_searches_against_enrolments() -> None:
+    enrolled = np.eye(3, dtype=np.float32)
+    searches = np.array([[0, 1, 0], [0, 0, 1], [1, 0, 0]], np.float32)
+    paths = tuple(Path(f"{name}/{name}_0001.jpg") for name in ("a", "b", "c"))
+    embedded = EmbeddedSet(paths, enrolled, np.zeros(3, bool), "test", 0.0, searches)
+    codes = np.arange(3, dtype=np.int64)
+    tail, total = impostor_tail(embedded, codes)
+    # Pairs (search i, enrolment j > i): a.b = 1, a.c = 0, b.c = 1.
+    assert total == 3
+    assert tail.tolist() == [1.0, 1.0, 0.0]
+    alike = EmbeddedSet(paths, enrolled, np.zeros(3, bool), "test", 0.0)
+    assert impostor_tail(alike, codes)[0].tolist() == [0.0, 0.0, 0.0]

@@ -109,7 +109,7 @@ def calibrate(embedded: EmbeddedSet, far: float, gallery_size: int) -> Calibrati
     if measured:
         threshold = _round_up(tar_at_far(mated.best, strangers.best, far).threshold)
     else:
-        tail, total = impostor_tail(embedded.embeddings, codes)
+        tail, total = impostor_tail(embedded, codes)
         threshold = _round_up(extrapolated_threshold(gallery_size, far, tail, total))
     # With one enrolled person there is no runner-up, so no margin to require.
     margin = choose_margin(mated, threshold) if gallery_size > 1 else 0.0

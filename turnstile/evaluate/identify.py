@@ -231,15 +231,17 @@ def growth(embedded: EmbeddedSet, codes: npt.NDArray[np.int64], size: int,
     return rows
 
 
-def impostor_tail(embeddings: npt.NDArray[np.float32], codes: npt.NDArray[np.int64],
+def impostor_tail(embedded: EmbeddedSet, codes: npt.NDArray[np.int64],
                   keep: int = 200_000) -> tuple[npt.NDArray[np.float32], int]:
-    """The `keep` highest cross-identity similarities (descending) and how many pairs exist."""
+    """The `keep` highest cross-identity similarities (descending) and how many pairs exist,
+    each pair scored as a search (`searches` row) against an enrolment (`embeddings` row)."""
+    searches, enrolled = embedded.searches, embedded.embeddings
     tail = np.zeros(0, np.float32)
     total = 0
-    for start in range(0, len(embeddings), 512):
-        block = embeddings[start : start + 512] @ embeddings.T
+    for start in range(0, len(enrolled), 512):
+        block = searches[start : start + 512] @ enrolled.T
         rows = np.arange(start, start + len(block))[:, None]
-        mask = (np.arange(len(embeddings))[None, :] > rows) & (
+        mask = (np.arange(len(enrolled))[None, :] > rows) & (
             codes[start : start + 512, None] != codes[None, :])
         values = block[mask]
         total += values.size
@@ -257,7 +259,7 @@ def evaluate(embedded: EmbeddedSet, threshold: float, margin: float,
     gallery = draw(names, None, np.random.default_rng(SEED))
     mated, strangers = run_draw(embedded, codes, gallery)
     operating = tuple(dir_at_fpir(mated, strangers, f) for f in FPIRS)
-    tail, total = impostor_tail(embedded.embeddings, codes)
+    tail, total = impostor_tail(embedded, codes)
     curves: dict[int, tuple[Searches, Searches]] = {}
     rows = tuple(row for size in sizes for row in growth(embedded, codes, size, tail, total,
                                                          curves))
