@@ -126,14 +126,13 @@ class TemplateMatrix:
                     return _search_rows(self._rows[rows] @ query, ids[rows])
             scores = self._scores[:count]
             np.dot(self._rows[:count], query, out=scores)
-            best = int(scores.argmax())
-            best_pid, best_score = int(ids[best]), float(scores[best])
-            return best_pid, best_score, _runner_up(scores, ids, best, best_pid)
+            return _search_rows(scores, ids)
 
 
 def _search_rows(scores: npt.NDArray[np.float32],
                  ids: npt.NDArray[np.int64]) -> tuple[int, float, float]:
-    """Best person and runner-up among pre-selected rows (exact float32 scores)."""
+    """Best person and runner-up among these rows' exact float32 scores (which it
+    overwrites: the caller's scratch buffer or a fresh array)."""
     best = int(scores.argmax())
     best_pid, best_score = int(ids[best]), float(scores[best])
     return best_pid, best_score, _runner_up(scores, ids, best, best_pid)
