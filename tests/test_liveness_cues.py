@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
+import pytest
 
-from turnstile.liveness.cues import track_cue
+from turnstile.liveness.cues import structure_share, track_cue
 from turnstile.types import Box
 
 BOX = Box(120, 80, 80, 80)
@@ -31,6 +32,7 @@ def test_a_flat_picture_fits_one_homography_and_its_ring_follows_the_face() -> N
     assert cue.face_points >= 20 and cue.ring_points >= 8
     assert cue.face_motion > 0.02
     assert cue.planarity < 0.005
+    assert 0.0 <= cue.structure < 0.2  # what is left is tracking noise
     assert cue.ring_follow > 0.8
 
 
@@ -64,3 +66,52 @@ def test_a_blank_face_gives_no_tracks() -> None:
     blank = np.full((240, 320), 128, np.uint8)
     cue = track_cue(blank, blank, BOX)
     assert cue.face_points < 8 and cue.face_motion == 0.0 and cue.ring_follow == -1.0
+
+
+def _grid(count: int) -> np.ndarray:
+    """`count` track starts spread over a 160-px face centred at (80, 80)."""
+    rng = np.random.default_rng(count)
+    return np.asarray(rng.uniform(0.0, 160.0, (count, 2)), np.float32)
+
+
+def test_a_smooth_field_of_misses_is_all_structure() -> None:
+    points = _grid(60)
+    x, y = (points[:, 0] - 80.0) / 160.0, (points[:, 1] - 80.0) / 160.0
+    # A nose-like bulge pushed sideways: cubic in x and y, so the fit explains all of it.
+    misses = np.stack([0.5 - x**2 - y**2 + x**3, 0.2 * x * y], axis=1).astype(np.float32)
+    assert structure_share(points, misses, (80.0, 80.0), 160.0) == pytest.approx(1.0)
+
+
+def test_half_smooth_half_rough_misses_score_by_hand() -> None:
+    points = _grid(40)
+    x = (points[:, 0] - 80.0) / 160.0
+    y = (points[:, 1] - 80.0) / 160.0
+    basis = np.stack([x**i * y**j for i in range(4) for j in range(4 - i)], axis=1)
+    smooth = basis @ np.arange(1.0, 11.0)
+    # Noise made orthogonal to every cubic term, then scaled to the smooth part's energy:
+    # the fit explains exactly half, chance explains 10 of 40 terms, so (0.5 - 0.25) / 0.75.
+    noise = np.random.default_rng(0).standard_normal(40)
+    noise -= basis @ np.linalg.lstsq(basis, noise, rcond=None)[0]
+    noise *= np.linalg.norm(smooth) / np.linalg.norm(noise)
+    misses = np.stack([smooth, noise], axis=1)
+    share = structure_share(points, misses.astype(np.float32), (80.0, 80.0), 160.0)
+    assert share == pytest.approx(1.0 / 3.0, abs=1e-4)
+
+
+def test_noise_misses_show_little_structure_and_too_few_tracks_say_nothing() -> None:
+    points = _grid(120)
+    noise = np.random.default_rng(1).standard_normal((120, 2)).astype(np.float32)
+    assert 0.0 <= structure_share(points, noise, (80.0, 80.0), 160.0) < 0.1
+    assert structure_share(points[:29], noise[:29], (80.0, 80.0), 160.0) == -1.0
+    assert structure_share(points, np.zeros_like(noise), (80.0, 80.0), 160.0) == -1.0
+
+
+def test_a_nose_standing_out_of_the_face_gives_structured_misses() -> None:
+    scene = texture(4)
+    nose = texture(5)
+    before = scene.copy()
+    before[100:140, 140:180] = nose[100:140, 140:180]
+    after = warp(scene, np.array([[1, 0, 2.0], [0, 1, 0], [0, 0, 1.0]]))
+    after[100:140, 146:186] = nose[100:140, 140:180]
+    cue = track_cue(before, after, BOX)
+    assert cue.structure > 0.3

@@ -21,8 +21,10 @@ CONFIG = LivenessConfig()
 FACE_POINTS = ((140.0, 105.0), (180.0, 105.0), (160.0, 125.0), (145.0, 140.0), (175.0, 140.0))
 
 
-def cues(motion: float, planarity: float, follow: float = -1.0, n: int = 8) -> list[TrackCue]:
-    return [TrackCue(motion, planarity, 60, 20 if follow >= 0 else 0, follow)] * n
+def cues(motion: float, planarity: float, follow: float = -1.0, n: int = 8,
+         structure: float = 0.6) -> list[TrackCue]:
+    return [TrackCue(motion, planarity, 60, 20 if follow >= 0 else 0, follow,
+                     structure=structure)] * n
 
 
 def test_no_motion_asks_the_person_to_move() -> None:
@@ -78,6 +80,20 @@ def test_a_pair_whose_surroundings_follow_the_face_is_never_evidence() -> None:
     assert check.live_evidence(cues(0.04, 0.01, follow=0.1, n=1)[0])
     assert not check.live_evidence(cues(0.04, 0.01, follow=0.9, n=1)[0])
     assert not check.live_evidence(TrackCue(0.04, 0.01, 4))  # too few tracks to trust
+
+
+def test_parallax_without_a_smooth_field_is_never_evidence() -> None:
+    # Residuals as large as a head's, but scattered like tracking noise (a blurred, noisy
+    # print), or too few tracks to tell: not evidence, however many such pairs there are.
+    check = MotionLiveness(CONFIG)
+    smooth = cues(0.04, 0.01, follow=0.1, n=1, structure=CONFIG.live_structure)[0]
+    assert check.live_evidence(smooth)
+    for structure in (CONFIG.live_structure - 0.01, -1.0):
+        scattered = cues(0.04, 0.01, follow=0.1, structure=structure, n=20)
+        assert not check.live_evidence(scattered[0])
+        assert MotionLiveness(CONFIG).judge(scattered).verdict is not Verdict.LIVE
+    unchecked = MotionLiveness(LivenessConfig(live_structure=0.0))
+    assert unchecked.live_evidence(cues(0.04, 0.01, follow=0.1, n=1, structure=-1.0)[0])
 
 
 def test_large_planar_motion_is_a_spoof_and_small_planar_motion_is_not_yet() -> None:

@@ -245,6 +245,10 @@ class LivenessConfig:
     #: Parallax per unit of face motion at or above which a pair is evidence of a live
     #: head (0-1).
     live_parallax: float = 0.04
+    #: Share of a pair's planarity residual that must form a smooth field over the face, above
+    #: chance, for the pair to be evidence of a live head (0-1; 0 switches the test off): a
+    #: head's parallax is smooth, a blurred or noisy print's residual is scattered.
+    live_structure: float = 0.3
     #: Parallax per unit of motion below which a strongly moving face is a flat picture (0-1).
     planar_parallax: float = 0.012
     #: Median face motion per pair, in face sizes, that makes low parallax a spoof (0-1).
@@ -488,7 +492,7 @@ def _validate_liveness(live: LivenessConfig) -> None:
     _check(2 <= live.live_pairs <= 60, "liveness.live_pairs must be between 2 and 60")
     _check(live.motion_min_face_px >= 20, "liveness.motion_min_face_px must be at least 20")
     for name in ("min_motion", "evidence_motion", "noise_floor", "live_planarity",
-                 "live_parallax", "planar_parallax", "spoof_motion"):
+                 "live_parallax", "live_structure", "planar_parallax", "spoof_motion"):
         _check(0.0 <= getattr(live, name) <= 1.0, f"liveness.{name} must be between 0 and 1")
     _check(live.planar_parallax <= live.live_parallax,
            "liveness.planar_parallax must not exceed liveness.live_parallax")

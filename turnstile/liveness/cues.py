@@ -25,6 +25,8 @@ WORK_FACE_PX = 160.0
 MAX_FB_ERROR = 0.5
 #: Fewest good tracks on the face (or in the ring) for a measure to count.
 MIN_TRACKS = 8
+#: Degree of the smooth field fitted to the residuals (a cubic: ten terms per direction).
+STRUCTURE_DEGREE = 3
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,9 @@ class TrackCue:
     #: How much the face was enlarged to the working size (1 when it was large enough):
     #: tracking noise in face sizes grows with it.
     upscale: float = 1.0
+    #: Share of the planarity residuals that a smooth field over the face explains, above
+    #: what it explains of pure noise (0 noise, 1 smooth; -1 too few tracks to say).
+    structure: float = -1.0
 
 
 def crop_pair(before: GreyImage, after: GreyImage,
@@ -105,10 +110,39 @@ def track(before: GreyImage, after: GreyImage, mask: Mask, limit: int,
     return start.reshape(-1, 2)[good], end.reshape(-1, 2)[good]
 
 
+def _misses(homography: npt.NDArray[np.float64], start: FloatArray,
+            end: FloatArray) -> FloatArray:
+    """Where each track ended minus where the homography carries its start."""
+    predicted = cv2.perspectiveTransform(start.reshape(-1, 1, 2), homography).reshape(-1, 2)
+    return np.asarray(end - predicted, np.float32)
+
+
 def _residuals(homography: npt.NDArray[np.float64], start: FloatArray,
                end: FloatArray) -> FloatArray:
-    predicted = cv2.perspectiveTransform(start.reshape(-1, 1, 2), homography).reshape(-1, 2)
-    return np.asarray(np.linalg.norm(predicted - end, axis=1), np.float32)
+    return np.asarray(np.linalg.norm(_misses(homography, start, end), axis=1), np.float32)
+
+
+def structure_share(points: FloatArray, misses: FloatArray, centre: tuple[float, float],
+                    size: float) -> float:
+    """How much of the misses a smooth (cubic) field over the face explains, beyond chance.
+
+    A head's parallax is a smooth field (the nose and the outline move against the cheeks);
+    a flat picture's misses are tracking noise, of which a fit with p terms explains about
+    p / n by chance. Returns (R^2 - p/n) / (1 - p/n), or -1 with fewer than 3p tracks.
+    """
+    x = (points[:, 0] - centre[0]) / size
+    y = (points[:, 1] - centre[1]) / size
+    basis = np.stack([x**i * y**j for i in range(STRUCTURE_DEGREE + 1)
+                      for j in range(STRUCTURE_DEGREE + 1 - i)], axis=1)
+    terms, count = basis.shape[1], len(points)
+    total = float((misses.astype(np.float64) ** 2).sum())
+    if count < 3 * terms or total <= 0.0:
+        return -1.0
+    coefficients, *_ = np.linalg.lstsq(basis, misses.astype(np.float64), rcond=None)
+    fitted = basis @ coefficients
+    explained = float((fitted**2).sum()) / total
+    chance = terms / count
+    return max((explained - chance) / (1.0 - chance), 0.0)
 
 
 def follow_share(homography: npt.NDArray[np.float64], start: FloatArray, end: FloatArray,
@@ -146,9 +180,13 @@ def track_cue(before: GreyImage, after: GreyImage, box: Box,
     homography = np.asarray(found, np.float64)
     # 75th percentile: a turning head shows parallax on the nose and the face's outline,
     # which are a minority of the corners.
-    plane = float(np.percentile(_residuals(homography, start, end), 75)) / size
+    misses = _misses(homography, start, end)
+    plane = float(np.percentile(np.linalg.norm(misses, axis=1), 75)) / size
+    structure = structure_share(start, misses, local.center, size)
     ring_start, ring_end = track(g0, g1, ring_mask, 80)
     if len(ring_start) < MIN_TRACKS:
-        return TrackCue(motion_px / size, plane, len(start), len(ring_start), upscale=upscale)
+        return TrackCue(motion_px / size, plane, len(start), len(ring_start), upscale=upscale,
+                        structure=structure)
     follow = follow_share(homography, ring_start, ring_end, motion_px)
-    return TrackCue(motion_px / size, plane, len(start), len(ring_start), follow, upscale)
+    return TrackCue(motion_px / size, plane, len(start), len(ring_start), follow, upscale,
+                    structure)

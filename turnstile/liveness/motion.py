@@ -118,10 +118,12 @@ class MotionLiveness:
         upscale = float(np.median([c.upscale for c in judged]))
         planarity = float(np.median([c.planarity for c in judged]))
         parallax = float(np.median([self._parallax(c) for c in judged]))
+        structures = [c.structure for c in judged if c.structure >= 0.0]
+        structure = float(np.median(structures)) if structures else -1.0
         rings = [c.ring_follow for c in moving if c.ring_follow >= 0.0]
         ring = float(np.median(rings)) if len(rings) >= cfg.min_pairs else -1.0
         cues_out = {"motion": motion, "planarity": planarity, "parallax": parallax,
-                    "ring_follow": ring,
+                    "ring_follow": ring, "structure": structure,
                     "pairs": float(len(moving)), "evidence": float(len(evidence)),
                     "upscale": upscale}
         if len(moving) >= cfg.min_pairs and ring >= cfg.ring_follow:
@@ -153,11 +155,13 @@ class MotionLiveness:
     def live_evidence(self, cue: TrackCue) -> bool:
         """One pair that a flat picture does not produce: a residual clear of tracking noise
         (small motions) that also grows with the motion (large motions blur a picture's
-        tracks a little), while the surroundings stay behind."""
+        tracks a little) and forms a smooth field over the face (a head's depth, not noise),
+        while the surroundings stay behind."""
         cfg = self._config
         return (cue.face_points >= MIN_TRACKS and cue.face_motion >= cfg.evidence_motion
                 and cue.planarity >= cfg.live_planarity * cue.upscale
                 and self._parallax(cue) >= cfg.live_parallax
+                and (cfg.live_structure <= 0.0 or cue.structure >= cfg.live_structure)
                 and cue.ring_follow < cfg.live_ring_follow)
 
     def _room_stays(self, tracked: list[TrackCue]) -> bool:
