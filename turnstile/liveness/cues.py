@@ -142,7 +142,7 @@ def structure_share(points: FloatArray, misses: FloatArray, centre: tuple[float,
     fitted = basis @ coefficients
     explained = float((fitted**2).sum()) / total
     chance = terms / count
-    return max((explained - chance) / (1.0 - chance), 0.0)
+    return float(max((explained - chance) / (1.0 - chance), 0.0))
 
 
 def follow_share(homography: npt.NDArray[np.float64], start: FloatArray, end: FloatArray,
