@@ -152,6 +152,35 @@ def test_a_camera_that_stops_delivering_is_lost() -> None:
     burst.release.set()
 
 
+class Endless:
+    """A fake camera that delivers frames until it is closed, and records the close."""
+
+    name = "endless"
+
+    def __init__(self) -> None:
+        self.closed = threading.Event()
+
+    def frames(self) -> Iterator[Frame]:
+        try:
+            index = 0
+            while True:
+                yield Frame(np.zeros((4, 4, 3), np.uint8), index, index / 30, EPOCH)
+                index += 1
+                time.sleep(0.005)
+        finally:
+            self.closed.set()
+
+
+def test_closing_the_stream_releases_the_camera_before_it_returns() -> None:
+    # A capture left open in the reader thread aborts the process at exit inside the video
+    # backend, so closing must wait for the reader to let go of the device.
+    camera = Endless()
+    stream = LatestFrameSource(camera, stall_s=2.0).frames()
+    next(stream)
+    stream.close()
+    assert camera.closed.is_set()
+
+
 def test_latest_frame_passes_on_the_inner_error(tmp_path: Path) -> None:
     source = LatestFrameSource(VideoFileSource(tmp_path / "gone.mp4"), stall_s=2.0)
     with pytest.raises(CameraLostError, match="cannot open"):

@@ -248,6 +248,9 @@ class LatestFrameSource:
                 yield frame
         finally:
             slot.stop.set()
+            # Wait for the reader to release the device: a capture still open in a daemon
+            # thread when the interpreter exits aborts the process inside the backend.
+            reader.join(timeout=self.stall_s)
 
     def _read(self, slot: _Slot) -> None:
         frames = self.inner.frames()
