@@ -2,8 +2,8 @@
 
 For every frame with a face, the cues between it and the frame `gap_s` earlier (as the kiosk's
 motion check computes them) are collected, then summarised per clip: percentiles of the
-planarity residual by face-motion bin, of the parallax ratio, and of the ring-follow share,
-and how many pairs count as evidence of a live head.
+planarity residual by face-motion bin, of the parallax ratio, of the residual's smooth
+structure and of the ring-follow share, and how many pairs count as evidence of a live head.
 
     python benchmarks/liveness/cue_stats.py --videos ../shared/datasets/videos \
         --attacks-per-clip 8 --seed 0 [--json OUT]
@@ -53,6 +53,8 @@ def summary(cues: list[TrackCue], config: LivenessConfig) -> dict[str, Any]:
     ratio = np.maximum(plane[moving] - config.noise_floor, 0.0) / motion[moving]
     rings = np.array([c.ring_follow for c, m in zip(tracked, moving, strict=True)
                       if m and c.ring_follow >= 0])
+    structure = np.array([c.structure for c, m in zip(tracked, moving, strict=True)
+                          if m and c.structure >= 0])
     pct = (5, 50, 95)
     out: dict[str, Any] = {"pairs": len(cues), "moving_pairs": int(moving.sum())}
     for low, high in BINS:
@@ -61,6 +63,8 @@ def summary(cues: list[TrackCue], config: LivenessConfig) -> dict[str, Any]:
             out[f"planarity_motion_{low}-{high}"] = np.percentile(plane[sel], pct).round(4).tolist()
     if len(ratio):
         out["parallax"] = np.percentile(ratio, pct).round(3).tolist()
+    if len(structure):
+        out["structure"] = np.percentile(structure, pct).round(2).tolist()
     if len(rings):
         out["ring_follow"] = np.percentile(rings, pct).round(2).tolist()
     # How many pairs each count as evidence of a live head (the LIVE rule counts them).
