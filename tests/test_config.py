@@ -61,6 +61,29 @@ def test_bad_values_are_rejected(table: dict[str, object], message: str) -> None
         from_dict(table)
 
 
+@pytest.mark.parametrize(
+    ("section", "field", "low", "high", "message"),
+    [
+        ("recognition", "margin", 0.0, 2.0, "recognition.margin must be between 0 and 2"),
+        ("policy", "recheck_s", 0.1, 60.0, "policy.recheck_s must be between 0.1 and 60"),
+        ("camera", "folder_fps", 0.1, 120.0, "camera.folder_fps must be between 0.1 and 120"),
+        ("enrolment", "turn_shots", 0, 5, "enrolment.turn_shots must be between 0 and 5"),
+        ("liveness", "live_structure", 0.0, 1.0,
+         "liveness.live_structure must be between 0 and 1"),
+        ("liveness", "challenge_min_similarity", -1.0, 1.0,
+         "liveness.challenge_min_similarity must be between -1 and 1"),
+    ],
+)
+def test_ranges_are_closed_and_named(section: str, field: str, low: float, high: float,
+                                     message: str) -> None:
+    for edge in (low, high):
+        assert getattr(getattr(from_dict({section: {field: edge}}), section), field) == edge
+    step = 1 if isinstance(low, int) else 0.01
+    for outside in (low - step, high + step):
+        with pytest.raises(ConfigError, match=message):
+            from_dict({section: {field: outside}})
+
+
 def test_allowed_groups_read_as_strings(tmp_path: Path) -> None:
     path = tmp_path / "c.toml"
     path.write_text('[policy]\nallowed_groups = ["Staff", "Cleaning"]\n')

@@ -416,11 +416,17 @@ def _check(ok: bool, message: str) -> None:
         raise ConfigError(message)
 
 
+def _between(section: object, prefix: str, **bounds: tuple[float, float]) -> None:
+    """Each named field of `section` must lie in its closed range [low, high]."""
+    for name, (low, high) in bounds.items():
+        _check(low <= getattr(section, name) <= high,
+               f"{prefix}.{name} must be between {low:g} and {high:g}")
+
+
 def validate(config: Config) -> None:
     """Reject values outside their documented range (a typo must not weaken security)."""
     rec, pol, det = config.recognition, config.policy, config.detector
-    _check(-1.0 <= rec.threshold <= 1.0, "recognition.threshold must be between -1 and 1")
-    _check(0.0 <= rec.margin <= 2.0, "recognition.margin must be between 0 and 2")
+    _between(rec, "recognition", threshold=(-1.0, 1.0), margin=(0.0, 2.0))
     _check(0.0 < det.score_threshold < 1.0, "detector.score_threshold must be between 0 and 1")
     _check(0.0 < det.nms_threshold < 1.0, "detector.nms_threshold must be between 0 and 1")
     _check(det.top_k >= 1, "detector.top_k must be at least 1")
@@ -429,12 +435,11 @@ def validate(config: Config) -> None:
            "detector.follow_face_px must be 0 or at least 40")
     _check(det.upscale_to == 0 or 160 <= det.upscale_to <= (det.max_side or det.upscale_to),
            "detector.upscale_to must be 0 or between 160 and detector.max_side")
-    _check(1 <= pol.agreement_frames <= 30, "policy.agreement_frames must be between 1 and 30")
+    _between(pol, "policy", agreement_frames=(1, 30), track_iou=(0.0, 1.0),
+             recheck_s=(0.1, 60.0))
     _check(pol.min_face_px >= 20, "policy.min_face_px must be at least 20")
     _check(0.0 < pol.crowd_ratio <= 1.0, "policy.crowd_ratio must be in (0, 1]")
     _check(pol.cooldown_s >= 0.0, "policy.cooldown_s must not be negative")
-    _check(0.0 <= pol.track_iou <= 1.0, "policy.track_iou must be between 0 and 1")
-    _check(0.1 <= pol.recheck_s <= 60.0, "policy.recheck_s must be between 0.1 and 60")
     _check(len(pol.roi) in (0, 4), "policy.roi must be empty or [x, y, w, h]")
     _check(all(g.strip() for g in pol.allowed_groups),
            "policy.allowed_groups must not contain an empty name")
@@ -456,8 +461,7 @@ def validate(config: Config) -> None:
 
 def _validate_kiosk(config: Config) -> None:
     cam, pol = config.camera, config.policy
-    _check(0.5 <= cam.stall_s <= 60.0, "camera.stall_s must be between 0.5 and 60")
-    _check(0.1 <= cam.folder_fps <= 120.0, "camera.folder_fps must be between 0.1 and 120")
+    _between(cam, "camera", stall_s=(0.5, 60.0), folder_fps=(0.1, 120.0))
     _check(0.0 < cam.reconnect_s <= cam.reconnect_max_s,
            "camera.reconnect_s must be positive and at most camera.reconnect_max_s")
     _check(pol.cooldown_s <= 600.0, "policy.cooldown_s must be at most 600")
@@ -475,8 +479,7 @@ def _validate_admin(config: Config) -> None:
     _check(0.0 < enr.max_pitch <= 90.0, "enrolment.max_pitch must be in (0, 90]")
     _check(0.0 <= enr.straight_yaw < enr.turn_yaw <= enr.max_yaw,
            "enrolment yaws must satisfy 0 <= straight_yaw < turn_yaw <= max_yaw")
-    _check(1 <= enr.straight_shots <= 10, "enrolment.straight_shots must be between 1 and 10")
-    _check(0 <= enr.turn_shots <= 5, "enrolment.turn_shots must be between 0 and 5")
+    _between(enr, "enrolment", straight_shots=(1, 10), turn_shots=(0, 5))
     _check(enr.shot_interval_s >= 0.0, "enrolment.shot_interval_s must not be negative")
     _check(adm.lock_after_s >= 0.0, "admin.lock_after_s must not be negative")
     _check(adm.max_failed_logins >= 1, "admin.max_failed_logins must be at least 1")
@@ -486,24 +489,16 @@ def _validate_admin(config: Config) -> None:
 
 
 def _validate_liveness(live: LivenessConfig) -> None:
-    _check(0.1 <= live.gap_s <= 2.0, "liveness.gap_s must be between 0.1 and 2")
-    _check(0.3 <= live.window_s <= 5.0, "liveness.window_s must be between 0.3 and 5")
-    _check(2 <= live.min_pairs <= 60, "liveness.min_pairs must be between 2 and 60")
-    _check(2 <= live.live_pairs <= 60, "liveness.live_pairs must be between 2 and 60")
+    unit = (0.0, 1.0)
+    _between(live, "liveness", gap_s=(0.1, 2.0), window_s=(0.3, 5.0), min_pairs=(2, 60),
+             live_pairs=(2, 60), min_motion=unit, evidence_motion=unit, noise_floor=unit,
+             live_planarity=unit, live_parallax=unit, live_structure=unit,
+             planar_parallax=unit, spoof_motion=unit, challenge_yaw_deg=(5.0, 60.0),
+             challenge_timeout_s=(1.0, 30.0), challenge_min_similarity=(-1.0, 1.0),
+             passive_threshold=unit)
     _check(live.motion_min_face_px >= 20, "liveness.motion_min_face_px must be at least 20")
-    for name in ("min_motion", "evidence_motion", "noise_floor", "live_planarity",
-                 "live_parallax", "live_structure", "planar_parallax", "spoof_motion"):
-        _check(0.0 <= getattr(live, name) <= 1.0, f"liveness.{name} must be between 0 and 1")
     _check(live.planar_parallax <= live.live_parallax,
            "liveness.planar_parallax must not exceed liveness.live_parallax")
     _check(0.0 < live.ring_follow <= 1.0, "liveness.ring_follow must be in (0, 1]")
     _check(0.0 < live.live_ring_follow <= live.ring_follow,
            "liveness.live_ring_follow must be in (0, ring_follow]")
-    _check(5.0 <= live.challenge_yaw_deg <= 60.0,
-           "liveness.challenge_yaw_deg must be between 5 and 60")
-    _check(1.0 <= live.challenge_timeout_s <= 30.0,
-           "liveness.challenge_timeout_s must be between 1 and 30")
-    _check(-1.0 <= live.challenge_min_similarity <= 1.0,
-           "liveness.challenge_min_similarity must be between -1 and 1")
-    _check(0.0 <= live.passive_threshold <= 1.0,
-           "liveness.passive_threshold must be between 0 and 1")
