@@ -75,6 +75,22 @@ def test_image_folder_plays_in_name_order(tmp_path: Path) -> None:
     assert frames[2].time_s == 1.0 and frames[2].at == EPOCH + timedelta(seconds=1)
 
 
+def test_paced_sources_wait_for_each_frame_and_carry_the_wall_clock(tmp_path: Path) -> None:
+    write_images(tmp_path / "shots", 3)
+    folder = ImageFolderSource(tmp_path / "shots", fps=20.0, loop=True, pace=True, epoch=EPOCH)
+    video = VideoFileSource(clip(), loop=False, pace=True, epoch=EPOCH)
+    for source, count, fps in ((folder, 7, 20.0), (video, 7, 30.0)):
+        started = time.monotonic()
+        stream = source.frames()
+        frames = [next(stream) for _ in range(count)]
+        stream.close()  # type: ignore[attr-defined]
+        # Never ahead of the camera's own rate (a lower bound: pacing, not a speed figure).
+        assert time.monotonic() - started >= (count - 1) / fps - 0.005
+        assert frames[-1].time_s == pytest.approx((count - 1) / fps)
+        assert all(f.at > EPOCH + timedelta(days=1) for f in frames)  # the wall clock
+        assert [f.at for f in frames] == sorted(f.at for f in frames)
+
+
 def test_image_folder_deleted_mid_run_is_a_lost_camera(tmp_path: Path) -> None:
     folder = tmp_path / "shots"
     write_images(folder, 5)
@@ -177,7 +193,7 @@ def test_closing_the_stream_releases_the_camera_before_it_returns() -> None:
     camera = Endless()
     stream = LatestFrameSource(camera, stall_s=2.0).frames()
     next(stream)
-    stream.close()
+    stream.close()  # type: ignore[attr-defined]
     assert camera.closed.is_set()
 
 

@@ -54,6 +54,23 @@ class CameraSource(Protocol):
     def frames(self) -> Iterator[Frame]: ...
 
 
+class _Playback:
+    """The clock of a file played as a camera: paced frames wait for their moment and carry
+    the wall clock; unpaced (replay) frames carry `epoch + position` without waiting."""
+
+    def __init__(self, pace: bool, epoch: datetime) -> None:
+        self.pace = pace
+        self.epoch = epoch
+        self.started = time.monotonic()
+
+    def stamp(self, position: float) -> datetime:
+        """The time of the frame `position` seconds into the playback, after waiting for it."""
+        if not self.pace:
+            return self.epoch + timedelta(seconds=position)
+        time.sleep(max(0.0, self.started + position - time.monotonic()))
+        return datetime.now()
+
+
 def _quiet_capture(target: int | str) -> cv2.VideoCapture:
     # OpenCV prints backend errors for a missing device; CameraLostError says it once, clearly.
     with cvlog.silenced():
@@ -80,23 +97,21 @@ class VideoFileSource:
 
     def frames(self) -> Iterator[Frame]:
         index, offset = 0, 0.0
+        clock = _Playback(self.pace, self.epoch)
         while True:
             capture = _quiet_capture(str(self.path))
             if not capture.isOpened():
                 raise CameraLostError(f"cannot open video {self.path}")
             fps = capture.get(cv2.CAP_PROP_FPS) or FALLBACK_FPS
-            started, count = time.monotonic(), 0
+            count = 0
             try:
                 while True:
                     ok, image = capture.read()
                     if not ok:
                         break
-                    position = count / fps
-                    if self.pace:
-                        time.sleep(max(0.0, started + position - time.monotonic()))
-                    at = datetime.now() if self.pace else \
-                        self.epoch + timedelta(seconds=offset + position)
-                    yield Frame(np.asarray(image, np.uint8), index, offset + position, at)
+                    position = offset + count / fps
+                    yield Frame(np.asarray(image, np.uint8), index, position,
+                                clock.stamp(position))
                     index, count = index + 1, count + 1
             finally:
                 capture.release()
@@ -132,17 +147,16 @@ class ImageFolderSource:
         return files
 
     def frames(self) -> Iterator[Frame]:
-        index, started = 0, time.monotonic()
+        index = 0
+        clock = _Playback(self.pace, self.epoch)
         while True:
             for path in self._files():
                 position = index / self.fps
-                if self.pace:
-                    time.sleep(max(0.0, started + position - time.monotonic()))
+                at = clock.stamp(position)
                 try:
                     image = read_image(path)
                 except ImageError as exc:
                     raise CameraLostError(str(exc)) from exc
-                at = datetime.now() if self.pace else self.epoch + timedelta(seconds=position)
                 yield Frame(image, index, position, at)
                 index += 1
             if not self.loop:
