@@ -67,6 +67,24 @@ def test_eval_lfw_on_two_small_folds(capsys: pytest.CaptureFixture[str], tmp_pat
     assert plot.read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.slow
+def test_eval_lfw_on_a_view1_file_cross_validates(capsys: pytest.CaptureFixture[str],
+                                                   tmp_path: Path, models_dir: Path) -> None:
+    # View 1's files (header: pairs per kind, no folds) are one set: the thresholds come from
+    # 10-fold cross-validation over it instead of failing after every image was embedded.
+    dev = dataset("lfw", "protocol", "pairsDevTest.txt").read_text().splitlines()
+    pairs = tmp_path / "dev.txt"
+    pairs.write_text("\n".join(["10", *dev[1:11], *dev[501:511]]) + "\n")
+    out = tmp_path / "dev.json"
+    argv = ["eval", "lfw", "--images", str(dataset("lfw", "lfw-deepfunneled")), "--pairs",
+            str(pairs), "--json", str(out), "--quiet", "--cache-dir", str(tmp_path / "cache")]
+    assert main(argv) == 0
+    assert "20 pairs in 10 folds" in capsys.readouterr().out
+    report = json.loads(out.read_text())
+    assert len(report["fold_accuracies"]) == 10
+    assert report["accuracy"] >= 0.75
+
+
 def orl_subset(tmp_path: Path) -> Path:
     """Links (not copies) to 10 ORL people x 3 images, in per-person folders."""
     orl = dataset("orl")

@@ -23,6 +23,7 @@ from turnstile.evaluate.protocol import (
     best_threshold,
     kfold_accuracy,
     roc_curve,
+    shuffled_folds,
 )
 
 #: Folds (and their fixed shuffle) for the cross-validated accuracy of `eval pairs`.
@@ -136,7 +137,7 @@ def run_lfw(args: argparse.Namespace) -> int:
     payload = result.to_json()
     payload["seconds"] = round(time.perf_counter() - started, 1)
     lines = [
-        f"LFW: {len(pairs.pairs):,} pairs in {len(set(pairs.folds.tolist()))} folds, "
+        f"LFW: {len(pairs.pairs):,} pairs in {len(result.folds.accuracies)} folds, "
         f"{result.images:,} images, model {result.model}",
         f"accuracy         {_pct(result.folds.accuracy)} +- {_pct(result.folds.accuracy_std)} "
         f"(threshold {result.folds.threshold:.3f}, chosen on the other folds)",
@@ -210,8 +211,7 @@ def _cross_validated(scores: np.ndarray, labels: np.ndarray) -> FoldResult | Non
     """k-fold accuracy over a fixed-seed shuffle: the best threshold on the same pairs flatters."""
     if len(scores) < 2 * CV_FOLDS:
         return None
-    folds = np.random.default_rng(CV_SEED).permutation(len(scores)) % CV_FOLDS
-    return kfold_accuracy(scores, labels, folds)
+    return kfold_accuracy(scores, labels, shuffled_folds(len(scores), CV_FOLDS, CV_SEED))
 
 
 def run_identify(args: argparse.Namespace) -> int:

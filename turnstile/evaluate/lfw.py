@@ -17,6 +17,7 @@ from turnstile.evaluate.protocol import (
     auc,
     cross_identity_scores,
     kfold_accuracy,
+    shuffled_folds,
     tar_at_far,
 )
 
@@ -85,7 +86,12 @@ def evaluate(pairs: PairSet, embedder: SetEmbedder, settings: Settings) -> LfwRe
     embedded = embedder.embed(pairs.images, settings)
     scores = pair_scores(embedded, pairs)
     labels = pairs.labels
-    folds = kfold_accuracy(scores, labels, pairs.folds)
+    fold_ids = pairs.folds
+    if np.unique(fold_ids).size < 2:
+        # View 1's files (DevTrain, DevTest) are one set each: thresholds by 10-fold
+        # cross-validation over it, as for any pair list without folds.
+        fold_ids = shuffled_folds(len(scores))
+    folds = kfold_accuracy(scores, labels, fold_ids)
     identity = {}
     for pair in pairs.pairs:
         identity[pair.a], identity[pair.b] = pair.identity_a, pair.identity_b

@@ -90,6 +90,13 @@ def kfold_accuracy(scores: Scores, labels: Labels,
     return FoldResult(tuple(accuracies), tuple(thresholds))
 
 
+def shuffled_folds(count: int, folds: int = 10, seed: int = 7) -> npt.NDArray[np.int64]:
+    """Fold number of each of `count` items after a fixed-seed shuffle (for pair sets that
+    come without folds of their own)."""
+    order = np.random.default_rng(seed).permutation(count)
+    return np.asarray(order % folds, np.int64)
+
+
 def split_folds(count: int, folds: int) -> npt.NDArray[np.int64]:
     """Fold number of each of `count` items in order, as LFW lays them out (equal blocks)."""
     if folds < 1 or count % folds:
