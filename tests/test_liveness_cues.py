@@ -60,6 +60,8 @@ def test_depth_inside_the_face_shows_as_parallax() -> None:
     flat = track_cue(before, warp(before, np.array([[1, 0, 2.0], [0, 1, 0], [0, 0, 1.0]])), BOX)
     deep = track_cue(before, after, BOX)
     assert deep.planarity > 3 * max(flat.planarity, 0.001)
+    # The nose's misses are one smooth patch, not noise scattered over the face.
+    assert deep.structure > 0.3 > flat.structure
 
 
 def test_a_blank_face_gives_no_tracks() -> None:
@@ -105,13 +107,3 @@ def test_noise_misses_show_little_structure_and_too_few_tracks_say_nothing() -> 
     assert structure_share(points[:29], noise[:29], (80.0, 80.0), 160.0) == -1.0
     assert structure_share(points, np.zeros_like(noise), (80.0, 80.0), 160.0) == -1.0
 
-
-def test_a_nose_standing_out_of_the_face_gives_structured_misses() -> None:
-    scene = texture(4)
-    nose = texture(5)
-    before = scene.copy()
-    before[100:140, 140:180] = nose[100:140, 140:180]
-    after = warp(scene, np.array([[1, 0, 2.0], [0, 1, 0], [0, 0, 1.0]]))
-    after[100:140, 146:186] = nose[100:140, 140:180]
-    cue = track_cue(before, after, BOX)
-    assert cue.structure > 0.3
