@@ -94,7 +94,7 @@ def test_every_loss_trains_and_exports(loss: str, tiny_orl: Path, engine: Engine
     sample = torch.rand(3, 3, 64, 64)
     assert export_onnx(trainer.model, tmp_path / f"{loss}.onnx", 64, {"name": loss},
                        sample) <= 1e-4
-    plot_history(trainer.history, tmp_path / f"{loss}.png", loss)
+    plot_history([trainer.history], tmp_path / f"{loss}.png", loss)
     assert (tmp_path / f"{loss}.png").read_bytes()[:4] == b"\x89PNG"
 
 

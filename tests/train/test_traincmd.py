@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from turnstile.cli import main
@@ -24,7 +25,7 @@ def train_args(data: Path, out: Path, *extra: str) -> list[str]:
 
 #: The only modules allowed to import PyTorch.
 TORCH_MODULES = {f"turnstile.train.{name}" for name in
-                 ("trainer", "losses", "nets", "export", "pipeline")}
+                 ("trainer", "losses", "nets", "export", "pipeline", "ensemble")}
 
 
 def test_kiosk_side_never_imports_torch() -> None:
@@ -86,6 +87,7 @@ def test_resume_refuses_a_different_run(tiny_orl: Path, tmp_path: Path,
     ("--data", "missing-folder", "not a folder"),
     ("--identities", "s1", "at least two identity"),
     ("--batch", "2", "batch must hold"),
+    ("--members", "11", "members must be between 1 and 10"),
 ])
 def test_bad_input_is_one_clear_line(option: str, value: str, message: str, tiny_orl: Path,
                                      tmp_path: Path, capsys: pytest.CaptureFixture[str],
@@ -101,3 +103,31 @@ def test_bad_input_is_one_clear_line(option: str, value: str, message: str, tiny
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert not (tmp_path / "m.onnx").exists()
+
+
+def test_members_are_exported_as_one_whitened_model(tiny_orl: Path, tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("torch")
+    import onnx
+    import onnxruntime as ort
+
+    out = tmp_path / "pair.onnx"
+    assert main(train_args(tiny_orl, out, "--epochs", "1", "--members", "2")) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["members"] == 2 and report["whitened"] is True
+    assert len(report["member_final_losses"]) == 2
+    assert report["onnx_max_difference"] <= 1e-4
+    assert out.with_suffix(".m1.ckpt").exists()  # the second network resumes from its own
+    meta = {p.key: p.value for p in onnx.load(str(out)).metadata_props}
+    assert meta["turnstile.members"] == "2" and meta["turnstile.whitening"] == "wccn"
+    assert meta["turnstile.embedding_size"] == "256"
+    session = ort.InferenceSession(str(out), providers=["CPUExecutionProvider"])
+    embedding = session.run(None, {"input": np.zeros((1, 3, 64, 64), np.float32)})[0]
+    assert embedding.shape == (1, 256) and np.linalg.norm(embedding) == pytest.approx(1.0)
+
+    single = tmp_path / "single.onnx"
+    assert main(train_args(tiny_orl, single, "--epochs", "1", "--members", "1",
+                           "--no-whiten")) == 0
+    assert json.loads(capsys.readouterr().out)["whitened"] is False
+    meta = {p.key: p.value for p in onnx.load(str(single)).metadata_props}
+    assert meta["turnstile.embedding_size"] == "128" and meta["turnstile.whitening"] == "none"

@@ -49,6 +49,12 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     train.add_argument("--ema", type=float, default=d.ema, metavar="DECAY",
                        help="export a moving average of the weights with this decay per step "
                             f"(0 = the last weights; default {d.ema:g})")
+    train.add_argument("--members", type=int, default=d.members, metavar="N",
+                       help="networks trained with seeds seed..seed+N-1 and exported as one "
+                            f"(default {d.members})")
+    train.add_argument("--no-whiten", dest="whiten", action="store_false",
+                       help="do not whiten the joined embeddings against within-person "
+                            "variation (on by default)")
     train.add_argument("--device", choices=("cpu", "cuda"), default="cpu")
     train.add_argument("--seed", type=int, default=0, metavar="N")
     _add_data_options(train)
@@ -102,7 +108,8 @@ def run_train(args: argparse.Namespace) -> int:
     settings = TrainSettings(loss=args.loss, arch=args.arch, epochs=args.epochs,
                              batch=args.batch, per_identity=args.per_identity, lr=args.lr,
                              mining=args.mining, seed=args.seed, size=args.size,
-                             input_norm=args.input_norm, augment=args.augment, ema=args.ema)
+                             input_norm=args.input_norm, augment=args.augment, ema=args.ema,
+                             members=args.members, whiten=args.whiten)
     options = pipeline.RunOptions(
         data=args.data, out=args.out,
         identities=tuple(expand_identities(args.identities)) if args.identities else None,
@@ -121,7 +128,9 @@ def _summary(report: dict[str, Any]) -> str:
     return "\n".join([
         f"model        {report['model']} (opset {report['opset']}, dynamic batch; "
         f"ONNX vs PyTorch max difference {report['onnx_max_difference']:.1e})",
-        f"network      {report['arch']}, {report['parameters'] / 1e6:.2f} M parameters, "
+        f"network      {report['arch']} x {report['members']}"
+        f"{', whitened' if report['whitened'] else ''}, "
+        f"{report['parameters'] / 1e6:.2f} M parameters, "
         f"{report['flops'] / 1e6:.0f} MFLOPs at {report['input_size']}x{report['input_size']}",
         f"training     {report['loss']}, {report['epochs']} epochs on "
         f"{report['train_images']} images of {report['train_identities']} people, "

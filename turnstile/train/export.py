@@ -73,27 +73,32 @@ def compare(model: nn.Module, path: Path, sample: Tensor) -> float:
     return float(np.abs(got - expected).max())
 
 
-def plot_history(history: History, path: Path, title: str) -> None:
-    """Training loss and validation pair accuracy per epoch, as a PNG."""
+def plot_history(histories: list[History], path: Path, title: str) -> None:
+    """Training loss and validation pair accuracy per epoch of each network, as a PNG."""
     import matplotlib
 
     matplotlib.use("Agg")  # no screen needed
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    epochs = np.arange(1, len(history.loss) + 1)
     figure, left = plt.subplots(figsize=(7, 4))
-    left.plot(epochs, history.loss, color="tab:blue", marker="o", label="training loss")
+    right = None
+    for number, history in enumerate(histories, start=1):
+        name = f" (network {number})" if len(histories) > 1 else ""
+        epochs = np.arange(1, len(history.loss) + 1)
+        left.plot(epochs, history.loss, marker="o", label=f"training loss{name}")
+        accuracy = np.asarray(history.val_accuracy, float)
+        if np.isfinite(accuracy).any():
+            right = right or left.twinx()
+            right.plot(epochs, accuracy * 100, marker="s", linestyle="--",
+                       label=f"validation pair accuracy{name}")
+            right.set_ylabel("validation pair accuracy (%), dashed")
+            right.set_ylim(min(50.0, float(np.nanmin(accuracy)) * 100), 100)
     left.set_xlabel("epoch")
     left.xaxis.set_major_locator(MaxNLocator(integer=True))
-    left.set_ylabel("training loss", color="tab:blue")
-    accuracy = np.asarray(history.val_accuracy, float)
-    if np.isfinite(accuracy).any():
-        right = left.twinx()
-        right.plot(epochs, accuracy * 100, color="tab:green", marker="s",
-                   label="validation pair accuracy")
-        right.set_ylabel("validation pair accuracy (%)", color="tab:green")
-        right.set_ylim(min(50.0, float(np.nanmin(accuracy)) * 100), 100)
+    left.set_ylabel("training loss")
+    if len(histories) > 1:
+        left.legend(fontsize="small")
     left.set_title(title)
     left.grid(alpha=0.3)
     figure.tight_layout()

@@ -7,18 +7,19 @@ import math
 import os
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import platformdirs
 import torch
+from torch import nn
 from tqdm import tqdm
 
 from turnstile import models
 from turnstile.config import APP_NAME, DetectorConfig
 from turnstile.detect import FaceDetector
-from turnstile.train import nets
+from turnstile.train import ensemble, nets
 from turnstile.train.data import (
     FaceSet,
     cache_key,
@@ -55,6 +56,10 @@ class RunOptions:
     @property
     def checkpoint(self) -> Path:
         return self.out.with_suffix(".ckpt")
+
+    def member_checkpoint(self, member: int) -> Path:
+        """Member 0 keeps MODEL.ckpt (a one-network run's file); the others MODEL.mN.ckpt."""
+        return self.checkpoint if member == 0 else self.out.with_suffix(f".m{member}.ckpt")
 
     @property
     def plot(self) -> Path:
@@ -116,7 +121,7 @@ def run(settings: TrainSettings, options: RunOptions, detector: FaceDetector,
     """Train, export and report; returns the report (also written next to the model)."""
     started = time.perf_counter()
     settings.validate()
-    device = choose_device(options.device)
+    choose_device(options.device)  # no CUDA when it was asked for: fail before any work
     torch.set_num_threads(cpu_threads(options.threads))
     size = settings.input_size
     faces = prepare(options, detector, detector_config, size, log)
@@ -125,34 +130,64 @@ def run(settings: TrainSettings, options: RunOptions, detector: FaceDetector,
         f"{faces.fallback_count} used, {faces.skipped} skipped)")
     train_ids, val_ids = split_identities(faces.identities, options.val_fraction, settings.seed)
     train, val = faces.subset(train_ids), (faces.subset(val_ids) if val_ids else None)
-    trainer = Trainer(settings, train, val, device, options.checkpoint, log, options.progress)
-    size_info = nets.measure(trainer.model, size)
-    log(f"{settings.arch}: {size_info.describe()} at {size}x{size}; loss {settings.describe_loss()}"
-        f"; {len(train_ids)} training and {len(val_ids)} validation identities")
-    if options.resume and trainer.resume():
-        log(f"resumed from {options.checkpoint} at epoch {trainer.epoch}")
+    size_info = nets.measure(nets.build(settings.arch, size, settings.input_norm), size)
+    log(f"{settings.arch} x {settings.members}: {size_info.describe()} each at {size}x{size}; "
+        f"loss {settings.describe_loss()}; {len(train_ids)} training and {len(val_ids)} "
+        "validation identities")
     train_started = time.perf_counter()
-    trainer.run()
+    trainers = [_train_member(settings, member, train, val, options, log)
+                for member in range(settings.members)]
+    model = _exportable(settings, trainers, train)
     figures = {"train_seconds": round(time.perf_counter() - train_started, 1),
-               "parameters": size_info.parameters, "flops": size_info.flops,
+               "parameters": size_info.parameters * settings.members,
+               "flops": size_info.flops * settings.members,
                "val_identities": len(val_ids), "no_face": faces.fallback_count + faces.skipped}
     sample = to_tensor(faces.images[:16], torch.device("cpu"))
     figures["onnx_max_difference"] = export_onnx(
-        trainer.final_model, options.out, size, _metadata(trainer, options, size), sample)
-    plot_history(trainer.history, options.plot,
+        model, options.out, size, _metadata(trainers[0], options, size), sample)
+    plot_history([t.history for t in trainers], options.plot,
                  f"{options.out.stem}: {settings.describe_loss()}")
-    report = _report(trainer, options, size, figures)
+    report = _report(trainers[0], options, size, figures)
+    report["member_final_losses"] = [t.history.loss[-1] for t in trainers if t.history.loss]
     report["seconds"] = round(time.perf_counter() - started, 1)
     options.report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report
+
+
+def _train_member(settings: TrainSettings, member: int, train: FaceSet, val: FaceSet | None,
+                  options: RunOptions, log: Callable[[str], None]) -> Trainer:
+    """Train (or resume) one member: the run's seed plus its number."""
+    mine = replace(settings, seed=settings.seed + member)
+    checkpoint = options.member_checkpoint(member)
+    trainer = Trainer(mine, train, val, choose_device(options.device), checkpoint, log,
+                      options.progress)
+    if settings.members > 1:
+        log(f"network {member + 1} of {settings.members} (seed {mine.seed})")
+    if options.resume and trainer.resume():
+        log(f"resumed from {checkpoint} at epoch {trainer.epoch}")
+    trainer.run()
+    return trainer
+
+
+def _exportable(settings: TrainSettings, trainers: list[Trainer], train: FaceSet) -> nn.Module:
+    """One network as it is, or the members joined (and whitened on the training photos)."""
+    members = [trainer.final_model.eval() for trainer in trainers]
+    if settings.members == 1 and not settings.whiten:
+        return members[0]
+    if settings.whiten:
+        return ensemble.fit(members, train, trainers[0].device)
+    return ensemble.EnsembleEmbedder(members)
 
 
 def _metadata(trainer: Trainer, options: RunOptions, size: int) -> dict[str, str]:
     """The turnstile.* ONNX metadata the engine reads (and what a person auditing it needs)."""
     settings, train = trainer.settings, trainer.train_set
     return {"name": options.out.stem, "input_size": str(size), "color": "RGB",
-            "mean": str(MEAN), "std": str(STD), "embedding_size": str(nets.EMBEDDING_SIZE),
-            "arch": settings.arch, "loss": settings.describe_loss(),
+            "mean": str(MEAN), "std": str(STD),
+            "embedding_size": str(nets.EMBEDDING_SIZE * settings.members),
+            "arch": settings.arch, "members": str(settings.members),
+            "whitening": "wccn" if settings.whiten else "none",
+            "loss": settings.describe_loss(),
             "training_data": f"{options.data.name}: {len(train.identities)} identities, "
                              f"{len(train.labels)} images",
             "epochs": str(trainer.epoch), "seed": str(settings.seed)}
@@ -162,7 +197,8 @@ def _report(trainer: Trainer, options: RunOptions, size: int,
             figures: dict[str, Any]) -> dict[str, Any]:
     settings, history = trainer.settings, trainer.history
     return {
-        "model": str(options.out), "arch": settings.arch, "loss": settings.describe_loss(),
+        "model": str(options.out), "arch": settings.arch, "members": settings.members,
+        "whitened": settings.whiten, "loss": settings.describe_loss(),
         "input_size": size, "opset": OPSET, "epochs": trainer.epoch,
         "train_identities": len(trainer.train_set.identities),
         "train_images": len(trainer.train_set.labels),

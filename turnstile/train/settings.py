@@ -49,6 +49,12 @@ class TrainSettings:
     #: Triplet negative mining: "semihard" or "hard".
     mining: str = "semihard"
     seed: int = 0
+    #: Networks trained (seeds seed, seed + 1, ...) and exported side by side as one
+    #: embedder (1-10): chosen by cross-validation, like every default here.
+    members: int = 5
+    #: Whiten the joined embeddings against the variation within each training person
+    #: (WCCN, fitted on the training photos) inside the exported model.
+    whiten: bool = True
 
     def validate(self) -> None:
         checks = [
@@ -67,6 +73,7 @@ class TrainSettings:
             (self.batch >= 2 * self.per_identity, "batch must hold at least two identities"),
             (self.per_identity >= 2, "per-identity must be at least 2"),
             (self.lr > 0, "learning rate must be positive"),
+            (1 <= self.members <= 10, "members must be between 1 and 10"),
         ]
         for ok, message in checks:
             if not ok:
