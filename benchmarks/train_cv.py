@@ -5,9 +5,10 @@ Run from the project root, e.g.
 The people of `--identities` are shuffled (fixed `--split-seed`) and cut into `--folds` groups;
 each fold trains on the other groups' people only and scores all same-person pairs of its own
 people and as many different-person pairs, embedding each crop and its mirror image as the
-engine does by default (`recognition.flip_augment`). `--set key=value` overrides any
-TrainSettings field (repeatable); `--members N` trains N seeds per fold and averages their
-cosine similarities (an ensemble). Prints each fold, the mean, and wall and CPU seconds.
+engine does by default (`recognition.flip_augment`) with exactly the model `turnstile train`
+would export (its networks joined and whitened, as the settings say). `--set key=value`
+overrides any TrainSettings field (repeatable; `--set members=1 --set whiten=false` is one
+plain network). Prints each fold, the mean, and wall and CPU seconds.
 """
 
 from __future__ import annotations
@@ -44,27 +45,23 @@ def parse_settings(pairs: list[str]) -> TrainSettings:
         key, _, value = pair.partition("=")
         if not hasattr(defaults, key):
             raise SystemExit(f"no training setting {key!r}")
-        changes[key] = type(getattr(defaults, key))(value)
+        kind = type(getattr(defaults, key))
+        # bool("false") is True: spell booleans out.
+        changes[key] = value.lower() in ("1", "true", "yes") if kind is bool else kind(value)
     settings = dataclasses.replace(defaults, **changes)
     settings.validate()
     return settings
 
 
-def mirrored_embeddings(model: torch.nn.Module, faces: FaceSet) -> npt.NDArray[np.float32]:
-    """Sum of the crop's and its mirror's unit embeddings, normalised (the engine's flip)."""
+def engine_embeddings(model: torch.nn.Module, faces: FaceSet) -> npt.NDArray[np.float32]:
+    """What the engine does with the exported model: the unit outputs for the crop and its
+    mirror image, summed and normalised (`recognition.flip_augment`)."""
     device = torch.device("cpu")
-    both = (embed_images(model, faces.images, device)
-            + embed_images(model, np.ascontiguousarray(faces.images[:, :, ::-1]), device))
-    unit: npt.NDArray[np.float32] = (both / np.linalg.norm(both, axis=1, keepdims=True))
+    views = [embed_images(model, faces.images, device),
+             embed_images(model, np.ascontiguousarray(faces.images[:, :, ::-1]), device)]
+    both = views[0] + views[1]
+    unit: npt.NDArray[np.float32] = both / np.linalg.norm(both, axis=1, keepdims=True)
     return unit.astype(np.float32)
-
-
-def ensemble_embeddings(models: list[torch.nn.Module],
-                        faces: FaceSet) -> npt.NDArray[np.float32]:
-    """Each member's unit embedding side by side, scaled so a pair's cosine is their mean."""
-    parts = [mirrored_embeddings(model, faces) for model in models]
-    joined: npt.NDArray[np.float32] = np.concatenate(parts, axis=1) / np.sqrt(len(parts))
-    return joined.astype(np.float32)
 
 
 def main() -> None:
@@ -75,8 +72,6 @@ def main() -> None:
     parser.add_argument("--only", type=int, action="append", help="run only this fold")
     parser.add_argument("--split-seed", type=int, default=1234)
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--members", type=int, default=1,
-                        help="train this many seeds per fold and average their similarities")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     args = parser.parse_args()
     settings = parse_settings(args.set)
@@ -96,16 +91,17 @@ def main() -> None:
         scores = []
         for fold in args.only or range(args.folds):
             held = [people[i] for i in sorted(groups[fold])]
-            models = []
-            for member in range(args.members):
+            train = faces.subset([p for p in people if p not in held])
+            trainers = []
+            for member in range(settings.members):
                 trainer = Trainer(dataclasses.replace(settings, seed=settings.seed + member),
-                                  faces.subset([p for p in people if p not in held]),
-                                  None, torch.device("cpu"), Path(scratch) / "cv.ckpt",
+                                  train, None, torch.device("cpu"), Path(scratch) / "cv.ckpt",
                                   log=lambda _: None, progress=False)
                 trainer.run()
-                models.append(trainer.final_model)
+                trainers.append(trainer)
+            model = pipeline.exportable(settings, trainers, train)
             report, _, _ = evaluate_faces(
-                faces.subset(held), functools.partial(ensemble_embeddings, models),
+                faces.subset(held), functools.partial(engine_embeddings, model),
                 f"fold {fold}", seed=0)
             scores.append(report.accuracy)
             print(f"fold {fold}: {report.accuracy:.2%} on {len(held)} people "

@@ -137,7 +137,7 @@ def run(settings: TrainSettings, options: RunOptions, detector: FaceDetector,
     train_started = time.perf_counter()
     trainers = [_train_member(settings, member, train, val, options, log)
                 for member in range(settings.members)]
-    model = _exportable(settings, trainers, train)
+    model = exportable(settings, trainers, train)
     figures = {"train_seconds": round(time.perf_counter() - train_started, 1),
                "parameters": size_info.parameters * settings.members,
                "flops": size_info.flops * settings.members,
@@ -169,8 +169,9 @@ def _train_member(settings: TrainSettings, member: int, train: FaceSet, val: Fac
     return trainer
 
 
-def _exportable(settings: TrainSettings, trainers: list[Trainer], train: FaceSet) -> nn.Module:
-    """One network as it is, or the members joined (and whitened on the training photos)."""
+def exportable(settings: TrainSettings, trainers: list[Trainer], train: FaceSet) -> nn.Module:
+    """What is exported: one network as it is, or the members joined (and whitened on the
+    training photos)."""
     members = [trainer.final_model.eval() for trainer in trainers]
     if settings.members == 1 and not settings.whiten:
         return members[0]
