@@ -125,9 +125,7 @@ def run(settings: TrainSettings, options: RunOptions, detector: FaceDetector,
     torch.set_num_threads(cpu_threads(options.threads))
     size = settings.input_size
     faces = prepare(options, detector, detector_config, size, log)
-    log(f"{len(faces.labels)} faces of {len(faces.identities)} identities; no face detected in "
-        f"{faces.fallback_count + faces.skipped} (fallback '{options.fallback}': "
-        f"{faces.fallback_count} used, {faces.skipped} skipped)")
+    log(_describe_faces(faces, options.fallback))
     train_ids, val_ids = split_identities(faces.identities, options.val_fraction, settings.seed)
     train, val = faces.subset(train_ids), (faces.subset(val_ids) if val_ids else None)
     size_info = nets.measure(nets.build(settings.arch, size, settings.input_norm), size)
@@ -142,9 +140,9 @@ def run(settings: TrainSettings, options: RunOptions, detector: FaceDetector,
                "parameters": size_info.parameters * settings.members,
                "flops": size_info.flops * settings.members,
                "val_identities": len(val_ids), "no_face": faces.fallback_count + faces.skipped}
-    sample = to_tensor(faces.images[:16], torch.device("cpu"))
     figures["onnx_max_difference"] = export_onnx(
-        model, options.out, size, _metadata(trainers[0], options, size), sample)
+        model, options.out, size, _metadata(trainers[0], options, size),
+        to_tensor(faces.images[:16], torch.device("cpu")))
     plot_history([t.history for t in trainers], options.plot,
                  f"{options.out.stem}: {settings.describe_loss()}")
     report = _report(trainers[0], options, size, figures)
@@ -152,6 +150,12 @@ def run(settings: TrainSettings, options: RunOptions, detector: FaceDetector,
     report["seconds"] = round(time.perf_counter() - started, 1)
     options.report.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return report
+
+
+def _describe_faces(faces: FaceSet, fallback: str) -> str:
+    return (f"{len(faces.labels)} faces of {len(faces.identities)} identities; no face "
+            f"detected in {faces.fallback_count + faces.skipped} (fallback '{fallback}': "
+            f"{faces.fallback_count} used, {faces.skipped} skipped)")
 
 
 def _train_member(settings: TrainSettings, member: int, train: FaceSet, val: FaceSet | None,
