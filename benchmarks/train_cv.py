@@ -31,7 +31,7 @@ from turnstile.train import pipeline
 from turnstile.train.data import FaceSet, expand_identities
 from turnstile.train.evaluate import evaluate_faces
 from turnstile.train.settings import TrainSettings
-from turnstile.train.trainer import Trainer, embed_images
+from turnstile.train.trainer import embed_images
 
 ROOT = Path(__file__).resolve().parents[1]
 ORL = ROOT.parent / "shared" / "datasets" / "orl"
@@ -92,20 +92,14 @@ def main() -> None:
         for fold in args.only or range(args.folds):
             held = [people[i] for i in sorted(groups[fold])]
             train = faces.subset([p for p in people if p not in held])
-            trainers = []
-            for member in range(settings.members):
-                trainer = Trainer(dataclasses.replace(settings, seed=settings.seed + member),
-                                  train, None, torch.device("cpu"), Path(scratch) / "cv.ckpt",
-                                  log=lambda _: None, progress=False)
-                trainer.run()
-                trainers.append(trainer)
+            trainers = pipeline.train_members(settings, train, None, options, lambda _: None)
             model = pipeline.exportable(settings, trainers, train)
             report, _, _ = evaluate_faces(
                 faces.subset(held), functools.partial(engine_embeddings, model),
                 f"fold {fold}", seed=0)
             scores.append(report.accuracy)
             print(f"fold {fold}: {report.accuracy:.2%} on {len(held)} people "
-                  f"(final training loss {trainer.history.loss[-1]:.4f})", flush=True)
+                  f"(final training loss {trainers[-1].history.loss[-1]:.4f})", flush=True)
     changed = {k: v for k, v in dataclasses.asdict(settings).items()
                if v != getattr(TrainSettings(), k)}
     print(f"mean {np.mean(scores):.2%} over {len(scores)} folds; settings changed: {changed}; "

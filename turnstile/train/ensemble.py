@@ -13,7 +13,7 @@ from torch import Tensor, nn
 
 from turnstile.train import nets
 from turnstile.train.data import FaceSet
-from turnstile.train.trainer import to_tensor
+from turnstile.train.trainer import embed_images
 
 FloatArray = npt.NDArray[np.float64]
 #: Ridge added to the within-person covariance, as a share of its mean eigenvalue: a few
@@ -82,12 +82,10 @@ class EnsembleEmbedder(nn.Module):
 def fit(members: Sequence[nn.Module], faces: FaceSet, device: torch.device) -> EnsembleEmbedder:
     """The members joined and whitened on `faces` (each photo and its mirror image, as the
     engine embeds them)."""
-    ensemble = EnsembleEmbedder(members).to(device).eval()
     views = np.concatenate([faces.images, np.ascontiguousarray(faces.images[:, :, ::-1])])
-    chunks = []
-    with torch.no_grad():
-        for start in range(0, len(views), 128):
-            chunks.append(ensemble.joined(to_tensor(views[start:start + 128], device)).cpu())
-    joined = torch.cat(chunks).numpy().astype(np.float64)
-    whitening = fit_whitening(joined, np.concatenate([faces.labels, faces.labels]))
+    # Unwhitened, the joined embedding is already a unit vector (M unit parts scaled by
+    # 1/sqrt(M)), so the shared embedding helper returns it unchanged.
+    joined = embed_images(EnsembleEmbedder(members).to(device), views, device)
+    whitening = fit_whitening(joined.astype(np.float64),
+                              np.concatenate([faces.labels, faces.labels]))
     return EnsembleEmbedder(members, whitening).to(device).eval()

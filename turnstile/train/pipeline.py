@@ -133,8 +133,7 @@ def run(settings: TrainSettings, options: RunOptions, detector: FaceDetector,
         f"loss {settings.describe_loss()}; {len(train_ids)} training and {len(val_ids)} "
         "validation identities")
     train_started = time.perf_counter()
-    trainers = [_train_member(settings, member, train, val, options, log)
-                for member in range(settings.members)]
+    trainers = train_members(settings, train, val, options, log)
     model = exportable(settings, trainers, train)
     figures = {"train_seconds": round(time.perf_counter() - train_started, 1),
                "parameters": size_info.parameters * settings.members,
@@ -156,6 +155,13 @@ def _describe_faces(faces: FaceSet, fallback: str) -> str:
     return (f"{len(faces.labels)} faces of {len(faces.identities)} identities; no face "
             f"detected in {faces.fallback_count + faces.skipped} (fallback '{fallback}': "
             f"{faces.fallback_count} used, {faces.skipped} skipped)")
+
+
+def train_members(settings: TrainSettings, train: FaceSet, val: FaceSet | None,
+                  options: RunOptions, log: Callable[[str], None]) -> list[Trainer]:
+    """Train (or resume) every network of the run, one after the other."""
+    return [_train_member(settings, member, train, val, options, log)
+            for member in range(settings.members)]
 
 
 def _train_member(settings: TrainSettings, member: int, train: FaceSet, val: FaceSet | None,
