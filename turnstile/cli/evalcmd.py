@@ -18,6 +18,7 @@ from turnstile.evaluate import identify, lfw
 from turnstile.evaluate.embedding import Pick, SetEmbedder, Settings, default_cache_dir
 from turnstile.evaluate.pairs import read_lfw_pairs, read_pairs_csv
 from turnstile.evaluate.protocol import (
+    SHUFFLED_FOLDS,
     FoldResult,
     accuracy_at,
     best_threshold,
@@ -26,9 +27,6 @@ from turnstile.evaluate.protocol import (
     shuffled_folds,
 )
 
-#: Folds (and their fixed shuffle) for the cross-validated accuracy of `eval pairs`.
-CV_FOLDS = 10
-CV_SEED = 7
 #: Files taken as images in per-person folders.
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".pgm", ".bmp", ".webp"})
 
@@ -172,7 +170,7 @@ def run_pairs(args: argparse.Namespace) -> int:
                    model=embedded.model)
     cv = ("" if payload["accuracy_cv"] is None else
           f"accuracy {_pct(payload['accuracy_cv'])} +- {_pct(payload['accuracy_cv_std'])} with "
-          f"the threshold chosen on the other folds ({CV_FOLDS}-fold)\n")
+          f"the threshold chosen on the other folds ({SHUFFLED_FOLDS}-fold)\n")
     text = (f"{len(pairs.pairs):,} pairs ({int(labels.sum())} same), {len(embedded.paths)} images"
             f", model {embedded.model}\n"
             f"accuracy {_pct(payload['accuracy'])} at the best threshold "
@@ -209,9 +207,9 @@ def _pairs_payload(scores: np.ndarray, labels: np.ndarray, configured: float) ->
 
 def _cross_validated(scores: np.ndarray, labels: np.ndarray) -> FoldResult | None:
     """k-fold accuracy over a fixed-seed shuffle: the best threshold on the same pairs flatters."""
-    if len(scores) < 2 * CV_FOLDS:
+    if len(scores) < 2 * SHUFFLED_FOLDS:
         return None
-    return kfold_accuracy(scores, labels, shuffled_folds(len(scores), CV_FOLDS, CV_SEED))
+    return kfold_accuracy(scores, labels, shuffled_folds(len(scores)))
 
 
 def run_identify(args: argparse.Namespace) -> int:

@@ -10,6 +10,11 @@ import numpy.typing as npt
 Scores = npt.NDArray[np.floating]
 Labels = npt.NDArray[np.bool_]
 
+#: Folds, and the seed of their fixed shuffle, for pair sets without folds of their own
+#: (`eval pairs` lists, LFW View 1 files).
+SHUFFLED_FOLDS = 10
+SHUFFLE_SEED = 7
+
 
 def _check(scores: Scores, labels: Labels) -> tuple[npt.NDArray[np.float64], Labels]:
     values = np.asarray(scores, np.float64).reshape(-1)
@@ -90,11 +95,11 @@ def kfold_accuracy(scores: Scores, labels: Labels,
     return FoldResult(tuple(accuracies), tuple(thresholds))
 
 
-def shuffled_folds(count: int, folds: int = 10, seed: int = 7) -> npt.NDArray[np.int64]:
+def shuffled_folds(count: int) -> npt.NDArray[np.int64]:
     """Fold number of each of `count` items after a fixed-seed shuffle (for pair sets that
-    come without folds of their own)."""
-    order = np.random.default_rng(seed).permutation(count)
-    return np.asarray(order % folds, np.int64)
+    come without folds of their own), SHUFFLED_FOLDS folds."""
+    order = np.random.default_rng(SHUFFLE_SEED).permutation(count)
+    return np.asarray(order % SHUFFLED_FOLDS, np.int64)
 
 
 def split_folds(count: int, folds: int) -> npt.NDArray[np.int64]:
