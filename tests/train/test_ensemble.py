@@ -1,6 +1,8 @@
-"""Joining trained networks and whitening them: hand-computed values, then a real export."""
+"""Joining trained networks and whitening them: hand-computed values, then through the engine."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -9,12 +11,22 @@ torch = pytest.importorskip("torch")
 
 from torch import Tensor, nn  # noqa: E402
 
+from turnstile.embed import OnnxEmbedder  # noqa: E402
+from turnstile.engine import Engine  # noqa: E402
+from turnstile.gallery import Gallery  # noqa: E402
+from turnstile.imageio import read_image  # noqa: E402
+from turnstile.storage import connect  # noqa: E402
+from turnstile.train.data import load_faces, scan  # noqa: E402
 from turnstile.train.ensemble import (  # noqa: E402
     WHITENING_RIDGE,
     EnsembleEmbedder,
     Whitening,
+    fit,
     fit_whitening,
 )
+from turnstile.train.export import export_onnx  # noqa: E402
+from turnstile.train.settings import TrainSettings  # noqa: E402
+from turnstile.train.trainer import Trainer, to_tensor  # noqa: E402
 
 #: Offsets of each person's four photos around that person's mean: variance 4 along x, 1
 #: along y, none shared between the axes.
@@ -67,3 +79,33 @@ def test_members_are_joined_as_unit_vectors_of_equal_weight() -> None:
     whitened = EnsembleEmbedder([first, second], Whitening(mean, 2.0 * np.eye(256)))(x)[0]
     assert float(whitened[0]) == pytest.approx(2.0 * (0.6 / 2**0.5 - 0.1))
     assert whitened[128:130].tolist() == pytest.approx([2.0 / 2**0.5, 0.0])
+
+
+@pytest.mark.slow
+def test_whitened_members_identify_through_the_unchanged_engine(
+        tiny_orl: Path, engine: Engine, tmp_path: Path) -> None:
+    faces = load_faces(scan(tiny_orl), engine.detector, 64)
+    members = []
+    for seed in (0, 1):
+        settings = TrainSettings(epochs=1, batch=8, per_identity=2, seed=seed)
+        trainer = Trainer(settings, faces, None, torch.device("cpu"), tmp_path / f"{seed}.ckpt",
+                          log=lambda _: None, progress=False)
+        trainer.run()
+        members.append(trainer.final_model.eval())
+    model = fit(members, faces, torch.device("cpu"))
+    path = tmp_path / "pair.onnx"
+    sample = to_tensor(faces.images[:4], torch.device("cpu"))
+    assert export_onnx(model, path, 64, {"name": "pair", "input_size": "64"}, sample) <= 1e-4
+
+    kiosk = Engine(engine.detector, OnnxEmbedder(path, device="cpu"))
+    assert kiosk.embedder.dimension == 256
+    conn = connect(":memory:")
+    gallery: Gallery = kiosk.gallery(conn)
+    for person in ("s1", "s2", "s3", "s4"):
+        enrolled = kiosk.embed_largest(read_image(tiny_orl / person / "1.pgm"))
+        assert enrolled is not None
+        gallery.add_template(gallery.add_person(person).id, enrolled.embedding, source="1.pgm")
+    found = kiosk.analyze(read_image(tiny_orl / "s2" / "1.pgm"), gallery)
+    assert found and found[0].match is not None
+    assert found[0].match.name == "s2" and found[0].match.similarity == pytest.approx(1.0, 1e-4)
+    conn.close()
