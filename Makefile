@@ -40,7 +40,7 @@ $(COMPAT_STAMP): pyproject.toml
 
 compat: models $(COMPAT_STAMP)
 	QT_QPA_PLATFORM=offscreen $(COMPAT)/bin/python -m pytest -q -p no:cacheprovider \
-		tests/test_engine.py tests/test_cli.py tests/test_imageio.py tests/test_gallery.py
+		tests/vision/test_engine.py tests/test_cli.py tests/vision/test_imageio.py tests/store/test_gallery.py
 
 test: lint typecheck pytest compat
 

@@ -20,13 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
-from turnstile import storage
 from turnstile.admin.audit import AuditLog
 from turnstile.admin.people import PeopleAdmin
 from turnstile.config import Config, ModelsConfig
-from turnstile.engine import Engine, thumbnail_jpeg
-from turnstile.gallery import NewTemplate
-from turnstile.imageio import read_image
+from turnstile.store import database as storage
+from turnstile.store.gallery import NewTemplate
+from turnstile.vision.engine import Engine, thumbnail_jpeg
+from turnstile.vision.imageio import read_image
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT.parent / "shared" / "datasets" / "face_recognition_examples" / "examples"

@@ -17,13 +17,13 @@ from pathlib import Path
 import numpy as np
 from common import interleaved, print_table
 
-from turnstile import models
-from turnstile.align import align
 from turnstile.bench.frames import RESOLUTIONS, fit, read_frames, resolution_key
 from turnstile.config import Config, DetectorConfig, ModelsConfig
-from turnstile.detect import YuNetDetector
-from turnstile.engine import Engine
 from turnstile.types import Box
+from turnstile.vision import models
+from turnstile.vision.align import align
+from turnstile.vision.detect import YuNetDetector
+from turnstile.vision.engine import Engine
 
 SIDES = (0, 640, 480, 320)
 

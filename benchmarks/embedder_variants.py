@@ -16,12 +16,12 @@ import onnx
 import onnxruntime as ort
 from common import clip_frames, interleaved, print_table
 
-from turnstile import models
-from turnstile.align import align
 from turnstile.config import Config, ModelsConfig
-from turnstile.derive import keep_real_inputs, make_batch_dynamic
-from turnstile.embed import normalize
-from turnstile.engine import Engine
+from turnstile.vision import models
+from turnstile.vision.align import align
+from turnstile.vision.derive import keep_real_inputs, make_batch_dynamic
+from turnstile.vision.embed import normalize
+from turnstile.vision.engine import Engine
 
 
 def session(path: Path, threads: int, spin: bool, qdq: bool) -> ort.InferenceSession:

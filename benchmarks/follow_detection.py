@@ -18,14 +18,14 @@ from pathlib import Path
 
 import numpy as np
 
-from turnstile import models
-from turnstile.align import align
 from turnstile.bench.frames import RESOLUTIONS, fit, read_frames, resolution_key
 from turnstile.bench.timing import summarize
 from turnstile.config import Config, DetectorConfig, ModelsConfig
-from turnstile.detect import FollowingDetector, YuNetDetector
-from turnstile.engine import Engine
 from turnstile.types import Face, Image
+from turnstile.vision import models
+from turnstile.vision.align import align
+from turnstile.vision.detect import FollowingDetector, YuNetDetector
+from turnstile.vision.engine import Engine
 
 VIDEOS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "videos"
 

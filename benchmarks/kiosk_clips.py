@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from turnstile.config import Config, ModelsConfig
-from turnstile.engine import Engine
+from turnstile.vision.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 VIDEOS = ROOT.parent / "shared" / "datasets" / "videos"

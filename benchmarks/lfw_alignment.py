@@ -21,10 +21,7 @@ import cv2
 import numpy as np
 from tqdm import tqdm
 
-from turnstile.align import align, center_crop
 from turnstile.config import Config, DetectorConfig
-from turnstile.detect import YuNetDetector
-from turnstile.engine import build_embedder
 from turnstile.evaluate.embedding import Pick, Settings, choose_face
 from turnstile.evaluate.pairs import PairSet, read_lfw_pairs
 from turnstile.evaluate.protocol import (
@@ -34,9 +31,12 @@ from turnstile.evaluate.protocol import (
     kfold_accuracy,
     tar_at_far,
 )
-from turnstile.imageio import read_image
-from turnstile.models import DETECTOR, model_path
 from turnstile.types import Image
+from turnstile.vision.align import align, center_crop
+from turnstile.vision.detect import YuNetDetector
+from turnstile.vision.engine import build_embedder
+from turnstile.vision.imageio import read_image
+from turnstile.vision.models import DETECTOR, model_path
 
 Crop = Callable[[Image], tuple[Image, bool]]
 

@@ -34,7 +34,7 @@ def child(blas: int, repeat: int) -> None:
     from threadpoolctl import threadpool_limits
 
     from turnstile.bench.synthetic import unit_vectors
-    from turnstile.matcher import TemplateMatrix
+    from turnstile.store.matcher import TemplateMatrix
 
     threadpool_limits(blas, user_api="blas")
     vectors = unit_vectors(max(SIZES), 128, seed=2)

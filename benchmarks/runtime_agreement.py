@@ -16,10 +16,10 @@ from pathlib import Path
 
 import numpy as np
 
-from turnstile.align import align, center_crop
 from turnstile.config import Config, ModelsConfig
-from turnstile.engine import Engine, build_embedder
-from turnstile.imageio import read_image
+from turnstile.vision.align import align, center_crop
+from turnstile.vision.engine import Engine, build_embedder
+from turnstile.vision.imageio import read_image
 
 LFW = (Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "lfw"
        / "lfw-deepfunneled")

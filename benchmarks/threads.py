@@ -25,13 +25,13 @@ def child(ort_threads: int, spin: bool, cv_threads: int, repeat: int) -> None:
     import numpy as np
     from common import clip_frames
 
-    from turnstile import storage
     from turnstile.bench.kiosk import build_pipeline, process
     from turnstile.bench.synthetic import fill_gallery, unit_vectors
     from turnstile.config import Config, ModelsConfig
-    from turnstile.embed import OnnxEmbedder
-    from turnstile.engine import Engine, build_detector
-    from turnstile.models import EMBEDDER, model_path
+    from turnstile.store import database as storage
+    from turnstile.vision.embed import OnnxEmbedder
+    from turnstile.vision.engine import Engine, build_detector
+    from turnstile.vision.models import EMBEDDER, model_path
 
     if cv_threads >= 0:
         cv2.setNumThreads(cv_threads)

@@ -17,14 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from turnstile import storage
+from turnstile.access.camera import VideoFileSource
 from turnstile.bench.frames import fit, read_frames
 from turnstile.bench.kiosk import FittedSource, build_pipeline
 from turnstile.bench.synthetic import fill_gallery, unit_vectors
-from turnstile.camera import VideoFileSource
 from turnstile.config import Config, ModelsConfig
-from turnstile.engine import Engine
+from turnstile.store import database as storage
 from turnstile.types import Outcome
+from turnstile.vision.engine import Engine
 
 VIDEOS = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "videos"
 SIZE = (640, 480)

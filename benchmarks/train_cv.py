@@ -26,12 +26,12 @@ import numpy.typing as npt
 import torch
 
 from turnstile.config import Config
-from turnstile.engine import build_detector
 from turnstile.train import pipeline
 from turnstile.train.data import FaceSet, expand_identities
 from turnstile.train.evaluate import evaluate_faces
 from turnstile.train.settings import TrainSettings
 from turnstile.train.trainer import embed_images
+from turnstile.vision.engine import build_detector
 
 ROOT = Path(__file__).resolve().parents[1]
 ORL = ROOT.parent / "shared" / "datasets" / "orl"

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from turnstile import models, storage
 from turnstile.config import Config, ModelsConfig
-from turnstile.engine import Engine
+from turnstile.store import database as storage
+from turnstile.vision import models
+from turnstile.vision.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Real face data lives beside the project, never inside it.

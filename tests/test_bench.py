@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 
 from tests.conftest import dataset
-from turnstile import storage
 from turnstile.bench import coldstart, frames, peers, synthetic, timing
 from turnstile.cli import main
 from turnstile.config import Config
-from turnstile.gallery import Gallery
+from turnstile.store import database as storage
+from turnstile.store.gallery import Gallery
 
 TINY = ["--repeat", "2", "--warmup", "1", "--frames", "2", "--loop-seconds", "1",
         "--grant-runs", "1", "--gallery", "30", "--match-sizes", "10,200", "--cold-starts", "1"]
@@ -161,7 +161,7 @@ def test_engine_applies_blas_thread_limit_and_config_checks_it(config: Config) -
     from threadpoolctl import threadpool_info
 
     from turnstile.config import ConfigError, from_dict
-    from turnstile.engine import Engine
+    from turnstile.vision.engine import Engine
 
     models = dataclasses.replace(config.models, blas_threads=1, spinning=False)
     Engine.from_config(dataclasses.replace(config, models=models))

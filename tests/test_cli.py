@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from turnstile import storage
 from turnstile.cli import main
-from turnstile.gallery import Gallery
-from turnstile.groups import GroupStore
+from turnstile.store import database as storage
+from turnstile.store.gallery import Gallery
+from turnstile.store.groups import GroupStore
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
@@ -129,7 +129,7 @@ def test_bad_inputs_fail_cleanly_and_lose_nothing(
     tiny = tmp_path / "tiny.png"
     cv2.imwrite(str(tiny), np.zeros((1, 1, 3), np.uint8))
     huge = tmp_path / "huge.png"
-    from tests.test_imageio import _png_header
+    from tests.vision.test_imageio import _png_header
 
     huge.write_bytes(_png_header(20000, 20000))
     blank = tmp_path / "blank.png"

@@ -30,7 +30,7 @@ def modules() -> list[Path]:
 def test_the_rule_sees_the_package() -> None:
     assert any(p.parent.name == "gui" for p in modules())
     assert "PySide6" in imported(PACKAGE / "gui" / "kiosk.py")
-    assert "cv2" in imported(PACKAGE / "camera.py")
+    assert "cv2" in imported(PACKAGE / "access" / "camera.py")
 
 
 @pytest.mark.parametrize("path", modules(), ids=lambda p: str(p.relative_to(PACKAGE)))

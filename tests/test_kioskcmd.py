@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from turnstile import models
 from turnstile.cli import kioskcmd
 from turnstile.config import CameraConfig, Config, ConfigError, ModelsConfig, from_dict
+from turnstile.vision import models
 
 
 def test_first_run_installs_missing_models(tmp_path: Path,

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 from tests.conftest import dataset
+from turnstile.access.liveness import attack
 from turnstile.cli import build_parser, main
 from turnstile.config import Config
-from turnstile.liveness import attack
 
 
 def write_video(path: Path, frames: list[np.ndarray], fps: float) -> None:

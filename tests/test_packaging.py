@@ -20,8 +20,9 @@ from pathlib import Path
 import pytest
 
 import turnstile
-from turnstile import models, storage
 from turnstile.config import ModelsConfig
+from turnstile.store import database as storage
+from turnstile.vision import models
 
 ROOT = Path(__file__).resolve().parents[1]
 LINUX = ROOT / "packaging" / "linux"

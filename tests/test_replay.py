@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import dataset
 from turnstile.cli import main
 from turnstile.config import PolicyConfig, RecognitionConfig
-from turnstile.engine import Engine
+from turnstile.vision.engine import Engine
 
 CLIPS = ("1zlab_face", "evm_mit_face", "instant_high_face", "short_hamilton_clip")
 #: The enrolment frame: well after the start, so the replay's first second is not it.

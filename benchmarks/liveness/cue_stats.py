@@ -19,13 +19,13 @@ from typing import Any
 import cv2
 import numpy as np
 
+from turnstile.access.liveness import attack
+from turnstile.access.liveness.cues import MIN_TRACKS, TrackCue, track_cue
+from turnstile.access.liveness.evaluate import read_video
+from turnstile.access.liveness.motion import MotionLiveness, _grey
 from turnstile.config import Config, LivenessConfig
-from turnstile.engine import build_detector
-from turnstile.liveness import attack
-from turnstile.liveness.cues import MIN_TRACKS, TrackCue, track_cue
-from turnstile.liveness.evaluate import read_video
-from turnstile.liveness.motion import MotionLiveness, _grey
 from turnstile.types import Image
+from turnstile.vision.engine import build_detector
 
 BINS = ((0.005, 0.02), (0.02, 0.04), (0.04, 0.08), (0.08, 1.0))
 

@@ -26,13 +26,13 @@ from typing import Any
 
 import numpy as np
 
+from turnstile.access.liveness.cues import TrackCue
+from turnstile.access.liveness.evaluate import Presentation, present_frames, read_video, video_files
+from turnstile.access.liveness.motion import MotionLiveness, _Frame
+from turnstile.access.liveness.verdict import LivenessResult, Verdict
 from turnstile.config import Config, LivenessConfig
-from turnstile.engine import build_detector
-from turnstile.liveness.cues import TrackCue
-from turnstile.liveness.evaluate import Presentation, present_frames, read_video, video_files
-from turnstile.liveness.motion import MotionLiveness, _Frame
-from turnstile.liveness.verdict import LivenessResult, Verdict
 from turnstile.types import Face
+from turnstile.vision.engine import build_detector
 
 #: Stands in for a frame when cues are replayed (only its size is looked at).
 BLANK = np.zeros((1, 1, 3), np.uint8)

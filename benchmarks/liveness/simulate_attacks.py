@@ -21,9 +21,9 @@ import cv2
 import numpy as np
 from tqdm import tqdm
 
+from turnstile.access.liveness import attack
 from turnstile.config import Config
-from turnstile.engine import build_detector
-from turnstile.liveness import attack
+from turnstile.vision.engine import build_detector
 
 
 def frames_with_a_face(path: Path, step: int = 5) -> tuple[list[np.ndarray], float]:

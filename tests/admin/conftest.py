@@ -9,16 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from turnstile import storage
+from turnstile.access.policy import AccessPolicy
+from turnstile.access.schedule import Directory
 from turnstile.admin.audit import AuditLog
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin
 from turnstile.config import Config, PolicyConfig
-from turnstile.engine import Engine
-from turnstile.gallery import Gallery
-from turnstile.policy import AccessPolicy
-from turnstile.schedule import Directory
+from turnstile.store import database as storage
+from turnstile.store.gallery import Gallery
 from turnstile.types import Decision, Face, Image, Match
+from turnstile.vision.engine import Engine
 
 
 class FakeClock:

@@ -59,7 +59,7 @@ def test_import_bad_source_is_a_clear_error(tmp_path: Path, models_dir: Path,
 
 def test_remove_command_anonymises_events(examples: Path, models_dir: Path, tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
-    from turnstile import storage
+    from turnstile.store import database as storage
 
     config = _write_config(tmp_path, models_dir)
     db = tmp_path / "t.db"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-from turnstile import storage
+from turnstile.store import database as storage
 
 
 def test_simultaneous_first_opens_all_succeed(tmp_path: Path) -> None:

@@ -19,9 +19,9 @@ from turnstile.admin.enrolment import (
 )
 from turnstile.admin.people import PeopleAdmin
 from turnstile.config import EnrolmentConfig
-from turnstile.engine import FaceResult
-from turnstile.imageio import read_image
 from turnstile.types import Box, Face, Quality
+from turnstile.vision.engine import FaceResult
+from turnstile.vision.imageio import read_image
 
 
 def test_good_photo_is_accepted(enroller: Enroller, examples: Path) -> None:

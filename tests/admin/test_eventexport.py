@@ -16,10 +16,10 @@ from turnstile.admin.eventexport import EventFilter, export_csv, parse_time, sel
 from turnstile.admin.people import PeopleAdmin
 from turnstile.cli import main
 from turnstile.config import Config, EventsConfig
-from turnstile.engine import Engine
-from turnstile.events import EventLog
-from turnstile.imageio import read_image
+from turnstile.store.events import EventLog
 from turnstile.types import DenyReason, Outcome
+from turnstile.vision.engine import Engine
+from turnstile.vision.imageio import read_image
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from turnstile import storage
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin
-from turnstile.engine import Engine
-from turnstile.gallery import GalleryError
+from turnstile.store import database as storage
+from turnstile.store.gallery import GalleryError
 from turnstile.types import Person
+from turnstile.vision.engine import Engine
 
 
 def _enrol(people: PeopleAdmin, enroller: Enroller, examples: Path, name: str = "Obama",

@@ -7,9 +7,9 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from turnstile import storage
-from turnstile.engine import Engine, thumbnail_jpeg
-from turnstile.gallery import NewTemplate
+from turnstile.store import database as storage
+from turnstile.store.gallery import NewTemplate
+from turnstile.vision.engine import Engine, thumbnail_jpeg
 
 #: The enrolment frame of a clip (seconds in).
 ENROL_AT_S = 5.0

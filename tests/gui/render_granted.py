@@ -12,8 +12,8 @@ from pathlib import Path
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
+from turnstile.access.door import SimulatedDoor
 from turnstile.config import Config, KioskConfig, LivenessConfig, ModelsConfig
-from turnstile.door import SimulatedDoor
 from turnstile.gui import release_qt_env
 from turnstile.gui.app import Kiosk, present
 from turnstile.gui.kiosk import Screen

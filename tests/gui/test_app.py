@@ -10,9 +10,9 @@ from pytestqt.qtbot import QtBot
 
 from turnstile.cli import main
 from turnstile.config import Config
-from turnstile.engine import Engine
 from turnstile.gui.app import Kiosk
 from turnstile.gui.kiosk import KioskWindow, Screen
+from turnstile.vision.engine import Engine
 
 
 def test_kiosk_command_starts_without_a_camera(qtbot: QtBot, config: Config, tmp_path: Path,

@@ -19,14 +19,14 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import dataset
 from tests.gui.kiosk_fixtures import blank_folder, enrol_from_clip
+from turnstile.access.door import SimulatedDoor
+from turnstile.access.policy import RETRY_PROMPT
 from turnstile.config import Config, KioskConfig, LivenessConfig
-from turnstile.door import SimulatedDoor
-from turnstile.engine import Engine
 from turnstile.gui.app import Kiosk
 from turnstile.gui.kiosk import ADMIN_CORNER_PX, ADMIN_TAPS, KioskWindow, Screen
 from turnstile.gui.worker import KioskUpdate
-from turnstile.policy import RETRY_PROMPT
 from turnstile.types import Box, Decision, DenyReason, Match, Outcome
+from turnstile.vision.engine import Engine
 
 WAIT_MS = 30_000
 

@@ -13,15 +13,15 @@ from pytestqt.exceptions import TimeoutError
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import dataset
-from turnstile import storage
+from turnstile.access.door import SimulatedDoor
+from turnstile.access.liveness import attack
 from turnstile.config import Config, KioskConfig
-from turnstile.door import SimulatedDoor
-from turnstile.engine import Engine
 from turnstile.gui.app import Kiosk
 from turnstile.gui.kiosk import Screen
 from turnstile.gui.worker import KioskUpdate
-from turnstile.liveness import attack
+from turnstile.store import database as storage
 from turnstile.types import Outcome
+from turnstile.vision.engine import Engine
 
 WAIT_MS = 120_000
 #: One presentation: a pass takes a few seconds even on a loaded machine.

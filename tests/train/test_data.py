@@ -8,9 +8,6 @@ import cv2
 import numpy as np
 import pytest
 
-from turnstile.align import align
-from turnstile.engine import Engine
-from turnstile.imageio import read_image
 from turnstile.train.data import (
     DataError,
     cache_key,
@@ -22,6 +19,9 @@ from turnstile.train.data import (
     scan,
     split_identities,
 )
+from turnstile.vision.align import align
+from turnstile.vision.engine import Engine
+from turnstile.vision.imageio import read_image
 
 
 def test_expand_identities() -> None:

@@ -11,11 +11,8 @@ torch = pytest.importorskip("torch")
 
 from torch import Tensor, nn  # noqa: E402
 
-from turnstile.embed import OnnxEmbedder  # noqa: E402
-from turnstile.engine import Engine  # noqa: E402
-from turnstile.gallery import Gallery  # noqa: E402
-from turnstile.imageio import read_image  # noqa: E402
-from turnstile.storage import connect  # noqa: E402
+from turnstile.store.database import connect  # noqa: E402
+from turnstile.store.gallery import Gallery  # noqa: E402
 from turnstile.train.data import load_faces, scan  # noqa: E402
 from turnstile.train.ensemble import (  # noqa: E402
     WHITENING_RIDGE,
@@ -27,6 +24,9 @@ from turnstile.train.ensemble import (  # noqa: E402
 from turnstile.train.export import export_onnx  # noqa: E402
 from turnstile.train.settings import TrainSettings  # noqa: E402
 from turnstile.train.trainer import Trainer, to_tensor  # noqa: E402
+from turnstile.vision.embed import OnnxEmbedder  # noqa: E402
+from turnstile.vision.engine import Engine  # noqa: E402
+from turnstile.vision.imageio import read_image  # noqa: E402
 
 #: Offsets of each person's four photos around that person's mean: variance 4 along x, 1
 #: along y, none shared between the axes.

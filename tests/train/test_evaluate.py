@@ -8,7 +8,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from turnstile.engine import Engine
 from turnstile.train.data import scan
 from turnstile.train.evaluate import (
     accuracy_at,
@@ -17,6 +16,7 @@ from turnstile.train.evaluate import (
     kfold_accuracy,
     write_pairs_csv,
 )
+from turnstile.vision.engine import Engine
 
 
 def test_best_threshold_by_hand() -> None:

@@ -11,15 +11,15 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from turnstile.embed import OnnxEmbedder  # noqa: E402
-from turnstile.engine import Engine  # noqa: E402
-from turnstile.gallery import Gallery  # noqa: E402
-from turnstile.imageio import read_image  # noqa: E402
-from turnstile.storage import connect  # noqa: E402
+from turnstile.store.database import connect  # noqa: E402
+from turnstile.store.gallery import Gallery  # noqa: E402
 from turnstile.train.data import load_faces, scan  # noqa: E402
 from turnstile.train.export import OPSET, export_onnx, plot_history  # noqa: E402
 from turnstile.train.settings import TrainSettings  # noqa: E402
 from turnstile.train.trainer import MEAN, STD, Trainer, to_tensor  # noqa: E402
+from turnstile.vision.embed import OnnxEmbedder  # noqa: E402
+from turnstile.vision.engine import Engine  # noqa: E402
+from turnstile.vision.imageio import read_image  # noqa: E402
 
 pytestmark = pytest.mark.slow
 

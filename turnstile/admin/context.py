@@ -8,15 +8,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from turnstile import storage
 from turnstile.admin.accounts import Accounts
 from turnstile.admin.audit import AuditLog
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin
 from turnstile.admin.settings import CALIBRATION_FILE, FarCurve, SettingsStore, load_far_curve
 from turnstile.config import Config
-from turnstile.engine import Engine
-from turnstile.gallery import Gallery
+from turnstile.store import database as storage
+from turnstile.store.gallery import Gallery
+from turnstile.vision.engine import Engine
 
 
 @dataclass

@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 
 from turnstile.config import Config, EnrolmentConfig
-from turnstile.engine import Engine, FaceResult, thumbnail_jpeg
-from turnstile.gallery import Gallery, NewTemplate
-from turnstile.imageio import ImageError, read_image
+from turnstile.store.gallery import Gallery, NewTemplate
 from turnstile.types import Embedding, Image
+from turnstile.vision.engine import Engine, FaceResult, thumbnail_jpeg
+from turnstile.vision.imageio import ImageError, read_image
 
 
 class Guidance(enum.Enum):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from turnstile.admin.enrolment import Assessment, Enroller, Rejection
 from turnstile.admin.people import PeopleAdmin
-from turnstile.gallery import GalleryError
+from turnstile.store.gallery import GalleryError
 
 #: Files taken from a person's folder (others are skipped without comment).
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".pgm", ".ppm")

@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from turnstile.access.schedule import ScheduleStore, Window
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.schedules import format_schedule
-from turnstile.gallery import Gallery, GalleryError, NewTemplate
-from turnstile.groups import GroupStore
-from turnstile.schedule import ScheduleStore, Window
+from turnstile.store.gallery import Gallery, GalleryError, NewTemplate
+from turnstile.store.groups import GroupStore
 from turnstile.types import Person
 
 #: Audit detail keys that identify a person; erased with them.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Protocol
 
-from turnstile.camera import CameraLostError, CameraSource, Frame, open_source
+from turnstile.access.camera import CameraLostError, CameraSource, Frame, open_source
 from turnstile.config import CameraConfig
 from turnstile.types import Image
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from turnstile.pipeline import Pipeline
+    from turnstile.access.pipeline import Pipeline
 
 _STARTED = time.perf_counter()
 
@@ -72,9 +72,10 @@ def _decide_frames(pipeline: Pipeline, video: str, frames: int,
 
 def _child(config_json: str, db: str, video: str, frames: int) -> dict[str, Any]:
     from turnstile import config as config_module
-    from turnstile import models, storage
     from turnstile.bench.kiosk import build_pipeline
-    from turnstile.engine import Engine
+    from turnstile.store import database as storage
+    from turnstile.vision import models
+    from turnstile.vision.engine import Engine
 
     marks = {"imports_s": time.perf_counter() - _STARTED}
     config = config_module.from_dict(json.loads(config_json))

@@ -13,14 +13,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from turnstile.access.camera import CameraSource, Frame, LatestFrameSource, VideoFileSource
+from turnstile.access.door import SimulatedDoor
+from turnstile.access.pipeline import FrameResult, Pipeline, run
 from turnstile.bench.frames import fit
-from turnstile.camera import CameraSource, Frame, LatestFrameSource, VideoFileSource
 from turnstile.config import Config
-from turnstile.door import SimulatedDoor
-from turnstile.engine import Engine
-from turnstile.gallery import Gallery
-from turnstile.pipeline import FrameResult, Pipeline, run
+from turnstile.store.gallery import Gallery
 from turnstile.types import Image, Outcome
+from turnstile.vision.engine import Engine
 
 
 class FittedSource:

@@ -7,14 +7,14 @@ from dataclasses import replace
 
 import numpy as np
 
-from turnstile.align import align
 from turnstile.bench.kiosk import build_pipeline, process
 from turnstile.bench.timing import Stat, time_ms
 from turnstile.config import Config
-from turnstile.engine import Engine
-from turnstile.gallery import Gallery
-from turnstile.matcher import TemplateMatrix
+from turnstile.store.gallery import Gallery
+from turnstile.store.matcher import TemplateMatrix
 from turnstile.types import Face, Image
+from turnstile.vision.align import align
+from turnstile.vision.engine import Engine
 
 
 def faces_in(engine: Engine, frames: Sequence[Image]) -> tuple[list[Image], list[Face]]:

@@ -12,7 +12,6 @@ from typing import Any
 
 import numpy as np
 
-from turnstile import storage
 from turnstile.bench import coldstart, report
 from turnstile.bench.frames import RESOLUTIONS, fit, read_frames, resolution_key
 from turnstile.bench.kiosk import run_loop
@@ -21,10 +20,11 @@ from turnstile.bench.stages import faces_in, match_times, stage_times
 from turnstile.bench.synthetic import fill_gallery, unit_vectors
 from turnstile.bench.timing import summarize
 from turnstile.config import Config
-from turnstile.engine import Engine
-from turnstile.gallery import Gallery
-from turnstile.matcher import TemplateMatrix
+from turnstile.store import database as storage
+from turnstile.store.gallery import Gallery
+from turnstile.store.matcher import TemplateMatrix
 from turnstile.types import Image
+from turnstile.vision.engine import Engine
 
 #: 1:N gallery sizes measured by default (people, one template each).
 MATCH_SIZES = (1_000, 10_000, 100_000, 1_000_000)

@@ -12,7 +12,7 @@ from datetime import datetime
 import numpy as np
 import numpy.typing as npt
 
-from turnstile.gallery import Gallery
+from turnstile.store.gallery import Gallery
 
 #: Rows generated and written per chunk (bounds temporary memory at 1e6 people).
 _CHUNK = 65_536

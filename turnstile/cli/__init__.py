@@ -20,10 +20,10 @@ from turnstile.cli import (
     traincmd,
 )
 from turnstile.config import ConfigError
-from turnstile.gallery import GalleryError
-from turnstile.imageio import ImageError
-from turnstile.models import ModelError
-from turnstile.storage import SchemaError
+from turnstile.store.database import SchemaError
+from turnstile.store.gallery import GalleryError
+from turnstile.vision.imageio import ImageError
+from turnstile.vision.models import ModelError
 
 #: Modules that add subcommands; each has register(subparsers, parent). evalcmd comes
 #: before livenesscmd, which adds `eval liveness` to its group.

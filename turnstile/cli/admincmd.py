@@ -11,15 +11,15 @@ from typing import Any
 
 from tqdm import tqdm
 
-from turnstile import storage
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.context import AdminContext
 from turnstile.admin.eventexport import EventFilter, export_csv, parse_time, select
 from turnstile.admin.importer import Importer, ImportReport, plan
 from turnstile.cli.common import database_path, emit, load_config
 from turnstile.config import default_config_path
-from turnstile.events import EventLog
-from turnstile.gallery import Gallery, GalleryError
+from turnstile.store import database as storage
+from turnstile.store.events import EventLog
+from turnstile.store.gallery import Gallery, GalleryError
 from turnstile.types import Outcome
 
 

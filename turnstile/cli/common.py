@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from turnstile import config as config_module
-from turnstile import storage
 from turnstile.config import Config
+from turnstile.store import database as storage
 
 
 def parent_parser() -> argparse.ArgumentParser:

@@ -8,7 +8,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from turnstile import cvlog, models
 from turnstile.admin.audit import AuditLog
 from turnstile.admin.people import PeopleAdmin
 from turnstile.cli.common import (
@@ -20,11 +19,12 @@ from turnstile.cli.common import (
     warn,
 )
 from turnstile.config import Config
-from turnstile.engine import Engine, FaceResult, similarity, thumbnail_jpeg
-from turnstile.gallery import Gallery, GalleryError, NewTemplate
-from turnstile.groups import GroupStore
-from turnstile.imageio import ImageError, read_image
+from turnstile.store.gallery import Gallery, GalleryError, NewTemplate
+from turnstile.store.groups import GroupStore
 from turnstile.types import Match
+from turnstile.vision import cvlog, models
+from turnstile.vision.engine import Engine, FaceResult, similarity, thumbnail_jpeg
+from turnstile.vision.imageio import ImageError, read_image
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:

@@ -9,14 +9,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from turnstile import models, storage
-from turnstile.camera import open_source
+from turnstile.access.camera import open_source
+from turnstile.access.door import SimulatedDoor
+from turnstile.access.pipeline import FrameResult, Pipeline, run
 from turnstile.cli.common import add_model_option, database_path, emit, load_config, warn
 from turnstile.config import Config, EventsConfig
-from turnstile.door import SimulatedDoor
-from turnstile.engine import Engine
-from turnstile.events import EventLog
-from turnstile.pipeline import FrameResult, Pipeline, run
+from turnstile.store import database as storage
+from turnstile.store.events import EventLog
+from turnstile.vision import models
+from turnstile.vision.engine import Engine
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:

@@ -10,14 +10,14 @@ from typing import Any
 
 import numpy as np
 
+from turnstile.access.liveness import metrics
+from turnstile.access.liveness.build import build_check, passive_model
+from turnstile.access.liveness.evaluate import Presentation, present_video, video_files
+from turnstile.access.liveness.passive import PassiveModel, crops_from, image_files
+from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.cli.common import emit_to_file, load_config
 from turnstile.config import Config
-from turnstile.engine import build_detector
-from turnstile.liveness import metrics
-from turnstile.liveness.build import build_check, passive_model
-from turnstile.liveness.evaluate import Presentation, present_video, video_files
-from turnstile.liveness.passive import PassiveModel, crops_from, image_files
-from turnstile.liveness.verdict import LivenessCheck
+from turnstile.vision.engine import build_detector
 
 #: The APCER the passive model's suggested threshold is chosen for.
 TARGET_APCER = 0.01
@@ -165,7 +165,7 @@ def _summary(payload: dict[str, Any]) -> str:
 
 
 def run_train(args: argparse.Namespace) -> int:
-    from turnstile.liveness import train as training  # torch is optional and slow to import
+    from turnstile.access.liveness import train as training  # torch is optional and slow to import
 
     config = load_config(args)
     detector = build_detector(config)

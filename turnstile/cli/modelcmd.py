@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from turnstile import models
 from turnstile.cli.common import emit, load_config
+from turnstile.vision import models
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:

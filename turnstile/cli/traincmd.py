@@ -102,7 +102,7 @@ def run_train(args: argparse.Namespace) -> int:
         if exc.name != "torch":
             raise
         raise RuntimeError("training needs PyTorch: pip install 'turnstile[train]'") from exc
-    from turnstile.engine import build_detector
+    from turnstile.vision.engine import build_detector
 
     config = load_config(args)
     settings = TrainSettings(loss=args.loss, arch=args.arch, epochs=args.epochs,
@@ -143,8 +143,8 @@ def _summary(report: dict[str, Any]) -> str:
 
 
 def run_eval(args: argparse.Namespace) -> int:
-    from turnstile.engine import Engine
     from turnstile.train.evaluate import evaluate_engine, write_pairs_csv
+    from turnstile.vision.engine import Engine
 
     config = load_config(args)
     engine = Engine.from_config(config, args.model)

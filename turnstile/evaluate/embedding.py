@@ -16,15 +16,15 @@ import numpy.typing as npt
 import platformdirs
 from tqdm import tqdm
 
-from turnstile import cvlog, models
-from turnstile.align import align, center_crop
 from turnstile.config import APP_NAME, Config
-from turnstile.detect import FaceDetector, YuNetDetector
-from turnstile.embed import Embedder, OnnxEmbedder, normalize
-from turnstile.engine import embedder_path
-from turnstile.imageio import read_image
-from turnstile.models import sha256_of
 from turnstile.types import Box, Embedding, Face, Image
+from turnstile.vision import cvlog, models
+from turnstile.vision.align import align, center_crop
+from turnstile.vision.detect import FaceDetector, YuNetDetector
+from turnstile.vision.embed import Embedder, OnnxEmbedder, normalize
+from turnstile.vision.engine import embedder_path
+from turnstile.vision.imageio import read_image
+from turnstile.vision.models import sha256_of
 
 #: Bump when detection or alignment changes so that stale cache entries are not reused.
 CACHE_VERSION = 1

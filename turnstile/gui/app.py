@@ -11,14 +11,14 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
+from turnstile.access.door import DoorOutput
+from turnstile.access.policy import LivenessCheck
 from turnstile.config import Config
-from turnstile.door import DoorOutput
-from turnstile.engine import Engine
 from turnstile.gui import release_qt_env
 from turnstile.gui.admin.kiosklink import AdminLink
 from turnstile.gui.kiosk import KioskWindow
 from turnstile.gui.worker import RecognitionWorker
-from turnstile.policy import LivenessCheck
+from turnstile.vision.engine import Engine
 
 
 class Kiosk:

@@ -11,12 +11,12 @@ from PySide6.QtCore import QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QImage, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from turnstile.access.pipeline import CameraState, CameraStatus
+from turnstile.access.policy import RECENTLY_DECIDED, RETRY_PROMPT
 from turnstile.config import KioskConfig
 from turnstile.gui.assets import Sounds, icon, stylesheet
 from turnstile.gui.qimage import pixmap_from_bytes
 from turnstile.gui.worker import KioskUpdate
-from turnstile.pipeline import CameraState, CameraStatus
-from turnstile.policy import RECENTLY_DECIDED, RETRY_PROMPT
 from turnstile.types import Box, DenyReason, Outcome
 
 #: Key that asks for the admin panel (the panel itself asks for the password).

@@ -11,15 +11,15 @@ from pathlib import Path
 from PySide6.QtCore import QThread, Signal
 from PySide6.QtGui import QImage
 
-from turnstile import storage
-from turnstile.camera import Frame, LatestFrameSource, open_source
+from turnstile.access.camera import Frame, LatestFrameSource, open_source
+from turnstile.access.door import DoorOutput, build_door
+from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
+from turnstile.access.policy import LivenessCheck
 from turnstile.config import Config
-from turnstile.door import DoorOutput, build_door
-from turnstile.engine import Engine
 from turnstile.gui.qimage import to_qimage
-from turnstile.pipeline import CameraStatus, FrameResult, Pipeline, run
-from turnstile.policy import LivenessCheck
+from turnstile.store import database as storage
 from turnstile.types import Box, Decision, Outcome
+from turnstile.vision.engine import Engine
 
 log = logging.getLogger(__name__)
 

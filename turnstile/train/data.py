@@ -13,10 +13,10 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from turnstile.align import align, center_crop
-from turnstile.detect import FaceDetector
-from turnstile.imageio import ImageError, read_image
 from turnstile.types import Image
+from turnstile.vision.align import align, center_crop
+from turnstile.vision.detect import FaceDetector
+from turnstile.vision.imageio import ImageError, read_image
 
 #: File suffixes read as images (case-insensitive).
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".pgm", ".bmp", ".tif", ".tiff", ".webp"})

@@ -10,9 +10,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from turnstile.engine import Engine
 from turnstile.train.data import FaceSet, load_faces
 from turnstile.train.sampling import IntArray, balanced_pairs
+from turnstile.vision.engine import Engine
 
 FloatArray = npt.NDArray[np.float64]
 

@@ -13,8 +13,8 @@ import torch
 import torch.nn.functional as F  # noqa: N812 - the conventional name
 from torch import Tensor, nn
 
-from turnstile.embed import META_PREFIX
 from turnstile.train.trainer import History
+from turnstile.vision.embed import META_PREFIX
 
 #: ONNX opset of exported models (onnxruntime >= 1.14 runs it; so does OpenCV's DNN).
 OPSET = 17

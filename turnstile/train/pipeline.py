@@ -16,9 +16,7 @@ import torch
 from torch import nn
 from tqdm import tqdm
 
-from turnstile import models
 from turnstile.config import APP_NAME, DetectorConfig
-from turnstile.detect import FaceDetector
 from turnstile.train import ensemble, nets
 from turnstile.train.data import (
     FaceSet,
@@ -32,6 +30,8 @@ from turnstile.train.data import (
 from turnstile.train.export import OPSET, export_onnx, plot_history
 from turnstile.train.settings import TrainSettings
 from turnstile.train.trainer import MEAN, STD, Trainer, to_tensor
+from turnstile.vision import models
+from turnstile.vision.detect import FaceDetector
 
 
 @dataclass(frozen=True)

@@ -13,8 +13,8 @@ from tests.admin.conftest import FakeClock
 from turnstile.admin.accounts import Role, User
 from turnstile.admin.context import AdminContext
 from turnstile.config import Config
-from turnstile.engine import Engine
 from turnstile.gui.admin.window import AdminWindow
+from turnstile.vision.engine import Engine
 
 ADMIN_PASSWORD = "admin password 1"
 OPERATOR_PASSWORD = "operator password 1"

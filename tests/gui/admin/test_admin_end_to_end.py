@@ -10,15 +10,15 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import dataset
+from turnstile.access.liveness import MOVE_PROMPT
 from turnstile.admin.context import AdminContext
 from turnstile.admin.source import CameraFrames
 from turnstile.config import CameraConfig, Config
-from turnstile.engine import Engine
 from turnstile.gui.admin.enrol import EnrolPage
 from turnstile.gui.app import Kiosk
 from turnstile.gui.worker import KioskUpdate
-from turnstile.liveness import MOVE_PROMPT
 from turnstile.types import Outcome
+from turnstile.vision.engine import Engine
 
 
 def _named(updates: list[KioskUpdate], outcome: Outcome, name: str | None) -> bool:

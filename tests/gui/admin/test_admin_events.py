@@ -10,18 +10,18 @@ from pytestqt.qtbot import QtBot
 
 from tests.admin.conftest import decide
 from tests.gui.admin.conftest import ADMIN_PASSWORD, cell
-from turnstile import storage
 from turnstile.admin.audit import AuditAction
 from turnstile.admin.context import AdminContext
 from turnstile.config import EventsConfig
-from turnstile.engine import Engine
-from turnstile.events import EventLog
 from turnstile.gui.admin.enrol import EnrolPage
 from turnstile.gui.admin.eventspage import EventsPage
 from turnstile.gui.admin.people import PeoplePage
 from turnstile.gui.admin.window import AdminWindow
-from turnstile.imageio import read_image
+from turnstile.store import database as storage
+from turnstile.store.events import EventLog
 from turnstile.types import Outcome
+from turnstile.vision.engine import Engine
+from turnstile.vision.imageio import read_image
 
 
 def test_events_live_filter_and_export(qtbot: QtBot, admin_window: AdminWindow,

@@ -17,7 +17,7 @@ from turnstile.gui.admin.importpage import ImportPage
 from turnstile.gui.admin.people import PeoplePage
 from turnstile.gui.admin.settingspage import SettingsPage
 from turnstile.gui.admin.window import AdminWindow
-from turnstile.imageio import read_image
+from turnstile.vision.imageio import read_image
 
 
 def test_import_folder_shows_progress_and_rejections(

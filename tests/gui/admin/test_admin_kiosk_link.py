@@ -11,14 +11,14 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import dataset
 from tests.gui.admin.conftest import ADMIN_PASSWORD, sign_in
-from turnstile import storage
 from turnstile.admin.context import AdminContext
 from turnstile.config import Config
-from turnstile.engine import Engine
 from turnstile.gui.admin.kiosklink import AdminLink
 from turnstile.gui.admin.settingspage import SettingsPage
 from turnstile.gui.app import Kiosk
 from turnstile.gui.kiosk import ADMIN_TAPS
+from turnstile.store import database as storage
+from turnstile.vision.engine import Engine
 
 
 def test_gesture_opens_the_panel_and_settings_restart_recognition(

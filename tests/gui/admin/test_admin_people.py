@@ -10,12 +10,12 @@ from pytestqt.qtbot import QtBot
 from tests.gui.admin.conftest import cell
 from turnstile.admin.context import AdminContext
 from turnstile.cli.core import accepted_name
-from turnstile.engine import Engine
-from turnstile.groups import GroupStore
 from turnstile.gui.admin.enrol import EnrolPage
 from turnstile.gui.admin.people import PeoplePage
 from turnstile.gui.admin.window import AdminWindow
-from turnstile.imageio import read_image
+from turnstile.store.groups import GroupStore
+from turnstile.vision.engine import Engine
+from turnstile.vision.imageio import read_image
 
 
 def _no_face_photo(examples: Path, tmp_path: Path) -> Path:

@@ -22,14 +22,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from turnstile.access.schedule import ScheduleError
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin, PersonRow
 from turnstile.admin.schedules import format_schedule, parse_schedule
-from turnstile.gallery import GalleryError
-from turnstile.groups import GroupError, parse_groups
 from turnstile.gui.admin.widgets import MessageLabel, when
 from turnstile.gui.qimage import qdatetime
-from turnstile.schedule import ScheduleError
+from turnstile.store.gallery import GalleryError
+from turnstile.store.groups import GroupError, parse_groups
 
 
 def _optional_date(value: datetime | None) -> tuple[QCheckBox, QDateTimeEdit]:

@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.eventexport import EventFilter, export_csv, select
-from turnstile.events import EventLog
-from turnstile.gallery import Gallery
 from turnstile.gui.admin.widgets import MessageLabel
 from turnstile.gui.qimage import qdatetime
+from turnstile.store.events import EventLog
+from turnstile.store.gallery import Gallery
 from turnstile.types import Outcome
 
 COLUMNS = ("Time", "Outcome", "Person", "Similarity", "Runner-up", "Reason", "Door")

@@ -20,14 +20,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from turnstile import storage
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.importer import Importer, ImportItem, ImportPlanError, ImportReport, plan
 from turnstile.admin.people import PeopleAdmin
 from turnstile.config import Config
-from turnstile.engine import Engine
 from turnstile.gui.admin.widgets import MessageLabel
+from turnstile.store import database as storage
+from turnstile.vision.engine import Engine
 
 
 class ImportWorker(QThread):

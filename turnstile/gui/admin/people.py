@@ -19,12 +19,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from turnstile.access.policy import deny_reason
+from turnstile.access.schedule import AccessRule, Window
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin, PersonRow
 from turnstile.gui.admin.editor import PersonEditor
 from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, when
-from turnstile.policy import deny_reason
-from turnstile.schedule import AccessRule, Window
 
 COLUMNS = ("Photo", "Name", "Employee id", "Status", "Templates", "Last seen")
 THUMB = 48

@@ -12,8 +12,6 @@ from turnstile.admin.accounts import User
 from turnstile.admin.audit import AuditAction
 from turnstile.admin.context import AdminContext
 from turnstile.admin.source import CameraFrames, FrameSource
-from turnstile.engine import Engine
-from turnstile.events import EventLog
 from turnstile.gui.admin.accountspage import AccountsPage
 from turnstile.gui.admin.auditpage import AuditPage
 from turnstile.gui.admin.enrol import EnrolPage
@@ -22,6 +20,8 @@ from turnstile.gui.admin.importpage import ImportPage
 from turnstile.gui.admin.login import LoginPage
 from turnstile.gui.admin.people import PeoplePage
 from turnstile.gui.admin.settingspage import SettingsPage
+from turnstile.store.events import EventLog
+from turnstile.vision.engine import Engine
 
 #: Input events that count as activity and keep the session open.
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,

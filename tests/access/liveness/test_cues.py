@@ -1,0 +1,109 @@
+"""Motion cues on synthetic scenes whose geometry is known exactly."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from turnstile.access.liveness.cues import structure_share, track_cue
+from turnstile.types import Box
+
+BOX = Box(120, 80, 80, 80)
+
+
+def texture(seed: int, shape: tuple[int, int] = (240, 320)) -> np.ndarray:
+    """Smooth random texture with corners to track everywhere."""
+    rng = np.random.default_rng(seed)
+    noise = rng.integers(0, 256, (shape[0] // 4, shape[1] // 4), dtype=np.uint8)
+    return np.asarray(cv2.resize(noise, (shape[1], shape[0]), interpolation=cv2.INTER_CUBIC),
+                      np.uint8)
+
+
+def warp(image: np.ndarray, matrix: np.ndarray) -> np.ndarray:
+    return np.asarray(cv2.warpPerspective(image, matrix, (image.shape[1], image.shape[0]),
+                                          borderMode=cv2.BORDER_REFLECT), np.uint8)
+
+
+def test_a_flat_picture_fits_one_homography_and_its_ring_follows_the_face() -> None:
+    scene = texture(1)
+    matrix = np.array([[1.01, 0.02, 3.0], [-0.015, 0.99, 2.0], [2e-5, 1e-5, 1.0]])
+    cue = track_cue(scene, warp(scene, matrix), BOX)
+    assert cue.face_points >= 20 and cue.ring_points >= 8
+    assert cue.face_motion > 0.02
+    assert cue.planarity < 0.005
+    assert 0.0 <= cue.structure < 0.2  # what is left is tracking noise
+    assert cue.ring_follow > 0.8
+
+
+def test_a_face_moving_in_a_still_room_leaves_its_ring_behind() -> None:
+    room = texture(2)
+    face = texture(3)
+    before = room.copy()
+    before[80:160, 120:200] = face[80:160, 120:200]
+    after = room.copy()
+    after[83:163, 124:204] = face[80:160, 120:200]
+    cue = track_cue(before, after, BOX)
+    assert cue.face_motion > 0.04
+    assert 0.0 <= cue.ring_follow < 0.2
+
+
+def test_depth_inside_the_face_shows_as_parallax() -> None:
+    scene = texture(4)
+    nose = texture(5)
+    before = scene.copy()
+    before[105:135, 145:175] = nose[105:135, 145:175]
+    # The face plane shifts by 2 px, the part standing out of it (a nose) by 6 px.
+    shifted = warp(scene, np.array([[1, 0, 2.0], [0, 1, 0], [0, 0, 1.0]]))
+    after = shifted.copy()
+    after[105:135, 151:181] = nose[105:135, 145:175]
+    flat = track_cue(before, warp(before, np.array([[1, 0, 2.0], [0, 1, 0], [0, 0, 1.0]])), BOX)
+    deep = track_cue(before, after, BOX)
+    assert deep.planarity > 3 * max(flat.planarity, 0.001)
+    # The nose's misses are one smooth patch, not noise scattered over the face.
+    assert deep.structure > 0.3 > flat.structure
+
+
+def test_a_blank_face_gives_no_tracks() -> None:
+    blank = np.full((240, 320), 128, np.uint8)
+    cue = track_cue(blank, blank, BOX)
+    assert cue.face_points < 8 and cue.face_motion == 0.0 and cue.ring_follow == -1.0
+
+
+def _grid(count: int) -> np.ndarray:
+    """`count` track starts spread over a 160-px face centred at (80, 80)."""
+    rng = np.random.default_rng(count)
+    return np.asarray(rng.uniform(0.0, 160.0, (count, 2)), np.float32)
+
+
+def test_a_smooth_field_of_misses_is_all_structure() -> None:
+    points = _grid(60)
+    x, y = (points[:, 0] - 80.0) / 160.0, (points[:, 1] - 80.0) / 160.0
+    # A nose-like bulge pushed sideways: cubic in x and y, so the fit explains all of it.
+    misses = np.stack([0.5 - x**2 - y**2 + x**3, 0.2 * x * y], axis=1).astype(np.float32)
+    assert structure_share(points, misses, (80.0, 80.0), 160.0) == pytest.approx(1.0)
+
+
+def test_half_smooth_half_rough_misses_score_by_hand() -> None:
+    points = _grid(40)
+    x = (points[:, 0] - 80.0) / 160.0
+    y = (points[:, 1] - 80.0) / 160.0
+    basis = np.stack([x**i * y**j for i in range(4) for j in range(4 - i)], axis=1)
+    smooth = basis @ np.arange(1.0, 11.0)
+    # Noise made orthogonal to every cubic term, then scaled to the smooth part's energy:
+    # the fit explains exactly half, chance explains 10 of 40 terms, so (0.5 - 0.25) / 0.75.
+    noise = np.random.default_rng(0).standard_normal(40)
+    noise -= basis @ np.linalg.lstsq(basis, noise, rcond=None)[0]
+    noise *= np.linalg.norm(smooth) / np.linalg.norm(noise)
+    misses = np.stack([smooth, noise], axis=1)
+    share = structure_share(points, misses.astype(np.float32), (80.0, 80.0), 160.0)
+    assert share == pytest.approx(1.0 / 3.0, abs=1e-4)
+
+
+def test_noise_misses_show_little_structure_and_too_few_tracks_say_nothing() -> None:
+    points = _grid(120)
+    noise = np.random.default_rng(1).standard_normal((120, 2)).astype(np.float32)
+    assert 0.0 <= structure_share(points, noise, (80.0, 80.0), 160.0) < 0.1
+    assert structure_share(points[:29], noise[:29], (80.0, 80.0), 160.0) == -1.0
+    assert structure_share(points, np.zeros_like(noise), (80.0, 80.0), 160.0) == -1.0
+

@@ -1,0 +1,211 @@
+"""The motion check's verdicts: from cues, and end to end on real clips and simulated prints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from tests.conftest import dataset
+from turnstile.access.liveness import attack
+from turnstile.access.liveness.cues import TrackCue
+from turnstile.access.liveness.motion import MotionLiveness
+from turnstile.access.liveness.verdict import MOVE_PROMPT, Verdict
+from turnstile.config import Config, LivenessConfig
+from turnstile.types import Box, Face
+from turnstile.vision.engine import Engine
+
+CONFIG = LivenessConfig()
+FACE_POINTS = ((140.0, 105.0), (180.0, 105.0), (160.0, 125.0), (145.0, 140.0), (175.0, 140.0))
+
+
+def cues(motion: float, planarity: float, follow: float = -1.0, n: int = 8,
+         structure: float = 0.6) -> list[TrackCue]:
+    return [TrackCue(motion, planarity, 60, 20 if follow >= 0 else 0, follow,
+                     structure=structure)] * n
+
+
+def test_no_motion_asks_the_person_to_move() -> None:
+    result = MotionLiveness(CONFIG).judge(cues(0.001, 0.0005))
+    assert result.verdict is Verdict.INSUFFICIENT_EVIDENCE
+    assert result.detail == MOVE_PROMPT
+
+
+def test_too_few_pairs_is_not_yet_evidence() -> None:
+    result = MotionLiveness(CONFIG).judge(cues(0.05, 0.01, n=CONFIG.min_pairs - 1))
+    assert result.verdict is Verdict.INSUFFICIENT_EVIDENCE
+
+
+def test_parallax_with_a_still_ring_is_live() -> None:
+    result = MotionLiveness(CONFIG).judge(cues(0.04, 0.01, follow=0.05))
+    assert result.verdict is Verdict.LIVE
+    assert result.score == pytest.approx((0.01 - CONFIG.noise_floor) / 0.04)
+    assert result.cues["ring_follow"] == pytest.approx(0.05)
+
+
+def test_a_ring_that_moves_with_the_face_is_a_spoof_even_with_parallax() -> None:
+    result = MotionLiveness(CONFIG).judge(cues(0.04, 0.01, follow=0.95))
+    assert result.verdict is Verdict.SPOOF
+    assert "surroundings" in result.detail
+
+
+def test_evidence_is_counted_so_a_turn_after_a_slide_is_live() -> None:
+    # A head that slides (planar, large motion) for most of the window, then turns a little.
+    slide = cues(0.08, 0.0025, n=20)
+    turn = cues(0.03, 0.004, n=CONFIG.live_pairs)
+    result = MotionLiveness(CONFIG).judge(slide + turn)
+    assert result.verdict is Verdict.LIVE
+    assert result.cues["evidence"] == CONFIG.live_pairs
+    assert result.cues["parallax"] < CONFIG.live_parallax  # the median alone would wait
+    short = MotionLiveness(CONFIG).judge(slide + turn[1:])
+    assert short.verdict is Verdict.INSUFFICIENT_EVIDENCE
+
+
+def test_talking_shows_parallax_below_the_spoof_rules_motion() -> None:
+    # Face motion under min_motion: never enough to call a picture flat, but a residual
+    # this far above the tracking noise is a moving face, not a picture.
+    between = (CONFIG.evidence_motion + CONFIG.min_motion) / 2
+    talking = cues(between, 0.006)
+    assert MotionLiveness(CONFIG).judge(talking).verdict is Verdict.LIVE
+    tremor = cues(CONFIG.evidence_motion / 2, 0.006)
+    assert MotionLiveness(CONFIG).judge(tremor).verdict is Verdict.INSUFFICIENT_EVIDENCE
+    noise = cues(between, CONFIG.noise_floor * 1.2)
+    assert MotionLiveness(CONFIG).judge(noise).verdict is Verdict.INSUFFICIENT_EVIDENCE
+
+
+def test_a_pair_whose_surroundings_follow_the_face_is_never_evidence() -> None:
+    check = MotionLiveness(CONFIG)
+    assert check.live_evidence(cues(0.04, 0.01, follow=0.1, n=1)[0])
+    assert not check.live_evidence(cues(0.04, 0.01, follow=0.9, n=1)[0])
+    assert not check.live_evidence(TrackCue(0.04, 0.01, 4))  # too few tracks to trust
+
+
+def test_parallax_without_a_smooth_field_is_never_evidence() -> None:
+    # Residuals as large as a head's, but scattered like tracking noise (a blurred, noisy
+    # print), or too few tracks to tell: not evidence, however many such pairs there are.
+    check = MotionLiveness(CONFIG)
+    smooth = cues(0.04, 0.01, follow=0.1, n=1, structure=CONFIG.live_structure)[0]
+    assert check.live_evidence(smooth)
+    for structure in (CONFIG.live_structure - 0.01, -1.0):
+        scattered = cues(0.04, 0.01, follow=0.1, structure=structure, n=20)
+        assert not check.live_evidence(scattered[0])
+        assert MotionLiveness(CONFIG).judge(scattered).verdict is not Verdict.LIVE
+    unchecked = MotionLiveness(LivenessConfig(live_structure=0.0))
+    assert unchecked.live_evidence(cues(0.04, 0.01, follow=0.1, n=1, structure=-1.0)[0])
+
+
+def test_large_planar_motion_is_a_spoof_and_small_planar_motion_is_not_yet() -> None:
+    big = MotionLiveness(CONFIG).judge(cues(0.2, CONFIG.noise_floor))
+    assert big.verdict is Verdict.SPOOF and "flat picture" in big.detail
+    small = MotionLiveness(CONFIG).judge(cues(0.02, CONFIG.noise_floor))
+    assert small.verdict is Verdict.INSUFFICIENT_EVIDENCE
+
+
+def read_frames(path: Path, seconds: float) -> tuple[list[np.ndarray], float]:
+    capture = cv2.VideoCapture(str(path))
+    fps = capture.get(cv2.CAP_PROP_FPS)
+    frames = []
+    for _ in range(round(seconds * fps)):
+        ok, frame = capture.read()
+        if not ok:
+            break
+        frames.append(frame)
+    capture.release()
+    return frames, fps
+
+
+def first_decision(engine: Engine, frames: list[np.ndarray], fps: float,
+                   config: LivenessConfig = CONFIG) -> tuple[Verdict, float | None]:
+    check = MotionLiveness(config)
+    result = None
+    for index, frame in enumerate(frames):
+        faces = engine.detector.detect(frame)
+        if not faces:
+            check.reset()
+            continue
+        result = check.observe(frame, faces[0], index / fps)
+        if result.decided:
+            return result.verdict, index / fps
+    assert result is not None, "no face in any frame"
+    return result.verdict, None
+
+
+@pytest.mark.slow
+def test_a_person_turning_their_head_is_live_within_two_seconds(engine: Engine) -> None:
+    frames, fps = read_frames(dataset("videos", "1zlab_face.mp4"), 2.0)
+    verdict, after = first_decision(engine, frames, fps)
+    assert verdict is Verdict.LIVE
+    assert after is not None and after <= 2.0
+
+
+@pytest.mark.slow
+def test_a_nearly_still_face_is_asked_to_move(engine: Engine) -> None:
+    frames, fps = read_frames(dataset("videos", "evm_mit_face.mp4"), 2.0)
+    assert first_decision(engine, frames, fps) == (Verdict.INSUFFICIENT_EVIDENCE, None)
+
+
+@pytest.mark.slow
+def test_a_held_print_of_the_same_person_is_not_live(engine: Engine) -> None:
+    frames, fps = read_frames(dataset("videos", "instant_high_face.mp4"), 0.1)
+    rng = np.random.default_rng(11)
+    motion = attack.random_motion(rng)
+    printed = list(attack.presentation(frames[0], motion, round(2.5 * fps), fps, seed=11))
+    verdict, _ = first_decision(engine, printed, fps)
+    assert verdict is not Verdict.LIVE
+
+
+def test_a_moving_picture_is_refused_and_stays_refused_until_reset() -> None:
+    rng = np.random.default_rng(0)
+    small = rng.integers(0, 256, (60, 80), dtype=np.uint8)
+    picture = np.asarray(cv2.cvtColor(cv2.resize(small, (320, 240),
+                                                 interpolation=cv2.INTER_CUBIC),
+                                      cv2.COLOR_GRAY2BGR), np.uint8)
+    check = MotionLiveness(CONFIG)
+    results = []
+    for step in range(25):
+        shift = np.array([[1, 0, 2.0 * step], [0, 1, step], [0, 0, 1.0]])
+        frame = np.asarray(cv2.warpPerspective(picture, shift, (320, 240),
+                                               borderMode=cv2.BORDER_REFLECT), np.uint8)
+        face = Face(Box(120 + 2 * step, 80 + step, 80, 80), FACE_POINTS, 0.9)
+        results.append(check.observe(frame, face, step / 10))
+    assert results[0].verdict is Verdict.INSUFFICIENT_EVIDENCE
+    assert results[-1].verdict is Verdict.SPOOF
+    still = check.observe(picture, Face(Box(120, 80, 80, 80), FACE_POINTS, 0.9), 2.6)
+    assert still.verdict is Verdict.SPOOF
+    check.reset()
+    fresh = check.observe(picture, Face(Box(120, 80, 80, 80), FACE_POINTS, 0.9), 2.7)
+    assert fresh.verdict is Verdict.INSUFFICIENT_EVIDENCE
+
+
+def test_a_large_frame_keeps_its_pairs() -> None:
+    # Frames wider than the working size are scaled down: the same face in two frames is
+    # still the same face, not someone who jumped (which would start the check over).
+    rng = np.random.default_rng(1)
+    picture = np.asarray(cv2.resize(rng.integers(0, 256, (72, 128, 3), dtype=np.uint8),
+                                    (1280, 720), interpolation=cv2.INTER_CUBIC), np.uint8)
+    check = MotionLiveness(CONFIG)
+    face = Face(Box(800, 300, 200, 200), FACE_POINTS, 0.9)
+    results = [check.observe(picture, face, step / 10) for step in range(12)]
+    assert results[-1].cues["motion"] == pytest.approx(0.0, abs=0.01)
+    assert len(check._pairs) == 12 - round(CONFIG.gap_s * 10)
+
+
+def test_config_rejects_contradictory_thresholds() -> None:
+    from turnstile.config import ConfigError, from_dict
+
+    with pytest.raises(ConfigError, match="planar_parallax"):
+        from_dict({"liveness": {"planar_parallax": 0.5, "live_parallax": 0.1}})
+    with pytest.raises(ConfigError, match="unknown key"):
+        from_dict({"liveness": {"ring_ratio": 0.5}})
+    assert from_dict({"liveness": {"challenge": True}}).liveness.challenge
+    assert isinstance(Config().liveness, LivenessConfig)
+
+
+def test_a_face_too_small_to_track_is_asked_to_come_closer() -> None:
+    small = [TrackCue(0.04, 0.02, 60, 0, -1.0, upscale=2.0)] * 8
+    result = MotionLiveness(CONFIG).judge(small)
+    assert result.verdict is Verdict.INSUFFICIENT_EVIDENCE
+    assert result.detail == "please come closer"
+    assert result.cues["upscale"] == 2.0

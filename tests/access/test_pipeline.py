@@ -1,0 +1,242 @@
+"""The kiosk loop on scripted fakes: exact decision sequences, door failure, camera loss."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+
+import numpy as np
+import pytest
+
+from turnstile.access.camera import CameraLostError, Frame
+from turnstile.access.door import DoorResult, SimulatedDoor
+from turnstile.access.pipeline import Backoff, CameraState, CameraStatus, FrameResult, Pipeline, run
+from turnstile.access.policy import (
+    AssumeLive,
+    Evidence,
+    LivenessCheck,
+    LivenessResult,
+    LivenessVerdict,
+)
+from turnstile.config import CameraConfig, Config, PolicyConfig
+from turnstile.store.events import EventLog
+from turnstile.store.gallery import Gallery
+from turnstile.types import Box, DenyReason, Embedding, Face, Image, Outcome
+from turnstile.vision.engine import Engine
+
+EPOCH = datetime(2026, 3, 2, 9, 0, 0)
+#: What a frame shows, written into its first pixel: 0 nobody, 1 Alice, 2 Bob, 3 a stranger.
+VECTORS = {1: [1.0, 0.0, 0.0, 0.0], 2: [0.0, 1.0, 0.0, 0.0], 3: [0.0, 0.0, 0.0, 1.0]}
+LANDMARKS = ((80.0, 90.0), (120.0, 90.0), (100.0, 110.0), (85.0, 130.0), (115.0, 130.0))
+
+
+class ScriptDetector:
+    def detect(self, image: Image) -> list[Face]:
+        if image[0, 0, 0] == 0:
+            return []
+        return [Face(Box(50, 50, 100, 100), LANDMARKS, 0.99)]
+
+
+class ScriptEmbedder:
+    name = "script"
+    dimension = 4
+    input_size = 112
+
+    def __init__(self) -> None:
+        self.flips: list[bool | None] = []
+
+    def embed(self, crops: Sequence[Image], flip: bool | None = None) -> Embedding:
+        self.flips.append(flip)
+        # The aligned crop keeps the frame's flat colour, so the script survives alignment.
+        return np.array([VECTORS[int(c[56, 56, 0])] for c in crops], np.float32)
+
+
+def frames(script: Sequence[int], fps: float = 10.0) -> list[Frame]:
+    return [Frame(np.full((200, 200, 3), who, np.uint8), i, i / fps,
+                  EPOCH + timedelta(seconds=i / fps)) for i, who in enumerate(script)]
+
+
+class Script:
+    """A CameraSource over scripted frames; `lose_after` frames raise CameraLostError once."""
+
+    name = "script"
+
+    def __init__(self, script: Sequence[int], lose_after: int | None = None) -> None:
+        self.frames_ = frames(script)
+        self.lose_after = lose_after
+        self.opened = 0
+
+    def frames(self) -> Iterator[Frame]:
+        self.opened += 1
+        for frame in self.frames_:
+            if self.lose_after is not None and frame.index == self.lose_after:
+                self.lose_after = None
+                raise CameraLostError("unplugged")
+            yield frame
+
+
+class BrokenDoor:
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def open(self) -> DoorResult:
+        self.calls += 1
+        return DoorResult(False, "relay did not answer")
+
+    def close(self) -> None:
+        pass
+
+
+def build(conn: sqlite3.Connection, door: object = None, k: int = 3,
+          liveness: LivenessCheck | None = None) -> Pipeline:
+    gallery = Gallery(conn, "script", 4)
+    for pid, name in ((1, "Alice"), (2, "Bob")):
+        person = gallery.add_person(name)
+        assert person.id == pid
+        gallery.add_template(person.id, np.array(VECTORS[pid], np.float32))
+    config = Config(policy=PolicyConfig(agreement_frames=k, cooldown_s=2.0))
+    engine = Engine(ScriptDetector(), ScriptEmbedder())
+    # Flat scripted frames cannot show a live head: these tests are about the loop, so the
+    # liveness seam is filled explicitly (the configured checks are tested below and in
+    # the liveness tests).
+    return Pipeline.build(config, engine, gallery, door or SimulatedDoor(),  # type: ignore[arg-type]
+                          liveness or AssumeLive())
+
+
+def outcomes(results: Sequence[FrameResult]) -> list[tuple[int, str, str | None]]:
+    # An UNKNOWN's match still names the nearest person; what counts is that no one is named.
+    return [(r.frame.index, r.decision.outcome.value,
+             r.decision.match.name if r.decision.match and r.decision.outcome
+             is not Outcome.UNKNOWN else None) for r in results]
+
+
+def run_script(pipeline: Pipeline, source: Script, **kwargs: object) -> list[FrameResult]:
+    seen: list[FrameResult] = []
+    run(source, pipeline, seen.append, camera=CameraConfig(reconnect_s=0.01),
+        **kwargs)  # type: ignore[arg-type]
+    return seen
+
+
+def test_exact_decision_sequence(conn: sqlite3.Connection) -> None:
+    pipeline = build(conn)
+    # Alice walks up and stays, leaves, a stranger comes, then Bob.
+    script = [0, 1, 1, 1, 1, 1, 0] + [0] * 25 + [3, 3, 3, 3, 0] + [0] * 25 + [2, 2, 2]
+    seen = run_script(pipeline, Script(script))
+    finals = [r for r in seen if r.final]
+    assert outcomes(finals) == [(3, "granted", "Alice"), (34, "unknown", None),
+                                (64, "granted", "Bob")]
+    assert isinstance(pipeline.door, SimulatedDoor) and pipeline.door.pulses == 2
+    assert [r.decision.outcome for r in seen[:3]] == [Outcome.NO_FACE, Outcome.PENDING,
+                                                      Outcome.PENDING]
+    events = EventLog(conn, Config().events).recent()
+    assert [(e.outcome, e.name) for e in reversed(events)] == [
+        (Outcome.GRANTED, "Alice"), (Outcome.UNKNOWN, None), (Outcome.GRANTED, "Bob")]
+    assert all(r.event_id is not None for r in finals)
+
+
+def test_alice_returning_after_the_cooldown_is_granted_again(conn: sqlite3.Connection) -> None:
+    pipeline = build(conn, k=2)
+    script = [1, 1, 1, 1] + [0] * 10 + [1, 1] + [0] * 21 + [1, 1]
+    finals = [r for r in run_script(pipeline, Script(script)) if r.final]
+    # Back after 1 s (inside the 2 s cooldown): nothing; after 2.1 s: a second grant.
+    assert outcomes(finals) == [(1, "granted", "Alice"), (38, "granted", "Alice")]
+
+
+def test_failed_door_is_a_logged_refusal_never_retried(conn: sqlite3.Connection) -> None:
+    door = BrokenDoor()
+    pipeline = build(conn, door=door)
+    finals = [r for r in run_script(pipeline, Script([1] * 20)) if r.final]
+    assert len(finals) == 1 and door.calls == 1
+    decision = finals[0].decision
+    assert decision.outcome is Outcome.DENIED and decision.reason is DenyReason.DOOR_FAILED
+    [event] = EventLog(conn, Config().events).recent()
+    assert event.reason is DenyReason.DOOR_FAILED and event.door == "relay did not answer"
+    assert event.name == "Alice"
+
+
+def test_lost_camera_is_reopened_and_the_run_goes_on(conn: sqlite3.Connection) -> None:
+    pipeline = build(conn)
+    source = Script([1, 1, 0, 0, 0, 2, 2, 2], lose_after=4)
+    statuses: list[CameraStatus] = []
+    seen = run_script(pipeline, source, on_status=statuses.append)
+    assert source.opened == 2
+    assert [s.state for s in statuses] == [CameraState.RUNNING, CameraState.LOST,
+                                           CameraState.RUNNING, CameraState.ENDED]
+    assert "unplugged" in statuses[1].message
+    assert ("granted", "Bob") in [(o, n) for _, o, n in outcomes([r for r in seen if r.final])]
+
+
+def test_replay_mode_does_not_hide_a_lost_source(conn: sqlite3.Connection) -> None:
+    with pytest.raises(CameraLostError):
+        run_script(build(conn), Script([1, 1, 1], lose_after=1), reconnect=False)
+
+
+def test_stop_ends_a_camera_that_never_comes_back(conn: sqlite3.Connection) -> None:
+    class Gone:
+        name = "gone"
+
+        def frames(self) -> Iterator[Frame]:
+            raise CameraLostError("no camera")
+
+    stop = threading.Event()
+    statuses: list[CameraStatus] = []
+
+    def status(s: CameraStatus) -> None:
+        statuses.append(s)
+        if len(statuses) == 4:
+            stop.set()
+
+    summary = run(Gone(), build(conn), lambda r: None, on_status=status, stop=stop,
+                  camera=CameraConfig(reconnect_s=0.01, reconnect_max_s=0.03))
+    assert summary.lost == 4 and summary.frames == 0
+    assert [round(s.retry_in_s, 2) for s in statuses] == [0.01, 0.02, 0.03, 0.03]
+
+
+def test_backoff_doubles_to_its_limit_and_resets() -> None:
+    backoff = Backoff(0.5, 3.0)
+    assert [backoff.next() for _ in range(5)] == [0.5, 1.0, 2.0, 3.0, 3.0]
+    backoff.reset()
+    assert backoff.next() == 0.5
+
+
+class AlwaysSpoof:
+    def check(self, evidence: Sequence[Evidence]) -> LivenessResult:
+        return LivenessResult(LivenessVerdict.SPOOF, 0.004, "the face moves like a flat picture")
+
+
+def test_a_failed_liveness_check_is_a_logged_spoof_and_no_door(conn: sqlite3.Connection) -> None:
+    pipeline = build(conn, liveness=AlwaysSpoof())
+    finals = [r for r in run_script(pipeline, Script([1] * 8)) if r.final]
+    assert outcomes(finals) == [(2, "spoof", "Alice")]
+    assert isinstance(pipeline.door, SimulatedDoor) and pipeline.door.pulses == 0
+    assert finals[0].decision.scores["liveness"] == pytest.approx(0.004)
+    [event] = EventLog(conn, Config().events).recent()
+    assert event.outcome is Outcome.SPOOF and event.name == "Alice"
+    assert event.scores["liveness"] == pytest.approx(0.004)
+    assert event.detail == "the face moves like a flat picture"
+
+
+def test_the_configured_liveness_never_grants_a_still_picture(conn: sqlite3.Connection) -> None:
+    gallery = Gallery(conn, "script", 4)
+    gallery.add_template(gallery.add_person("Alice").id, np.array(VECTORS[1], np.float32))
+    engine = Engine(ScriptDetector(), ScriptEmbedder())
+    pipeline = Pipeline.build(Config(), engine, gallery, SimulatedDoor())
+    seen = run_script(pipeline, Script([1] * 40))
+    assert not [r for r in seen if r.final]
+    assert isinstance(pipeline.door, SimulatedDoor) and pipeline.door.pulses == 0
+    assert seen[-1].decision.outcome is Outcome.PENDING
+    assert seen[-1].decision.detail == "move your head a little"
+    assert seen[-1].decision.match is not None and seen[-1].decision.match.name == "Alice"
+
+
+@pytest.mark.parametrize("flip_probe", [False, True])
+def test_frames_are_embedded_as_recognition_flip_probe_says(conn: sqlite3.Connection,
+                                                            flip_probe: bool) -> None:
+    pipeline = build(conn)
+    pipeline.flip_probe = flip_probe
+    run_script(pipeline, Script([1, 1, 1]))
+    embedder = pipeline.engine.embedder
+    assert isinstance(embedder, ScriptEmbedder)
+    assert embedder.flips == [flip_probe] * 3

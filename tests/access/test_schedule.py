@@ -1,0 +1,78 @@
+"""Weekly windows (including overnight ones), the schedule table and validity dates."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, time
+
+import numpy as np
+import pytest
+
+from turnstile.access.schedule import (
+    Directory,
+    ScheduleError,
+    ScheduleStore,
+    Window,
+    set_validity,
+    within,
+)
+from turnstile.store.gallery import Gallery, GalleryError
+
+MONDAY = datetime(2026, 3, 2)
+
+
+def test_window_contains_its_weekday_hours_only() -> None:
+    window = Window.parse(0, "08:00", "17:30")
+    assert window.contains(MONDAY.replace(hour=8))
+    assert not window.contains(MONDAY.replace(hour=17, minute=30))  # the end is exclusive
+    assert not window.contains(MONDAY.replace(day=3, hour=9))  # Tuesday
+    assert str(window) == "Mon 08:00-17:30"
+
+
+def test_overnight_window_runs_into_the_next_day() -> None:
+    night = Window(4, time(22), time(6))  # Friday night
+    friday = datetime(2026, 3, 6)
+    assert night.contains(friday.replace(hour=23))
+    assert night.contains(friday.replace(day=7, hour=5))  # Saturday early morning
+    assert not night.contains(friday.replace(day=7, hour=7))
+    assert not night.contains(friday.replace(hour=21))
+
+
+def test_empty_schedule_allows_any_time() -> None:
+    assert within((), MONDAY.replace(hour=3))
+
+
+@pytest.mark.parametrize(("weekday", "start", "end"), [(7, "08:00", "09:00"),
+                                                       (0, "8 am", "09:00")])
+def test_bad_windows_are_rejected(weekday: int, start: str, end: str) -> None:
+    with pytest.raises(ScheduleError):
+        Window.parse(weekday, start, end)
+
+
+def test_store_round_trip_and_directory(conn: sqlite3.Connection) -> None:
+    gallery = Gallery(conn, "test", 4)
+    person = gallery.add_person("Alice")
+    gallery.add_template(person.id, np.array([1, 0, 0, 0], np.float32))
+    store = ScheduleStore(conn)
+    windows = [Window.parse(0, "08:00", "12:00"), Window.parse(2, "13:00", "18:00")]
+    store.set_windows(person.id, windows)
+    assert store.windows(person.id) == tuple(windows)
+    set_validity(conn, person.id, MONDAY, datetime(2026, 12, 31))
+    rule = Directory(gallery).rule(person.id)
+    assert rule is not None and rule.windows == tuple(windows)
+    assert rule.person.valid_until == datetime(2026, 12, 31)
+    store.set_windows(person.id, [])
+    assert store.windows(person.id) == ()
+    gallery.remove_person(person.id)
+    assert Directory(gallery).rule(person.id) is None
+
+
+def test_store_rejects_unknown_people_and_keeps_old_rows(conn: sqlite3.Connection) -> None:
+    store = ScheduleStore(conn)
+    with pytest.raises(GalleryError):
+        store.set_windows(99, [Window.parse(0, "08:00", "12:00")])
+    with pytest.raises(GalleryError):
+        set_validity(conn, 99, None, None)
+    person = Gallery(conn, "test", 4).add_person("Bob")
+    with pytest.raises(ScheduleError):
+        set_validity(conn, person.id, MONDAY, MONDAY)

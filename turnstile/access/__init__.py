@@ -1,0 +1,1 @@
+"""The access domain: camera sources, the pipeline, the policy, liveness and door outputs."""

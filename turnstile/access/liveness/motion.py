@@ -1,0 +1,190 @@
+"""The model-free motion check: does the face move like a head in a still room?"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from turnstile.access.liveness.cues import (
+    MIN_TRACKS,
+    WORK_FACE_PX,
+    GreyImage,
+    TrackCue,
+    track_cue,
+)
+from turnstile.access.liveness.verdict import MOVE_PROMPT, LivenessResult, Verdict
+from turnstile.config import LivenessConfig
+from turnstile.types import Face, Image
+
+#: Frames are kept in grey at most this wide or high (faces at a turnstile are large).
+MAX_SIDE = 960
+#: What the kiosk says to a face too small for the motion check to call live.
+CLOSER_PROMPT = "please come closer"
+#: How far back pairs are kept when fewer than `min_pairs` fall inside the window.
+MAX_WINDOW_FACTOR = 3.0
+#: A face whose centre jumps by more than this many face sizes between frames is someone else.
+MAX_JUMP = 0.6
+
+
+@dataclass(frozen=True)
+class _Frame:
+    at: float
+    grey: GreyImage
+    face: Face
+
+
+@dataclass(frozen=True)
+class _Pair:
+    at: float
+    cue: TrackCue
+
+
+class MotionLiveness:
+    """Compares each frame with the one `gap_s` earlier and judges the last `window_s` of pairs.
+
+    A live head turning in a still room shows parallax (its tracks do not fit one homography)
+    while its surroundings stay put; a held picture moves as one plane, surroundings included.
+    Without enough face motion it answers INSUFFICIENT_EVIDENCE instead of guessing. The first
+    decisive verdict is kept until `reset`, so a picture cannot try again until a noisy
+    window happens to look live.
+    """
+
+    def __init__(self, config: LivenessConfig) -> None:
+        self._config = config
+        self._frames: deque[_Frame] = deque()
+        self._pairs: deque[_Pair] = deque()
+        self._final: LivenessResult | None = None
+
+    def reset(self) -> None:
+        self._frames.clear()
+        self._pairs.clear()
+        self._final = None
+
+    def observe(self, frame: Image, face: Face, at: float) -> LivenessResult:
+        if self._final is not None:
+            return self._final
+        grey, scaled = _grey(frame, face)
+        # Kept frames hold their face in the scaled frame's pixels: compare like with like.
+        if self._frames and _jumped(self._frames[-1].face, scaled):
+            self.reset()
+        current = _Frame(at, grey, scaled)
+        earlier = self._partner(at)
+        self._frames.append(current)
+        if earlier is not None:
+            self._pairs.append(_Pair(at, self._cue(earlier, current)))
+        self._prune(at)
+        result = self.judge([pair.cue for pair in self._pairs])
+        if result.decided:
+            self._final = result
+        return result
+
+    def _cue(self, earlier: _Frame, current: _Frame) -> TrackCue:
+        """The cues of one pair (a method so that benchmarks can replay recorded cues)."""
+        return track_cue(earlier.grey, current.grey, earlier.face.box, current.face.box)
+
+    def _prune(self, at: float) -> None:
+        """Keep `window_s` of pairs, or the last `min_pairs` of up to MAX_WINDOW_FACTOR times
+        that long: a kiosk that processes only a few frames a second still gets a verdict."""
+        window = self._config.window_s
+        while self._pairs and self._pairs[0].at < at - window and (
+                len(self._pairs) > self._config.min_pairs
+                or self._pairs[0].at < at - MAX_WINDOW_FACTOR * window):
+            self._pairs.popleft()
+
+    def _partner(self, at: float) -> _Frame | None:
+        """The kept frame closest to `gap_s` ago, dropping frames older than that."""
+        target = at - self._config.gap_s
+        while len(self._frames) >= 2 and self._frames[1].at <= target:
+            self._frames.popleft()
+        if self._frames and self._frames[0].at <= target:
+            return self._frames[0]
+        return None
+
+    def judge(self, cues: list[TrackCue]) -> LivenessResult:
+        """The verdict over a window of frame pairs (public so benchmarks can replay cues)."""
+        cfg = self._config
+        tracked = [c for c in cues if c.face_points >= MIN_TRACKS]
+        moving = [c for c in tracked if c.face_motion >= cfg.min_motion]
+        evidence = [c for c in tracked if self.live_evidence(c)]
+        motion = float(np.median([c.face_motion for c in cues])) if cues else 0.0
+        if len(moving) < cfg.min_pairs and len(evidence) < cfg.live_pairs:
+            return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, 0.0, MOVE_PROMPT,
+                                  {"motion": motion, "pairs": float(len(moving)),
+                                   "evidence": float(len(evidence))})
+        judged = moving or evidence
+        upscale = float(np.median([c.upscale for c in judged]))
+        planarity = float(np.median([c.planarity for c in judged]))
+        parallax = float(np.median([self._parallax(c) for c in judged]))
+        structures = [c.structure for c in judged if c.structure >= 0.0]
+        structure = float(np.median(structures)) if structures else -1.0
+        rings = [c.ring_follow for c in moving if c.ring_follow >= 0.0]
+        ring = float(np.median(rings)) if len(rings) >= cfg.min_pairs else -1.0
+        cues_out = {"motion": motion, "planarity": planarity, "parallax": parallax,
+                    "ring_follow": ring, "structure": structure,
+                    "pairs": float(len(moving)), "evidence": float(len(evidence)),
+                    "upscale": upscale}
+        if len(moving) >= cfg.min_pairs and ring >= cfg.ring_follow:
+            return LivenessResult(Verdict.SPOOF, parallax,
+                                  "the surroundings move with the face", cues_out)
+        if upscale > WORK_FACE_PX / cfg.motion_min_face_px:
+            return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, parallax, CLOSER_PROMPT,
+                                  cues_out)
+        # Evidence is counted, not averaged: a head shows parallax in the pairs where it
+        # turns, however still it holds (or however much it slides) in the others.
+        if len(evidence) >= cfg.live_pairs and self._room_stays(tracked):
+            return LivenessResult(Verdict.LIVE, parallax, "", cues_out)
+        if (len(moving) >= cfg.min_pairs and parallax < cfg.planar_parallax
+                and motion >= cfg.spoof_motion):
+            return LivenessResult(Verdict.SPOOF, parallax, "the face moves like a flat picture",
+                                  cues_out)
+        return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, parallax, MOVE_PROMPT, cues_out)
+
+    def _parallax(self, cue: TrackCue) -> float:
+        """Planarity residual above the tracking noise per unit of face motion.
+
+        Tracking noise is about constant in the camera's pixels, so a face smaller than the
+        working size has proportionally more of it in face sizes. Motion below `min_motion`
+        counts as `min_motion`: a tiny motion must not turn noise into a large ratio.
+        """
+        noise = self._config.noise_floor * cue.upscale
+        return max(cue.planarity - noise, 0.0) / max(cue.face_motion, self._config.min_motion)
+
+    def live_evidence(self, cue: TrackCue) -> bool:
+        """One pair that a flat picture does not produce: a residual clear of tracking noise
+        (small motions) that also grows with the motion (large motions blur a picture's
+        tracks a little) and forms a smooth field over the face (a head's depth, not noise),
+        while the surroundings stay behind."""
+        cfg = self._config
+        return (cue.face_points >= MIN_TRACKS and cue.face_motion >= cfg.evidence_motion
+                and cue.planarity >= cfg.live_planarity * cue.upscale
+                and self._parallax(cue) >= cfg.live_parallax
+                and (cfg.live_structure <= 0.0 or cue.structure >= cfg.live_structure)
+                and cue.ring_follow < cfg.live_ring_follow)
+
+    def _room_stays(self, tracked: list[TrackCue]) -> bool:
+        """Where the surroundings can be tracked, most of the window's pairs must show them
+        staying behind: a picture's own surroundings follow the face in most pairs even when
+        a few pairs of it look like parallax."""
+        cfg = self._config
+        rings = [c.ring_follow for c in tracked
+                 if c.face_motion >= cfg.evidence_motion and c.ring_follow >= 0.0]
+        return len(rings) < cfg.min_pairs or float(np.median(rings)) < cfg.live_ring_follow
+
+
+def _grey(frame: Image, face: Face) -> tuple[GreyImage, Face]:
+    height, width = frame.shape[:2]
+    scale = min(1.0, MAX_SIDE / max(height, width))
+    grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) if frame.ndim == 3 else frame
+    if scale < 1.0:
+        grey = cv2.resize(grey, (round(width * scale), round(height * scale)),
+                          interpolation=cv2.INTER_AREA)
+        face = face.scaled(scale)
+    return np.asarray(grey, np.uint8), face
+
+
+def _jumped(previous: Face, current: Face) -> bool:
+    (px, py), (cx, cy) = previous.box.center, current.box.center
+    return bool(np.hypot(cx - px, cy - py) > MAX_JUMP * max(previous.box.size, 1.0))

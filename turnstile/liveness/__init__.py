@@ -1,5 +1,0 @@
-"""Liveness (presentation-attack detection): a printed photo or a screen must not open the door."""
-
-from turnstile.liveness.verdict import MOVE_PROMPT, LivenessCheck, LivenessResult, Verdict
-
-__all__ = ["MOVE_PROMPT", "LivenessCheck", "LivenessResult", "Verdict"]

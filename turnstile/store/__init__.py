@@ -1,0 +1,1 @@
+"""The store: the SQLite database, people, templates, groups, events and the matcher."""

@@ -1,0 +1,128 @@
+"""The event log: every final access decision with its scores, in SQLite, with retention."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from turnstile.access.door import DoorResult
+from turnstile.config import EventsConfig
+from turnstile.types import Decision, DenyReason, Outcome
+
+#: Retention is applied at most this often while recording (and on every prune() call).
+PRUNE_EVERY = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Event:
+    """One logged decision as the admin screens list it."""
+
+    id: int
+    at: datetime
+    outcome: Outcome
+    person_id: int | None
+    name: str | None
+    similarity: float | None
+    runner_up: float | None
+    reason: DenyReason | None
+    detail: str
+    #: What the door driver said ("" when no door was involved).
+    door: str
+    scores: dict[str, float] = field(default_factory=dict)
+    source: str = ""
+    has_thumbnail: bool = False
+
+
+_COLUMNS = ("id, at, outcome, person_id, name, similarity, runner_up, reason, detail, door,"
+            " scores, source, thumbnail IS NOT NULL")
+
+
+def _event(row: tuple[object, ...]) -> Event:
+    (eid, at, outcome, pid, name, sim, runner, reason, detail, door, scores, source,
+     thumb) = row
+    return Event(int(str(eid)), datetime.fromisoformat(str(at)), Outcome(outcome),
+                 int(str(pid)) if pid is not None else None,
+                 str(name) if name is not None else None,
+                 float(str(sim)) if sim is not None else None,
+                 float(str(runner)) if runner is not None else None,
+                 DenyReason(reason) if reason else None, str(detail), str(door),
+                 {str(k): float(v) for k, v in json.loads(str(scores)).items()}, str(source),
+                 bool(thumb))
+
+
+class EventLog:
+    """Writes and reads the `events` table on one connection (one per thread)."""
+
+    def __init__(self, conn: sqlite3.Connection, config: EventsConfig) -> None:
+        self._conn = conn
+        self._config = config
+        self._pruned: datetime | None = None
+
+    def record(self, decision: Decision, door: DoorResult | None = None,
+               thumbnail: bytes | None = None, source: str = "") -> int:
+        """Store a decision; the thumbnail is kept only when events.store_thumbnails is on."""
+        match = decision.match
+        named = match is not None and match.person_id is not None and \
+            decision.outcome is not Outcome.UNKNOWN
+        cursor = self._conn.execute(
+            "INSERT INTO events (at, outcome, person_id, name, similarity, runner_up, reason,"
+            " detail, door, scores, source, thumbnail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (decision.at.isoformat(timespec="milliseconds"), decision.outcome.value,
+             match.person_id if named and match else None,
+             match.name if named and match else None,
+             match.similarity if match else None, match.runner_up if match else None,
+             decision.reason.value if decision.reason else None, decision.detail,
+             door.detail if door else "", json.dumps(decision.scores, sort_keys=True), source,
+             thumbnail if self._config.store_thumbnails else None))
+        if self._pruned is None or decision.at - self._pruned >= PRUNE_EVERY:
+            self.prune(decision.at)
+        return int(cursor.lastrowid or 0)
+
+    def recent(self, limit: int = 100, offset: int = 0, *, outcome: Outcome | None = None,
+               person_id: int | None = None, since: datetime | None = None,
+               until: datetime | None = None) -> list[Event]:
+        """Newest first, filtered by outcome, person and time range [since, until)."""
+        where, params = self._where(outcome, person_id, since, until)
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM events{where} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset)).fetchall()
+        return [_event(row) for row in rows]
+
+    def count(self, *, outcome: Outcome | None = None, person_id: int | None = None,
+              since: datetime | None = None, until: datetime | None = None) -> int:
+        where, params = self._where(outcome, person_id, since, until)
+        return int(self._conn.execute(f"SELECT COUNT(*) FROM events{where}", params)
+                   .fetchone()[0])
+
+    @staticmethod
+    def _where(outcome: Outcome | None, person_id: int | None, since: datetime | None,
+               until: datetime | None) -> tuple[str, tuple[object, ...]]:
+        clauses: list[str] = []
+        params: list[object] = []
+        for clause, value in (("outcome = ?", outcome.value if outcome else None),
+                              ("person_id = ?", person_id),
+                              ("at >= ?", since.isoformat(timespec="milliseconds")
+                               if since else None),
+                              ("at < ?", until.isoformat(timespec="milliseconds")
+                               if until else None)):
+            if value is not None:
+                clauses.append(clause)
+                params.append(value)
+        return (" WHERE " + " AND ".join(clauses) if clauses else ""), tuple(params)
+
+    def thumbnail(self, event_id: int) -> bytes | None:
+        row = self._conn.execute("SELECT thumbnail FROM events WHERE id = ?",
+                                 (event_id,)).fetchone()
+        return bytes(row[0]) if row and row[0] is not None else None
+
+    def prune(self, now: datetime) -> int:
+        """Delete events older than events.retention_days (0 keeps all); returns how many."""
+        self._pruned = now
+        if self._config.retention_days == 0:
+            return 0
+        cutoff = now - timedelta(days=self._config.retention_days)
+        cursor = self._conn.execute("DELETE FROM events WHERE at < ?",
+                                    (cutoff.isoformat(timespec="milliseconds"),))
+        return int(cursor.rowcount)

@@ -1,0 +1,1 @@
+"""The vision engine: detection, alignment, embedding, model files and image input."""
