@@ -87,6 +87,11 @@ class DetectorConfig:
     #: 112 is the embedder's own crop size, so finer landmarks add nothing the crop keeps
     #: (measured on the clips: benchmarks/README.md). 0 always detects at max_side.
     follow_face_px: int = 112
+    #: When the usual look finds no face, a second look on the luminance-normalised frame
+    #: (CLAHE) accepts faces down to this confidence, those under `score_threshold` only with
+    #: plausible landmarks: side light and dim entrances defeat the first look (measured:
+    #: benchmarks/README.md, "Hard light"). 0 switches the second look off.
+    rescue_score: float = 0.6
 
 
 @dataclass(frozen=True)
@@ -430,6 +435,7 @@ def validate(config: Config) -> None:
     _check(0.0 < det.score_threshold < 1.0, "detector.score_threshold must be between 0 and 1")
     _check(0.0 < det.nms_threshold < 1.0, "detector.nms_threshold must be between 0 and 1")
     _check(det.top_k >= 1, "detector.top_k must be at least 1")
+    _check(0.0 <= det.rescue_score < 1.0, "detector.rescue_score must be 0 or below 1")
     _check(det.max_side == 0 or det.max_side >= 160, "detector.max_side must be 0 or >= 160")
     _check(det.follow_face_px == 0 or det.follow_face_px >= 40,
            "detector.follow_face_px must be 0 or at least 40")

@@ -22,7 +22,7 @@ from turnstile.store.events import EventLog
 from turnstile.store.gallery import Gallery
 from turnstile.types import Decision, DenyReason, Face, Image, Match, Outcome
 from turnstile.vision.align import align
-from turnstile.vision.detect import FaceDetector, FollowingDetector, YuNetDetector
+from turnstile.vision.detect import FaceDetector, following
 from turnstile.vision.engine import Engine, thumbnail_jpeg
 
 log = logging.getLogger(__name__)
@@ -99,9 +99,7 @@ class Pipeline:
             # must not open the door.
             liveness = configured_liveness(config, engine)
         policy = AccessPolicy(config.policy, config.recognition, Directory(gallery), liveness)
-        detector: FaceDetector = engine.detector
-        if isinstance(detector, YuNetDetector) and config.detector.follow_face_px:
-            detector = FollowingDetector(detector, config.detector)
+        detector = following(engine.detector, config.detector)
         return cls(engine, gallery, policy, door, EventLog(gallery.connection, config.events),
                    source_name, config.recognition.flip_probe, detector)
 
