@@ -289,6 +289,11 @@ class EnrolmentConfig:
     #: Mean grey level (0-255) of the aligned crop outside this range is too dark / too bright.
     min_brightness: float = 50.0
     max_brightness: float = 210.0
+    #: A template whose darker cheek is under this fraction of the brighter one's mean grey is
+    #: enrolled with a warning that it is lit from one side (0-1; 0 never warns). At 0.5 it
+    #: warned for 4 % of LFW photos and 94-99 % of faces relit 65-85 degrees from the side
+    #: (benchmarks/README.md, "Hard light").
+    side_lit_ratio: float = 0.5
     #: Largest head yaw / pitch in degrees accepted for any template.
     max_yaw: float = 35.0
     max_pitch: float = 30.0
@@ -479,6 +484,7 @@ def _validate_admin(config: Config) -> None:
     _check(enr.min_face_px >= 20, "enrolment.min_face_px must be at least 20")
     _check(0.0 < enr.max_face_fraction <= 1.0, "enrolment.max_face_fraction must be in (0, 1]")
     _check(enr.min_sharpness >= 0.0, "enrolment.min_sharpness must not be negative")
+    _between(enr, "enrolment", side_lit_ratio=(0.0, 1.0))
     _check(0.0 <= enr.min_brightness < enr.max_brightness <= 255.0,
            "enrolment brightness range must satisfy 0 <= min < max <= 255")
     _check(0.0 < enr.max_yaw <= 90.0, "enrolment.max_yaw must be in (0, 90]")

@@ -180,7 +180,7 @@ def test_rescue_adds_no_look_when_the_first_finds_a_face(config: Config,
 
 def test_grey_camera_frames_are_detected(config: Config, examples: Path) -> None:
     photo = read_image(examples / "obama.jpg")
-    grey = cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY)
+    grey = np.asarray(cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY), np.uint8)
     for frame in (grey, grey[:, :, None]):
         assert largest(detector(config).detect(frame)).box.iou(
             largest(detector(config).detect(photo)).box) > 0.8

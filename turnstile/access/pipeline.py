@@ -24,6 +24,7 @@ from turnstile.types import Decision, DenyReason, Face, Image, Match, Outcome
 from turnstile.vision.align import align
 from turnstile.vision.detect import FaceDetector, following
 from turnstile.vision.engine import Engine, thumbnail_jpeg
+from turnstile.vision.light import LightHint, LightLimits, as_bgr, assess
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ class FrameResult:
     decision: Decision
     door: DoorResult | None = None
     event_id: int | None = None
+    #: What the light is doing to the face acted on (or, with none, to the frame).
+    light: LightHint = LightHint.OK
 
     @property
     def final(self) -> bool:
@@ -90,6 +93,7 @@ class Pipeline:
         self.door = door
         self.events = events
         self.source_name = source_name
+        self.light_limits = LightLimits()
 
     @classmethod
     def build(cls, config: Config, engine: Engine, gallery: Gallery, door: DoorOutput,
@@ -104,6 +108,8 @@ class Pipeline:
                    source_name, config.recognition.flip_probe, detector)
 
     def process(self, frame: Frame) -> FrameResult:
+        if frame.image.ndim != 3 or frame.image.shape[2] != 3:  # an IR or greyscale camera
+            frame = replace(frame, image=as_bgr(frame.image))
         faces = tuple(self.detector.detect(frame.image))
         crops: dict[Face, Image] = {}
 
@@ -115,7 +121,8 @@ class Pipeline:
 
         decision = self.policy.decide(frame.at, faces, frame.image, recognise)
         if decision.outcome not in FINAL:
-            return FrameResult(frame, faces, decision)
+            light = assess(frame.image, decision.face, self.light_limits)
+            return FrameResult(frame, faces, decision, light=light)
         door = None
         if decision.outcome is Outcome.GRANTED:
             door = self.door.open()

@@ -20,6 +20,7 @@ from turnstile.gui.qimage import to_qimage
 from turnstile.store import database as storage
 from turnstile.types import Box, Decision, Outcome
 from turnstile.vision.engine import Engine
+from turnstile.vision.light import LightHint
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +38,8 @@ class KioskUpdate:
     #: The person's enrolled thumbnail (JPEG) for a final decision about a known person.
     thumbnail: bytes | None = None
     door_opened: bool | None = None
+    #: What the light is doing to the face (the kiosk's hint and fill light).
+    light: LightHint = LightHint.OK
 
 
 class RecognitionWorker(QThread):
@@ -117,4 +120,4 @@ def _update(result: FrameResult, thumbnail: Callable[[int], bytes | None]) -> Ki
     height, width = result.frame.image.shape[:2]
     return KioskUpdate(decision, result.final, tuple(f.box for f in result.faces), chosen,
                        (width, height), picture,
-                       result.door.opened if result.door is not None else None)
+                       result.door.opened if result.door is not None else None, result.light)

@@ -17,6 +17,8 @@ CLAHE_CLIP = 2.0
 CLAHE_TILES = 8
 #: Smoothing before the second look, as a share of the frame's shorter side.
 DENOISE_SIGMA = 0.006
+#: Seconds the kiosk's fill light stays on after the last dark or backlit frame.
+FILL_HOLD_S = 5.0
 #: Frames are measured on a copy this many pixels wide (statistics, not detail, matter).
 MEASURE_WIDTH = 160
 
@@ -48,8 +50,6 @@ class LightLimits:
     backlit_face: float = 90.0
     #: With no face found, this share of clipped pixels (>= 250) means a window in view.
     clipped_share: float = 0.15
-    #: The darker cheek under this fraction of the brighter one is side light.
-    side_ratio: float = 0.55
 
 
 def as_bgr(image: Image) -> Image:
@@ -135,12 +135,25 @@ def assess(image: Image, face: Face | None, limits: LightLimits) -> LightHint:
 
 
 def _small_grey(image: Image) -> Image:
-    grey = luminance(image)
-    width = grey.shape[1]
-    if width <= MEASURE_WIDTH:
-        return grey
-    step = max(1, width // MEASURE_WIDTH)
-    return grey[::step, ::step]
+    """Every n-th pixel (n keeps it about MEASURE_WIDTH wide), in grey: 0.05 ms a frame."""
+    step = max(1, image.shape[1] // MEASURE_WIDTH)
+    return luminance(np.ascontiguousarray(image[::step, ::step]))
+
+
+class FillLight:
+    """Whether the kiosk screen should glow as a fill light: on at a dark or backlit face (or
+    dark frame), held while faces stay in view and for `hold_s` after the last such hint, so
+    the light it adds does not switch itself off and flicker."""
+
+    def __init__(self, hold_s: float = FILL_HOLD_S) -> None:
+        self.hold_s = hold_s
+        self._until = float("-inf")
+
+    def update(self, hint: LightHint, faces_in_view: bool, now: float) -> bool:
+        lit = now <= self._until
+        if hint in (LightHint.TOO_DARK, LightHint.BACKLIT) or (lit and faces_in_view):
+            self._until = now + self.hold_s
+        return now <= self._until
 
 
 def _surround_mean(small: Image, shape: tuple[int, ...], face: Face) -> float:

@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 
 from turnstile.types import Face, Image, Quality
+from turnstile.vision.light import luminance, side_ratio
 
 
 def estimate_pose(face: Face) -> tuple[float, float]:
@@ -29,12 +30,12 @@ def estimate_pose(face: Face) -> tuple[float, float]:
 
 def measure(face: Face, aligned: Image) -> Quality:
     """Quality of a detected face, measured on its aligned crop."""
-    grey = cv2.cvtColor(aligned, cv2.COLOR_BGR2GRAY)
+    grey = luminance(aligned)
     # Variance of the Laplacian: low for blurred or out-of-focus faces.
     sharpness = float(cv2.Laplacian(grey, cv2.CV_64F).var())
     brightness = float(grey.mean())
     yaw, pitch = estimate_pose(face)
-    return Quality(face.box.size, sharpness, brightness, yaw, pitch)
+    return Quality(face.box.size, sharpness, brightness, yaw, pitch, side_ratio(aligned))
 
 
 #: Landmark geometry a real face satisfies: eye distance as a share of the box width, and the
