@@ -13,8 +13,8 @@ import numpy as np
 from tests.conftest import dataset
 from turnstile.access.camera import Frame, VideoFileSource
 from turnstile.access.door import SimulatedDoor
+from turnstile.access.liveness import AssumeLive
 from turnstile.access.pipeline import FrameResult, Pipeline, run
-from turnstile.access.policy import AssumeLive
 from turnstile.config import CameraConfig, Config
 from turnstile.store import database as storage
 from turnstile.types import Outcome

@@ -11,16 +11,16 @@ from pytestqt.qtbot import QtBot
 from turnstile.config import KioskConfig
 from turnstile.gui.kiosk import KioskWindow, Screen, message_for
 from turnstile.gui.worker import KioskUpdate
-from turnstile.types import Box, Decision, Match, Outcome
+from turnstile.types import Box, Decision, Match, Outcome, PendingReason
 from turnstile.vision.light import FillLight, LightHint
 
 FACE = Box(200, 120, 160, 200)
 
 
 def frame(outcome: Outcome, light: LightHint, faces: bool = True,
-          detail: str = "") -> KioskUpdate:
+          pending: PendingReason | None = None) -> KioskUpdate:
     match = Match(1, "Dana", 0.5, 0.1) if outcome is Outcome.PENDING else None
-    decision = Decision(outcome, datetime(2026, 3, 2, 9), match, detail=detail)
+    decision = Decision(outcome, datetime(2026, 3, 2, 9), match, pending=pending)
     boxes = (FACE,) if faces else ()
     return KioskUpdate(decision, False, boxes, FACE if faces else None, (640, 480), light=light)
 
@@ -44,9 +44,12 @@ def test_good_light_changes_nothing() -> None:
 
 
 def test_a_liveness_prompt_wins_over_the_light() -> None:
-    update = frame(Outcome.PENDING, LightHint.TOO_DARK, detail="move your head a little")
+    update = frame(Outcome.PENDING, LightHint.TOO_DARK, pending=PendingReason.MOVE_HEAD)
     message = message_for(update)
     assert message is not None and message.title == "Move your head a little"
+    decided = frame(Outcome.PENDING, LightHint.TOO_DARK,
+                    pending=PendingReason.RECENTLY_DECIDED)
+    assert message_for(decided) is None  # the decision stays on screen
 
 
 def test_fill_light_holds_while_the_face_stays_and_then_goes_out() -> None:
