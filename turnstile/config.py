@@ -137,6 +137,10 @@ class CameraConfig:
     stall_s: float = 3.0
     #: Frames per second at which an image-folder source is played (0.1-120).
     folder_fps: float = 5.0
+    #: Meter a camera device's exposure on the face in view instead of the whole frame, where
+    #: OpenCV exposes the controls (V4L2): a bright window behind the person otherwise
+    #: darkens the face. The camera's own auto-exposure returns when nobody is in view.
+    face_exposure: bool = True
 
 
 @dataclass(frozen=True)

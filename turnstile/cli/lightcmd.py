@@ -41,7 +41,7 @@ def register(actions: Any) -> None:
     parser.add_argument("--crop", action="append", default=[], metavar="CHANGE",
                         choices=[c.value for c in CropChange if c is not CropChange.NONE],
                         help="also measure this change to the aligned crop before embedding "
-                             "(clahe, denoise_dark; repeatable)")
+                             "(clahe, denoise_dark, gain_dark; repeatable)")
     parser.add_argument("--config", type=Path, metavar="PATH", help="TOML config file")
     parser.add_argument("--json", nargs="?", const="-", metavar="OUT",
                         help="write the rows as JSON to OUT (or stdout without OUT)")

@@ -33,6 +33,8 @@ SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".pgm", ".bmp"})
 SAME_FACE_IOU = 0.3
 #: Crops darker than this mean grey count as dark for CropChange.DENOISE_DARK.
 DARK_CROP = 70.0
+#: Mean grey CropChange.GAIN_DARK brings a dark crop to.
+GAIN_TARGET = 115.0
 #: Condition name of the unaltered probes.
 ORIGINAL = "none"
 
@@ -45,12 +47,17 @@ class CropChange(enum.Enum):
     #: Smoothing of dark crops only (mean grey under DARK_CROP), whose noise the embedder
     #: reads as texture.
     DENOISE_DARK = "denoise_dark"
+    #: Dark crops brightened to mid grey by one gain (what face-metered exposure would do).
+    GAIN_DARK = "gain_dark"
 
     def apply(self, crop: Image) -> Image:
         if self is CropChange.CLAHE:
             return normalise(crop)
-        if self is CropChange.DENOISE_DARK and float(luminance(crop).mean()) < DARK_CROP:
+        mean = float(luminance(crop).mean())
+        if self is CropChange.DENOISE_DARK and mean < DARK_CROP:
             return np.asarray(cv2.GaussianBlur(crop, (0, 0), 1.0), np.uint8)
+        if self is CropChange.GAIN_DARK and mean < DARK_CROP:
+            return np.asarray(np.clip(crop * (GAIN_TARGET / max(mean, 1.0)), 0, 255), np.uint8)
         return crop
 
 

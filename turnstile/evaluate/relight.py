@@ -85,11 +85,17 @@ def to_linear(image: Image) -> Linear:
     return np.asarray(_TO_LINEAR[image], np.float32)
 
 
+_STEPS = 1 << 14
+_LEVELS = np.arange(_STEPS, dtype=np.float64) / (_STEPS - 1)
+_TO_SRGB = np.asarray(np.round(255.0 * np.where(
+    _LEVELS <= 0.0031308, _LEVELS * 12.92, 1.055 * np.power(_LEVELS, 1 / 2.4) - 0.055)), np.uint8)
+
+
 def to_srgb(linear: Linear) -> Image:
-    clipped = np.clip(linear, 0.0, 1.0)
-    curve = np.where(clipped <= 0.0031308, clipped * 12.92,
-                     1.055 * np.power(clipped, 1 / 2.4) - 0.055)
-    return np.asarray(np.round(curve * 255.0), np.uint8)
+    """Linear light to sRGB uint8, through a 16,384-step table (finer than 8-bit sRGB's
+    darkest steps, and a power per pixel costs more than the relighting itself)."""
+    index = np.clip(linear * np.float32(_STEPS - 1) + np.float32(0.5), 0, _STEPS - 1)
+    return np.asarray(_TO_SRGB[index.astype(np.int32)], np.uint8)
 
 
 def _grey(linear: Linear) -> Linear:
@@ -155,9 +161,9 @@ def _side(image: Image, face: Face, level: int, rng: np.random.Generator) -> Ima
     return to_srgb(auto_expose(lit))
 
 
-def _back(image: Image, face: Face, level: int, rng: np.random.Generator) -> Image:
-    del rng
-    window = BACK_LEVELS[level]
+def backlit_scene(image: Image, face: Face, window: float) -> Linear:
+    """The scene in linear light before the camera's exposure: the person as photographed,
+    the background replaced by a window `window` times as bright as the face."""
     _, _, head = _head(face, image.shape)
     # The person: the head, and the shoulders below it.
     body = np.zeros(image.shape[:2], np.float32)
@@ -170,7 +176,12 @@ def _back(image: Image, face: Face, level: int, rng: np.random.Generator) -> Ima
     face_level = float(_grey(linear)[head > 0.5].mean()) if (head > 0.5).any() else MID_GREY
     glow = np.float32(window * face_level)
     scene = linear * person[:, :, None] + (0.3 * linear + glow) * (1.0 - person[:, :, None])
-    return to_srgb(auto_expose(np.asarray(scene, np.float32)))
+    return np.asarray(scene, np.float32)
+
+
+def _back(image: Image, face: Face, level: int, rng: np.random.Generator) -> Image:
+    del rng
+    return to_srgb(auto_expose(backlit_scene(image, face, BACK_LEVELS[level])))
 
 
 def _low(image: Image, face: Face, level: int, rng: np.random.Generator) -> Image:

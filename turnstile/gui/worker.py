@@ -13,6 +13,7 @@ from PySide6.QtGui import QImage
 
 from turnstile.access.camera import Frame, LatestFrameSource, open_source
 from turnstile.access.door import DoorOutput, build_door
+from turnstile.access.exposure import face_meter
 from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
 from turnstile.config import Config
@@ -88,8 +89,12 @@ class RecognitionWorker(QThread):
                                       self._source)
             inner = open_source(self._source, self._config.camera, pace=True, loop=self._loop)
             source = LatestFrameSource(inner, self._config.camera.stall_s, self._show)
+            # Exposure metered on the face where the camera lets us (camera.face_exposure).
+            meter = face_meter(inner) if self._config.camera.face_exposure else None
 
             def report(result: FrameResult) -> None:
+                if meter is not None:
+                    meter.observe(result.frame.image, result.decision.face)
                 self.update.emit(_update(result, gallery.thumbnail))
 
             run(source, pipeline, report, camera=self._config.camera, reconnect=True,
