@@ -169,6 +169,13 @@ class PolicyConfig:
     #: in-schedule person; otherwise only members of at least one of these groups (names
     #: compare case-insensitively).
     allowed_groups: tuple[str, ...] = ()
+    #: This many SPOOF verdicts for one person within `spoof_alarm_window_s` raise an alarm
+    #: (logged) and suspend that person's face access for `spoof_suspend_s` (0 switches it off).
+    spoof_alarm_count: int = 3
+    #: Seconds within which repeated spoof verdicts count toward the alarm (10-86400).
+    spoof_alarm_window_s: float = 300.0
+    #: Seconds a person's face access stays suspended after the alarm (0-604800).
+    spoof_suspend_s: float = 900.0
 
 
 @dataclass(frozen=True)
