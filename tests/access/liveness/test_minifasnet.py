@@ -50,7 +50,7 @@ def test_the_crop_is_scaled_about_the_centre_and_shifted_inside_the_frame() -> N
     x0, y0, x1, y1 = crop_box(640, 480, Box(0, 200, 40, 40), 2.7)
     assert x0 == 0 and x1 - x0 == 108 and y1 - y0 == 108
     # Too large to fit: the scale shrinks until the crop fits the frame's height.
-    x0, y0, x1, y1 = crop_box(640, 480, Box(270, 190, 100, 100), 4.0)
+    x0, y0, x1, y1 = crop_box(640, 480, Box(270, 190, 200, 200), 4.0)
     assert (y0, y1) == (0, 479) and x1 - x0 == 479
     tensor = model_input(np.zeros((480, 640, 3), np.uint8), Box(80, 80, 40, 40), 2.7)
     assert tensor.shape == (1, 3, 80, 80) and tensor.dtype == np.float32
