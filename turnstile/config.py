@@ -224,6 +224,9 @@ class LivenessConfig:
 
     #: Model-free motion check (parallax of the face, surroundings that move with it).
     motion: bool = True
+    #: Undo the face's rotation, scale and shift between the two frames of a pair (from its
+    #: landmarks) before tracking, so a rolled or approaching picture is tracked correctly.
+    align_tracks: bool = False
     #: Seconds between the two frames of each compared pair (0.1-2).
     gap_s: float = 0.4
     #: Seconds of frame pairs a verdict rests on (0.3-5).
