@@ -274,7 +274,8 @@ class LivenessConfig:
     challenge_timeout_s: float = 6.0
     #: Embedding similarity to the face at the start below which the identity changed (-1-1).
     challenge_min_similarity: float = 0.5
-    #: Passive ONNX model from `turnstile train-liveness`; empty means none.
+    #: Passive model: an ONNX file from `turnstile train-liveness`, "minifasnet" for the
+    #: vendored MiniFASNet models, or empty for none.
     passive_model: str = ""
     #: Passive model live score (0-1) below which a face is a spoof.
     passive_threshold: float = 0.5

@@ -16,7 +16,7 @@ from turnstile.access.camera import FALLBACK_FPS
 from turnstile.access.liveness import metrics
 from turnstile.access.liveness.build import build_check, passive_model
 from turnstile.access.liveness.evaluate import Presentation, present_video, video_files
-from turnstile.access.liveness.passive import PassiveModel, crops_from, image_files
+from turnstile.access.liveness.passive import FaceScorer, crops_from, faces_from, image_files
 from turnstile.access.liveness.realtime import (
     RealtimeRun,
     load_average,
@@ -49,7 +49,9 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         "liveness", help="APCER, BPCER and ACER (ISO/IEC 30107-3) of the liveness check")
     _options(evaluate)
     evaluate.add_argument("--model", type=Path, metavar="MODEL.onnx",
-                          help="passive model (default: the config's liveness.passive_model)")
+                          help="passive model: an ONNX file from train-liveness or "
+                               "`minifasnet` for the vendored models (default: the config's "
+                               "liveness.passive_model)")
     evaluate.add_argument("--within", type=float, default=2.0, metavar="S",
                           help="seconds a bona fide video presentation has to be accepted "
                                "(default 2); attack videos run to their end")
@@ -181,15 +183,15 @@ def _per_file(shown: list[Presentation]) -> list[dict[str, Any]]:
     return rows
 
 
-def _eval_images(config: Config, args: argparse.Namespace, model: PassiveModel) -> dict[str, Any]:
+def _eval_images(config: Config, args: argparse.Namespace, model: FaceScorer) -> dict[str, Any]:
     detector = build_detector(config)
     scores: dict[bool, list[float]] = {}
     missed = 0
     for bona_fide, folders in ((True, args.live), (False, args.attack)):
         files = image_files(folders)
-        crops = [crop for _, crop in crops_from(detector, files)]
-        missed += len(files) - len(crops)
-        scores[bona_fide] = model.scores(crops)
+        found = [(image, face) for _, image, face in faces_from(detector, files)]
+        missed += len(files) - len(found)
+        scores[bona_fide] = [model.live(image, face) for image, face in found]
     at_config = metrics.rates_at(scores[True], scores[False], config.liveness.passive_threshold)
     equal = metrics.equal_error(scores[True], scores[False])
     strict = metrics.threshold_for_apcer(scores[True], scores[False], TARGET_APCER)
