@@ -392,6 +392,16 @@ class AdminConfig(Section):
                            "further failure up to lockout_max_s.", low_open=True)
     lockout_max_s: float = num(900.0, 0.0, 604_800.0, "s", "Longest lockout.", low_open=True)
     min_password_length: int = num(8, 8, 128, "characters", "Shortest accepted password.")
+    global_failed_logins: int = num(10, 1, 10_000, "attempts", "Failed sign-ins of all names "
+                                    "together, within global_window_s, after which every "
+                                    "further attempt waits global_delay_s after the last failure "
+                                    "(guessing many names).")
+    global_window_s: float = num(600.0, 0.0, 86_400.0, "s", "Window of the global sign-in "
+                                 "throttle.", low_open=True)
+    global_delay_s: float = num(10.0, 0.0, 3600.0, "s", "Wait after the last failure once the "
+                                "global throttle is reached.", low_open=True)
+    audit_retention_days: float = num(730.0, 0.0, 36_500.0, "days", "Days the audit log keeps "
+                                      "its entries (0 keeps them for ever).")
 
     @model_validator(mode="after")
     def _lockout(self) -> AdminConfig:
