@@ -16,7 +16,6 @@ every setting's BPCER are printed too.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import pickle
 from pathlib import Path
@@ -24,7 +23,7 @@ from typing import Any
 
 from benchmarks.liveness.replay_motion import record, replay, settings
 from turnstile.access.liveness.evaluate import video_files
-from turnstile.config import LivenessConfig
+from turnstile.config import LivenessConfig, replace
 
 Recorded = dict[str, dict[Path, Any]]
 
@@ -71,7 +70,7 @@ def main() -> None:
             if v.stem in moving}
     tune, test = load(args.tune), load(args.test)
     grid = [{}] + [s for s in settings(args.set) if s]
-    configs = [dataclasses.replace(base, **s) for s in grid]
+    configs = [replace(base, **s) for s in grid]
     live_rates = [bpcer(c, live, args.within) for c in configs]
     tuned = {family: [accepted(c, shown) for c in configs] for family, shown in tune.items()}
     report: dict[str, Any] = {"settings": [{"setting": s or "defaults", "bpcer": r[0],

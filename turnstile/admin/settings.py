@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import tempfile
@@ -24,14 +23,7 @@ CALIBRATION_FILE = "calibration.json"
 
 def to_table(config: Config) -> dict[str, Any]:
     """The config as a TOML-ready table (tuples become lists)."""
-    def convert(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: convert(v) for k, v in value.items()}
-        if isinstance(value, tuple):
-            return list(value)
-        return value
-    table: dict[str, Any] = convert(dataclasses.asdict(config))
-    return table
+    return config.model_dump(mode="json")
 
 
 def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
