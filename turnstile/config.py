@@ -314,6 +314,30 @@ class AdminConfig:
 
 
 @dataclass(frozen=True)
+class CentralConfig:
+    """Several kiosks sharing one roster in a central PostgreSQL database (optional)."""
+
+    #: libpq connection string without a password, e.g. "postgresql://turnstile@db/turnstile".
+    dsn: str = ""
+    #: File (mode 0600) holding the connection string with its password; $TURNSTILE_CENTRAL_DSN
+    #: serves the same purpose.
+    dsn_file: str = ""
+    #: This kiosk's name in the central event log and `turnstile central status`.
+    kiosk_id: str = ""
+    #: libpq sslmode; empty means verify-full when sslrootcert is given, libpq's default else.
+    sslmode: str = ""
+    #: CA certificate that signed the server's certificate.
+    sslrootcert: str = ""
+    #: Client certificate and key, where the server asks for them.
+    sslcert: str = ""
+    sslkey: str = ""
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.dsn or self.dsn_file or self.kiosk_id)
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything Turnstile can be told; every section has safe defaults."""
 
@@ -330,6 +354,7 @@ class Config:
     liveness: LivenessConfig = field(default_factory=LivenessConfig)
     enrolment: EnrolmentConfig = field(default_factory=EnrolmentConfig)
     admin: AdminConfig = field(default_factory=AdminConfig)
+    central: CentralConfig = field(default_factory=CentralConfig)
 
     def database_path(self) -> Path:
         if self.database:
@@ -457,6 +482,9 @@ def validate(config: Config) -> None:
     _validate_kiosk(config)
     _validate_admin(config)
     _validate_liveness(config.liveness)
+    _check(config.central.sslmode in ("", "disable", "allow", "prefer", "require", "verify-ca",
+                                      "verify-full"),
+           "central.sslmode must be disable, allow, prefer, require, verify-ca or verify-full")
 
 
 def _validate_kiosk(config: Config) -> None:
