@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import selectors
 import socket
 import threading
@@ -65,10 +66,8 @@ class TcpProxy:
             if (client, upstream) in self._pairs:
                 self._pairs.remove((client, upstream))
         for sock in (client, upstream):
-            try:
+            with contextlib.suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             sock.close()
 
     @property

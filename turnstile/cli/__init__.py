@@ -11,6 +11,7 @@ from turnstile import __version__
 from turnstile.cli import (
     admincmd,
     benchcmd,
+    centralcmd,
     common,
     core,
     evalcmd,
@@ -27,7 +28,8 @@ from turnstile.vision.models import ModelError
 
 #: Modules that add subcommands; each has register(subparsers, parent). evalcmd comes
 #: before livenesscmd, which adds `eval liveness` to its group.
-COMMAND_MODULES = (core, modelcmd, kioskcmd, admincmd, benchcmd, evalcmd, traincmd, livenesscmd)
+COMMAND_MODULES = (core, modelcmd, kioskcmd, admincmd, centralcmd, benchcmd, evalcmd, traincmd,
+                   livenesscmd)
 #: Errors that are the user's input or environment: one line, no traceback.
 USER_ERRORS = (ConfigError, GalleryError, ImageError, ModelError, SchemaError,
                FileNotFoundError, PermissionError, ValueError, RuntimeError, sqlite3.Error)

@@ -15,7 +15,7 @@ from turnstile.store import database as storage
 from turnstile.store.central import events as central_events
 from turnstile.store.central.connection import Central
 from turnstile.store.central.replica import ModelId, Replica, ReplicaError
-from turnstile.store.central.roster import CentralRoster, EditConflict, RosterModelError
+from turnstile.store.central.roster import CentralRoster, EditConflictError, RosterModelError
 from turnstile.store.central.schema import SCHEMA_VERSION, migrate, schema_version
 from turnstile.store.central.sync import Synchronizer
 from turnstile.store.gallery import Gallery
@@ -136,7 +136,7 @@ def test_two_administrators_edit_the_same_person_at_once(
             barrier.wait()
             try:
                 results[admin] = mine.edit(person.person.id, version, name=new_name)
-            except EditConflict as exc:
+            except EditConflictError as exc:
                 results[admin] = exc
 
     threads = [threading.Thread(target=edit, args=(admin, new))
@@ -145,8 +145,8 @@ def test_two_administrators_edit_the_same_person_at_once(
         thread.start()
     for thread in threads:
         thread.join(10)
-    conflicts = [a for a, r in results.items() if isinstance(r, EditConflict)]
-    winners = [a for a, r in results.items() if not isinstance(r, EditConflict)]
+    conflicts = [a for a, r in results.items() if isinstance(r, EditConflictError)]
+    winners = [a for a, r in results.items() if not isinstance(r, EditConflictError)]
     assert len(conflicts) == 1 and len(winners) == 1
     final = roster.person(person.person.id)
     assert final.person.name == {"anna": "Carl Anna", "otto": "Carl Otto"}[winners[0]]

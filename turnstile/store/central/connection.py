@@ -11,14 +11,15 @@ import psycopg
 from psycopg import conninfo
 
 from turnstile.config import CentralConfig
+from turnstile.store.central.roster import Conn
 
 #: Environment variable holding the DSN (with its password) when no dsn_file is configured.
 DSN_ENV = "TURNSTILE_CENTRAL_DSN"
 #: Seconds a connection attempt may take before the kiosk carries on without the server.
 CONNECT_TIMEOUT_S = 3
 #: TCP keepalives notice a silently dead link (a cut cable, a rebooted router) in ~10 s.
-_KEEPALIVES = {"keepalives": 1, "keepalives_idle": 5, "keepalives_interval": 2,
-               "keepalives_count": 3}
+_KEEPALIVES = {"keepalives": "1", "keepalives_idle": "5", "keepalives_interval": "2",
+               "keepalives_count": "3"}
 
 
 class CentralConfigError(ValueError):
@@ -32,9 +33,10 @@ class Central:
     dsn: str
     kiosk_id: str
 
-    def connect(self, autocommit: bool = False) -> psycopg.Connection[tuple[object, ...]]:
-        return psycopg.connect(self.dsn, autocommit=autocommit,
-                               connect_timeout=CONNECT_TIMEOUT_S, **_KEEPALIVES)
+    def connect(self, autocommit: bool = False) -> Conn:
+        dsn = conninfo.make_conninfo(self.dsn, connect_timeout=str(CONNECT_TIMEOUT_S),
+                                     **_KEEPALIVES)
+        return psycopg.connect(dsn, autocommit=autocommit)
 
     @property
     def safe_dsn(self) -> str:

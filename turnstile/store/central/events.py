@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from turnstile.store.central.roster import Conn
+from turnstile.store.central.roster import Conn, Cursor, Row
 from turnstile.store.outbox import OutboxItem, OutboxKind
 
 
@@ -42,7 +42,7 @@ def _time(text: object) -> datetime:
     return datetime.fromisoformat(str(text))
 
 
-def _event_row(kiosk_id: str, item: OutboxItem) -> tuple[object, ...]:
+def _event_row(kiosk_id: str, item: OutboxItem) -> Row:
     p = item.payload
     return (item.uid, kiosk_id, p.get("local_id"), _time(p["at"]), p["outcome"],
             p.get("person_id"), p.get("name"), p.get("similarity"), p.get("runner_up"),
@@ -50,7 +50,7 @@ def _event_row(kiosk_id: str, item: OutboxItem) -> tuple[object, ...]:
             p.get("scores") or "{}", p.get("source") or "")
 
 
-def _audit_row(kiosk_id: str, item: OutboxItem) -> tuple[object, ...]:
+def _audit_row(kiosk_id: str, item: OutboxItem) -> Row:
     p = item.payload
     return (item.uid, kiosk_id, _time(p["at"]), p["actor"], p["action"], p.get("target") or "",
             p.get("detail") or "{}")
@@ -80,10 +80,10 @@ def ingest(conn: Conn, kiosk_id: str, items: Sequence[OutboxItem]) -> int:
         return _count(cur) - before
 
 
-def _count(cur: object) -> int:
-    row = cur.execute(  # type: ignore[attr-defined]
+def _count(cur: Cursor) -> int:
+    row = cur.execute(
         "SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM audit_log)").fetchone()
-    return int(row[0])
+    return int(row[0]) if row else 0
 
 
 def heartbeat(conn: Conn, kiosk_id: str, change_number: int, outbox: int, model: str) -> None:
@@ -100,7 +100,7 @@ def kiosks(conn: Conn) -> list[KioskStatus]:
     rows = conn.execute("SELECT kiosk_id, last_contact, change_number, outbox, model"
                         " FROM kiosks ORDER BY kiosk_id").fetchall()
     conn.commit()
-    return [KioskStatus(str(k), at, int(str(n)), int(str(o)), str(m))  # type: ignore[arg-type]
+    return [KioskStatus(str(k), at, int(str(n)), int(str(o)), str(m))
             for k, at, n, o, m in rows]
 
 
@@ -123,10 +123,10 @@ def recent(conn: Conn, limit: int = 50, *, kiosk_id: str | None = None,
             params.append(value)
     rows = conn.execute(
         "SELECT uid, kiosk_id, at, outcome, person_id, name, similarity, runner_up, reason,"
-        f" detail, door FROM events WHERE {' AND '.join(clauses)}"  # noqa: S608
+        f" detail, door FROM events WHERE {' AND '.join(clauses)}"
         " ORDER BY at DESC, uid LIMIT %s", (*params, limit)).fetchall()
     conn.commit()
-    return [CentralEvent(str(u), str(k), at, str(o),  # type: ignore[arg-type]
+    return [CentralEvent(str(u), str(k), at, str(o),
                          int(str(p)) if p is not None else None,
                          str(n) if n is not None else None,
                          float(str(s)) if s is not None else None,

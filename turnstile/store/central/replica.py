@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from turnstile.store.central.roster import PERSONAL_KEYS, Conn, RosterModelError, label
+from turnstile.store.central.roster import PERSONAL_KEYS, Conn, RosterModelError, Row, label
 from turnstile.store.outbox import forget_person
 
 #: People fetched per snapshot: bounds the memory of a new kiosk's first sync.
@@ -44,10 +44,10 @@ class ChangeBatch:
     central_id: str
     since: int
     upto: int
-    people: list[tuple[object, ...]] = field(default_factory=list)
-    templates: list[tuple[object, ...]] = field(default_factory=list)
-    groups: list[tuple[object, ...]] = field(default_factory=list)
-    schedules: list[tuple[object, ...]] = field(default_factory=list)
+    people: list[Row] = field(default_factory=list)
+    templates: list[Row] = field(default_factory=list)
+    groups: list[Row] = field(default_factory=list)
+    schedules: list[Row] = field(default_factory=list)
     erased: list[int] = field(default_factory=list)
     #: More changes wait beyond this batch.
     more: bool = False
@@ -58,7 +58,7 @@ def fetch(conn: Conn, since: int, model: ModelId, limit: int | None = None) -> C
     limit = limit or BATCH_PEOPLE
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        meta = dict(conn.execute("SELECT key, value FROM central_meta").fetchall())
+        meta: dict[str, str] = dict(conn.execute("SELECT key, value FROM central_meta").fetchall())
         roster = (meta.get("model"), meta.get("dimension"))
         if roster[0] is not None and (roster[0], int(str(roster[1]))) != (model.name,
                                                                             model.dimension):
@@ -161,7 +161,7 @@ class Replica:
         # Clear employee ids first: two people may swap them within one batch.
         conn.executemany("UPDATE people SET employee_id = NULL WHERE id = ?", ids)
         for table in ("templates", "schedules", "person_groups"):
-            conn.executemany(f"DELETE FROM {table} WHERE person_id = ?", ids)  # noqa: S608
+            conn.executemany(f"DELETE FROM {table} WHERE person_id = ?", ids)
         conn.executemany(
             "INSERT INTO people (id, name, employee_id, active, created, valid_from,"
             " valid_until, consent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE"
@@ -175,7 +175,7 @@ class Replica:
             "INSERT INTO templates (id, person_id, model, dimension, embedding, source, quality,"
             " thumbnail, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [(tid, pid, m, d, bytes(e), s, q, bytes(th) if th is not None else None, _iso(c))
-             for tid, pid, m, d, e, s, q, th, c in batch.templates])  # type: ignore[call-overload]
+             for tid, pid, m, d, e, s, q, th, c in batch.templates])
         for pid, name in batch.groups:
             conn.execute("INSERT OR IGNORE INTO access_groups (name) VALUES (?)", (name,))
             conn.execute("INSERT INTO person_groups (person_id, group_id)"
@@ -190,7 +190,7 @@ def erase_local(conn: sqlite3.Connection, person_id: int) -> None:
     conn.execute("UPDATE events SET person_id = NULL, name = NULL, thumbnail = NULL"
                  " WHERE person_id = ?", (person_id,))
     for table in ("templates", "schedules", "person_groups"):
-        conn.execute(f"DELETE FROM {table} WHERE person_id = ?", (person_id,))  # noqa: S608
+        conn.execute(f"DELETE FROM {table} WHERE person_id = ?", (person_id,))
     conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
     target = label(person_id)
     for entry_id, text in conn.execute("SELECT id, detail FROM audit_log WHERE target = ?",

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 import psycopg
@@ -20,11 +21,13 @@ CHANNEL = "turnstile_changes"
 #: Audit detail keys that identify a person; removed from their entries when they are erased.
 PERSONAL_KEYS = ("name", "employee_id")
 
-Conn = psycopg.Connection[tuple[object, ...]]
-Cursor = psycopg.Cursor[tuple[object, ...]]
+#: Rows as psycopg returns them by default.
+Row = tuple[Any, ...]
+Conn = psycopg.Connection[Row]
+Cursor = psycopg.Cursor[Row]
 
 
-class EditConflict(RuntimeError):
+class EditConflictError(RuntimeError):
     """Someone else changed the person since this copy was read; nothing was written."""
 
 
@@ -50,7 +53,7 @@ FROM people p
 """
 
 
-def _central_person(row: Sequence[object]) -> CentralPerson:
+def _central_person(row: Row) -> CentralPerson:
     pid, name, employee, active, created, valid_from, valid_until, count, version, groups = row
     assert isinstance(created, datetime)
     person = Person(int(str(pid)), str(name), str(employee) if employee else None,
@@ -58,7 +61,7 @@ def _central_person(row: Sequence[object]) -> CentralPerson:
                     valid_from if isinstance(valid_from, datetime) else None,
                     valid_until if isinstance(valid_until, datetime) else None,
                     int(str(count)))
-    return CentralPerson(person, int(str(version)), tuple(str(g) for g in groups or ()))  # type: ignore[attr-defined]
+    return CentralPerson(person, int(str(version)), tuple(str(g) for g in groups or ()))
 
 
 def label(person_id: int) -> str:
@@ -97,7 +100,7 @@ class CentralRoster:
 
     def model(self) -> tuple[str, int] | None:
         """The embedder model (name, dimension) every template of the roster was made with."""
-        rows = dict(self._conn.execute(
+        rows: dict[str, str] = dict(self._conn.execute(
             "SELECT key, value FROM central_meta WHERE key IN ('model', 'dimension')").fetchall())
         self._conn.commit()
         if "model" not in rows:
@@ -154,7 +157,7 @@ class CentralRoster:
         """Change name / employee_id / active / valid_from / valid_until / consent_at.
 
         `version` is the one read with the person: when another administrator saved in the
-        meantime the edit is refused with EditConflict and nothing is written (the first
+        meantime the edit is refused with EditConflictError and nothing is written (the first
         save wins; the second sees the new state and decides again).
         """
         allowed = {"name", "employee_id", "active", "valid_from", "valid_until", "consent_at"}
@@ -167,12 +170,12 @@ class CentralRoster:
         try:
             with self._change(person_id) as cur:
                 cursor = cur.execute(
-                    f"UPDATE people SET version = version + 1{assignments}"  # noqa: S608
+                    f"UPDATE people SET version = version + 1{assignments}"
                     " WHERE id = %s AND version = %s",
                     (*values.values(), person_id, version))
                 if cursor.rowcount != 1:
                     _lock_person(cur, person_id)  # raises for a person erased meanwhile
-                    raise EditConflict(
+                    raise EditConflictError(
                         f"{label(person_id)} was changed by someone else since it was read; "
                         "nothing was saved: reload and edit again")
                 self._audit(cur, "edit", person_id, {k: _plain(v) for k, v in values.items()})
@@ -263,7 +266,7 @@ def _claim_model(cur: Cursor, model: str, dimension: int) -> None:
     """The first template fixes the roster's model; any other model is refused."""
     cur.execute("INSERT INTO central_meta VALUES ('model', %s), ('dimension', %s)"
                 " ON CONFLICT (key) DO NOTHING", (model, str(dimension)))
-    rows = dict(cur.execute("SELECT key, value FROM central_meta"
+    rows: dict[str, str] = dict(cur.execute("SELECT key, value FROM central_meta"
                             " WHERE key IN ('model', 'dimension')").fetchall())
     if (rows["model"], int(str(rows["dimension"]))) != (model, dimension):
         raise RosterModelError(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 
-import psycopg
+from turnstile.store.central.roster import Conn
 
 #: Each entry moves the schema one version forward; never edit a released one, append.
 MIGRATIONS: tuple[str, ...] = (
@@ -32,7 +32,7 @@ MIGRATIONS: tuple[str, ...] = (
         valid_from timestamp,
         valid_until timestamp,
         consent_at timestamp,
-        -- Bumped by every edit: an edit made on a stale copy is refused (EditConflict).
+        -- Bumped by every edit: an edit made on a stale copy is refused (EditConflictError).
         version integer NOT NULL DEFAULT 1
     );
     CREATE INDEX people_name ON people (lower(name));
@@ -130,7 +130,7 @@ class CentralSchemaError(RuntimeError):
     """The central database is newer than this Turnstile, or not a Turnstile database."""
 
 
-def schema_version(conn: psycopg.Connection[tuple[object, ...]]) -> int:
+def schema_version(conn: Conn) -> int:
     """The applied version; 0 for an empty database."""
     exists = conn.execute("SELECT to_regclass('schema_migrations') IS NOT NULL").fetchone()
     if not exists or not exists[0]:
@@ -139,7 +139,7 @@ def schema_version(conn: psycopg.Connection[tuple[object, ...]]) -> int:
     return int(str(row[0])) if row else 0
 
 
-def migrate(conn: psycopg.Connection[tuple[object, ...]]) -> tuple[int, int]:
+def migrate(conn: Conn) -> tuple[int, int]:
     """Create or upgrade the schema; returns (version before, version after). Idempotent."""
     with conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (_MIGRATION_LOCK,))
@@ -160,7 +160,7 @@ def migrate(conn: psycopg.Connection[tuple[object, ...]]) -> tuple[int, int]:
     return before, SCHEMA_VERSION
 
 
-def require_current(conn: psycopg.Connection[tuple[object, ...]]) -> None:
+def require_current(conn: Conn) -> None:
     """Refuse to work on a database `central init` has not (fully) set up."""
     version = schema_version(conn)
     if version != SCHEMA_VERSION:
