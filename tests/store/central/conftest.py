@@ -131,26 +131,10 @@ def roster(pg_dsn: str) -> Iterator[CentralRoster]:
     conn.close()
 
 
+
 def bulk_enrol(dsn: str, count: int, per_person: int, rng: np.random.Generator) -> None:
-    """`count` people with `per_person` templates each, copied in at once (test data only:
-    each gets a change number as a roster write would give it)."""
-    with psycopg.connect(dsn) as conn, conn.cursor() as cur:
-        start = int(cur.execute("SELECT coalesce(max(id), 0) FROM people").fetchone()[0])
-        ids = range(start + 1, start + count + 1)
-        now = datetime.now().replace(microsecond=0)
-        with cur.copy("COPY people (id, name, created) FROM STDIN") as copy:
-            for pid in ids:
-                copy.write_row((pid, f"P{pid}", now))
-        with cur.copy("COPY templates (person_id, model, dimension, embedding, created)"
-                      " FROM STDIN") as copy:
-            for pid in ids:
-                for _ in range(per_person):
-                    copy.write_row((pid, MODEL.name, MODEL.dimension, unit(rng).tobytes(), now))
-        cur.execute("INSERT INTO central_meta VALUES ('model', %s), ('dimension', %s)"
-                    " ON CONFLICT DO NOTHING", (MODEL.name, str(MODEL.dimension)))
-        base = int(cur.execute("UPDATE change_counter SET value = value + %s RETURNING value",
-                               (count,)).fetchone()[0]) - count
-        cur.execute("INSERT INTO changes (person_id, seq) SELECT id, %s + id - %s FROM people"
-                    " WHERE id > %s", (base, start, start))
-        cur.execute("SELECT setval(pg_get_serial_sequence('people', 'id'), %s)",
-                    (start + count,))
+    """`count` people with `per_person` templates each, copied in at once."""
+    with psycopg.connect(dsn) as conn:
+        CentralRoster(conn, "cli:import", "office").bulk_enrol(
+            [(f"P{n}", [unit(rng) for _ in range(per_person)]) for n in range(count)],
+            MODEL.name, MODEL.dimension)

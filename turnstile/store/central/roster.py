@@ -222,12 +222,45 @@ class CentralRoster:
             scrub_audit(cur, label(person_id))
             self._audit(cur, "delete", person_id, {"templates": int(str(row[0])) if row else 0})
 
-    def _audit(self, cur: Cursor, action: str, person_id: int,
+    def bulk_enrol(self, people: Sequence[tuple[str, Sequence[np.ndarray]]], model: str,
+                   dimension: int) -> int:
+        """Many people at once (a migration, a large import): copied in one transaction, each
+        with their own change number as `enrol` gives it; returns how many."""
+        now = datetime.now().replace(microsecond=0)
+        with self._conn.transaction(), self._conn.cursor() as cur:
+            _claim_model(cur, model, dimension)
+            cur.execute("LOCK TABLE people IN SHARE ROW EXCLUSIVE MODE")
+            row = cur.execute("SELECT coalesce(max(id), 0) FROM people").fetchone()
+            start = next_id = int(str(row[0])) if row else 0
+            # One COPY at a time per connection: people first, then their templates.
+            with cur.copy("COPY people (id, name, created) FROM STDIN") as copy:
+                for name, _ in people:
+                    next_id += 1
+                    copy.write_row((next_id, name, now))
+            with cur.copy("COPY templates (person_id, model, dimension, embedding, created)"
+                          " FROM STDIN") as copy:
+                for number, (_, vectors) in enumerate(people, start + 1):
+                    for vector in vectors:
+                        copy.write_row((number, model, dimension,
+                                        _checked(vector, dimension).tobytes(), now))
+            count = next_id - start
+            row = cur.execute("UPDATE change_counter SET value = value + %s RETURNING value",
+                              (count,)).fetchone()
+            base = (int(str(row[0])) if row else 0) - count
+            cur.execute("INSERT INTO changes (person_id, seq) SELECT id, id - %s + %s FROM people"
+                        " WHERE id > %s", (start, base, start))
+            cur.execute("SELECT setval(pg_get_serial_sequence('people', 'id'), %s)",
+                        (max(next_id, 1),))
+            cur.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(base + count)))
+            self._audit(cur, "import", None, {"people": count})
+        return count
+
+    def _audit(self, cur: Cursor, action: str, person_id: int | None,
                detail: Mapping[str, object]) -> None:
         cur.execute("INSERT INTO audit_log (uid, kiosk_id, at, actor, action, target, detail)"
                     " VALUES (%s, %s, %s, %s, %s, %s, %s)",
                     (uuid.uuid4().hex, self.kiosk_id, datetime.now().replace(microsecond=0),
-                     self.actor, action, label(person_id),
+                     self.actor, action, label(person_id) if person_id else "roster",
                      json.dumps(dict(detail), ensure_ascii=False, sort_keys=True)))
 
 
@@ -275,7 +308,11 @@ def _claim_model(cur: Cursor, model: str, dimension: int) -> None:
 
 
 def _vector(template: NewTemplate, dimension: int) -> np.ndarray:
-    vector = np.asarray(template.embedding, dtype=np.float32).reshape(-1)
+    return _checked(template.embedding, dimension)
+
+
+def _checked(embedding: np.ndarray, dimension: int) -> np.ndarray:
+    vector = np.asarray(embedding, dtype=np.float32).reshape(-1)
     if vector.shape[0] != dimension or not np.all(np.isfinite(vector)):
         raise GalleryError(f"embedding must be {dimension} finite values")
     return vector

@@ -11,6 +11,7 @@ import logging
 import sqlite3
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,7 +20,7 @@ import psycopg
 from turnstile.store import database as storage
 from turnstile.store.central import events as central_events
 from turnstile.store.central.connection import Central
-from turnstile.store.central.replica import ModelId, Replica, fetch
+from turnstile.store.central.replica import ChangeBatch, ModelId, Replica, fetch
 from turnstile.store.central.roster import CHANNEL, Conn, RosterModelError
 from turnstile.store.central.schema import require_current
 from turnstile.store.outbox import Outbox
@@ -70,6 +71,8 @@ class Synchronizer:
         self.poll_s = poll_s
         self.state = SyncState()
         self._heartbeat_at = 0.0
+        #: Called on the sync thread after each batch is committed into the replica.
+        self.listeners: list[Callable[[ChangeBatch], None]] = []
 
     def _open_local(self) -> tuple[sqlite3.Connection, Replica, Outbox]:
         conn = storage.connect(self.database)
@@ -96,6 +99,8 @@ class Synchronizer:
                 if batch.upto == batch.since:
                     break
                 erased += replica.apply(batch)
+                for listener in self.listeners:
+                    listener(batch)
                 updated += len(batch.people)
                 if not batch.more:
                     break
