@@ -46,6 +46,7 @@ from turnstile.store.central.replica import ChangeBatch, ModelId  # noqa: E402
 from turnstile.store.central.roster import CentralRoster  # noqa: E402
 from turnstile.store.central.schema import migrate  # noqa: E402
 from turnstile.store.central.sync import Synchronizer  # noqa: E402
+from turnstile.store.gallery import NewTemplate  # noqa: E402
 
 CLIPS = ROOT.parent / "shared" / "datasets" / "videos"
 DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -183,7 +184,6 @@ def _enrol_clip_faces(roster: CentralRoster, clips: list[Path]) -> ModelId:
     import cv2
 
     from turnstile.config import Config, ModelsConfig
-    from turnstile.store.gallery import NewTemplate
     from turnstile.vision.engine import Engine
 
     engine = Engine.from_config(Config(models=ModelsConfig(device="cpu")))
@@ -194,7 +194,7 @@ def _enrol_clip_faces(roster: CentralRoster, clips: list[Path]) -> ModelId:
             ok, frame = capture.read()
             if not ok:
                 break
-            found = engine.embed_largest(frame)
+            found = engine.embed_largest(np.asarray(frame, np.uint8))
             if found is not None:
                 roster.enrol(clip.stem, None, [NewTemplate(found.embedding, clip.name)],
                              model.name, model.dimension)
@@ -267,9 +267,7 @@ def _measure(args: argparse.Namespace, dsn: str, folder: Path) -> dict[str, obje
     return _summary(args, results, commits, stored, duplicates, burst_total, burst_s, steady_s)
 
 
-def _new(rng: np.random.Generator, model: ModelId) -> object:
-    from turnstile.store.gallery import NewTemplate
-
+def _new(rng: np.random.Generator, model: ModelId) -> NewTemplate:
     return NewTemplate(_unit(rng, model.dimension), "bench")
 
 
