@@ -75,7 +75,7 @@ def _nearest_pgvector(conn: Conn, query: np.ndarray, model: str,
 def _nearest_numpy(conn: Conn, query: np.ndarray, model: str,
                    exclude: int | None) -> Match | None:
     best: tuple[float, int] | None = None
-    with conn.transaction(), conn.cursor(name="turnstile_nearest") as cur:
+    with conn.transaction(), conn.cursor(name="turnstile_nearest", binary=True) as cur:
         cur.itersize = CHUNK
         cur.execute("SELECT person_id, embedding FROM templates WHERE model = %s"
                     " AND person_id <> %s", (model, exclude or 0))
