@@ -108,7 +108,28 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX person_groups_group ON person_groups(group_id);
     """,
-    # 6: the outbox: events and audit entries queued for other systems (the central
+    # 6: a global sign-in throttle beside the per-name lockout; the audit log becomes a hash
+    # chain (each entry seals the one before; pruning keeps the last pruned hash as anchor);
+    # personal data leaves older audit details (entries name people by number only).
+    """
+    CREATE TABLE login_throttle (
+        scope TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        window_start TEXT NOT NULL,
+        last_failure TEXT NOT NULL
+    );
+    ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+    ALTER TABLE audit_log ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+    CREATE TABLE audit_anchor (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        hash TEXT NOT NULL,
+        pruned INTEGER NOT NULL DEFAULT 0
+    );
+    UPDATE audit_log SET detail = json_remove(detail, '$.name', '$.employee_id',
+                                              '$.confirmed_duplicate_of')
+        WHERE json_valid(detail);
+    """,
+    # 7: the outbox: events and audit entries queued for other systems (the central
     # database, event streams), each with a unique id so a resend is recognised. Rows are
     # written by triggers in the same transaction as the event, and only once a sink is
     # registered: a single kiosk keeps no second copy of its log. AUTOINCREMENT: a delivered
@@ -144,7 +165,8 @@ MIGRATIONS: tuple[str, ...] = (
         INSERT INTO outbox (uid, kind, payload, created) VALUES (
             lower(hex(randomblob(16))), 'audit',
             json_object('local_id', NEW.id, 'at', NEW.at, 'actor', NEW.actor,
-                        'action', NEW.action, 'target', NEW.target, 'detail', NEW.detail),
+                        'action', NEW.action, 'target', NEW.target, 'detail', NEW.detail,
+                        'prev_hash', NEW.prev_hash, 'hash', NEW.hash),
             NEW.at);
     END;
     CREATE TABLE replica_state (

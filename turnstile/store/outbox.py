@@ -69,24 +69,12 @@ class Outbox:
                                " (SELECT min(delivered) FROM outbox_sinks)")
 
 
-def forget_person(conn: sqlite3.Connection, person_id: int, label: str,
-                  keys: tuple[str, ...]) -> None:
-    """Erasure: queued events lose the person's name and link, audit details lose `keys`.
-
-    Runs inside the caller's transaction (the erasure's).
-    """
+def forget_person(conn: sqlite3.Connection, person_id: int) -> None:
+    """Erasure: queued events lose the person's name and link (inside the caller's
+    transaction, the erasure's). Audit entries name people by number only: kept as they are."""
     conn.execute(
         "UPDATE outbox SET payload = json_set(payload, '$.person_id', NULL, '$.name', NULL)"
         " WHERE kind = 'event' AND json_extract(payload, '$.person_id') = ?", (person_id,))
-    rows = conn.execute("SELECT seq, payload FROM outbox WHERE kind = 'audit'"
-                        " AND json_extract(payload, '$.target') = ?", (label,)).fetchall()
-    for seq, payload in rows:
-        entry = json.loads(payload)
-        detail = json.loads(str(entry.get("detail") or "{}"))
-        entry["detail"] = json.dumps({k: v for k, v in detail.items() if k not in keys},
-                                     ensure_ascii=False, sort_keys=True)
-        conn.execute("UPDATE outbox SET payload = ? WHERE seq = ?", (json.dumps(entry), seq))
-
 
 @contextmanager
 def _immediate(conn: sqlite3.Connection) -> Iterator[None]:

@@ -53,7 +53,7 @@ def _event_row(kiosk_id: str, item: OutboxItem) -> Row:
 def _audit_row(kiosk_id: str, item: OutboxItem) -> Row:
     p = item.payload
     return (item.uid, kiosk_id, _time(p["at"]), p["actor"], p["action"], p.get("target") or "",
-            p.get("detail") or "{}")
+            p.get("detail") or "{}", p.get("prev_hash") or "", p.get("hash") or "")
 
 
 def ingest(conn: Conn, kiosk_id: str, items: Sequence[OutboxItem]) -> int:
@@ -71,8 +71,9 @@ def ingest(conn: Conn, kiosk_id: str, items: Sequence[OutboxItem]) -> int:
             " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
             " ON CONFLICT (uid) DO NOTHING", events)
         cur.executemany(
-            "INSERT INTO audit_log (uid, kiosk_id, at, actor, action, target, detail)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (uid) DO NOTHING", audit)
+            "INSERT INTO audit_log (uid, kiosk_id, at, actor, action, target, detail,"
+            " prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " ON CONFLICT (uid) DO NOTHING", audit)
         if events:
             cur.execute("UPDATE events SET person_id = NULL, name = NULL WHERE uid = ANY(%s)"
                         " AND person_id IN (SELECT person_id FROM erased)",

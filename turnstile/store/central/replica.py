@@ -8,14 +8,13 @@ number, so a kiosk killed at any moment has either the old or the new roster, ne
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from turnstile.store.central.roster import PERSONAL_KEYS, Conn, RosterModelError, Row, label
+from turnstile.store.central.roster import Conn, RosterModelError, Row
 from turnstile.store.outbox import forget_person
 
 #: People fetched per snapshot: bounds the memory of a new kiosk's first sync.
@@ -185,21 +184,15 @@ class Replica:
 
 
 def erase_local(conn: sqlite3.Connection, person_id: int) -> None:
-    """The local GDPR erasure inside the caller's transaction: person, templates, links in
-    events, queued copies and personal audit details go."""
+    """The local GDPR erasure inside the caller's transaction: person, templates, the links
+    and names in events and in their queued copies go."""
     conn.execute("UPDATE events SET person_id = NULL, name = NULL, thumbnail = NULL"
                  " WHERE person_id = ?", (person_id,))
     for table in ("templates", "schedules", "person_groups"):
         conn.execute(f"DELETE FROM {table} WHERE person_id = ?", (person_id,))
     conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
-    target = label(person_id)
-    for entry_id, text in conn.execute("SELECT id, detail FROM audit_log WHERE target = ?",
-                                       (target,)).fetchall():
-        detail = {k: v for k, v in json.loads(text).items() if k not in PERSONAL_KEYS}
-        conn.execute("UPDATE audit_log SET detail = ? WHERE id = ?",
-                     (json.dumps(detail, sort_keys=True), entry_id))
-    forget_person(conn, person_id, target, PERSONAL_KEYS)
-
+    # Audit entries name people by number only: they keep the record of what was done.
+    forget_person(conn, person_id)
 
 def purge(conn: sqlite3.Connection, patience_s: float = 5.0) -> bool:
     """Push the overwritten pages out of the WAL and truncate it: no old copy stays.

@@ -18,8 +18,6 @@ from turnstile.types import Person
 
 #: The channel replicas LISTEN on; the payload is the new change number.
 CHANNEL = "turnstile_changes"
-#: Audit detail keys that identify a person; removed from their entries when they are erased.
-PERSONAL_KEYS = ("name", "employee_id")
 
 #: Rows as psycopg returns them by default.
 Row = tuple[Any, ...]
@@ -136,9 +134,9 @@ class CentralRoster:
                 assert row is not None
                 person_id = int(str(row[0]))
                 _insert_templates(cur, person_id, model, dimension, vectors, templates)
+                # Audit entries name people by number only (nothing to scrub on erasure).
                 self._audit(cur, "enrol", person_id,
-                            {"name": name.strip(), "employee_id": employee_id,
-                             "templates": len(templates), "consent": consent})
+                            {"templates": len(templates), "consent": consent})
                 bump(cur, person_id)
         except psycopg.errors.UniqueViolation as exc:
             raise GalleryError(f"employee id {employee_id} is already enrolled") from exc
@@ -178,7 +176,10 @@ class CentralRoster:
                     raise EditConflictError(
                         f"{label(person_id)} was changed by someone else since it was read; "
                         "nothing was saved: reload and edit again")
-                self._audit(cur, "edit", person_id, {k: _plain(v) for k, v in values.items()})
+                self._audit(cur, "edit", person_id,
+                            {k: _plain(v) for k, v in values.items()
+                             if k not in ("name", "employee_id")}
+                            | {k: True for k in ("name", "employee_id") if k in values})
         except psycopg.errors.UniqueViolation as exc:
             raise GalleryError(f"employee id {values.get('employee_id')} is already enrolled") \
                 from exc
@@ -208,8 +209,7 @@ class CentralRoster:
 
     def erase(self, person_id: int) -> None:
         """GDPR erasure at the centre: the person, templates and thumbnails go; every kiosk's
-        events of them lose the link and name; the audit trail loses their personal keys.
-        Each replica erases them on its next sync."""
+        events of them lose the link and name. Each replica erases them on its next sync."""
         with self._change(person_id) as cur:
             row = cur.execute("SELECT count(*) FROM templates WHERE person_id = %s",
                               (person_id,)).fetchone()
@@ -219,7 +219,6 @@ class CentralRoster:
                         (person_id,))
             cur.execute("UPDATE events SET person_id = NULL, name = NULL WHERE person_id = %s",
                         (person_id,))
-            scrub_audit(cur, label(person_id))
             self._audit(cur, "delete", person_id, {"templates": int(str(row[0])) if row else 0})
 
     def bulk_enrol(self, people: Sequence[tuple[str, Sequence[np.ndarray]]], model: str,
@@ -276,17 +275,6 @@ def bump(cur: Cursor, person_id: int) -> int:
                 " DO UPDATE SET seq = EXCLUDED.seq, at = now()", (person_id, seq))
     cur.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(seq)))
     return seq
-
-
-def scrub_audit(cur: Cursor, target: str) -> None:
-    rows = cur.execute("SELECT uid, detail FROM audit_log WHERE target = %s",
-                       (target,)).fetchall()
-    for uid, detail in rows:
-        values = json.loads(str(detail) or "{}")
-        kept = {k: v for k, v in values.items() if k not in PERSONAL_KEYS}
-        if kept != values:
-            cur.execute("UPDATE audit_log SET detail = %s WHERE uid = %s",
-                        (json.dumps(kept, ensure_ascii=False, sort_keys=True), uid))
 
 
 def _lock_person(cur: Cursor, person_id: int) -> None:

@@ -115,6 +115,9 @@ MIGRATIONS: tuple[str, ...] = (
         action text NOT NULL,
         target text NOT NULL DEFAULT '',
         detail text NOT NULL DEFAULT '{}',
+        -- The kiosk's own hash chain, kept so each kiosk's entries can be verified here too.
+        prev_hash text NOT NULL DEFAULT '',
+        hash text NOT NULL DEFAULT '',
         received timestamptz NOT NULL DEFAULT now()
     );
     CREATE INDEX audit_log_at ON audit_log (at);
