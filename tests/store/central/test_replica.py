@@ -19,6 +19,7 @@ from turnstile.store.central.roster import CentralRoster, EditConflictError, Ros
 from turnstile.store.central.schema import SCHEMA_VERSION, migrate, schema_version
 from turnstile.store.central.sync import Synchronizer
 from turnstile.store.gallery import Gallery
+from turnstile.store.outbox import Outbox
 from turnstile.types import Outcome
 
 
@@ -116,8 +117,12 @@ def test_a_file_with_local_people_does_not_become_a_replica(
     roster.enrol("Ann", None, templates(unit(rng)), MODEL.name, MODEL.dimension)
     kiosk = Kiosk.open("door-z", tmp_path, pg_dsn)
     Gallery(kiosk.conn, MODEL.name, MODEL.dimension).enroll("Local", None, templates(unit(rng)))
-    with pytest.raises(ReplicaError, match="enrolled locally"):
-        kiosk.sync.once()
+    Outbox(kiosk.conn, "central").register()
+    kiosk.decide(unit(rng))  # decided on its own roster: the event still reaches the centre
+    report = kiosk.sync.once()
+    assert "enrolled locally" in kiosk.sync.state.problem
+    assert report.updated == 0 and report.pushed == 1
+    assert kiosk.conn.execute("SELECT name FROM people").fetchall() == [("Local",)]
     kiosk.close()
 
 

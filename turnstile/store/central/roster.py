@@ -75,6 +75,10 @@ class CentralRoster:
         self.actor = actor
         self.kiosk_id = kiosk_id
 
+    @property
+    def connection(self) -> Conn:
+        return self._conn
+
     # Reading --------------------------------------------------------------------------
     def people(self) -> list[CentralPerson]:
         rows = self._conn.execute(_PEOPLE_SQL + " ORDER BY p.name, p.id").fetchall()

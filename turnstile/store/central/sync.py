@@ -20,7 +20,7 @@ import psycopg
 from turnstile.store import database as storage
 from turnstile.store.central import events as central_events
 from turnstile.store.central.connection import Central
-from turnstile.store.central.replica import ChangeBatch, ModelId, Replica, fetch
+from turnstile.store.central.replica import ChangeBatch, ModelId, Replica, ReplicaError, fetch
 from turnstile.store.central.roster import CHANNEL, Conn, RosterModelError
 from turnstile.store.central.schema import require_current
 from turnstile.store.outbox import Outbox
@@ -105,8 +105,9 @@ class Synchronizer:
                 if not batch.more:
                     break
             self.state.problem = ""
-        except RosterModelError as exc:
-            # Never match against another model's templates; still deliver the events.
+        except (RosterModelError, ReplicaError) as exc:
+            # Never match against a roster this replica cannot take (another model, another
+            # central database); still deliver the events it has queued.
             self.state.problem = str(exc)
             log.error("%s", exc)
         pushed = 0
