@@ -240,6 +240,11 @@ class DoorConfig(Section):
     http_timeout_s: float = num(2.0, 0.0, 30.0, "s", "Seconds to wait for the relay's answer.",
                                 low_open=True)
 
+    @field_validator("http_method", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
     @model_validator(mode="after")
     def _complete(self) -> DoorConfig:
         """A half-configured relay is refused when the config is read, not at kiosk start."""
