@@ -13,7 +13,7 @@ from typing import ClassVar
 import pytest
 
 from turnstile.access.door import DoorOutput, HttpDoor, SerialDoor, SimulatedDoor, build_door
-from turnstile.config import ConfigError, DoorConfig
+from turnstile.config import ConfigError, DoorConfig, from_dict
 
 
 def read_bytes(fd: int, count: int, timeout: float = 3.0) -> bytes:
@@ -71,12 +71,21 @@ def test_build_door_from_config(pty_pair: tuple[int, str]) -> None:
     door = build_door(DoorConfig(kind="serial", serial_port=port, serial_open_hex="01"))
     assert isinstance(door, SerialDoor) and door.close_bytes == b""
     assert isinstance(build_door(DoorConfig()), SimulatedDoor)
-    with pytest.raises(ConfigError, match="serial_port"):
-        build_door(DoorConfig(kind="serial"))
-    with pytest.raises(ConfigError, match="hex"):
-        build_door(DoorConfig(kind="serial", serial_port=port, serial_open_hex="zz"))
-    with pytest.raises(ConfigError, match="http_url"):
-        build_door(DoorConfig(kind="http", http_url="relay.local/open"))
+
+
+
+@pytest.mark.parametrize(("door", "message"), [
+    ({"kind": "serial"}, "serial_port"),
+    ({"kind": "serial", "serial_port": "/dev/ttyUSB0", "serial_open_hex": "zz"}, "hex"),
+    ({"kind": "serial", "serial_port": "/dev/ttyUSB0", "serial_open_hex": "01",
+      "serial_close_hex": "0"}, "serial_close_hex"),
+    ({"kind": "http", "http_url": "relay.local/open"}, "http_url"),
+    ({"kind": "http"}, "http_url"),
+])
+def test_half_configured_door_is_refused_when_the_config_is_read(
+        door: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        from_dict({"door": door})
 
 
 class Relay(BaseHTTPRequestHandler):
