@@ -17,7 +17,8 @@ from pydantic import Field, ValidationError, ValidationInfo, field_validator, mo
 
 from turnstile.configmeta import ConfigError, Section, describe, num, replace, text
 
-__all__ = ["APP_NAME", "DB_ENV", "MODELS_DIR_ENV", "AdminConfig", "CameraConfig", "Config",
+__all__ = ["APP_NAME", "DB_ENV", "MODELS_DIR_ENV", "AdminConfig", "CameraConfig", "CentralConfig",
+           "Config",
            "ConfigError", "DetectorConfig", "DoorConfig", "EnrolmentConfig", "EventsConfig",
            "KioskConfig", "LivenessConfig", "ModelsConfig", "PolicyConfig", "RecognitionConfig",
            "default_config_path", "default_data_dir", "from_dict", "load", "replace"]
@@ -32,6 +33,7 @@ Device = Literal["auto", "cpu", "cuda"]
 Runtime = Literal["auto", "onnxruntime", "opencv"]
 DoorKind = Literal["simulated", "serial", "http"]
 HttpMethod = Literal["POST", "PUT", "GET"]
+SslMode = Literal["", "disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 
 
 def default_data_dir() -> Path:
@@ -248,6 +250,11 @@ class DoorConfig(Section):
     http_timeout_s: float = num(2.0, 0.0, 30.0, "s", "Seconds to wait for the relay's answer.",
                                 low_open=True)
 
+    @field_validator("http_method", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
     @model_validator(mode="after")
     def _complete(self) -> DoorConfig:
         """A half-configured relay is refused when the config is read, not at kiosk start."""
@@ -423,6 +430,28 @@ class AdminConfig(Section):
         return self
 
 
+class CentralConfig(Section):
+    """Several kiosks sharing one roster in a central PostgreSQL database (README "Several
+    doors"); empty: this kiosk stands alone."""
+
+    dsn: str = text("", "libpq connection string without a password, e.g. "
+                    "\"postgresql://turnstile_kiosk@db.example/turnstile\".")
+    dsn_file: str = text("", "File readable only by its owner (mode 0600) holding the "
+                         "connection string with its password; $TURNSTILE_CENTRAL_DSN serves "
+                         "the same purpose.")
+    kiosk_id: str = text("", "This kiosk's name in the central event log and in `turnstile "
+                         "central status` (e.g. \"door-1\").")
+    sslmode: SslMode = Field("", description="libpq sslmode; empty means verify-full when "
+                             "sslrootcert is given, libpq's default otherwise.")
+    sslrootcert: str = text("", "CA certificate that signed the server's certificate.")
+    sslcert: str = text("", "Client certificate, where the server asks for one.")
+    sslkey: str = text("", "Key of the client certificate.")
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.dsn or self.dsn_file or self.kiosk_id)
+
+
 #: Security floors: the shipped calibrated operating point of the default embedder (threshold
 #: and margin from `turnstile calibrate --far 1e-4 --gallery-size 100`, agreement from the
 #: clips), less the room a site's own calibration for a smaller gallery may take. A value below
@@ -455,6 +484,7 @@ class Config(Section):
     liveness: LivenessConfig = Field(default_factory=LivenessConfig)
     enrolment: EnrolmentConfig = Field(default_factory=EnrolmentConfig)
     admin: AdminConfig = Field(default_factory=AdminConfig)
+    central: CentralConfig = Field(default_factory=CentralConfig)
 
     def below_floors(self) -> list[str]:
         """Each security-relevant value below its floor, in words ([] when none is)."""

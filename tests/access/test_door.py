@@ -12,7 +12,14 @@ from typing import ClassVar
 
 import pytest
 
-from turnstile.access.door import DoorOutput, HttpDoor, SerialDoor, SimulatedDoor, build_door
+from turnstile.access.door import (
+    DoorOutput,
+    HttpDoor,
+    SerialDoor,
+    SimulatedDoor,
+    build_door,
+    pulse_once,
+)
 from turnstile.config import ConfigError, DoorConfig, from_dict
 
 
@@ -143,3 +150,21 @@ def test_http_relay_down_fails() -> None:
     server.server_close()  # nothing listens there any more
     result = HttpDoor(f"http://127.0.0.1:{port}/", "POST", "", 1.0, 1.0).open()
     assert not result.opened and "did not answer" in result.detail
+
+
+def test_pulse_once_opens_waits_the_pulse_and_releases(pty_pair: tuple[int, str]) -> None:
+    board, port = pty_pair
+    config = DoorConfig(kind="serial", serial_port=port, serial_open_hex="01",
+                        serial_close_hex="00", pulse_s=0.2)
+    waited: list[float] = []
+    result = pulse_once(config, wait=waited.append)  # no real wait: close() releases at once
+    assert result.opened, result.detail
+    assert waited == [0.2]
+    assert read_bytes(board, 2) == b"\x01\x00"
+
+
+def test_pulse_once_reports_a_relay_that_does_not_answer() -> None:
+    waited: list[float] = []
+    config = DoorConfig(kind="http", http_url="http://127.0.0.1:9/relay", http_timeout_s=0.5)
+    result = pulse_once(config, wait=waited.append)
+    assert not result.opened and waited == []

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -167,3 +169,16 @@ def build_door(config: DoorConfig) -> DoorOutput:
         return HttpDoor(config.http_url, config.http_method, config.http_body,
                         config.http_timeout_s, config.pulse_s)
     return SimulatedDoor(config.pulse_s)
+
+
+def pulse_once(config: DoorConfig, wait: Callable[[float], None] = time.sleep) -> DoorResult:
+    """Open the configured door once for its pulse, then release it: `turnstile door test`
+    and the settings page's "Test door" both call this, against the driver the kiosk uses."""
+    door = build_door(config)
+    try:
+        result = door.open()
+        if result.opened:
+            wait(config.pulse_s)  # a serial board gets its close bytes after the full pulse
+    finally:
+        door.close()
+    return result
