@@ -78,6 +78,12 @@ class Backoff:
         self._next = self.initial
 
 
+def following_detector(config: Config, detector: FaceDetector) -> FaceDetector:
+    """The camera's detector as the kiosk runs it: following the face in view when it can
+    (the light rescue's second look, when configured, stays around it)."""
+    return following(detector, config.detector)
+
+
 class Pipeline:
     """One frame in, one FrameResult out; owns no thread and no connection of its own."""
 
@@ -104,9 +110,9 @@ class Pipeline:
             # must not open the door.
             liveness = configured_liveness(config, engine)
         policy = AccessPolicy(config.policy, config.recognition, Directory(gallery), liveness)
-        detector = following(engine.detector, config.detector)
         return cls(engine, gallery, policy, door, EventLog(gallery.connection, config.events),
-                   source_name, config.recognition.flip_probe, detector)
+                   source_name, config.recognition.flip_probe,
+                   following_detector(config, engine.detector))
 
     def process(self, frame: Frame) -> FrameResult:
         if frame.image.ndim != 3 or frame.image.shape[2] != 3:  # an IR or greyscale camera

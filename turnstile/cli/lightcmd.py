@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import argparse
 import time
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from turnstile.cli.common import add_model_option, emit_to_file, load_config
+from turnstile.config import replace
 from turnstile.evaluate.light import (
     CropChange,
     LightEvaluation,
