@@ -468,13 +468,17 @@ class CentralConfig(Section):
         return bool(self.dsn or self.dsn_file or self.kiosk_id)
 
 
-#: Security floors: the shipped calibrated operating point of the default embedder (threshold
-#: and margin from `turnstile calibrate --far 1e-4 --gallery-size 100`, agreement from the
-#: clips), less the room a site's own calibration for a smaller gallery may take. A value below
-#: its floor lets strangers in more often; it loads only with `allow_insecure = true`.
-FLOORS: dict[str, float] = {"recognition.threshold": 0.5, "recognition.margin": 0.1,
+#: Security floors for the default embedder (SFace), from its calibration on LFW
+#: (benchmarks/README.md, `turnstile calibrate --far 1e-4`): the threshold that keeps a
+#: stranger's rate at 1e-4 is 0.40 with one enrolled person, 0.475 with 10 and 0.57 with 100,
+#: so no gallery's operating point lies below 0.40; the calibrated margins with a runner-up
+#: are 0.20-0.225 (half of that is the floor; 0 switches the runner-up check off); one
+#: agreeing frame lets a single misread frame open the door. Values below a floor weaken
+#: security below any calibrated operating point: they load only with allow_insecure = true.
+FLOORS: dict[str, float] = {"recognition.threshold": 0.4, "recognition.margin": 0.1,
                             "policy.agreement_frames": 2}
-#: A custom embedder has its own score scale, so only these floors apply to it.
+#: A custom embedder has its own score scale (calibrate it with `turnstile calibrate
+#: --model`), so only the scale-free floors apply: a positive threshold and margin.
 CUSTOM_MODEL_FLOORS: dict[str, float] = {"recognition.threshold": 0.0,
                                          "recognition.margin": 0.0,
                                          "policy.agreement_frames": 2}
@@ -501,6 +505,13 @@ class Config(Section):
     enrolment: EnrolmentConfig = Field(default_factory=EnrolmentConfig)
     admin: AdminConfig = Field(default_factory=AdminConfig)
     central: CentralConfig = Field(default_factory=CentralConfig)
+
+    @model_validator(mode="after")
+    def _floors(self) -> Config:
+        if not self.allow_insecure and (weak := self.below_floors()):
+            raise ValueError("; ".join(weak) + " (refused: it lets strangers in more often; "
+                             "allow_insecure = true accepts it)")
+        return self
 
     def below_floors(self) -> list[str]:
         """Each security-relevant value below its floor, in words ([] when none is)."""
