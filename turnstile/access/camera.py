@@ -14,6 +14,7 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from turnstile.access.exposure import QueuedExposure
 from turnstile.config import CameraConfig
 from turnstile.types import Image
 from turnstile.vision import cvlog
@@ -170,6 +171,8 @@ class DeviceSource:
         self.target = target
         self.width = width
         self.height = height
+        #: Exposure requests from the face meter, applied on the reading thread.
+        self.exposure = QueuedExposure()
 
     @property
     def name(self) -> str:
@@ -183,8 +186,10 @@ class DeviceSource:
             capture.set(cv2.CAP_PROP_FRAME_WIDTH, self.width)
             capture.set(cv2.CAP_PROP_FRAME_HEIGHT, self.height)
         started, index = time.monotonic(), 0
+        self.exposure.opened(capture)
         try:
             while True:
+                self.exposure.apply(capture)
                 ok, image = capture.read()
                 if not ok:
                     raise CameraLostError(f"{self.name} stopped delivering frames")
@@ -192,6 +197,7 @@ class DeviceSource:
                             datetime.now())
                 index += 1
         finally:
+            self.exposure.opened(None)
             capture.release()
 
 
