@@ -19,6 +19,7 @@ from turnstile.cli.common import (
     warn,
 )
 from turnstile.config import Config
+from turnstile.redact import camera_label
 from turnstile.store.gallery import Gallery, GalleryError, NewTemplate
 from turnstile.store.groups import GroupStore
 from turnstile.types import Match
@@ -211,9 +212,10 @@ def _check_camera(source: str) -> str:
     with cvlog.silenced():
         capture = cv2.VideoCapture(int(source) if source.isdigit() else source)
     try:
+        label = camera_label(source)  # never the stream's password on the terminal
         if not capture.isOpened():
-            return f"cannot open camera source {source!r}"
+            return f"cannot open camera source {label!r}"
         ok, _ = capture.read()
-        return "ok" if ok else f"camera source {source!r} opened but gave no frame"
+        return "ok" if ok else f"camera source {label!r} opened but gave no frame"
     finally:
         capture.release()

@@ -17,6 +17,7 @@ from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
 from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
+from turnstile.redact import camera_label
 from turnstile.store import database as storage
 from turnstile.types import Box, Decision, Outcome
 from turnstile.vision.engine import Engine
@@ -82,7 +83,7 @@ class RecognitionWorker(QThread):
         try:
             gallery = engine.gallery(conn)
             pipeline = Pipeline.build(self._config, engine, gallery, door, self._liveness,
-                                      self._source)
+                                      camera_label(self._source))
             inner = open_source(self._source, self._config.camera, pace=True, loop=self._loop)
             source = LatestFrameSource(inner, self._config.camera.stall_s, self._show)
 

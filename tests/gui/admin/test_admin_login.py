@@ -14,6 +14,9 @@ from tests.gui.admin.conftest import ADMIN_PASSWORD, OPERATOR_PASSWORD, cell, si
 from turnstile.admin.accounts import Role, User
 from turnstile.admin.audit import AuditAction
 from turnstile.admin.context import AdminContext
+from turnstile.admin.roles import PermissionDeniedError
+from turnstile.gui.admin.accountspage import AccountsPage
+from turnstile.gui.admin.passwordpage import PasswordPage
 from turnstile.gui.admin.window import AdminWindow
 
 
@@ -111,3 +114,44 @@ def test_open_panel_shows_the_sign_in(qtbot: QtBot, context: AdminContext) -> No
     assert panel.isVisible() and panel.locked
     assert panel.stack.currentWidget() is panel.login and panel.login.first_run
     assert "turnstile accounts create" in panel.login.message.text()
+
+
+def test_user_changes_own_password(qtbot: QtBot, admin: User, window: AdminWindow,
+                                   context: AdminContext) -> None:
+    context.accounts.create("bob", OPERATOR_PASSWORD, Role.OPERATOR, by=admin)
+    sign_in(qtbot, window, "bob", OPERATOR_PASSWORD)
+    page = window.pages["password"]
+    assert isinstance(page, PasswordPage)
+    page.current.setText("not my password")
+    page.new.setText("bob's new password")
+    page.repeat.setText("bob's new password")
+    assert not page.change() and "wrong name or password" in page.message.text()
+    page.current.setText(OPERATOR_PASSWORD)
+    page.new.setText("bob's new password")
+    page.repeat.setText("something else entirely")
+    assert not page.change() and "differ" in page.message.text()
+    page.current.setText(OPERATOR_PASSWORD)
+    page.new.setText("bob's new password")
+    page.repeat.setText("bob's new password")
+    assert page.change() and page.current.text() == page.new.text() == ""
+    window.lock()
+    sign_in(qtbot, window, "bob", "bob's new password")
+    assert not window.locked
+
+
+def test_administrator_resets_a_forgotten_password(qtbot: QtBot, admin_window: AdminWindow,
+                                                   context: AdminContext, admin: User) -> None:
+    bob = context.accounts.create("bob", OPERATOR_PASSWORD, Role.OPERATOR, by=admin)
+    page = admin_window.pages["accounts"]
+    assert isinstance(page, AccountsPage)
+    page.refresh()
+    rows = [page.list.item(i) for i in range(page.list.count())]
+    page.list.setCurrentItem(next(r for r in rows if r is not None and r.text().startswith("bob")))
+    page.new_password.setText("short")
+    assert not page.reset_selected() and "at least 8" in page.message.text()
+    page.new_password.setText("bob's reset password")
+    assert page.reset_selected() and page.new_password.text() == ""
+    assert context.accounts.login("bob", "bob's reset password").id == bob.id
+    # The page is the GUI's; the core refuses the same call from an operator.
+    with pytest.raises(PermissionDeniedError):
+        context.accounts.reset_password(admin.id, "taken over!", by=bob)
