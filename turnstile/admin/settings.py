@@ -16,6 +16,7 @@ import tomli_w
 
 from turnstile import config as config_module
 from turnstile.admin.audit import AuditAction, AuditLog
+from turnstile.admin.roles import Actor, Permission, require
 from turnstile.config import Config, ConfigError
 
 #: File written by calibration beside the config: {"thresholds": [...], "far": [...]}.
@@ -72,8 +73,10 @@ class SettingsStore:
     def load(self) -> Config:
         return config_module.load(self.path) if self.path.exists() else Config()
 
-    def save(self, changes: Mapping[str, Any], actor: str) -> Config:
-        """Validate, write atomically (a crash never leaves half a file), audit."""
+    def save(self, changes: Mapping[str, Any], by: Actor) -> Config:
+        """Validate, write atomically (a crash never leaves half a file), audit; only an
+        administrator may (PermissionDeniedError otherwise, whatever the front end shows)."""
+        require(by, Permission.MANAGE_SETTINGS)
         before = self.load()
         after = apply(before, changes)
         old, new = flatten(to_table(before)), flatten(to_table(after))
@@ -90,7 +93,7 @@ class SettingsStore:
             Path(temp).unlink(missing_ok=True)
             raise
         for key in changed:
-            self._audit.record(actor, AuditAction.SETTING_CHANGE, key,
+            self._audit.record(by.name, AuditAction.SETTING_CHANGE, key,
                                {"old": _scalar(old[key]), "new": _scalar(new[key])})
         return after
 

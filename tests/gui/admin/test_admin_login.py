@@ -6,6 +6,8 @@ import logging
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -15,9 +17,14 @@ from turnstile.admin.accounts import Role, User
 from turnstile.admin.audit import AuditAction
 from turnstile.admin.context import AdminContext
 from turnstile.admin.roles import PermissionDeniedError
+from turnstile.config import Config
 from turnstile.gui.admin.accountspage import AccountsPage
+from turnstile.gui.admin.eventspage import EventsPage
 from turnstile.gui.admin.passwordpage import PasswordPage
+from turnstile.gui.admin.people import PeoplePage
+from turnstile.gui.admin.settingspage import SettingsPage
 from turnstile.gui.admin.window import AdminWindow
+from turnstile.gui.kiosk import KioskWindow
 
 
 def test_first_run_is_refused_from_the_kiosk(qtbot: QtBot, window: AdminWindow,
@@ -155,3 +162,59 @@ def test_administrator_resets_a_forgotten_password(qtbot: QtBot, admin_window: A
     # The page is the GUI's; the core refuses the same call from an operator.
     with pytest.raises(PermissionDeniedError):
         context.accounts.reset_password(admin.id, "taken over!", by=bob)
+
+
+def test_sensitive_steps_ask_for_the_password_again(
+        qtbot: QtBot, admin_window: AdminWindow, context: AdminContext, tmp_path: Path) -> None:
+    asked: list[str] = []
+    answer: list[str | None] = ["a wrong password"]
+
+    def ask(purpose: str) -> str | None:
+        asked.append(purpose)
+        return answer[0]
+
+    admin_window.ask_password = ask
+    ada = context.gallery.add_person("Ada Lovelace")
+    people = admin_window.pages["people"]
+    events = admin_window.pages["events"]
+    settings = admin_window.pages["settings"]
+    assert isinstance(people, PeoplePage) and isinstance(events, EventsPage)
+    assert isinstance(settings, SettingsPage)
+    people.refresh()
+    assert people.select(ada.id)
+    for refusal in ("not confirmed", "cancelled"):  # wrong answers count like sign-ins
+        people.delete_selected()
+        assert people.export_selected(tmp_path / "export") is None
+        assert events.export(tmp_path / "events.csv") == 0
+        assert settings.save() is None
+        assert refusal in settings.message.text() and refusal in people.message.text()
+        answer[0] = None  # then the user cancels the prompt
+    assert [p.name for p in context.gallery.people()] == ["Ada Lovelace"]
+    assert not (tmp_path / "export").exists() and not (tmp_path / "events.csv").exists()
+    assert asked[:4] == ["erase Ada Lovelace", "export the data of Ada Lovelace",
+                         "export events", "change the settings"]
+    assert context.accounts.lockout_remaining("alice") > 0  # three wrong answers locked her
+    context.clock.advance(31)  # type: ignore[attr-defined]
+    answer[0] = ADMIN_PASSWORD
+    assert events.export(tmp_path / "events.csv") == 0 and (tmp_path / "events.csv").exists()
+    people.delete_selected()
+    assert context.gallery.people() == []
+    assert any(e.action is AuditAction.REAUTHENTICATED for e in context.audit.entries())
+
+
+def test_idle_lock_counts_only_the_panel_s_own_input(qtbot: QtBot, admin_window: AdminWindow,
+                                                    config: Config) -> None:
+    kiosk = KioskWindow(config.kiosk)
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    admin_window.idle.start(1000)
+    for _ in range(3):  # someone keeps tapping the kiosk's screen
+        QTest.mouseClick(kiosk, Qt.MouseButton.LeftButton, pos=QPoint(400, 300))
+    assert admin_window.idle.remainingTime() <= 1000
+    qtbot.waitUntil(lambda: admin_window.locked, timeout=3000)
+    sign_in(qtbot, admin_window, "alice", ADMIN_PASSWORD)
+    admin_window.idle.start(1000)
+    people = admin_window.pages["people"]
+    assert isinstance(people, PeoplePage)
+    QTest.keyClick(people.search, Qt.Key.Key_A)  # the operator's own typing keeps it open
+    assert admin_window.idle.remainingTime() > 1000

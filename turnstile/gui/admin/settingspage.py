@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from turnstile.admin.roles import Actor, PermissionDeniedError
 from turnstile.admin.settings import FarCurve, SettingsStore, flatten, to_table
 from turnstile.config import Config, ConfigError
+from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel
 
 
@@ -63,10 +65,12 @@ class SettingsPage(QWidget):
 
     saved = Signal(object)
 
-    def __init__(self, store: SettingsStore, actor: str,
-                 far_curve: Callable[[], FarCurve | None], parent: QWidget | None = None) -> None:
+    def __init__(self, store: SettingsStore, actor: Actor,
+                 far_curve: Callable[[], FarCurve | None], parent: QWidget | None = None,
+                 *, confirm: Confirm) -> None:
         super().__init__(parent)
         self._store, self._actor, self._far_curve = store, actor, far_curve
+        self._confirm = confirm
         self.widgets: dict[str, QWidget] = {}
         self.far_label = QLabel()
         self.message = MessageLabel()
@@ -131,9 +135,13 @@ class SettingsPage(QWidget):
         return values
 
     def save(self) -> Config | None:
+        confirmed = self._confirm("change the settings")
+        if not confirmed.ok:
+            self.message.error(confirmed.reason)
+            return None
         try:
             config = self._store.save(self.values(), self._actor)
-        except (ConfigError, OSError) as exc:
+        except (ConfigError, OSError, PermissionDeniedError) as exc:
             self.message.error(str(exc))
             return None
         self.message.ok(f"saved to {self._store.path}")
