@@ -84,3 +84,13 @@ def test_urls_lose_their_secrets_and_secret_keys_are_refused(
     assert "hunter2" not in caplog.text and "hunter2" not in str(audit.entries())
     with pytest.raises(ValueError, match="secret"):
         audit.record("alice", AuditAction.EDIT, "x", {"api_token": "nope"})
+
+
+def test_rewriting_the_same_json_is_not_an_edit(audit: AuditLog, clock: FakeClock,
+                                                file_conn: sqlite3.Connection) -> None:
+    _filled(audit, clock, 3)
+    file_conn.execute("UPDATE audit_log SET detail = json_remove(detail, '$.name')")
+    assert audit.verify().ok  # minified by SQLite, same content
+    file_conn.execute("UPDATE audit_log SET detail = json_set(detail, '$.active', 1)"
+                      " WHERE id = 2")
+    assert not audit.verify().ok

@@ -24,6 +24,15 @@ def _png_header(width: int, height: int) -> bytes:
             + struct.pack(">I", zlib.crc32(chunk)))
 
 
+def huge_png(width: int, height: int) -> bytes:
+    """A PNG claiming the size, with one row of pixels: a few kilobytes that would ask the
+    decoder for width x height x 3 bytes."""
+    row = zlib.compress(b"\x00" * (1 + width * 3))
+    idat = b"IDAT" + row
+    return (_png_header(width, height) + struct.pack(">I", len(row)) + idat
+            + struct.pack(">I", zlib.crc32(idat)))
+
+
 def test_reads_real_photo(examples: Path) -> None:
     image = read_image(examples / "obama.jpg")
     assert image.dtype == np.uint8 and image.ndim == 3 and image.shape[2] == 3
@@ -55,10 +64,7 @@ def test_one_pixel_image(tmp_path: Path) -> None:
 
 def test_huge_image_is_refused_before_decoding(tmp_path: Path) -> None:
     path = tmp_path / "huge.png"
-    row = zlib.compress(b"\x00" * (1 + 20000 * 3))  # one row of the 20000 promised
-    idat = b"IDAT" + row
-    path.write_bytes(_png_header(20000, 20000) + struct.pack(">I", len(row)) + idat
-                     + struct.pack(">I", zlib.crc32(idat)))
+    path.write_bytes(huge_png(20000, 20000))
     with pytest.raises(ImageError, match="larger than the limit"):
         read_image(path)
 

@@ -210,11 +210,11 @@ def test_idle_lock_counts_only_the_panel_s_own_input(qtbot: QtBot, admin_window:
     admin_window.idle.start(1000)
     for _ in range(3):  # someone keeps tapping the kiosk's screen
         QTest.mouseClick(kiosk, Qt.MouseButton.LeftButton, pos=QPoint(400, 300))
-    assert admin_window.idle.remainingTime() <= 1000
+    assert admin_window.idle.remainingTime() < 2000  # not restarted (the full time is 300 s)
     qtbot.waitUntil(lambda: admin_window.locked, timeout=3000)
     sign_in(qtbot, admin_window, "alice", ADMIN_PASSWORD)
     admin_window.idle.start(1000)
     people = admin_window.pages["people"]
     assert isinstance(people, PeoplePage)
     QTest.keyClick(people.search, Qt.Key.Key_A)  # the operator's own typing keeps it open
-    assert admin_window.idle.remainingTime() > 1000
+    assert admin_window.idle.remainingTime() > 100_000  # restarted with the full 300 s

@@ -25,6 +25,7 @@ from turnstile.admin.settings import FarCurve, SettingsStore, flatten, to_table
 from turnstile.config import Config, ConfigError
 from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel
+from turnstile.redact import redact_text
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,8 @@ class SettingsPage(QWidget):
         self._store, self._actor, self._far_curve = store, actor, far_curve
         self._confirm = confirm
         self.widgets: dict[str, QWidget] = {}
+        #: Text fields shown with their secrets hidden: key -> (shown text, stored value).
+        self._hidden: dict[str, tuple[str, str]] = {}
         self.far_label = QLabel()
         self.message = MessageLabel()
         self.save_button = QPushButton("Save")
@@ -116,7 +119,10 @@ class SettingsPage(QWidget):
             double.setSingleStep(field.step)
             double.setValue(value)
             return double
-        return QLineEdit(str(value))
+        shown = redact_text(str(value))
+        if shown != str(value):  # a camera or door URL with a password: never on screen
+            self._hidden[field.key] = (shown, str(value))
+        return QLineEdit(shown)
 
     def _update_far(self, threshold: float) -> None:
         self.far_label.setText(_far_text(self._far_curve(), threshold))
@@ -131,7 +137,10 @@ class SettingsPage(QWidget):
             elif isinstance(widget, QSpinBox | QDoubleSpinBox):
                 values[key] = widget.value()
             elif isinstance(widget, QLineEdit):
-                values[key] = widget.text()
+                shown, stored = self._hidden.get(key, ("", ""))
+                # Left as shown, the URL keeps its hidden password; typed anew, it is replaced.
+                values[key] = stored if key in self._hidden and widget.text() == shown \
+                    else widget.text()
         return values
 
     def save(self) -> Config | None:
