@@ -19,6 +19,7 @@ from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
 from turnstile.redact import camera_label
 from turnstile.store import database as storage
+from turnstile.store.central.background import start_background
 from turnstile.types import Box, Decision, Outcome
 from turnstile.vision.engine import Engine
 
@@ -76,6 +77,9 @@ class RecognitionWorker(QThread):
             engine = self._engine or self._engine_factory()
             conn = storage.connect(self._db_path)
             door = self._door or build_door(self._config.door)
+            # With [central], the replica follows the central roster and events go there.
+            stop_sync = start_background(self._config.central, self._db_path,
+                                         engine.embedder.name, engine.embedder.dimension)
         except Exception as exc:  # every start-up failure goes to the screen, not a traceback
             log.exception("the recognition worker could not start")
             self.failed.emit(str(exc))
@@ -98,6 +102,8 @@ class RecognitionWorker(QThread):
         finally:
             if self._door is None:
                 door.close()
+            if stop_sync is not None:
+                stop_sync()
             conn.close()
 
     def _show(self, frame: Frame) -> None:
