@@ -16,6 +16,7 @@ import numpy as np
 
 from turnstile.access.exposure import QueuedExposure
 from turnstile.config import CameraConfig
+from turnstile.redact import camera_label
 from turnstile.types import Image
 from turnstile.vision import cvlog
 from turnstile.vision.imageio import ImageError, read_image
@@ -176,7 +177,8 @@ class DeviceSource:
 
     @property
     def name(self) -> str:
-        return f"camera {self.target}" if isinstance(self.target, int) else str(self.target)
+        # A stream URL may carry a password: messages, logs and events get only its label.
+        return camera_label(str(self.target))
 
     def frames(self) -> Iterator[Frame]:
         capture = _quiet_capture(self.target)

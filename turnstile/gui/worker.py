@@ -18,6 +18,7 @@ from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
 from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
+from turnstile.redact import camera_label
 from turnstile.store import database as storage
 from turnstile.store.central.background import start_background
 from turnstile.types import Box, Decision, Outcome
@@ -90,7 +91,7 @@ class RecognitionWorker(QThread):
         try:
             gallery = engine.gallery(conn)
             pipeline = Pipeline.build(self._config, engine, gallery, door, self._liveness,
-                                      self._source)
+                                      camera_label(self._source))
             inner = open_source(self._source, self._config.camera, pace=True, loop=self._loop)
             source = LatestFrameSource(inner, self._config.camera.stall_s, self._show)
             # Exposure metered on the face where the camera lets us (camera.face_exposure).
