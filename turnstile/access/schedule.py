@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from turnstile.errors import TurnstileError
 from turnstile.store.gallery import Gallery, GalleryError
 from turnstile.store.groups import GroupStore
 from turnstile.types import Person
@@ -14,7 +15,7 @@ from turnstile.types import Person
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-class ScheduleError(ValueError):
+class ScheduleError(TurnstileError, ValueError):
     """A schedule window is malformed (weekday out of range, unreadable time)."""
 
 

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from turnstile.errors import UsageError
 from turnstile.redact import redact_text
 from turnstile.store.events import Event, EventLog
 from turnstile.types import Outcome
@@ -44,7 +45,7 @@ def parse_time(text: str, now: datetime) -> datetime:
     try:
         return datetime.fromisoformat(text)
     except ValueError as exc:
-        raise ValueError(f"cannot read {text!r} as a time: use 2026-03-01, "
+        raise UsageError(f"cannot read {text!r} as a time: use 2026-03-01, "
                          "2026-03-01T08:00 or a span like 7d, 12h, 30m") from exc
 
 

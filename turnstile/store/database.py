@@ -10,6 +10,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from turnstile.errors import TurnstileError
+
 #: Each entry moves the schema one version forward; never edit a released one, append.
 MIGRATIONS: tuple[str, ...] = (
     # 1: people and their face templates.
@@ -178,7 +180,7 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class SchemaError(RuntimeError):
+class SchemaError(TurnstileError, RuntimeError):
     """The database was written by a newer Turnstile, or is not a Turnstile database."""
 
 

@@ -10,11 +10,12 @@ from datetime import datetime
 
 import numpy as np
 
+from turnstile.errors import TurnstileError
 from turnstile.store.matcher import TemplateMatrix
 from turnstile.types import Embedding, Match, Person
 
 
-class GalleryError(ValueError):
+class GalleryError(TurnstileError, ValueError):
     """A gallery operation cannot be done (unknown person, wrong model, bad embedding)."""
 
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
+from turnstile.errors import TurnstileError
 from turnstile.store.gallery import GalleryError
 
 
-class GroupError(ValueError):
+class GroupError(TurnstileError, ValueError):
     """A group name is unusable (empty after trimming)."""
 
 
