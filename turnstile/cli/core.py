@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from turnstile.admin.audit import AuditAction, AuditLog
+from turnstile.admin.enrolment import light_warning
 from turnstile.admin.people import PeopleAdmin
 from turnstile.admin.roles import cli_actor
 from turnstile.cli.common import (
@@ -26,6 +27,7 @@ from turnstile.types import Match
 from turnstile.vision import cvlog, models
 from turnstile.vision.engine import Engine, FaceResult, similarity, thumbnail_jpeg
 from turnstile.vision.imageio import ImageError, read_image
+from turnstile.vision.light import LightHint
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -88,6 +90,10 @@ def run_enroll(args: argparse.Namespace) -> int:
             warn(f"skipped {exc}")
     if not results:
         raise ImageError("no usable face in any image; nothing enrolled")
+    side_lit = [path.name for path, r in results
+                if light_warning(r, config.enrolment) is LightHint.SIDE_LIT]
+    for name in side_lit:
+        warn(f"{name}: lit from one side; a photo lit from the front matches better")
     conn = open_connection(args, config)
     templates = [NewTemplate(r.embedding, path.name, r.quality.sharpness,
                              thumbnail_jpeg(r.aligned)) for path, r in results]
@@ -101,7 +107,7 @@ def run_enroll(args: argparse.Namespace) -> int:
     finally:
         conn.close()
     payload = {"name": person.name, "person_id": person.id, "enrolled": len(results),
-               "skipped": skipped}
+               "skipped": skipped, "side_lit": side_lit}
     emit(args, payload, f"enrolled {len(results)} template(s) for {person.name}"
          + (f"; skipped {len(skipped)} image(s)" if skipped else ""))
     return 0 if not skipped else 1
