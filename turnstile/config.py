@@ -297,6 +297,10 @@ class LivenessConfig(Section):
 
     motion: bool = Field(True, description="Model-free motion check (parallax of the face, "
                          "surroundings that move with it).")
+    smooth_light: float = num(0.0, 0.0, 1.0, "face sizes", "Track images less their blur of "
+                              "this many face sizes, so a highlight or shadow moving over a "
+                              "glossy print does not bend its tracks into a head-like parallax "
+                              "(0 tracks the plain images).")
     align_tracks: bool = Field(False, description="Undo the face's rotation, scale and shift "
                                "between the two frames of a pair (from its landmarks) before "
                                "tracking, so a rolled or approaching picture is tracked "
