@@ -141,7 +141,7 @@ def test_a_highlight_moving_over_a_flat_picture_is_no_parallax_once_light_is_smo
 
     def lit(image: np.ndarray, cx: float) -> np.ndarray:
         glare = 90.0 * np.exp(-((xs - cx) ** 2 + (ys - 120.0) ** 2) / (2 * 45.0**2))
-        return np.clip(image + glare, 0, 255).astype(np.uint8)
+        return np.asarray(np.clip(image + glare, 0, 255), np.uint8)
 
     shift = np.array([[1, 0, 3.0], [0, 1, 1.0], [0, 0, 1.0]])
     before = lit(scene, 130.0)
