@@ -82,6 +82,8 @@ class Quality:
     brightness: float
     yaw: float
     pitch: float
+    #: Darker over brighter cheek mean grey (1 even light, towards 0 lit from one side).
+    evenness: float = 1.0
 
 
 @dataclass(frozen=True)
