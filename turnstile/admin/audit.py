@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from turnstile.admin.roles import Actor, Permission, require
 from turnstile.redact import redact_text
 from turnstile.store.audit import AuditRow, AuditStore, entry_hash
 
@@ -182,6 +183,12 @@ class AuditLog:
                                          f"entry {row.id} was changed after it was written")
             prev, checked = row.hash, checked + 1
         return AuditVerification(checked, pruned, prev)
+
+    def read(self, by: Actor, since: datetime | None = None, actor: str | None = None,
+             limit: int = 1000) -> list[AuditEntry]:
+        """What the panel shows: refused (PermissionDeniedError) unless `by` may read it."""
+        require(by, Permission.READ_AUDIT)
+        return self.entries(since, actor, limit)
 
     def entries(self, since: datetime | None = None, actor: str | None = None,
                 limit: int = 1000) -> list[AuditEntry]:
