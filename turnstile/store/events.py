@@ -7,10 +7,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from turnstile.access.door import DoorResult
 from turnstile.config import EventsConfig
 from turnstile.redact import redact_text
-from turnstile.types import Decision, DenyReason, Outcome
+from turnstile.types import Decision, DenyReason, DoorResult, Outcome
 
 #: Retention is applied at most this often while recording (and on every prune() call).
 PRUNE_EVERY = timedelta(hours=1)
