@@ -24,7 +24,7 @@ from turnstile.admin.audit import AuditLog
 from turnstile.admin.people import PeopleAdmin
 from turnstile.config import Config, ModelsConfig
 from turnstile.store import database as storage
-from turnstile.store.gallery import NewTemplate
+from turnstile.store.records import NewTemplate
 from turnstile.vision.engine import Engine, thumbnail_jpeg
 from turnstile.vision.imageio import read_image
 

@@ -18,8 +18,9 @@ from turnstile.access.policy import (
     LivenessVerdict,
     deny_reason,
 )
-from turnstile.access.schedule import AccessRule, Window
+from turnstile.access.schedule import AccessRule
 from turnstile.config import PolicyConfig, RecognitionConfig
+from turnstile.store.records import Window
 from turnstile.types import Box, DenyReason, Face, Match, Outcome, Person
 
 T0 = datetime(2026, 3, 2, 9, 0, 0)  # a Monday morning

@@ -8,15 +8,9 @@ from datetime import datetime, time
 import numpy as np
 import pytest
 
-from turnstile.access.schedule import (
-    Directory,
-    ScheduleError,
-    ScheduleStore,
-    Window,
-    set_validity,
-    within,
-)
+from turnstile.access.schedule import Directory, ScheduleStore, set_validity, within
 from turnstile.store.gallery import Gallery, GalleryError
+from turnstile.store.records import ScheduleError, Window
 
 MONDAY = datetime(2026, 3, 2)
 

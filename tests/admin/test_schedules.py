@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from tests.admin.conftest import decide
-from turnstile.access.schedule import ScheduleError, Window
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin
 from turnstile.admin.schedules import format_schedule, parse_schedule
 from turnstile.config import Config
+from turnstile.store.records import ScheduleError, Window
 from turnstile.types import DenyReason, Outcome
 from turnstile.vision.engine import Engine
 from turnstile.vision.imageio import read_image

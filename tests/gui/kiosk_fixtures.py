@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 
 from turnstile.store import database as storage
-from turnstile.store.gallery import NewTemplate
+from turnstile.store.records import NewTemplate
 from turnstile.vision.engine import Engine, thumbnail_jpeg
 
 #: The enrolment frame of a clip (seconds in).

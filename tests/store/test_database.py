@@ -44,7 +44,8 @@ def test_process_killed_mid_enrol_loses_only_the_unfinished_enrolment(db_path: P
         import sys, time
         import numpy as np
         from turnstile.store import database as storage
-        from turnstile.store.gallery import Gallery, NewTemplate
+        from turnstile.store.gallery import Gallery
+        from turnstile.store.records import NewTemplate
         gallery = Gallery(storage.connect({str(db_path)!r}), "m", 3)
         gallery.enroll("Kept", None, [NewTemplate(np.array([1, 0, 0], np.float32))])
         conn = gallery.connection

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from turnstile.store import database as storage
-from turnstile.store.gallery import Gallery, GalleryError, NewTemplate
+from turnstile.store.gallery import Gallery, GalleryError
+from turnstile.store.records import NewTemplate
 
 
 def unit(*values: float) -> np.ndarray:

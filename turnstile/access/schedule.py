@@ -5,54 +5,12 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 
 from turnstile.store.gallery import Gallery, GalleryError
 from turnstile.store.groups import GroupStore
+from turnstile.store.records import ScheduleError, Window
 from turnstile.types import Person
-
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-class ScheduleError(ValueError):
-    """A schedule window is malformed (weekday out of range, unreadable time)."""
-
-
-@dataclass(frozen=True)
-class Window:
-    """One weekly window: `weekday` (0 = Monday) from `start` to `end`, local time.
-
-    A window whose end is not after its start runs past midnight into the next day
-    (22:00-06:00 on Friday covers Friday night until Saturday 06:00).
-    """
-
-    weekday: int
-    start: time
-    end: time
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.weekday <= 6:
-            raise ScheduleError(f"weekday must be 0 (Monday) to 6 (Sunday), not {self.weekday}")
-
-    @classmethod
-    def parse(cls, weekday: int, start: str, end: str) -> Window:
-        """Build from "HH:MM" strings (what the database and the admin forms hold)."""
-        try:
-            return cls(weekday, time.fromisoformat(start), time.fromisoformat(end))
-        except ValueError as exc:
-            raise ScheduleError(f"times must be HH:MM, not {start!r} to {end!r}") from exc
-
-    def contains(self, at: datetime) -> bool:
-        clock = at.time()
-        if self.start < self.end:
-            return at.weekday() == self.weekday and self.start <= clock < self.end
-        # Overnight: the evening part on `weekday`, the morning part on the day after.
-        after = (self.weekday + 1) % 7
-        return ((at.weekday() == self.weekday and clock >= self.start)
-                or (at.weekday() == after and clock < self.end))
-
-    def __str__(self) -> str:
-        return f"{WEEKDAYS[self.weekday]} {self.start:%H:%M}-{self.end:%H:%M}"
 
 
 def within(windows: Sequence[Window], at: datetime) -> bool:

@@ -10,7 +10,8 @@ from pathlib import Path
 import numpy as np
 
 from turnstile.config import Config, EnrolmentConfig
-from turnstile.store.gallery import Gallery, NewTemplate
+from turnstile.store.gallery import Gallery
+from turnstile.store.records import NewTemplate
 from turnstile.types import Embedding, Image
 from turnstile.vision.engine import Engine, FaceResult, thumbnail_jpeg
 from turnstile.vision.imageio import ImageError, read_image

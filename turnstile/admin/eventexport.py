@@ -10,7 +10,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
-from turnstile.store.events import Event, EventLog
+from turnstile.store.events import EventLog
+from turnstile.store.records import Event
 from turnstile.types import Outcome
 
 CSV_COLUMNS = ("time", "outcome", "person_id", "name", "similarity", "runner_up", "margin",

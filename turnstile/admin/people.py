@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from turnstile.access.schedule import ScheduleStore, Window
+from turnstile.access.schedule import ScheduleStore
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.schedules import format_schedule
-from turnstile.store.gallery import Gallery, GalleryError, NewTemplate
+from turnstile.store.gallery import Gallery, GalleryError
 from turnstile.store.groups import GroupStore
+from turnstile.store.records import NewTemplate, Window
 from turnstile.types import Person
 
 #: Audit detail keys that identify a person; erased with them.

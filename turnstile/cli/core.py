@@ -19,8 +19,9 @@ from turnstile.cli.common import (
     warn,
 )
 from turnstile.config import Config
-from turnstile.store.gallery import Gallery, GalleryError, NewTemplate
+from turnstile.store.gallery import Gallery, GalleryError
 from turnstile.store.groups import GroupStore
+from turnstile.store.records import NewTemplate
 from turnstile.types import Match
 from turnstile.vision import cvlog, models
 from turnstile.vision.engine import Engine, FaceResult, similarity, thumbnail_jpeg

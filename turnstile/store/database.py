@@ -1,14 +1,14 @@
-"""The SQLite file: opening it in WAL mode and running versioned schema migrations."""
+"""The SQLite file: opening it privately in WAL mode, transactions and schema migrations."""
 
 from __future__ import annotations
 
-import shutil
+import os
 import sqlite3
 import time
-from datetime import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
-
-import sqlite_utils
 
 #: Each entry moves the schema one version forward; never edit a released one, append.
 MIGRATIONS: tuple[str, ...] = (
@@ -116,8 +116,35 @@ class SchemaError(RuntimeError):
     """The database was written by a newer Turnstile, or is not a Turnstile database."""
 
 
+#: Upgrade backups older than this are deleted when the database is opened: they exist to go
+#: back after a failed upgrade, and each one is another copy of everyone's biometrics.
+BACKUP_KEEP = timedelta(days=30)
+#: Files (database, WAL, shared memory, backups) and folders the code creates are private.
+FILE_MODE, FOLDER_MODE = 0o600, 0o700
+
+
 def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error; inside another one it joins it.
+
+    IMMEDIATE takes the write lock at the start, so two writers queue on the busy timeout
+    instead of failing half-way with "database is locked".
+    """
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
 
 
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
@@ -146,19 +173,69 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     return schema_version(conn)
 
 
+def make_private_folder(folder: Path) -> None:
+    """Create `folder` and any missing parents as 0700, whatever the umask; existing
+    folders are left as they are (they may be shared ones such as the home folder)."""
+    missing: list[Path] = []
+    while not folder.exists():
+        missing.append(folder)
+        folder = folder.parent
+    for path in reversed(missing):
+        try:
+            path.mkdir(mode=FOLDER_MODE)
+        except FileExistsError:
+            continue  # another process made it a moment ago
+        os.chmod(path, FOLDER_MODE)  # mkdir's mode is masked by the umask
+
+
+def create_private_file(path: Path) -> None:
+    """Create `path` empty with mode 0600 unless it exists (SQLite gives its WAL and
+    shared-memory files the mode of the database file, so they follow)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
+    except FileExistsError:
+        return
+    try:
+        os.fchmod(fd, FILE_MODE)  # the umask may have taken bits away; 0600 exactly
+    finally:
+        os.close(fd)
+
+
+def backups_of(path: Path) -> list[Path]:
+    """The upgrade backups beside a database file, oldest first."""
+    return sorted(path.parent.glob(f"{path.stem}.backup-*{path.suffix}"))
+
+
 def backup(path: Path) -> Path:
     """Copy the database beside itself with a timestamp (before an upgrade migrates it)."""
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     target = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
+    # The copy holds the same biometric templates: private from its first byte.
+    create_private_file(target)
     source = sqlite3.connect(path)
     try:
         with sqlite3.connect(target) as dest:
             source.backup(dest)
     finally:
         source.close()
-    # The copy holds the same biometric templates: no more readable than the original.
-    shutil.copymode(path, target)
     return target
+
+
+def expire_backups(path: Path, now: datetime, keep: timedelta = BACKUP_KEEP) -> list[Path]:
+    """Delete upgrade backups older than `keep`; returns those deleted."""
+    expired = [b for b in backups_of(path)
+               if now - datetime.fromtimestamp(b.stat().st_mtime) > keep]
+    for old in expired:
+        old.unlink(missing_ok=True)
+    return expired
+
+
+def checkpoint(conn: sqlite3.Connection) -> bool:
+    """Move the WAL into the database file and truncate it to zero bytes (after an erasure,
+    so that no old page of the erased person stays in the WAL). False when a reader of the
+    kiosk kept it from finishing; the next checkpoint completes it."""
+    busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    return int(busy) == 0
 
 
 def _enable_wal(conn: sqlite3.Connection, patience_s: float = 10.0) -> None:
@@ -178,15 +255,25 @@ def _enable_wal(conn: sqlite3.Connection, patience_s: float = 10.0) -> None:
             time.sleep(0.02)
 
 
+def open_raw(path: Path | str) -> sqlite3.Connection:
+    """A connection with the settings every Turnstile connection has, schema untouched:
+    foreign keys on, and deleted content overwritten with zeros (set here, not left to how
+    the system SQLite was built, so an erased person leaves no bytes behind)."""
+    conn = sqlite3.connect(str(path), check_same_thread=True, timeout=10.0,
+                           isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")
+    return conn
+
+
 def connect(path: Path | str, migrate_schema: bool = True) -> sqlite3.Connection:
     """Open (creating if needed) a Turnstile database: WAL, foreign keys, current schema."""
     memory = str(path) == ":memory:"
     if not memory:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(Path(path).parent)
+        create_private_file(Path(path))
     try:
-        conn = sqlite3.connect(str(path), check_same_thread=True, timeout=10.0,
-                               isolation_level=None)
-        conn.execute("PRAGMA foreign_keys = ON")
+        conn = open_raw(path)
         version = schema_version(conn)
     except sqlite3.DatabaseError as exc:
         raise SchemaError(f"{path} is not a usable SQLite database: {exc}") from exc
@@ -199,13 +286,9 @@ def connect(path: Path | str, migrate_schema: bool = True) -> sqlite3.Connection
     if not memory:
         _enable_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
+        expire_backups(Path(path), datetime.now())
     if migrate_schema and version < SCHEMA_VERSION:
         if version > 0 and not memory:
             backup(Path(path))
         migrate(conn)
     return conn
-
-
-def open_db(path: Path | str) -> sqlite_utils.Database:
-    """The sqlite-utils view of a connected, migrated database."""
-    return sqlite_utils.Database(connect(path))

@@ -4,35 +4,15 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from turnstile.access.door import DoorResult
 from turnstile.config import EventsConfig
+from turnstile.store.records import Event
 from turnstile.types import Decision, DenyReason, Outcome
 
 #: Retention is applied at most this often while recording (and on every prune() call).
 PRUNE_EVERY = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class Event:
-    """One logged decision as the admin screens list it."""
-
-    id: int
-    at: datetime
-    outcome: Outcome
-    person_id: int | None
-    name: str | None
-    similarity: float | None
-    runner_up: float | None
-    reason: DenyReason | None
-    detail: str
-    #: What the door driver said ("" when no door was involved).
-    door: str
-    scores: dict[str, float] = field(default_factory=dict)
-    source: str = ""
-    has_thumbnail: bool = False
 
 
 _COLUMNS = ("id, at, outcome, person_id, name, similarity, runner_up, reason, detail, door,"

@@ -5,38 +5,17 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import datetime
 
 import numpy as np
 
 from turnstile.store.matcher import TemplateMatrix
+from turnstile.store.records import NewTemplate, StoreError, Template
 from turnstile.types import Embedding, Match, Person
 
 
-class GalleryError(ValueError):
+class GalleryError(StoreError):
     """A gallery operation cannot be done (unknown person, wrong model, bad embedding)."""
-
-
-@dataclass(frozen=True)
-class NewTemplate:
-    """A template about to be stored: embedding plus where it came from."""
-
-    embedding: Embedding
-    source: str = ""
-    quality: float | None = None
-    thumbnail: bytes | None = None
-
-
-@dataclass(frozen=True)
-class Template:
-    """One stored embedding of a person."""
-
-    id: int
-    person_id: int
-    source: str
-    quality: float | None
-    created: datetime
 
 
 def _now() -> str:

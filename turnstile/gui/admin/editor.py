@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from turnstile.access.schedule import ScheduleError
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin, PersonRow
 from turnstile.admin.schedules import format_schedule, parse_schedule
@@ -30,6 +29,7 @@ from turnstile.gui.admin.widgets import MessageLabel, when
 from turnstile.gui.qimage import qdatetime
 from turnstile.store.gallery import GalleryError
 from turnstile.store.groups import GroupError, parse_groups
+from turnstile.store.records import ScheduleError
 
 
 def _optional_date(value: datetime | None) -> tuple[QCheckBox, QDateTimeEdit]:

@@ -25,7 +25,8 @@ from turnstile.admin.enrolment import Duplicate, Enroller, LiveEnrolment
 from turnstile.admin.people import PeopleAdmin
 from turnstile.admin.source import CameraLostError, FrameSource
 from turnstile.gui.admin.widgets import MessageLabel, frame_pixmap
-from turnstile.store.gallery import GalleryError, NewTemplate
+from turnstile.store.gallery import GalleryError
+from turnstile.store.records import NewTemplate
 from turnstile.types import Person
 
 #: Milliseconds between camera polls; the model's own time bounds the real rate.

@@ -20,11 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from turnstile.access.policy import deny_reason
-from turnstile.access.schedule import AccessRule, Window
+from turnstile.access.schedule import AccessRule
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin, PersonRow
 from turnstile.gui.admin.editor import PersonEditor
 from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, when
+from turnstile.store.records import Window
 
 COLUMNS = ("Photo", "Name", "Employee id", "Status", "Templates", "Last seen")
 THUMB = 48
