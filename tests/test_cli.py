@@ -10,8 +10,7 @@ import pytest
 
 from turnstile.cli import main
 from turnstile.store import database as storage
-from turnstile.store.gallery import Gallery
-from turnstile.store.groups import GroupStore
+from turnstile.store.sqlite import SQLiteStore
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
@@ -61,11 +60,10 @@ def test_enrol_then_identify_both_faces_and_an_unknown(
 def test_people_json_lists_each_persons_groups(
     capsys: pytest.CaptureFixture[str], db_path: Path
 ) -> None:
-    conn = storage.connect(db_path)
-    gallery = Gallery(conn, "test", 4)
-    alice, bob = gallery.add_person("Alice"), gallery.add_person("Bob")
-    GroupStore(conn).set_groups(alice.id, ["Staff", "Cleaning"])
-    conn.close()
+    store = SQLiteStore.open(db_path)
+    alice, bob = store.people.add("Alice"), store.people.add("Bob")
+    store.groups.set(alice.id, ["Staff", "Cleaning"])
+    store.close()
     people = run_json(capsys, "people", "--db", str(db_path))["people"]
     assert isinstance(people, list)
     assert {p["name"]: p["groups"] for p in people} == {"Alice": ["Cleaning", "Staff"],

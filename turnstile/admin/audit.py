@@ -10,6 +10,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
+from turnstile.store import database
+
 #: A detail value as the log stores it (JSON scalars only).
 DetailValue = str | int | float | bool | None
 #: Detail keys containing any of these are refused: the log and its exports are readable
@@ -77,13 +79,7 @@ class AuditLog:
 
     def scrub(self, target: str, keys: tuple[str, ...]) -> int:
         """Remove `keys` from the details of every entry about `target` (erasure)."""
-        rows = self._conn.execute("SELECT id, detail FROM audit_log WHERE target = ?",
-                                  (target,)).fetchall()
-        for entry_id, text in rows:
-            detail = {k: v for k, v in json.loads(text).items() if k not in keys}
-            self._conn.execute("UPDATE audit_log SET detail = ? WHERE id = ?",
-                               (json.dumps(detail, sort_keys=True), entry_id))
-        return len(rows)
+        return database.scrub_audit(self._conn, target, keys)
 
     def entries(self, since: datetime | None = None, actor: str | None = None,
                 limit: int = 1000) -> list[AuditEntry]:

@@ -16,12 +16,13 @@ from turnstile.admin.settings import CALIBRATION_FILE, FarCurve, SettingsStore, 
 from turnstile.config import Config
 from turnstile.store import database as storage
 from turnstile.store.gallery import Gallery
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.vision.engine import Engine
 
 
 @dataclass
 class AdminContext:
-    """The panel's connection, engine, accounts, audit log and settings file."""
+    """The panel's store, engine, accounts, audit log and settings file."""
 
     config: Config
     config_path: Path
@@ -29,6 +30,7 @@ class AdminContext:
     conn: sqlite3.Connection
     engine: Engine
     clock: Callable[[], datetime] = datetime.now
+    store: SQLiteStore = field(init=False)
     audit: AuditLog = field(init=False)
     accounts: Accounts = field(init=False)
     gallery: Gallery = field(init=False)
@@ -36,9 +38,10 @@ class AdminContext:
     settings: SettingsStore = field(init=False)
 
     def __post_init__(self) -> None:
+        self.store = SQLiteStore(self.conn, self.config.events)
         self.audit = AuditLog(self.conn, self.clock)
         self.accounts = Accounts(self.conn, self.config.admin, self.audit, self.clock)
-        self.gallery = self.engine.gallery(self.conn)
+        self.gallery = self.engine.gallery(self.store)
         self.enroller = Enroller(self.engine, self.gallery, self.config)
         self.settings = SettingsStore(self.config_path, self.audit)
 
@@ -50,7 +53,7 @@ class AdminContext:
                    engine or Engine.from_config(config), clock)
 
     def people(self, actor: str) -> PeopleAdmin:
-        return PeopleAdmin(self.gallery, self.audit, actor, self.clock)
+        return PeopleAdmin(self.store, self.audit, actor, self.clock, self.gallery)
 
     def far_curve(self) -> FarCurve | None:
         """Calibration's measured false-accept rates, kept beside the config file."""

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from turnstile.admin.enrolment import Assessment, Enroller, Rejection
 from turnstile.admin.people import PeopleAdmin
-from turnstile.store.gallery import GalleryError
+from turnstile.store.records import StoreError
 
 #: Files taken from a person's folder (others are skipped without comment).
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".pgm", ".ppm")
@@ -137,7 +137,7 @@ class Importer:
 
     def _existing(self, name: str, employee_id: str | None) -> int | None:
         """The enrolled person this group adds to: same employee id, or same name without."""
-        for person in self._people.gallery.people():
+        for person in self._people.store.people.all():
             if employee_id and person.employee_id == employee_id:
                 return person.id
             if not employee_id and person.name == name and not person.employee_id:
@@ -166,7 +166,7 @@ class Importer:
                 self._people.enrol(name, employee_id, templates, consent=self._consent)
             else:
                 self._people.add_templates(existing, templates)
-        except GalleryError as exc:
+        except StoreError as exc:
             rejected.extend(Rejected(item.path, name, Rejection.NOT_SAVED, str(exc))
                             for item, _ in kept)
             return False

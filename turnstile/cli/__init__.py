@@ -21,7 +21,7 @@ from turnstile.cli import (
 )
 from turnstile.config import ConfigError
 from turnstile.store.database import SchemaError
-from turnstile.store.gallery import GalleryError
+from turnstile.store.records import StoreError
 from turnstile.vision.imageio import ImageError
 from turnstile.vision.models import ModelError
 
@@ -29,7 +29,7 @@ from turnstile.vision.models import ModelError
 #: before livenesscmd, which adds `eval liveness` to its group.
 COMMAND_MODULES = (core, modelcmd, kioskcmd, admincmd, benchcmd, evalcmd, traincmd, livenesscmd)
 #: Errors that are the user's input or environment: one line, no traceback.
-USER_ERRORS = (ConfigError, GalleryError, ImageError, ModelError, SchemaError,
+USER_ERRORS = (ConfigError, StoreError, ImageError, ModelError, SchemaError,
                FileNotFoundError, PermissionError, ValueError, RuntimeError, sqlite3.Error)
 
 

@@ -5,14 +5,13 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
 
 from turnstile import config as config_module
 from turnstile.config import Config
-from turnstile.store import database as storage
+from turnstile.store.sqlite import SQLiteStore
 
 
 def parent_parser() -> argparse.ArgumentParser:
@@ -50,8 +49,8 @@ def database_path(args: argparse.Namespace, config: Config) -> Path:
     return Path(args.db) if args.db else config.database_path()
 
 
-def open_connection(args: argparse.Namespace, config: Config) -> sqlite3.Connection:
-    return storage.connect(database_path(args, config))
+def open_store(args: argparse.Namespace, config: Config) -> SQLiteStore:
+    return SQLiteStore.open(database_path(args, config), config.events)
 
 
 def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:

@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from turnstile.access.camera import probe
+from turnstile.access.policy import accepted
 from turnstile.admin.audit import AuditLog
 from turnstile.admin.people import PeopleAdmin
 from turnstile.cli.common import (
@@ -15,15 +17,15 @@ from turnstile.cli.common import (
     database_path,
     emit,
     load_config,
-    open_connection,
+    open_store,
     warn,
 )
 from turnstile.config import Config
-from turnstile.store.gallery import Gallery, GalleryError
-from turnstile.store.groups import GroupStore
-from turnstile.store.records import NewTemplate
+from turnstile.store.gallery import Gallery
+from turnstile.store.records import NewTemplate, StoreError
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Match
-from turnstile.vision import cvlog, models
+from turnstile.vision import models
 from turnstile.vision.engine import Engine, FaceResult, similarity, thumbnail_jpeg
 from turnstile.vision.imageio import ImageError, read_image
 
@@ -73,6 +75,13 @@ def _single_face(engine: Engine, path: Path) -> FaceResult:
     return faces[0]
 
 
+def _people_admin(store: SQLiteStore, gallery: Gallery | None = None) -> PeopleAdmin:
+    """The panel's people service, acting for the user at this terminal."""
+    actor = f"cli:{getpass.getuser()}"
+    return PeopleAdmin(store, AuditLog(store.connection, datetime.now), actor, datetime.now,
+                       gallery)
+
+
 def run_enroll(args: argparse.Namespace) -> int:
     config = load_config(args)
     engine = Engine.from_config(config, args.model)
@@ -88,11 +97,20 @@ def run_enroll(args: argparse.Namespace) -> int:
             warn(f"skipped {exc}")
     if not results:
         raise ImageError("no usable face in any image; nothing enrolled")
-    conn = open_connection(args, config)
     templates = [NewTemplate(r.embedding, path.name, r.quality.sharpness,
                              thumbnail_jpeg(r.aligned)) for path, r in results]
-    person = engine.gallery(conn).enroll(args.name, args.employee_id, templates)
-    conn.close()
+    store = open_store(args, config)
+    try:
+        people = _people_admin(store, engine.gallery(store))
+        # The same name again adds to that person (several enroll runs build one person).
+        same = [p for p in store.people.find(args.name) if p.name == args.name.strip()]
+        if same:
+            people.add_templates(same[0].id, templates)
+            person = store.people.get(same[0].id)
+        else:
+            person = people.enrol(args.name, args.employee_id, templates, consent=False)
+    finally:
+        store.close()
     payload = {"name": person.name, "person_id": person.id, "enrolled": len(results),
                "skipped": skipped}
     emit(args, payload, f"enrolled {len(results)} template(s) for {person.name}"
@@ -101,22 +119,21 @@ def run_enroll(args: argparse.Namespace) -> int:
 
 
 def accepted_name(match: Match | None, config: Config) -> str | None:
-    """The match's name only when it clears both the threshold and the margin."""
-    rec = config.recognition
-    if match is None or match.name is None:
+    """The match's name only when the kiosk would accept it (threshold and margin)."""
+    if match is None or not accepted(match, config.recognition):
         return None
-    if match.similarity >= rec.threshold and match.margin >= rec.margin:
-        return match.name
-    return None
+    return match.name
 
 
 def run_identify(args: argparse.Namespace) -> int:
     config = load_config(args)
     engine = Engine.from_config(config, args.model)
     image = read_image(args.image)
-    conn = open_connection(args, config)
-    results = engine.analyze(image, engine.gallery(conn))
-    conn.close()
+    store = open_store(args, config)
+    try:
+        results = engine.analyze(image, engine.gallery(store))
+    finally:
+        store.close()
     faces = []
     lines = []
     for result in results:
@@ -152,10 +169,12 @@ def _single_largest(engine: Engine, path: Path) -> FaceResult:
 
 def run_people(args: argparse.Namespace) -> int:
     config = load_config(args)
-    conn = open_connection(args, config)
-    people = Gallery(conn, "", 0).people()
-    groups = GroupStore(conn).all_memberships()
-    conn.close()
+    store = open_store(args, config)
+    try:
+        people = store.people.all()
+        groups = store.groups.memberships()
+    finally:
+        store.close()
     rows = [{"id": p.id, "name": p.name, "employee_id": p.employee_id, "templates": p.templates,
              "active": p.active, "created": p.created.isoformat(),
              "groups": list(groups.get(p.id, ()))} for p in people]
@@ -167,20 +186,20 @@ def run_people(args: argparse.Namespace) -> int:
 
 def run_remove(args: argparse.Namespace) -> int:
     config = load_config(args)
-    conn = open_connection(args, config)
-    gallery = Gallery(conn, "", 0)
-    matches = gallery.find(args.name)
-    if not matches:
-        raise GalleryError(f"no one named {args.name!r} is enrolled")
-    if len(matches) > 1:
-        ids = ", ".join(str(p.employee_id or p.id) for p in matches)
-        raise GalleryError(f"{len(matches)} people are named {args.name!r} ({ids}); "
-                           "remove by employee id")
-    # The same GDPR erasure as the admin panel: past events lose the name, the audit log
-    # records who erased whom (by number).
-    actor = f"cli:{getpass.getuser()}"
-    PeopleAdmin(gallery, AuditLog(conn, datetime.now), actor, datetime.now).delete(matches[0].id)
-    conn.close()
+    store = open_store(args, config)
+    try:
+        matches = store.people.find(args.name)
+        if not matches:
+            raise StoreError(f"no one named {args.name!r} is enrolled")
+        if len(matches) > 1:
+            ids = ", ".join(str(p.employee_id or p.id) for p in matches)
+            raise StoreError(f"{len(matches)} people are named {args.name!r} ({ids}); "
+                             "remove by employee id")
+        # The same GDPR erasure as the admin panel: past events lose the name, the audit log
+        # records who erased whom (by number).
+        _people_admin(store).delete(matches[0].id)
+    finally:
+        store.close()
     emit(args, {"removed": matches[0].name, "person_id": matches[0].id},
          f"removed {matches[0].name} with all templates")
     return 0
@@ -192,29 +211,13 @@ def run_check(args: argparse.Namespace) -> int:
     problems = models.verify(config.models.models_dir())
     checks["models"] = "ok" if not problems else "; ".join(problems)
     try:
-        conn = open_connection(args, config)
-        conn.close()
+        open_store(args, config).close()
         checks["database"] = f"ok ({database_path(args, config)})"
     except Exception as exc:  # report every failure, exit code tells the kiosk's fate
         checks["database"] = str(exc)
     if not args.no_camera:
-        checks["camera"] = _check_camera(config.camera.source)
+        checks["camera"] = probe(config.camera.source, config.camera) or "ok"
     ok = all(value.startswith("ok") for value in checks.values())
     emit(args, {"ok": ok, "checks": checks},
          "\n".join(f"{name:9} {value}" for name, value in checks.items()))
     return 0 if ok else 1
-
-
-def _check_camera(source: str) -> str:
-    import cv2
-
-    # OpenCV prints several backend errors for a missing camera; the check says it once.
-    with cvlog.silenced():
-        capture = cv2.VideoCapture(int(source) if source.isdigit() else source)
-    try:
-        if not capture.isOpened():
-            return f"cannot open camera source {source!r}"
-        ok, _ = capture.read()
-        return "ok" if ok else f"camera source {source!r} opened but gave no frame"
-    finally:
-        capture.release()

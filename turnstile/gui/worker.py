@@ -17,7 +17,7 @@ from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
 from turnstile.access.policy import LivenessCheck
 from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
-from turnstile.store import database as storage
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Box, Decision, Outcome
 from turnstile.vision.engine import Engine
 
@@ -73,21 +73,21 @@ class RecognitionWorker(QThread):
     def run(self) -> None:
         try:
             engine = self._engine or self._engine_factory()
-            conn = storage.connect(self._db_path)
+            store = SQLiteStore.open(self._db_path, self._config.events)
             door = self._door or build_door(self._config.door)
         except Exception as exc:  # every start-up failure goes to the screen, not a traceback
             log.exception("the recognition worker could not start")
             self.failed.emit(str(exc))
             return
         try:
-            gallery = engine.gallery(conn)
+            gallery = engine.gallery(store)
             pipeline = Pipeline.build(self._config, engine, gallery, door, self._liveness,
                                       self._source)
             inner = open_source(self._source, self._config.camera, pace=True, loop=self._loop)
             source = LatestFrameSource(inner, self._config.camera.stall_s, self._show)
 
             def report(result: FrameResult) -> None:
-                self.update.emit(_update(result, gallery.thumbnail))
+                self.update.emit(_update(result, store.templates.thumbnail))
 
             run(source, pipeline, report, camera=self._config.camera, reconnect=True,
                 on_status=self._status, stop=self._stop)
@@ -97,7 +97,7 @@ class RecognitionWorker(QThread):
         finally:
             if self._door is None:
                 door.close()
-            conn.close()
+            store.close()
 
     def _show(self, frame: Frame) -> None:
         if not self._stop.is_set():

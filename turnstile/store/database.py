@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import time
@@ -228,6 +229,63 @@ def expire_backups(path: Path, now: datetime, keep: timedelta = BACKUP_KEEP) -> 
     for old in expired:
         old.unlink(missing_ok=True)
     return expired
+
+
+def erase_person(conn: sqlite3.Connection, person_id: int,
+                 tables: frozenset[str] = frozenset(("events", "audit_log"))) -> None:
+    """The rows of an erasure, inside the caller's transaction: the person row (templates,
+    thumbnails, schedule and groups follow by cascade); their events lose the link, the name
+    and the face picture; audit entries about them lose the personal keys.
+
+    `tables` names the optional tables present (an old backup may predate them).
+    """
+    if "events" in tables:
+        conn.execute("UPDATE events SET person_id = NULL, name = NULL, thumbnail = NULL"
+                     " WHERE person_id = ?", (person_id,))
+    conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
+    if "audit_log" in tables:
+        scrub_audit(conn, audit_target(person_id), PERSONAL_KEYS)
+
+
+#: Audit detail keys that identify a person; erased with them.
+PERSONAL_KEYS = ("name", "employee_id")
+
+
+def audit_target(person_id: int) -> str:
+    """Audit entries name people by number, so an erasure can find every entry about them."""
+    return f"person #{person_id}"
+
+
+def scrub_audit(conn: sqlite3.Connection, target: str, keys: tuple[str, ...]) -> int:
+    """Remove `keys` from the details of every audit entry about `target`; returns how many."""
+    rows = conn.execute("SELECT id, detail FROM audit_log WHERE target = ?",
+                        (target,)).fetchall()
+    for entry_id, text in rows:
+        detail = {k: v for k, v in json.loads(text).items() if k not in keys}
+        conn.execute("UPDATE audit_log SET detail = ? WHERE id = ?",
+                     (json.dumps(detail, sort_keys=True), entry_id))
+    return len(rows)
+
+
+def scrub_backups(path: Path, present: set[int]) -> list[Path]:
+    """Erase from every upgrade backup each person no longer in the database (`present`
+    holds the ids that are), then rewrite the backup so no freed page keeps their bytes."""
+    scrubbed = []
+    for old in backups_of(path):
+        conn = open_raw(old)
+        try:
+            tables = frozenset(str(r[0]) for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"))
+            gone = {int(r[0]) for r in conn.execute("SELECT id FROM people")} - present
+            with transaction(conn):
+                for person_id in sorted(gone):
+                    erase_person(conn, person_id, tables)
+            conn.execute("VACUUM")
+            checkpoint(conn)
+        finally:
+            conn.close()
+        scrubbed.append(old)
+    return scrubbed
 
 
 def checkpoint(conn: sqlite3.Connection) -> bool:

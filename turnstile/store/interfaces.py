@@ -88,12 +88,6 @@ class TemplateStore(Protocol):
         """Every template for the matcher; StoreError when some were made by another model."""
         ...
 
-    def nearest(self, embedding: Sequence[float], model: str, dimension: int,
-                exclude: int | None = None) -> tuple[int, str, float] | None:
-        """(person id, name, similarity) of the single most similar template of anyone but
-        `exclude`; None when there is no such template. For 1:N lookups beyond the matcher."""
-        ...
-
 
 class GroupStore(Protocol):
     """Access groups: named sets of people that a door may be restricted to."""

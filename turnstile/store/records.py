@@ -113,6 +113,18 @@ class Event:
     has_thumbnail: bool = False
 
 
+def check_vector(embedding: Embedding | Sequence[float], model: str,
+                 dimension: int) -> npt.NDArray[np.float32]:
+    """The embedding as float32, refused when its size is not the model's or it is not finite."""
+    vector = np.asarray(embedding, dtype=np.float32).reshape(-1)
+    if vector.shape[0] != dimension:
+        raise StoreError(f"embedding has {vector.shape[0]} values; this gallery's model "
+                         f"{model} makes {dimension}")
+    if not np.all(np.isfinite(vector)):
+        raise StoreError("embedding contains NaN or infinite values")
+    return vector
+
+
 # Changes a store reports to its listeners after each commit of its own (see Store.subscribe).
 @dataclass(frozen=True)
 class TemplatesAdded:

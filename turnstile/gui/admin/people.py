@@ -86,7 +86,8 @@ class PeoplePage(QWidget):
         self.table.setRowCount(len(self._rows))
         for index, row in enumerate(self._rows):
             thumb = QTableWidgetItem()
-            thumb.setIcon(QIcon(jpeg_pixmap(self.people.gallery.thumbnail(row.person.id), THUMB)))
+            picture = self.people.store.templates.thumbnail(row.person.id)
+            thumb.setIcon(QIcon(jpeg_pixmap(picture, THUMB)))
             status = _status(row, self.people.schedule(row.person.id), now)
             values = (row.person.name, row.person.employee_id or "", status,
                       str(row.person.templates), when(row.last_seen))

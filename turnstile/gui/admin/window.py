@@ -20,7 +20,6 @@ from turnstile.gui.admin.importpage import ImportPage
 from turnstile.gui.admin.login import LoginPage
 from turnstile.gui.admin.people import PeoplePage
 from turnstile.gui.admin.settingspage import SettingsPage
-from turnstile.store.events import EventLog
 from turnstile.vision.engine import Engine
 
 #: Input events that count as activity and keep the session open.
@@ -107,8 +106,7 @@ class AdminWindow(QMainWindow):
                              user.name, self.context.clock)
         imports.imported.connect(lambda _: self._people_refresh())
         self._add("import", "Import photos", imports)
-        events = EventsPage(EventLog(self.context.conn, self.context.config.events),
-                            self.context.gallery, self.context.audit, user.name)
+        events = EventsPage(self.context.store, self.context.audit, user.name)
         self._add("events", "Events", events)
         if user.role.manages_settings:
             settings = SettingsPage(self.context.settings, user.name, self.context.far_curve)
