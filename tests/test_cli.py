@@ -90,6 +90,17 @@ def test_enrol_skips_bad_images_but_keeps_the_good(
     assert "2 faces found" in reasons["two_people.jpg"] and "no face" in reasons["blank.png"]
 
 
+def test_enrol_again_adds_to_the_same_person(capsys: pytest.CaptureFixture[str], examples: Path,
+                                            db_path: Path, models_dir: Path) -> None:
+    db = ["--db", str(db_path)]
+    first = run_json(capsys, "enroll", "Joe Biden", str(examples / "biden.jpg"), *db)
+    again = run_json(capsys, "enroll", "Joe Biden", str(examples / "biden.jpg"), *db)
+    assert again["person_id"] == first["person_id"]
+    people = run_json(capsys, "people", *db)["people"]
+    assert isinstance(people, list) and [(p["name"], p["templates"]) for p in people] == [
+        ("Joe Biden", 2)]
+
+
 def test_remove_erases_templates(capsys: pytest.CaptureFixture[str], examples: Path,
                                  db_path: Path, models_dir: Path) -> None:
     run_json(capsys, "enroll", "Obama", str(examples / "obama.jpg"), "--db", str(db_path))

@@ -16,6 +16,7 @@ from turnstile.access.policy import (
     Evidence,
     LivenessResult,
     LivenessVerdict,
+    accepted,
     deny_reason,
 )
 from turnstile.access.schedule import AccessRule
@@ -352,3 +353,21 @@ def test_followed_frames_read_as_recently_decided() -> None:
     followed = policy.decide(T0 + STEP, [face()], IMAGE, recogniser)
     assert recogniser.calls == 1
     assert followed.outcome is Outcome.PENDING and followed.detail == RECENTLY_DECIDED
+
+
+@pytest.mark.parametrize(("match", "expected"), [
+    (Match(1, "Alice", 0.5, 0.25), True),  # both limits met exactly
+    (Match(1, "Alice", 0.49, -1.0), False),  # below the threshold
+    (Match(1, "Alice", 0.9, 0.7), False),  # not far enough ahead of the runner-up
+    (Match(None, None, 0.9, -1.0), False),  # no one
+])
+def test_one_accepted_rule_for_the_kiosk_and_identify(match: Match, expected: bool) -> None:
+    from turnstile.cli.core import accepted_name
+    from turnstile.config import Config
+
+    recognition = RecognitionConfig(threshold=0.5, margin=0.25)
+    policy = AccessPolicy(PolicyConfig(), recognition, Rules())
+    assert policy.accepted(match) is expected
+    assert accepted(match, recognition) is expected
+    named = accepted_name(match, Config(recognition=recognition))
+    assert named == (match.name if expected else None)
