@@ -12,7 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from turnstile.access.door import DoorOutput
-from turnstile.access.policy import LivenessCheck
+from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.config import Config
 from turnstile.gui import release_qt_env
 from turnstile.gui.admin.kiosklink import AdminLink

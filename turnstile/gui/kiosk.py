@@ -12,12 +12,11 @@ from PySide6.QtGui import QColor, QImage, QKeyEvent, QKeySequence, QMouseEvent, 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from turnstile.access.pipeline import CameraState, CameraStatus
-from turnstile.access.policy import RECENTLY_DECIDED, RETRY_PROMPT
 from turnstile.config import KioskConfig
 from turnstile.gui.assets import Sounds, icon, stylesheet
 from turnstile.gui.qimage import pixmap_from_bytes
 from turnstile.gui.worker import KioskUpdate
-from turnstile.types import Box, DenyReason, Outcome
+from turnstile.types import Box, DenyReason, Outcome, PendingReason
 
 #: Key that asks for the admin panel (the panel itself asks for the password).
 ADMIN_KEY = "Ctrl+Shift+A"
@@ -92,16 +91,16 @@ def message_for(update: KioskUpdate) -> Message | None:
         return Message(Screen.DENIED, "Access denied", text, "denied")
     if outcome is Outcome.UNKNOWN:
         return Message(Screen.UNKNOWN, "Not recognised", "Please see reception.", "unknown")
-    if outcome is Outcome.SPOOF or (outcome is Outcome.PENDING
-                                    and decision.detail == RETRY_PROMPT):
+    if outcome is Outcome.SPOOF or decision.pending is PendingReason.STEP_OUT:
         return SPOOF
     if outcome is Outcome.MULTIPLE_FACES:
         return Message(Screen.ONE_AT_A_TIME, "One person at a time",
                        "Please step up alone.", "crowd")
     if outcome is Outcome.TOO_SMALL:
         return Message(Screen.HINT, "Please come closer", "", "idle")
-    if outcome is Outcome.PENDING and decision.detail and decision.detail != RECENTLY_DECIDED:
-        return Message(Screen.HINT, decision.detail[:1].upper() + decision.detail[1:], "", "idle")
+    if outcome is Outcome.PENDING and decision.pending is not None and decision.pending.prompt:
+        prompt = decision.pending.prompt
+        return Message(Screen.HINT, prompt[:1].upper() + prompt[1:], "", "idle")
     return None
 
 
