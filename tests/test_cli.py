@@ -87,7 +87,54 @@ def test_enrol_skips_bad_images_but_keeps_the_good(
     result = json.loads(captured.out)
     assert result["enrolled"] == 1
     reasons = {Path(s["image"]).name: s["reason"] for s in result["skipped"]}
-    assert "2 faces found" in reasons["two_people.jpg"] and "no face" in reasons["blank.png"]
+    # The panel's quality gate, with its words.
+    assert "several faces (2)" in reasons["two_people.jpg"] and "no face" in reasons["blank.png"]
+
+
+def _degraded(examples: Path, tmp_path: Path) -> dict[str, Path]:
+    import cv2
+    import numpy as np
+
+    photo = cv2.imread(str(examples / "obama.jpg"))
+    out = {"blurred": tmp_path / "blurred.jpg", "dark": tmp_path / "dark.jpg"}
+    cv2.imwrite(str(out["blurred"]), cv2.GaussianBlur(photo, (0, 0), 12))
+    cv2.imwrite(str(out["dark"]), (photo * 0.08).astype(np.uint8))
+    return out
+
+
+def test_enroll_applies_the_panels_quality_gate(capsys: pytest.CaptureFixture[str],
+                                                examples: Path, db_path: Path,
+                                                tmp_path: Path, models_dir: Path) -> None:
+    photos = _degraded(examples, tmp_path)
+    db = ["--db", str(db_path)]
+    fails_cleanly(capsys, "enroll", "Barack Obama", str(photos["blurred"]), *db,
+                  match="blurred")
+    fails_cleanly(capsys, "enroll", "Barack Obama", str(photos["dark"]), *db, match="too dark")
+    # --force overrides the duplicate check only, never the quality gate.
+    fails_cleanly(capsys, "enroll", "Barack Obama", str(photos["blurred"]), "--force", *db,
+                  match="blurred")
+    assert run_json(capsys, "people", *db)["people"] == []
+
+
+def test_enroll_refuses_a_duplicate_unless_forced(capsys: pytest.CaptureFixture[str],
+                                                  examples: Path, db_path: Path,
+                                                  models_dir: Path) -> None:
+    db = ["--db", str(db_path)]
+    run_json(capsys, "enroll", "Barack Obama", str(examples / "obama.jpg"), "--consent", *db)
+    # Obama's other photo under another name: the kiosk would take him for Obama.
+    fails_cleanly(capsys, "enroll", "Joe Biden", str(examples / "obama2.jpg"), *db,
+                  match="the face matches Barack Obama")
+    people = run_json(capsys, "people", *db)["people"]
+    assert isinstance(people, list) and [p["name"] for p in people] == ["Barack Obama"]
+    assert main(["enroll", "Joe Biden", str(examples / "obama2.jpg"), "--force", *db]) == 0
+    assert "matches Barack Obama" in capsys.readouterr().err  # still said, once
+    store = SQLiteStore.open(db_path)
+    [obama] = store.people.find("Barack Obama")
+    assert store.people.consent(obama.id) is not None  # --consent stamped it
+    detail = store.connection.execute(
+        "SELECT detail FROM audit_log WHERE action = 'enrol' ORDER BY id DESC").fetchone()[0]
+    assert json.loads(detail)["confirmed_duplicate_of"] == "Barack Obama"
+    store.close()
 
 
 def test_enrol_again_adds_to_the_same_person(capsys: pytest.CaptureFixture[str], examples: Path,
@@ -147,7 +194,7 @@ def test_bad_inputs_fail_cleanly_and_lose_nothing(
     fails_cleanly(capsys, "enroll", "X", str(corrupt), *db, match="not a readable image")
     fails_cleanly(capsys, "enroll", "X", str(tiny), *db, match="too small")
     fails_cleanly(capsys, "enroll", "X", str(huge), *db, match="larger than the limit")
-    fails_cleanly(capsys, "enroll", "X", str(blank), *db, match="no face found; nothing enrolled")
+    fails_cleanly(capsys, "enroll", "X", str(blank), *db, match="no face; nothing enrolled")
     fails_cleanly(capsys, "verify", str(blank), str(blank), *db, match="no face found")
     bad_model = tmp_path / "model.onnx"
     bad_model.write_bytes(b"not a model")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from turnstile.config import Config, EnrolmentConfig
 from turnstile.store.gallery import Gallery
-from turnstile.store.records import NewTemplate
+from turnstile.store.records import NewTemplate, StoreError
 from turnstile.types import Embedding, Image
 from turnstile.vision.engine import Engine, FaceResult, thumbnail_jpeg
 from turnstile.vision.imageio import ImageError, read_image
@@ -119,6 +119,10 @@ class Assessment:
 def to_template(face: FaceResult, source: str) -> NewTemplate:
     return NewTemplate(face.embedding, source, face.quality.sharpness,
                        thumbnail_jpeg(face.aligned))
+
+
+class DuplicateFaceError(StoreError):
+    """The face matches someone already enrolled under another name (nothing was saved)."""
 
 
 @dataclass(frozen=True)

@@ -136,13 +136,8 @@ class Importer:
         return ImportReport(enrolled, rejected, len(items))
 
     def _existing(self, name: str, employee_id: str | None) -> int | None:
-        """The enrolled person this group adds to: same employee id, or same name without."""
-        for person in self._people.store.people.all():
-            if employee_id and person.employee_id == employee_id:
-                return person.id
-            if not employee_id and person.name == name and not person.employee_id:
-                return person.id
-        return None
+        person = self._people.existing(name, employee_id)
+        return person.id if person else None
 
     def _drop_duplicates(self, accepted: list[tuple[ImportItem, Assessment]],
                          existing: int | None,

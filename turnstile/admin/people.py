@@ -55,6 +55,16 @@ class PeopleAdmin:
                 if not needle or needle in p.name.lower()
                 or needle in (p.employee_id or "").lower()]
 
+    def existing(self, name: str, employee_id: str | None) -> Person | None:
+        """The enrolled person an enrolment under this name and employee id adds to: the one
+        with that employee id; without an id, the only person with exactly that name."""
+        employee_id = (employee_id or "").strip() or None
+        people = self.store.people.all()
+        if employee_id:
+            return next((p for p in people if p.employee_id == employee_id), None)
+        same = [p for p in people if p.name == name.strip()]
+        return same[0] if len(same) == 1 else None
+
     def enrol(self, name: str, employee_id: str | None, templates: Sequence[NewTemplate],
               consent: bool, duplicate_of: str | None = None) -> Person:
         """A new person (even beside a namesake) with their templates, atomically; consent

@@ -11,6 +11,7 @@ from typing import Any
 from turnstile.access.camera import probe
 from turnstile.access.policy import accepted
 from turnstile.admin.audit import AuditLog
+from turnstile.admin.enrolment import Assessment, DuplicateFaceError, Enroller
 from turnstile.admin.people import PeopleAdmin
 from turnstile.cli.common import (
     add_model_option,
@@ -22,11 +23,11 @@ from turnstile.cli.common import (
 )
 from turnstile.config import Config
 from turnstile.store.gallery import Gallery
-from turnstile.store.records import NewTemplate, StoreError
+from turnstile.store.records import StoreError
 from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Match
 from turnstile.vision import models
-from turnstile.vision.engine import Engine, FaceResult, similarity, thumbnail_jpeg
+from turnstile.vision.engine import Engine, FaceResult, similarity
 from turnstile.vision.imageio import ImageError, read_image
 
 
@@ -36,6 +37,11 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     enroll.add_argument("images", nargs="+", type=Path, metavar="IMAGE",
                         help="photos with exactly one face each")
     enroll.add_argument("--employee-id", metavar="ID", help="the person's employee id")
+    enroll.add_argument("--consent", action="store_true",
+                        help="record that the person consented to storing their face (now)")
+    enroll.add_argument("--force", action="store_true",
+                        help="enrol even when the face matches someone already enrolled "
+                             "(never overrides the photo quality checks)")
     add_model_option(enroll)
     enroll.set_defaults(func=run_enroll)
 
@@ -66,15 +72,6 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     check.set_defaults(func=run_check)
 
 
-def _single_face(engine: Engine, path: Path) -> FaceResult:
-    faces = engine.analyze(read_image(path))
-    if not faces:
-        raise ImageError(f"{path}: no face found")
-    if len(faces) > 1:
-        raise ImageError(f"{path}: {len(faces)} faces found, need exactly one")
-    return faces[0]
-
-
 def _people_admin(store: SQLiteStore, gallery: Gallery | None = None) -> PeopleAdmin:
     """The panel's people service, acting for the user at this terminal."""
     actor = f"cli:{getpass.getuser()}"
@@ -82,38 +79,57 @@ def _people_admin(store: SQLiteStore, gallery: Gallery | None = None) -> PeopleA
                        gallery)
 
 
+def _assess(enroller: Enroller,
+            paths: list[Path]) -> tuple[list[Assessment], list[dict[str, str]]]:
+    """The panel's quality gate on every photo: accepted ones, and each skipped photo with
+    why; one bad photo of one is an error, since nothing would be enrolled."""
+    accepted: list[Assessment] = []
+    skipped: list[dict[str, str]] = []
+    for path in paths:
+        verdict = enroller.assess_file(path)
+        if verdict.face is None and len(paths) == 1:
+            raise ImageError(f"{path}: {verdict.detail}; nothing enrolled")
+        if verdict.face is None:
+            skipped.append({"image": str(path), "reason": verdict.detail})
+            warn(f"skipped {path}: {verdict.detail}")
+        else:
+            accepted.append(verdict)
+    if not accepted:
+        raise ImageError("no usable face in any image; nothing enrolled")
+    return accepted, skipped
+
+
 def run_enroll(args: argparse.Namespace) -> int:
     config = load_config(args)
     engine = Engine.from_config(config, args.model)
-    results: list[tuple[Path, FaceResult]] = []
-    skipped: list[dict[str, str]] = []
-    for path in args.images:
-        try:
-            results.append((path, _single_face(engine, path)))
-        except ImageError as exc:
-            if len(args.images) == 1:
-                raise ImageError(f"{exc}; nothing enrolled") from exc
-            skipped.append({"image": str(path), "reason": str(exc)})
-            warn(f"skipped {exc}")
-    if not results:
-        raise ImageError("no usable face in any image; nothing enrolled")
-    templates = [NewTemplate(r.embedding, path.name, r.quality.sharpness,
-                             thumbnail_jpeg(r.aligned)) for path, r in results]
     store = open_store(args, config)
     try:
-        people = _people_admin(store, engine.gallery(store))
-        # The same name again adds to that person (several enroll runs build one person).
-        same = [p for p in store.people.find(args.name) if p.name == args.name.strip()]
-        if same:
-            people.add_templates(same[0].id, templates)
-            person = store.people.get(same[0].id)
+        gallery = engine.gallery(store)
+        enroller = Enroller(engine, gallery, config)
+        people = _people_admin(store, gallery)
+        accepted, skipped = _assess(enroller, list(args.images))
+        existing = people.existing(args.name, args.employee_id)
+        faces = [a.face.embedding for a in accepted if a.face is not None]
+        duplicate = enroller.duplicate(faces, exclude=existing.id if existing else None)
+        if duplicate is not None:
+            found = f"the face matches {duplicate.name} (similarity {duplicate.similarity:.3f})"
+            if not args.force:
+                raise DuplicateFaceError(
+                    f"{found}, who is already enrolled; nothing enrolled. Check the name, "
+                    "or enrol anyway with --force")
+            warn(f"{found}; enrolled anyway (--force)")
+        templates = [a.template() for a in accepted]
+        if existing is not None:  # the same person again: more templates for them
+            people.add_templates(existing.id, templates)
+            person = store.people.get(existing.id)
         else:
-            person = people.enrol(args.name, args.employee_id, templates, consent=False)
+            person = people.enrol(args.name, args.employee_id, templates, consent=args.consent,
+                                  duplicate_of=duplicate.name if duplicate else None)
     finally:
         store.close()
-    payload = {"name": person.name, "person_id": person.id, "enrolled": len(results),
+    payload = {"name": person.name, "person_id": person.id, "enrolled": len(accepted),
                "skipped": skipped}
-    emit(args, payload, f"enrolled {len(results)} template(s) for {person.name}"
+    emit(args, payload, f"enrolled {len(accepted)} template(s) for {person.name}"
          + (f"; skipped {len(skipped)} image(s)" if skipped else ""))
     return 0 if not skipped else 1
 
