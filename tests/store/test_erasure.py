@@ -41,6 +41,12 @@ def _old_database(path: Path) -> None:
     conn.execute("INSERT INTO templates (person_id, model, dimension, embedding, thumbnail,"
                  " created) VALUES (1, 'm', ?, ?, ?, '2025-01-01T09:00:00')",
                  (DIMENSION, _vector(1).tobytes(), PICTURE))
+    # Before schema 6, audit details named people; an old backup still does.
+    conn.execute("INSERT INTO audit_log (at, actor, action, target, detail) VALUES"
+                 " ('2025-01-01T09:00:00', 'alice', 'enrol', 'person #1', ?)",
+                 (f'{{"name": "{NAME}", "employee_id": "{EMPLOYEE}", "templates": 1}}',))
+    conn.execute("INSERT INTO audit_log (at, actor, action, target, detail) VALUES"
+                 " ('2025-01-01T09:00:00', 'alice', 'login', '', 'not json')")
     conn.close()
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from turnstile.admin.accounts import Accounts
 from turnstile.admin.audit import AuditLog
 from turnstile.admin.enrolment import Enroller
+from turnstile.admin.passwords import DEFAULT_COST, ScryptCost
 from turnstile.admin.people import PeopleAdmin
 from turnstile.admin.settings import CALIBRATION_FILE, FarCurve, SettingsStore, load_far_curve
 from turnstile.config import Config
@@ -30,6 +31,8 @@ class AdminContext:
     conn: sqlite3.Connection
     engine: Engine
     clock: Callable[[], datetime] = datetime.now
+    #: Password hashing cost (tests pass a cheap one; the default is the strong one).
+    password_cost: ScryptCost = DEFAULT_COST
     store: SQLiteStore = field(init=False)
     audit: AuditLog = field(init=False)
     accounts: Accounts = field(init=False)
@@ -39,8 +42,9 @@ class AdminContext:
 
     def __post_init__(self) -> None:
         self.store = SQLiteStore(self.conn, self.config.events)
-        self.audit = AuditLog(self.conn, self.clock)
-        self.accounts = Accounts(self.conn, self.config.admin, self.audit, self.clock)
+        self.audit = AuditLog(self.conn, self.clock, self.config.admin.audit_retention_days)
+        self.accounts = Accounts(self.conn, self.config.admin, self.audit, self.clock,
+                                 self.password_cost)
         self.gallery = self.engine.gallery(self.store)
         self.enroller = Enroller(self.engine, self.gallery, self.config)
         self.settings = SettingsStore(self.config_path, self.audit)
@@ -48,9 +52,10 @@ class AdminContext:
     @classmethod
     def open(cls, config: Config, config_path: Path, database: Path,
              engine: Engine | None = None,
-             clock: Callable[[], datetime] = datetime.now) -> AdminContext:
+             clock: Callable[[], datetime] = datetime.now,
+             password_cost: ScryptCost = DEFAULT_COST) -> AdminContext:
         return cls(config, config_path, database, storage.connect(database),
-                   engine or Engine.from_config(config), clock)
+                   engine or Engine.from_config(config), clock, password_cost)
 
     def people(self, actor: str) -> PeopleAdmin:
         return PeopleAdmin(self.store, self.audit, actor, self.clock, self.gallery)

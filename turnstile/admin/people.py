@@ -66,7 +66,7 @@ class PeopleAdmin:
         return same[0] if len(same) == 1 else None
 
     def enrol(self, name: str, employee_id: str | None, templates: Sequence[NewTemplate],
-              consent: bool, duplicate_of: str | None = None) -> Person:
+              consent: bool, duplicate_of: int | None = None) -> Person:
         """A new person (even beside a namesake) with their templates, atomically; consent
         is stamped when given."""
         if not templates:
@@ -76,11 +76,13 @@ class PeopleAdmin:
             self._add_templates(person.id, templates)
             if consent:
                 self.store.people.set_consent(person.id, self._now())
+            # Audit details never hold a name or employee id: an erasure must leave none
+            # behind, in this person's entries or in anyone else's (the chain forbids
+            # rewriting them).
             detail: dict[str, str | int | float | bool | None] = {
-                "name": person.name, "employee_id": person.employee_id,
                 "templates": len(templates), "consent": consent}
-            if duplicate_of:
-                detail["confirmed_duplicate_of"] = duplicate_of
+            if duplicate_of is not None:
+                detail["confirmed_duplicate_of"] = audit_target(duplicate_of)
             self._audit.record(self.actor, AuditAction.ENROL, _label(person), detail)
         return self.store.people.get(person.id)
 
@@ -109,8 +111,11 @@ class PeopleAdmin:
         before = self.store.people.get(person_id)
         with self.store.transaction():
             person = self.store.people.rename(person_id, name, employee_id)
+            changed = [field for field, old, new in (
+                ("name", before.name, person.name),
+                ("employee_id", before.employee_id, person.employee_id)) if old != new]
             self._audit.record(self.actor, AuditAction.EDIT, _label(before),
-                               {"name": person.name, "employee_id": person.employee_id})
+                               {"changed": ", ".join(changed) or "nothing"})
         return person
 
     def set_active(self, person_id: int, active: bool) -> Person:
@@ -159,9 +164,9 @@ class PeopleAdmin:
 
     def delete(self, person_id: int) -> None:
         """GDPR erasure: templates, thumbnails, consent and the person row go; their events
-        stay for the access record but lose every link to who it was; audit entries about
-        them keep what was done and by whom, but no longer to whom by name. Once committed,
-        the store leaves no old copy in its journal or backups."""
+        stay for the access record but lose every link to who it was; the audit trail keeps
+        what was done and by whom (it never named them). Once committed, the store leaves no
+        old copy in its journal or backups."""
         with self.store.transaction():
             person = self.store.people.erase(person_id)
             self._audit.record(self.actor, AuditAction.DELETE, _label(person),
@@ -211,5 +216,5 @@ def _event_row(event: Event) -> dict[str, object]:
 
 
 def _label(person: Person) -> str:
-    """Audit targets name people by number, so an erasure can scrub every trace of them."""
+    """Audit targets name people by number only, so an erasure leaves no name there."""
     return audit_target(person.id)

@@ -124,7 +124,7 @@ def run_enroll(args: argparse.Namespace) -> int:
             person = store.people.get(existing.id)
         else:
             person = people.enrol(args.name, args.employee_id, templates, consent=args.consent,
-                                  duplicate_of=duplicate.name if duplicate else None)
+                                  duplicate_of=duplicate.person_id if duplicate else None)
     finally:
         store.close()
     payload = {"name": person.name, "person_id": person.id, "enrolled": len(accepted),

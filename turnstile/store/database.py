@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import time
@@ -108,6 +107,27 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (person_id, group_id)
     );
     CREATE INDEX person_groups_group ON person_groups(group_id);
+    """,
+    # 6: a global sign-in throttle beside the per-name lockout; the audit log becomes a hash
+    # chain (each entry seals the one before; pruning keeps the last pruned hash as anchor);
+    # personal data leaves older audit details (entries name people by number only).
+    """
+    CREATE TABLE login_throttle (
+        scope TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        window_start TEXT NOT NULL,
+        last_failure TEXT NOT NULL
+    );
+    ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+    ALTER TABLE audit_log ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+    CREATE TABLE audit_anchor (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        hash TEXT NOT NULL,
+        pruned INTEGER NOT NULL DEFAULT 0
+    );
+    UPDATE audit_log SET detail = json_remove(detail, '$.name', '$.employee_id',
+                                              '$.confirmed_duplicate_of')
+        WHERE json_valid(detail);
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -231,45 +251,41 @@ def expire_backups(path: Path, now: datetime, keep: timedelta = BACKUP_KEEP) -> 
     return expired
 
 
-def erase_person(conn: sqlite3.Connection, person_id: int,
-                 tables: frozenset[str] = frozenset(("events", "audit_log"))) -> None:
+def erase_person(conn: sqlite3.Connection, person_id: int, events: bool = True) -> None:
     """The rows of an erasure, inside the caller's transaction: the person row (templates,
     thumbnails, schedule and groups follow by cascade); their events lose the link, the name
-    and the face picture; audit entries about them lose the personal keys.
-
-    `tables` names the optional tables present (an old backup may predate them).
-    """
-    if "events" in tables:
+    and the face picture (`events` is False for an old backup without an event table).
+    Audit entries name people by number only, so they hold nothing to erase."""
+    if events:
         conn.execute("UPDATE events SET person_id = NULL, name = NULL, thumbnail = NULL"
                      " WHERE person_id = ?", (person_id,))
     conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
-    if "audit_log" in tables:
-        scrub_audit(conn, audit_target(person_id), PERSONAL_KEYS)
-
-
-#: Audit detail keys that identify a person; erased with them.
-PERSONAL_KEYS = ("name", "employee_id")
 
 
 def audit_target(person_id: int) -> str:
-    """Audit entries name people by number, so an erasure can find every entry about them."""
+    """How audit entries name a person: by number only, never by name."""
     return f"person #{person_id}"
 
 
-def scrub_audit(conn: sqlite3.Connection, target: str, keys: tuple[str, ...]) -> int:
-    """Remove `keys` from the details of every audit entry about `target`; returns how many."""
-    rows = conn.execute("SELECT id, detail FROM audit_log WHERE target = ?",
-                        (target,)).fetchall()
-    for entry_id, text in rows:
-        detail = {k: v for k, v in json.loads(text).items() if k not in keys}
-        conn.execute("UPDATE audit_log SET detail = ? WHERE id = ?",
-                     (json.dumps(detail, sort_keys=True), entry_id))
-    return len(rows)
+#: Personal keys that audit details held before schema 6 (migration 6 removed them from the
+#: database; an older backup still has them).
+_OLD_AUDIT_KEYS = ("$.name", "$.employee_id", "$.confirmed_duplicate_of")
+
+
+def _scrub_old_audit(conn: sqlite3.Connection) -> None:
+    """Remove the pre-schema-6 personal keys from a backup's audit details, as migration 6
+    did in the database (only rows that hold one are rewritten)."""
+    keys = ", ".join(f"'{key}'" for key in _OLD_AUDIT_KEYS)
+    holds = " OR ".join(f"json_type(detail, '{key}') IS NOT NULL" for key in _OLD_AUDIT_KEYS)
+    conn.execute(f"UPDATE audit_log SET detail = json_remove(detail, {keys})"
+                 f" WHERE CASE WHEN json_valid(detail) THEN {holds} ELSE 0 END")
 
 
 def scrub_backups(path: Path, present: set[int]) -> list[Path]:
     """Erase from every upgrade backup each person no longer in the database (`present`
-    holds the ids that are), then rewrite the backup so no freed page keeps their bytes."""
+    holds the ids that are) and the names older audit details held, then rewrite the backup
+    so no freed page keeps their bytes. Backups predate the current schema: which tables
+    they have is read from the file."""
     scrubbed = []
     for old in backups_of(path):
         conn = open_raw(old)
@@ -279,7 +295,9 @@ def scrub_backups(path: Path, present: set[int]) -> list[Path]:
             gone = {int(r[0]) for r in conn.execute("SELECT id FROM people")} - present
             with transaction(conn):
                 for person_id in sorted(gone):
-                    erase_person(conn, person_id, tables)
+                    erase_person(conn, person_id, events="events" in tables)
+                if "audit_log" in tables:
+                    _scrub_old_audit(conn)
             conn.execute("VACUUM")
             checkpoint(conn)
         finally:
