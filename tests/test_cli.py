@@ -153,10 +153,10 @@ def test_enrol_again_adds_to_the_same_person(capsys: pytest.CaptureFixture[str],
 def test_remove_erases_templates(capsys: pytest.CaptureFixture[str], examples: Path,
                                  db_path: Path, models_dir: Path) -> None:
     run_json(capsys, "enroll", "Obama", str(examples / "obama.jpg"), "--db", str(db_path))
-    assert run_json(capsys, "remove", "Obama", "--db", str(db_path))["removed"] == "Obama"
+    assert run_json(capsys, "remove", "Obama", "--yes", "--db", str(db_path))["removed"] == "Obama"
     conn = storage.connect(db_path)
     assert conn.execute("SELECT COUNT(*) FROM templates").fetchone()[0] == 0
-    fails_cleanly(capsys, "remove", "Obama", "--db", str(db_path), match="no one named")
+    fails_cleanly(capsys, "remove", "Obama", "--yes", "--db", str(db_path), match="no one named")
 
 
 @pytest.fixture
@@ -241,3 +241,41 @@ def test_check_reports_each_part(capsys: pytest.CaptureFixture[str], db_path: Pa
     assert result["ok"] is True and isinstance(checks, dict)
     assert set(checks) == {"models", "database"}
     assert main(["check", "--db", str(db_path)]) in (0, 1)  # camera may or may not exist here
+
+
+def test_read_only_commands_create_no_database_or_folder(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, examples: Path,
+        models_dir: Path) -> None:
+    typo = tmp_path / "typo" / "galery.db"
+    db = ["--db", str(typo)]
+    for argv in (["people"], ["events"], ["identify", str(examples / "obama.jpg")],
+                 ["remove", "Obama", "--yes"]):
+        fails_cleanly(capsys, *argv, *db, match=f"no database at {typo}")
+    checked = run_json(capsys, "check", "--no-camera", *db)["checks"]
+    assert isinstance(checked, dict) and checked["database"].startswith("ok (none yet")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_remove_asks_first_and_matches_names_in_any_case(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        enrolled_db: Path) -> None:
+    db = ["--db", str(enrolled_db)]
+    before = _gallery_rows(enrolled_db)
+    # Not at a terminal and no --yes: refused, nothing erased.
+    fails_cleanly(capsys, "remove", "Biden", *db, match="add --yes")
+    fails_cleanly(capsys, "remove", "Bidne", "--yes", *db, match="did you mean 'Biden'?")
+    # At a terminal the operator is asked; anything but yes keeps the person.
+    answers: list[str] = []
+
+    def answer_no(prompt: str) -> str:
+        answers.append(prompt)
+        return "n"
+
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", answer_no)
+    assert main(["remove", "biden", *db]) == 1
+    assert "Erase Biden with 1 template(s)?" in answers[0] and "cannot be undone" in answers[0]
+    assert _gallery_rows(enrolled_db) == before
+    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    assert main(["remove", "BIDEN", *db]) == 0
+    assert _gallery_rows(enrolled_db) == []

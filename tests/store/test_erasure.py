@@ -118,7 +118,7 @@ def test_cli_remove_leaves_no_byte_of_the_person(tmp_path: Path,
     person = store.people.add(NAME, EMPLOYEE)
     store.templates.add(person.id, "m", DIMENSION, [NewTemplate(_vector(2), "a", 0.5, PICTURE)])
     store.close()
-    assert main(["remove", NAME, "--db", str(db)]) == 0
+    assert main(["remove", NAME, "--yes", "--db", str(db)]) == 0
     capsys.readouterr()
     assert [f for f in _found(db) if "old template" not in f] == []
 

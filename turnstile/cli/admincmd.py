@@ -100,7 +100,7 @@ def _event_filter(args: argparse.Namespace, store: Store) -> EventFilter:
 
 def run_events(args: argparse.Namespace) -> int:
     config = load_config(args)
-    store = open_store(args, config)
+    store = open_store(args, config, create=False)
     try:
         where = _event_filter(args, store)
         if args.csv:

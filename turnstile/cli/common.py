@@ -49,8 +49,14 @@ def database_path(args: argparse.Namespace, config: Config) -> Path:
     return Path(args.db) if args.db else config.database_path()
 
 
-def open_store(args: argparse.Namespace, config: Config) -> SQLiteStore:
-    return SQLiteStore.open(database_path(args, config), config.events)
+def open_store(args: argparse.Namespace, config: Config, *, create: bool = True) -> SQLiteStore:
+    """The gallery database; commands that only read or remove pass create=False, so a
+    mistyped --db is an error instead of a new empty database (and folders) on disk."""
+    path = database_path(args, config)
+    if not create and not path.is_file():
+        raise FileNotFoundError(f"no database at {path} (nothing has been enrolled there; "
+                                "check --db or the config's database)")
+    return SQLiteStore.open(path, config.events)
 
 
 def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import getpass
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from turnstile.config import Config
 from turnstile.store.gallery import Gallery
 from turnstile.store.records import StoreError
 from turnstile.store.sqlite import SQLiteStore
-from turnstile.types import Match
+from turnstile.types import Match, Person
 from turnstile.vision import models
 from turnstile.vision.engine import Engine, FaceResult, similarity
 from turnstile.vision.imageio import ImageError, read_image
@@ -57,13 +59,12 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     verify.set_defaults(func=run_verify)
 
     people = subparsers.add_parser("people", parents=[parent], help="list enrolled people")
-    add_model_option(people)
     people.set_defaults(func=run_people)
 
     remove = subparsers.add_parser("remove", parents=[parent],
                                    help="erase a person with all templates and thumbnails")
-    remove.add_argument("name", help="name or employee id")
-    add_model_option(remove)
+    remove.add_argument("name", help="name (any case) or employee id")
+    remove.add_argument("--yes", action="store_true", help="erase without asking first")
     remove.set_defaults(func=run_remove)
 
     check = subparsers.add_parser("check", parents=[parent],
@@ -145,7 +146,7 @@ def run_identify(args: argparse.Namespace) -> int:
     config = load_config(args)
     engine = Engine.from_config(config, args.model)
     image = read_image(args.image)
-    store = open_store(args, config)
+    store = open_store(args, config, create=False)
     try:
         results = engine.analyze(image, engine.gallery(store))
     finally:
@@ -185,7 +186,7 @@ def _single_largest(engine: Engine, path: Path) -> FaceResult:
 
 def run_people(args: argparse.Namespace) -> int:
     config = load_config(args)
-    store = open_store(args, config)
+    store = open_store(args, config, create=False)
     try:
         people = store.people.all()
         groups = store.groups.memberships()
@@ -200,24 +201,50 @@ def run_people(args: argparse.Namespace) -> int:
     return 0
 
 
+def _one_person(store: SQLiteStore, name: str) -> Person:
+    """The one person `name` means (name in any case, or employee id), else a clear error
+    with the enrolled names it might have meant."""
+    matches = store.people.find(name)
+    if len(matches) > 1:
+        ids = ", ".join(str(p.employee_id or p.id) for p in matches)
+        raise StoreError(f"{len(matches)} people are named {name!r} ({ids}); "
+                         "remove by employee id")
+    if not matches:
+        names = {p.name.casefold(): p.name for p in store.people.all()}
+        close = [names[n] for n in difflib.get_close_matches(name.casefold(), list(names))]
+        hint = f"; did you mean {' or '.join(repr(n) for n in close)}?" if close else ""
+        raise StoreError(f"no one named {name!r} is enrolled{hint}")
+    return matches[0]
+
+
+def _confirmed(person: Person, yes: bool) -> bool:
+    """--yes, or the operator's "y" at the terminal; never silently without either."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise StoreError(f"remove erases {person.name} for good and asks first; "
+                         "add --yes to erase without asking")
+    label = f"{person.name} ({person.employee_id})" if person.employee_id else person.name
+    answer = input(f"Erase {label} with {person.templates} template(s)? "
+                   "This cannot be undone. [y/N] ")
+    return answer.strip().lower() in ("y", "yes")
+
+
 def run_remove(args: argparse.Namespace) -> int:
     config = load_config(args)
-    store = open_store(args, config)
+    store = open_store(args, config, create=False)
     try:
-        matches = store.people.find(args.name)
-        if not matches:
-            raise StoreError(f"no one named {args.name!r} is enrolled")
-        if len(matches) > 1:
-            ids = ", ".join(str(p.employee_id or p.id) for p in matches)
-            raise StoreError(f"{len(matches)} people are named {args.name!r} ({ids}); "
-                             "remove by employee id")
+        person = _one_person(store, args.name)
+        if not _confirmed(person, args.yes):
+            emit(args, {"removed": None}, "nothing erased")
+            return 1
         # The same GDPR erasure as the admin panel: past events lose the name, the audit log
         # records who erased whom (by number).
-        _people_admin(store).delete(matches[0].id)
+        _people_admin(store).delete(person.id)
     finally:
         store.close()
-    emit(args, {"removed": matches[0].name, "person_id": matches[0].id},
-         f"removed {matches[0].name} with all templates")
+    emit(args, {"removed": person.name, "person_id": person.id},
+         f"removed {person.name} with all templates")
     return 0
 
 
@@ -226,9 +253,13 @@ def run_check(args: argparse.Namespace) -> int:
     checks: dict[str, str] = {}
     problems = models.verify(config.models.models_dir())
     checks["models"] = "ok" if not problems else "; ".join(problems)
+    path = database_path(args, config)
     try:
-        open_store(args, config).close()
-        checks["database"] = f"ok ({database_path(args, config)})"
+        if path.is_file():
+            open_store(args, config).close()
+            checks["database"] = f"ok ({path})"
+        else:  # checking creates nothing: the kiosk makes the file when it starts
+            checks["database"] = f"ok (none yet; the kiosk creates {path})"
     except Exception as exc:  # report every failure, exit code tells the kiosk's fate
         checks["database"] = str(exc)
     if not args.no_camera:
