@@ -15,6 +15,7 @@ import pytest
 from turnstile.admin.audit import AuditLog
 from turnstile.admin.people import PeopleAdmin
 from turnstile.store import database as storage
+from turnstile.store import files
 from turnstile.store.gallery import Gallery
 from turnstile.store.records import NewTemplate
 from turnstile.store.sqlite import SQLiteStore
@@ -62,7 +63,7 @@ def _files(db: Path) -> Iterator[Path]:
         extra = db.with_name(db.name + suffix)
         if extra.exists():
             yield extra
-    yield from storage.backups_of(db)
+    yield from files.backups_of(db)
 
 
 def _found(db: Path) -> list[str]:
@@ -75,7 +76,7 @@ def test_erased_person_leaves_no_byte_in_database_wal_or_backups(tmp_path: Path)
     db = tmp_path / "turnstile.db"
     _old_database(db)
     admin = SQLiteStore.open(db)  # upgrades, writing a backup that holds the person
-    assert len(storage.backups_of(db)) == 1
+    assert len(files.backups_of(db)) == 1
     kiosk = SQLiteStore.open(db)  # the kiosk's worker, reading all along
     kiosk_gallery = Gallery(kiosk, "m", DIMENSION)
     gallery = Gallery(admin, "m", DIMENSION)
@@ -104,7 +105,7 @@ def test_erased_person_leaves_no_byte_in_database_wal_or_backups(tmp_path: Path)
     kiosk.close()
     admin.close()
     assert _found(db) == []
-    conn = sqlite3.connect(storage.backups_of(db)[0])
+    conn = sqlite3.connect(files.backups_of(db)[0])
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     conn.close()
 
@@ -136,10 +137,10 @@ def test_old_upgrade_backups_expire(tmp_path: Path) -> None:
     recent = db.with_name("turnstile.backup-20260301-090000.db")
     for path in (old, recent):
         path.write_bytes(b"backup")
-    month_ago = (datetime.now() - storage.BACKUP_KEEP - timedelta(days=1)).timestamp()
+    month_ago = (datetime.now() - files.BACKUP_KEEP - timedelta(days=1)).timestamp()
     os.utime(old, (month_ago, month_ago))
     storage.connect(db).close()
-    assert storage.backups_of(db) == [recent]
+    assert files.backups_of(db) == [recent]
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
@@ -152,7 +153,7 @@ def test_files_and_folders_are_private_whatever_the_umask(tmp_path: Path, umask:
     try:
         store = SQLiteStore.open(db)
         store.people.add("Ada")  # a write, so the WAL and shared-memory files exist
-        storage.backup(db)  # what an upgrade writes first
+        files.backup(db)  # what an upgrade writes first
         modes = {p.name: p.stat().st_mode & 0o777 for p in db.parent.iterdir()}
         store.close()
     finally:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.schedules import format_schedule
-from turnstile.store.database import audit_target
+from turnstile.store.erasure import audit_target
 from turnstile.store.gallery import Gallery
 from turnstile.store.interfaces import Store
 from turnstile.store.records import Event, NewTemplate, StoreError, Window

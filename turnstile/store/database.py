@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
+
+from turnstile.store.files import backup, create_private_file, expire_backups, make_private_folder
 
 #: Each entry moves the schema one version forward; never edit a released one, append.
 MIGRATIONS: tuple[str, ...] = (
@@ -137,13 +138,6 @@ class SchemaError(RuntimeError):
     """The database was written by a newer Turnstile, or is not a Turnstile database."""
 
 
-#: Upgrade backups older than this are deleted when the database is opened: they exist to go
-#: back after a failed upgrade, and each one is another copy of everyone's biometrics.
-BACKUP_KEEP = timedelta(days=30)
-#: Files (database, WAL, shared memory, backups) and folders the code creates are private.
-FILE_MODE, FOLDER_MODE = 0o600, 0o700
-
-
 def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
@@ -192,126 +186,6 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
                 continue
             raise
     return schema_version(conn)
-
-
-def make_private_folder(folder: Path) -> None:
-    """Create `folder` and any missing parents as 0700, whatever the umask; existing
-    folders are left as they are (they may be shared ones such as the home folder)."""
-    missing: list[Path] = []
-    while not folder.exists():
-        missing.append(folder)
-        folder = folder.parent
-    for path in reversed(missing):
-        try:
-            path.mkdir(mode=FOLDER_MODE)
-        except FileExistsError:
-            continue  # another process made it a moment ago
-        os.chmod(path, FOLDER_MODE)  # mkdir's mode is masked by the umask
-
-
-def create_private_file(path: Path) -> None:
-    """Create `path` empty with mode 0600 unless it exists (SQLite gives its WAL and
-    shared-memory files the mode of the database file, so they follow)."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    except FileExistsError:
-        return
-    try:
-        os.fchmod(fd, FILE_MODE)  # the umask may have taken bits away; 0600 exactly
-    finally:
-        os.close(fd)
-
-
-def backups_of(path: Path) -> list[Path]:
-    """The upgrade backups beside a database file, oldest first."""
-    return sorted(path.parent.glob(f"{path.stem}.backup-*{path.suffix}"))
-
-
-def backup(path: Path) -> Path:
-    """Copy the database beside itself with a timestamp (before an upgrade migrates it)."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
-    # The copy holds the same biometric templates: private from its first byte.
-    create_private_file(target)
-    source = sqlite3.connect(path)
-    try:
-        with sqlite3.connect(target) as dest:
-            source.backup(dest)
-    finally:
-        source.close()
-    return target
-
-
-def expire_backups(path: Path, now: datetime, keep: timedelta = BACKUP_KEEP) -> list[Path]:
-    """Delete upgrade backups older than `keep`; returns those deleted."""
-    expired = [b for b in backups_of(path)
-               if now - datetime.fromtimestamp(b.stat().st_mtime) > keep]
-    for old in expired:
-        old.unlink(missing_ok=True)
-    return expired
-
-
-def erase_person(conn: sqlite3.Connection, person_id: int, events: bool = True) -> None:
-    """The rows of an erasure, inside the caller's transaction: the person row (templates,
-    thumbnails, schedule and groups follow by cascade); their events lose the link, the name
-    and the face picture (`events` is False for an old backup without an event table).
-    Audit entries name people by number only, so they hold nothing to erase."""
-    if events:
-        conn.execute("UPDATE events SET person_id = NULL, name = NULL, thumbnail = NULL"
-                     " WHERE person_id = ?", (person_id,))
-    conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
-
-
-def audit_target(person_id: int) -> str:
-    """How audit entries name a person: by number only, never by name."""
-    return f"person #{person_id}"
-
-
-#: Personal keys that audit details held before schema 6 (migration 6 removed them from the
-#: database; an older backup still has them).
-_OLD_AUDIT_KEYS = ("$.name", "$.employee_id", "$.confirmed_duplicate_of")
-
-
-def _scrub_old_audit(conn: sqlite3.Connection) -> None:
-    """Remove the pre-schema-6 personal keys from a backup's audit details, as migration 6
-    did in the database (only rows that hold one are rewritten)."""
-    keys = ", ".join(f"'{key}'" for key in _OLD_AUDIT_KEYS)
-    holds = " OR ".join(f"json_type(detail, '{key}') IS NOT NULL" for key in _OLD_AUDIT_KEYS)
-    conn.execute(f"UPDATE audit_log SET detail = json_remove(detail, {keys})"
-                 f" WHERE CASE WHEN json_valid(detail) THEN {holds} ELSE 0 END")
-
-
-def scrub_backups(path: Path, present: set[int]) -> list[Path]:
-    """Erase from every upgrade backup each person no longer in the database (`present`
-    holds the ids that are) and the names older audit details held, then rewrite the backup
-    so no freed page keeps their bytes. Backups predate the current schema: which tables
-    they have is read from the file."""
-    scrubbed = []
-    for old in backups_of(path):
-        conn = open_raw(old)
-        try:
-            tables = frozenset(str(r[0]) for r in conn.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'table'"))
-            gone = {int(r[0]) for r in conn.execute("SELECT id FROM people")} - present
-            with transaction(conn):
-                for person_id in sorted(gone):
-                    erase_person(conn, person_id, events="events" in tables)
-                if "audit_log" in tables:
-                    _scrub_old_audit(conn)
-            conn.execute("VACUUM")
-            checkpoint(conn)
-        finally:
-            conn.close()
-        scrubbed.append(old)
-    return scrubbed
-
-
-def checkpoint(conn: sqlite3.Connection) -> bool:
-    """Move the WAL into the database file and truncate it to zero bytes (after an erasure,
-    so that no old page of the erased person stays in the WAL). False when a reader of the
-    kiosk kept it from finishing; the next checkpoint completes it."""
-    busy, _, _ = conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-    return int(busy) == 0
 
 
 def _enable_wal(conn: sqlite3.Connection, patience_s: float = 10.0) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 import numpy.typing as npt
 import sqlite_utils
 
-from turnstile.store import database
+from turnstile.store import erasure
 from turnstile.store.records import (
     NewTemplate,
     PersonErased,
@@ -129,17 +129,17 @@ class SQLitePeople:
     def erase(self, person_id: int) -> Person:
         person = self.get(person_id)
         with self._session.transaction():
-            database.erase_person(self._conn, person_id)
+            erasure.erase_person(self._conn, person_id)
             self._session.changed(PersonErased(person_id))
             self._session.after_commit(self._purge)
         return person
 
     def _purge(self) -> None:
         """After the erasure committed: no old page of it in the WAL or in a backup."""
-        database.checkpoint(self._conn)
+        erasure.checkpoint(self._conn)
         if self._session.path is not None:
             present = {int(r[0]) for r in self._conn.execute("SELECT id FROM people")}
-            database.scrub_backups(self._session.path, present)
+            erasure.scrub_backups(self._session.path, present)
 
     def _update(self, person_id: int, **values: object) -> None:
         try:
