@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import getpass
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ from turnstile.access.policy import accepted
 from turnstile.admin.audit import AuditLog
 from turnstile.admin.enrolment import Assessment, DuplicateFaceError, Enroller
 from turnstile.admin.people import PeopleAdmin
+from turnstile.admin.roles import cli_actor
 from turnstile.cli.common import (
     add_model_option,
     database_path,
@@ -75,7 +75,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 
 def _people_admin(store: SQLiteStore, gallery: Gallery | None = None) -> PeopleAdmin:
     """The panel's people service, acting for the user at this terminal."""
-    actor = f"cli:{getpass.getuser()}"
+    actor = cli_actor().name
     return PeopleAdmin(store, AuditLog(store.connection, datetime.now), actor, datetime.now,
                        gallery)
 
