@@ -17,6 +17,7 @@ from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
 from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
+from turnstile.store.central.background import start_background
 from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Box, Decision, Outcome
 from turnstile.vision.engine import Engine
@@ -75,6 +76,9 @@ class RecognitionWorker(QThread):
             engine = self._engine or self._engine_factory()
             store = SQLiteStore.open(self._db_path, self._config.events)
             door = self._door or build_door(self._config.door)
+            # With [central], the replica follows the central roster and events go there.
+            stop_sync = start_background(self._config.central, self._db_path,
+                                         engine.embedder.name, engine.embedder.dimension)
         except Exception as exc:  # every start-up failure goes to the screen, not a traceback
             log.exception("the recognition worker could not start")
             self.failed.emit(str(exc))
@@ -97,6 +101,8 @@ class RecognitionWorker(QThread):
         finally:
             if self._door is None:
                 door.close()
+            if stop_sync is not None:
+                stop_sync()
             store.close()
 
     def _show(self, frame: Frame) -> None:
