@@ -194,6 +194,14 @@ class PolicyConfig(Section):
     allowed_groups: tuple[str, ...] = Field((), strict=False, description="Access group names "
                                             "this door admits (case-insensitive). Empty: every "
                                             "enrolled, active, in-schedule person.")
+    spoof_alarm_count: int = num(3, 0, 100, "spoofs", "This many SPOOF verdicts for one person "
+                                 "within spoof_alarm_window_s raise an alarm (logged, shown in "
+                                 "the events page) and suspend that person's face access for "
+                                 "spoof_suspend_s. 0 switches it off.")
+    spoof_alarm_window_s: float = num(300.0, 10.0, 86400.0, "s", "Seconds within which repeated "
+                                      "spoof verdicts count toward the alarm.")
+    spoof_suspend_s: float = num(900.0, 0.0, 604800.0, "s", "Seconds a person's face access "
+                                 "stays suspended after a spoof alarm.")
 
     @field_validator("roi", "allowed_groups", mode="before")
     @classmethod
@@ -289,6 +297,10 @@ class LivenessConfig(Section):
 
     motion: bool = Field(True, description="Model-free motion check (parallax of the face, "
                          "surroundings that move with it).")
+    align_tracks: bool = Field(False, description="Undo the face's rotation, scale and shift "
+                               "between the two frames of a pair (from its landmarks) before "
+                               "tracking, so a rolled or approaching picture is tracked "
+                               "correctly.")
     gap_s: float = num(0.4, 0.1, 2.0, "s", "Seconds between the two frames of each compared "
                        "pair.")
     window_s: float = num(1.0, 0.3, 5.0, "s", "Seconds of frame pairs a verdict rests on.")
@@ -336,8 +348,9 @@ class LivenessConfig(Section):
     challenge_min_similarity: float = num(0.5, -1.0, 1.0, "cosine", "Embedding similarity to "
                                           "the face at the start below which the identity "
                                           "changed.")
-    passive_model: str = text("", "Passive ONNX model from `turnstile train-liveness`; empty "
-                              "means none.")
+    passive_model: str = text("", "Passive model: an ONNX file from `turnstile "
+                              "train-liveness`, \"minifasnet\" for the vendored MiniFASNet "
+                              "models, or empty for none.")
     passive_threshold: float = num(0.5, 0.0, 1.0, "", "Passive model live score below which a "
                                    "face is a spoof.")
 
