@@ -253,13 +253,11 @@ def run_check(args: argparse.Namespace) -> int:
     checks: dict[str, str] = {}
     problems = models.verify(config.models.models_dir())
     checks["models"] = "ok" if not problems else "; ".join(problems)
-    path = database_path(args, config)
     try:
-        if path.is_file():
-            open_store(args, config).close()
-            checks["database"] = f"ok ({path})"
-        else:  # checking creates nothing: the kiosk makes the file when it starts
-            checks["database"] = f"ok (none yet; the kiosk creates {path})"
+        # Opening creates or migrates the file as the kiosk would (the installer relies on
+        # it): `check` prepares the kiosk, it is not a read-only listing.
+        open_store(args, config).close()
+        checks["database"] = f"ok ({database_path(args, config)})"
     except Exception as exc:  # report every failure, exit code tells the kiosk's fate
         checks["database"] = str(exc)
     if not args.no_camera:
