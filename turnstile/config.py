@@ -102,6 +102,12 @@ class DetectorConfig(Section):
                               "this size (shorter side), never below half the usual size; 112 "
                               "is the embedder's own crop. 0 always detects at max_side, "
                               "otherwise at least 40.")
+    rescue_score: float = num(0.6, 0.0, 1.0, "", "When the usual look finds no face, a second "
+                              "look on the smoothed, luminance-normalised frame accepts faces "
+                              "down to this confidence, those under score_threshold only with "
+                              "plausible landmarks: dim entrances defeat the first look "
+                              "(benchmarks/README.md, \"Hard light\"). 0 switches it off.",
+                              high_open=True)
 
     @model_validator(mode="after")
     def _sizes(self) -> DetectorConfig:
@@ -152,6 +158,11 @@ class CameraConfig(Section):
                          "counts as lost.")
     folder_fps: float = num(5.0, 0.1, 120.0, "fps", "Frames per second at which an image-folder "
                             "source is played.")
+    face_exposure: bool = Field(True, description="Meter a camera device's exposure on the "
+                                "face in view instead of the whole frame, where OpenCV exposes "
+                                "the controls (V4L2): a bright window behind the person "
+                                "otherwise darkens the face. The camera's own auto-exposure "
+                                "returns when nobody is in view.")
 
     @field_validator("source", mode="before")
     @classmethod
@@ -378,6 +389,11 @@ class EnrolmentConfig(Section):
                                 "crop below which it is too dark.")
     max_brightness: float = num(210.0, 0.0, 255.0, "grey level", "Mean grey level above which "
                                 "it is too bright.")
+    side_lit_ratio: float = num(0.5, 0.0, 1.0, "", "A template whose darker cheek is under this "
+                                "fraction of the brighter one's mean grey is enrolled with a "
+                                "warning that it is lit from one side (0 never warns; at 0.5: 4 %"
+                                " of LFW photos, 94-99 % of faces lit 65-85 degrees from the "
+                                "side).")
     max_yaw: float = num(35.0, 0.0, 90.0, "degrees", "Largest head yaw accepted for any "
                          "template.", low_open=True)
     max_pitch: float = num(30.0, 0.0, 90.0, "degrees", "Largest head pitch accepted for any "
@@ -452,13 +468,17 @@ class CentralConfig(Section):
         return bool(self.dsn or self.dsn_file or self.kiosk_id)
 
 
-#: Security floors: the shipped calibrated operating point of the default embedder (threshold
-#: and margin from `turnstile calibrate --far 1e-4 --gallery-size 100`, agreement from the
-#: clips), less the room a site's own calibration for a smaller gallery may take. A value below
-#: its floor lets strangers in more often; it loads only with `allow_insecure = true`.
-FLOORS: dict[str, float] = {"recognition.threshold": 0.5, "recognition.margin": 0.1,
+#: Security floors for the default embedder (SFace), from its calibration on LFW
+#: (benchmarks/README.md, `turnstile calibrate --far 1e-4`): the threshold that keeps a
+#: stranger's rate at 1e-4 is 0.40 with one enrolled person, 0.475 with 10 and 0.57 with 100,
+#: so no gallery's operating point lies below 0.40; the calibrated margins with a runner-up
+#: are 0.20-0.225 (half of that is the floor; 0 switches the runner-up check off); one
+#: agreeing frame lets a single misread frame open the door. Values below a floor weaken
+#: security below any calibrated operating point: they load only with allow_insecure = true.
+FLOORS: dict[str, float] = {"recognition.threshold": 0.4, "recognition.margin": 0.1,
                             "policy.agreement_frames": 2}
-#: A custom embedder has its own score scale, so only these floors apply to it.
+#: A custom embedder has its own score scale (calibrate it with `turnstile calibrate
+#: --model`), so only the scale-free floors apply: a positive threshold and margin.
 CUSTOM_MODEL_FLOORS: dict[str, float] = {"recognition.threshold": 0.0,
                                          "recognition.margin": 0.0,
                                          "policy.agreement_frames": 2}
@@ -485,6 +505,13 @@ class Config(Section):
     enrolment: EnrolmentConfig = Field(default_factory=EnrolmentConfig)
     admin: AdminConfig = Field(default_factory=AdminConfig)
     central: CentralConfig = Field(default_factory=CentralConfig)
+
+    @model_validator(mode="after")
+    def _floors(self) -> Config:
+        if not self.allow_insecure and (weak := self.below_floors()):
+            raise ValueError("; ".join(weak) + " (refused: it lets strangers in more often; "
+                             "allow_insecure = true accepts it)")
+        return self
 
     def below_floors(self) -> list[str]:
         """Each security-relevant value below its floor, in words ([] when none is)."""

@@ -13,9 +13,8 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
-from turnstile.access.door import DoorResult
 from turnstile.store.records import Change, Event, NewTemplate, Template, TemplateRows, Window
-from turnstile.types import Decision, Outcome, Person
+from turnstile.types import Decision, DoorResult, Outcome, Person
 
 
 class PeopleStore(Protocol):

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.eventexport import EventFilter, export_csv, select
+from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel
 from turnstile.gui.qimage import qdatetime
 from turnstile.store.interfaces import Store
@@ -52,10 +53,11 @@ class EventsPage(QWidget):
 
     def __init__(self, store: Store, audit: AuditLog, actor: str,
                  now: Callable[[], datetime] = datetime.now,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, confirm: Confirm) -> None:
         super().__init__(parent)
         self._store, self._audit, self._actor = store, audit, actor
         self._log = store.events
+        self._confirm = confirm
         self._version: int | None = None
         self.has_since, self.since = self._date_filter(now, days=-7)
         self.has_until, self.until = self._date_filter(now, days=1)
@@ -161,6 +163,10 @@ class EventsPage(QWidget):
 
     def export(self, path: Path) -> int:
         """Every event matching the filters (not only those shown), audited."""
+        confirmed = self._confirm("export events")
+        if not confirmed.ok:
+            self.message.error(confirmed.reason)
+            return 0
         try:
             count = export_csv(self._log, self.current_filter(), path)
         except OSError as exc:
