@@ -12,7 +12,7 @@ from typing import Any
 from turnstile.access.camera import probe
 from turnstile.access.policy import accepted
 from turnstile.admin.audit import AuditLog
-from turnstile.admin.enrolment import Assessment, DuplicateFaceError, Enroller
+from turnstile.admin.enrolment import Assessment, DuplicateFaceError, Enroller, light_warning
 from turnstile.admin.people import PeopleAdmin
 from turnstile.admin.roles import cli_actor
 from turnstile.cli.common import (
@@ -31,6 +31,7 @@ from turnstile.types import Match, Person
 from turnstile.vision import models
 from turnstile.vision.engine import Engine, FaceResult, similarity
 from turnstile.vision.imageio import ImageError, read_image
+from turnstile.vision.light import LightHint
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -109,6 +110,10 @@ def run_enroll(args: argparse.Namespace) -> int:
         enroller = Enroller(engine, gallery, config)
         people = _people_admin(store, gallery)
         accepted, skipped = _assess(enroller, list(args.images))
+        side_lit = [a.source for a in accepted if a.face is not None
+                    and light_warning(a.face, config.enrolment) is LightHint.SIDE_LIT]
+        for name in side_lit:
+            warn(f"{name}: lit from one side; a photo lit from the front matches better")
         existing = people.existing(args.name, args.employee_id)
         faces = [a.face.embedding for a in accepted if a.face is not None]
         duplicate = enroller.duplicate(faces, exclude=existing.id if existing else None)
@@ -129,7 +134,7 @@ def run_enroll(args: argparse.Namespace) -> int:
     finally:
         store.close()
     payload = {"name": person.name, "person_id": person.id, "enrolled": len(accepted),
-               "skipped": skipped}
+               "skipped": skipped, "side_lit": side_lit}
     emit(args, payload, f"enrolled {len(accepted)} template(s) for {person.name}"
          + (f"; skipped {len(skipped)} image(s)" if skipped else ""))
     return 0 if not skipped else 1
