@@ -12,8 +12,8 @@ from __future__ import annotations
 import sys
 
 import numpy as np
-from common import clip_frames, interleaved, print_table
 
+from turnstile.bench.abtest import clip_frames, interleaved, print_table
 from turnstile.config import Config
 from turnstile.vision import models
 from turnstile.vision.detect import LightRescueDetector, YuNetDetector

@@ -287,3 +287,11 @@ class Decision:
     scores: Scores = field(default_factory=Scores)
     #: For PENDING, what the person in view should be told (None: nothing yet).
     pending: PendingReason | None = None
+
+
+@dataclass(frozen=True)
+class DoorResult:
+    """Whether the relay took the open command, and what happened in words (for the log)."""
+
+    opened: bool
+    detail: str
