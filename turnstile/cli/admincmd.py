@@ -15,6 +15,7 @@ from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.context import AdminContext
 from turnstile.admin.eventexport import EventFilter, export_csv, parse_time, select
 from turnstile.admin.importer import Importer, ImportReport, plan
+from turnstile.cli import centralpeople
 from turnstile.cli.common import database_path, emit, load_config
 from turnstile.config import default_config_path
 from turnstile.store import database as storage
@@ -102,6 +103,11 @@ def _event_filter(args: argparse.Namespace, conn: sqlite3.Connection) -> EventFi
 
 def run_events(args: argparse.Namespace) -> int:
     config = load_config(args)
+    if config.central.configured:
+        now = datetime.now()
+        return centralpeople.events(args, config,
+                                    parse_time(args.since, now) if args.since else None,
+                                    parse_time(args.until, now) if args.until else None)
     conn = storage.connect(database_path(args, config))
     try:
         where = _event_filter(args, conn)

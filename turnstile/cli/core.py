@@ -10,6 +10,7 @@ from typing import Any
 
 from turnstile.admin.audit import AuditLog
 from turnstile.admin.people import PeopleAdmin
+from turnstile.cli import centralpeople
 from turnstile.cli.common import (
     add_model_option,
     database_path,
@@ -151,6 +152,8 @@ def _single_largest(engine: Engine, path: Path) -> FaceResult:
 
 def run_people(args: argparse.Namespace) -> int:
     config = load_config(args)
+    if config.central.configured:
+        return centralpeople.people(args, config)
     conn = open_connection(args, config)
     people = Gallery(conn, "", 0).people()
     groups = GroupStore(conn).all_memberships()
@@ -166,6 +169,8 @@ def run_people(args: argparse.Namespace) -> int:
 
 def run_remove(args: argparse.Namespace) -> int:
     config = load_config(args)
+    if config.central.configured:
+        return centralpeople.remove(args, config)
     conn = open_connection(args, config)
     gallery = Gallery(conn, "", 0)
     matches = gallery.find(args.name)

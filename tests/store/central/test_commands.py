@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import psycopg
@@ -27,7 +28,7 @@ def _config(tmp_path: Path, dsn: str, models_dir: Path | None = None) -> Path:
     return path
 
 
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
     assert main([*argv, "--json"]) == 0
     return dict(json.loads(capsys.readouterr().out.strip().splitlines()[-1]))
 
@@ -91,3 +92,38 @@ def test_tls_is_verified_when_a_ca_is_configured(tmp_path: Path) -> None:
         relaxed = resolve(CentralConfig(dsn="postgresql://u@db/t", kiosk_id="k",
                                         sslmode="require"), {})
         assert relaxed is not None and "sslmode=require" in relaxed.dsn
+
+
+def test_people_events_and_remove_work_on_the_central_roster(
+        pg_dsn: str, roster: CentralRoster, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.store.central.conftest import MODEL, Kiosk, unit
+
+    rng = np.random.default_rng(30)
+    vector = unit(rng)
+    ann = roster.enrol("Ann Central", "E1", templates(vector), MODEL.name, MODEL.dimension)
+    roster.set_groups(ann.person.id, ["Staff"])
+    roster.enrol("Bo Central", "E2", templates(unit(rng)), MODEL.name, MODEL.dimension)
+    for name in ("door-1", "door-2"):
+        kiosk = Kiosk.open(name, tmp_path, pg_dsn)
+        kiosk.sync.once()
+        kiosk.decide(vector)
+        kiosk.sync.once()
+        kiosk.close()
+    config = str(_config(tmp_path, pg_dsn))
+    listed = _run(capsys, "people", "--config", config)["people"]
+    assert isinstance(listed, list)
+    assert [(p["name"], p["groups"]) for p in listed] == [("Ann Central", ["Staff"]),
+                                                          ("Bo Central", [])]
+    events = _run(capsys, "events", "--config", config, "--person", "E1")["events"]
+    assert isinstance(events, list)
+    assert sorted((e["kiosk_id"], e["name"], e["outcome"]) for e in events) == [
+        ("door-1", "Ann Central", "granted"), ("door-2", "Ann Central", "granted")]
+    out = tmp_path / "all.csv"
+    assert _run(capsys, "events", "--config", config, "--csv", str(out))["exported"] == 2
+    assert out.read_text().splitlines()[0].startswith("at,kiosk_id,outcome")
+    assert _run(capsys, "remove", "E1", "--config", config)["removed"] == "Ann Central"
+    after = _run(capsys, "people", "--config", config)["people"]
+    assert [p["name"] for p in after] == ["Bo Central"]
+    events = _run(capsys, "events", "--config", config)["events"]
+    assert [e["name"] for e in events] == [None, None]
