@@ -128,8 +128,10 @@ def main() -> None:
             fill_s = fill(conn, args.people, args.per_person, args.chunk)
             child = subprocess.run(
                 [sys.executable, __file__, "--child", dsn, str(Path(tmp) / "replica.db")],
-                capture_output=True, text=True, check=True,
+                capture_output=True, text=True, check=False,
                 env=dict(os.environ, PYTHONPATH=str(ROOT)))
+            if child.returncode:
+                raise SystemExit(f"the new kiosk failed:\n{child.stderr[-3000:]}")
             figures = {"templates": args.people * args.per_person, "people": args.people,
                        "central_fill_s": fill_s,
                        "new_kiosk": json.loads(child.stdout.strip().splitlines()[-1]),

@@ -16,6 +16,7 @@ from turnstile.cli import main
 from turnstile.config import CentralConfig
 from turnstile.store.central.connection import DSN_ENV, CentralConfigError, resolve
 from turnstile.store.central.roster import CentralRoster
+from turnstile.store.central.schema import SCHEMA_VERSION
 
 
 def _config(tmp_path: Path, dsn: str, models_dir: Path | None = None) -> Path:
@@ -36,7 +37,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
 def test_init_status_and_sync(pg_dsn: str, models_dir: Path, tmp_path: Path,
                               capsys: pytest.CaptureFixture[str]) -> None:
     config = str(_config(tmp_path, pg_dsn, models_dir))
-    assert _run(capsys, "central", "init", "--config", config)["before"] == 1
+    assert _run(capsys, "central", "init", "--config", config)["before"] == SCHEMA_VERSION
     again = _run(capsys, "central", "init", "--config", config)
     assert again["before"] == again["version"]
     db = str(tmp_path / "replica.db")
