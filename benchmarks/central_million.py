@@ -43,6 +43,10 @@ MODEL, DIMENSION = "sface", 128
 
 
 def _rss_mb() -> float:
+    """Peak memory of this process (VmHWM: ru_maxrss would carry the parent's across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return float(line.split()[1]) / 1024.0
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
