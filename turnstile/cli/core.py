@@ -88,11 +88,15 @@ def run_enroll(args: argparse.Namespace) -> int:
             warn(f"skipped {exc}")
     if not results:
         raise ImageError("no usable face in any image; nothing enrolled")
-    conn = open_connection(args, config)
     templates = [NewTemplate(r.embedding, path.name, r.quality.sharpness,
                              thumbnail_jpeg(r.aligned)) for path, r in results]
-    person = engine.gallery(conn).enroll(args.name, args.employee_id, templates)
-    conn.close()
+    if config.central.configured:  # the central roster; every replica follows it
+        person = centralpeople.enroll(args, config, templates, engine.embedder.name,
+                                      engine.embedder.dimension)
+    else:
+        conn = open_connection(args, config)
+        person = engine.gallery(conn).enroll(args.name, args.employee_id, templates)
+        conn.close()
     payload = {"name": person.name, "person_id": person.id, "enrolled": len(results),
                "skipped": skipped}
     emit(args, payload, f"enrolled {len(results)} template(s) for {person.name}"

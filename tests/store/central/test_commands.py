@@ -128,3 +128,22 @@ def test_people_events_and_remove_work_on_the_central_roster(
     assert [p["name"] for p in after] == ["Bo Central"]
     events = _run(capsys, "events", "--config", config)["events"]
     assert [e["name"] for e in events] == [None, None]
+
+
+def test_enroll_writes_to_the_centre_and_a_replica_grants(
+        pg_dsn: str, models_dir: Path, tmp_path: Path, examples: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    config = str(_config(tmp_path, pg_dsn, models_dir))
+    photo = str(examples / "obama.jpg")
+    first = _run(capsys, "enroll", "Barack", photo, "--employee-id", "B1", "--config", config)
+    again = _run(capsys, "enroll", "Barack", photo, "--config", config)
+    assert first["person_id"] == again["person_id"]
+    with psycopg.connect(pg_dsn) as conn:
+        assert conn.execute("SELECT count(*) FROM templates").fetchone() == (2,)
+        assert conn.execute("SELECT value FROM central_meta WHERE key = 'model'")\
+            .fetchone() is not None
+    db = str(tmp_path / "replica.db")
+    assert _run(capsys, "sync", "--once", "--config", config, "--db", db)["updated"] == 1
+    found = _run(capsys, "identify", str(examples / "obama2.jpg"), "--config", config,
+                 "--db", db)["faces"]
+    assert [f["name"] for f in found] == ["Barack"]
