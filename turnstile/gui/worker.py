@@ -20,7 +20,7 @@ from turnstile.gui.qimage import to_qimage
 from turnstile.store import database as storage
 from turnstile.store.central.background import start_background
 from turnstile.types import Box, Decision, Outcome
-from turnstile.vision.engine import Engine
+from turnstile.vision.engine import Engine, EngineFactory
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,7 @@ class RecognitionWorker(QThread):
         self._engine = engine
         self._door = door
         self._liveness = liveness
-        self._engine_factory = engine_factory or (lambda: Engine.from_config(config))
+        self._engine_factory = engine_factory or (lambda: EngineFactory()(config))
         self._stop = threading.Event()
 
     def stop(self) -> None:
