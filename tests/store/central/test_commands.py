@@ -147,3 +147,39 @@ def test_enroll_writes_to_the_centre_and_a_replica_grants(
     found = _run(capsys, "identify", str(examples / "obama2.jpg"), "--config", config,
                  "--db", db)["faces"]
     assert [f["name"] for f in found] == ["Barack"]
+
+
+def test_import_and_the_panel_write_to_the_centre(
+        pg_dsn: str, models_dir: Path, tmp_path: Path, examples: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from turnstile.admin.central import CentralPeopleAdmin
+    from turnstile.admin.context import AdminContext
+    from turnstile.config import load
+
+    folder = tmp_path / "photos"
+    for name, photo in (("Barack", "obama.jpg"), ("Joe", "biden.jpg")):
+        (folder / name).mkdir(parents=True)
+        shutil.copy(examples / photo, folder / name / photo)
+    config_path = _config(tmp_path, pg_dsn, models_dir)
+    db = tmp_path / "replica.db"
+    report = _run(capsys, "import", str(folder), "--config", str(config_path), "--db", str(db))
+    assert report["accepted"] == 2
+    with psycopg.connect(pg_dsn) as conn:
+        names = conn.execute("SELECT name FROM people ORDER BY name").fetchall()
+    assert names == [("Barack",), ("Joe",)]
+
+    context = AdminContext.open(load(config_path), config_path, db)
+    try:
+        people = context.people("panel:admin")
+        assert isinstance(people, CentralPeopleAdmin)
+        joe = next(p for p in context.gallery.people() if p.name == "Joe")
+        assert not people.set_active(joe.id, False).active
+        people.delete(joe.id)
+        assert [p.name for p in context.gallery.people()] == ["Barack"]
+        people.close()
+    finally:
+        context.close()
+    with psycopg.connect(pg_dsn) as conn:
+        assert conn.execute("SELECT name FROM people").fetchall() == [("Barack",)]
