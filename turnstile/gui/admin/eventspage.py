@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.eventexport import EventFilter, export_csv, select
+from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel
 from turnstile.gui.qimage import qdatetime
 from turnstile.store.events import EventLog
@@ -53,9 +54,10 @@ class EventsPage(QWidget):
 
     def __init__(self, log: EventLog, gallery: Gallery, audit: AuditLog, actor: str,
                  now: Callable[[], datetime] = datetime.now,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, confirm: Confirm) -> None:
         super().__init__(parent)
         self._log, self._gallery, self._audit, self._actor = log, gallery, audit, actor
+        self._confirm = confirm
         self._version: int | None = None
         self.has_since, self.since = self._date_filter(now, days=-7)
         self.has_until, self.until = self._date_filter(now, days=1)
@@ -162,6 +164,10 @@ class EventsPage(QWidget):
 
     def export(self, path: Path) -> int:
         """Every event matching the filters (not only those shown), audited."""
+        confirmed = self._confirm("export events")
+        if not confirmed.ok:
+            self.message.error(confirmed.reason)
+            return 0
         try:
             count = export_csv(self._log, self.current_filter(), path)
         except OSError as exc:
