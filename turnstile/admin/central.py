@@ -11,38 +11,43 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
-from turnstile.access.schedule import Window
 from turnstile.admin.audit import AuditLog
 from turnstile.admin.people import PeopleAdmin
 from turnstile.store.central.connection import Central
 from turnstile.store.central.replica import ModelId
 from turnstile.store.central.roster import CentralRoster
 from turnstile.store.central.sync import Synchronizer
-from turnstile.store.gallery import Gallery, NewTemplate
+from turnstile.store.gallery import Gallery
+from turnstile.store.interfaces import Store
+from turnstile.store.records import NewTemplate, StoreError, Window
 from turnstile.types import Person
 
 
 class CentralPeopleAdmin(PeopleAdmin):
     """PeopleAdmin whose writes go to the central roster; the replica follows at once."""
 
-    def __init__(self, gallery: Gallery, audit: AuditLog, actor: str,
-                 clock: Callable[[], datetime], central: Central, sync: Synchronizer) -> None:
-        super().__init__(gallery, audit, actor, clock)
+    def __init__(self, store: Store, audit: AuditLog, actor: str,
+                 clock: Callable[[], datetime], gallery: Gallery, central: Central,
+                 sync: Synchronizer) -> None:
+        super().__init__(store, audit, actor, clock, gallery)
         self._roster = CentralRoster(central.connect(), actor, central.kiosk_id)
         self._sync = sync
         self._model = ModelId(gallery.model, gallery.dimension)
 
     @classmethod
-    def open(cls, gallery: Gallery, audit: AuditLog, actor: str, clock: Callable[[], datetime],
-             central: Central, database: Path) -> CentralPeopleAdmin:
+    def open(cls, store: Store, audit: AuditLog, actor: str, clock: Callable[[], datetime],
+             gallery: Gallery | None, central: Central, database: Path) -> CentralPeopleAdmin:
+        if gallery is None:
+            raise StoreError("enrolling at the centre needs this kiosk's embedder model")
         sync = Synchronizer(central, database, ModelId(gallery.model, gallery.dimension))
         sync.once()  # lists and the duplicate check see the roster as it is now
-        return cls(gallery, audit, actor, clock, central, sync)
+        return cls(store, audit, actor, clock, gallery, central, sync)
 
     def _follow(self, person_id: int | None = None) -> Person | None:
+        """This replica catches up at once (the gallery notices the other connection's
+        commit by itself)."""
         self._sync.once()
-        self.gallery.reload()
-        return self.gallery.person(person_id) if person_id is not None else None
+        return self.store.people.get(person_id) if person_id is not None else None
 
     def enrol(self, name: str, employee_id: str | None, templates: Sequence[NewTemplate],
               consent: bool, duplicate_of: int | None = None) -> Person:

@@ -174,7 +174,7 @@ def test_sensitive_steps_ask_for_the_password_again(
         return answer[0]
 
     admin_window.ask_password = ask
-    ada = context.gallery.add_person("Ada Lovelace")
+    ada = context.store.people.add("Ada Lovelace")
     people = admin_window.pages["people"]
     events = admin_window.pages["events"]
     settings = admin_window.pages["settings"]
@@ -189,7 +189,7 @@ def test_sensitive_steps_ask_for_the_password_again(
         assert settings.save() is None
         assert refusal in settings.message.text() and refusal in people.message.text()
         answer[0] = None  # then the user cancels the prompt
-    assert [p.name for p in context.gallery.people()] == ["Ada Lovelace"]
+    assert [p.name for p in context.store.people.all()] == ["Ada Lovelace"]
     assert not (tmp_path / "export").exists() and not (tmp_path / "events.csv").exists()
     assert asked[:4] == ["erase Ada Lovelace", "export the data of Ada Lovelace",
                          "export events", "change the settings"]
@@ -198,7 +198,7 @@ def test_sensitive_steps_ask_for_the_password_again(
     answer[0] = ADMIN_PASSWORD
     assert events.export(tmp_path / "events.csv") == 0 and (tmp_path / "events.csv").exists()
     people.delete_selected()
-    assert context.gallery.people() == []
+    assert context.store.people.all() == []
     assert any(e.action is AuditAction.REAUTHENTICATED for e in context.audit.entries())
 
 

@@ -174,10 +174,10 @@ def test_import_and_the_panel_write_to_the_centre(
     try:
         people = context.people("panel:admin")
         assert isinstance(people, CentralPeopleAdmin)
-        joe = next(p for p in context.gallery.people() if p.name == "Joe")
+        joe = next(p for p in context.store.people.all() if p.name == "Joe")
         assert not people.set_active(joe.id, False).active
         people.delete(joe.id)
-        assert [p.name for p in context.gallery.people()] == ["Barack"]
+        assert [p.name for p in context.store.people.all()] == ["Barack"]
         people.close()
     finally:
         context.close()
