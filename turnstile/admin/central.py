@@ -41,6 +41,8 @@ class CentralPeopleAdmin(PeopleAdmin):
             raise StoreError("enrolling at the centre needs this kiosk's embedder model")
         sync = Synchronizer(central, database, ModelId(gallery.model, gallery.dimension))
         sync.once()  # lists and the duplicate check see the roster as it is now
+        if sync.state.problem:  # this file is no replica of the roster: nothing to build on
+            raise StoreError(sync.state.problem)
         return cls(store, audit, actor, clock, gallery, central, sync)
 
     def _follow(self, person_id: int | None = None) -> Person | None:

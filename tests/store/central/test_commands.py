@@ -135,8 +135,10 @@ def test_enroll_writes_to_the_centre_and_a_replica_grants(
         capsys: pytest.CaptureFixture[str]) -> None:
     config = str(_config(tmp_path, pg_dsn, models_dir))
     photo = str(examples / "obama.jpg")
-    first = _run(capsys, "enroll", "Barack", photo, "--employee-id", "B1", "--config", config)
-    again = _run(capsys, "enroll", "Barack", photo, "--config", config)
+    here = str(tmp_path / "admin-pc.db")  # the replica of the machine enrolling
+    first = _run(capsys, "enroll", "Barack", photo, "--employee-id", "B1", "--config", config,
+                 "--db", here)
+    again = _run(capsys, "enroll", "Barack", photo, "--config", config, "--db", here)
     assert first["person_id"] == again["person_id"]
     with psycopg.connect(pg_dsn) as conn:
         assert conn.execute("SELECT count(*) FROM templates").fetchone() == (2,)
