@@ -46,7 +46,7 @@ from turnstile.store.central.replica import ChangeBatch, ModelId  # noqa: E402
 from turnstile.store.central.roster import CentralRoster  # noqa: E402
 from turnstile.store.central.schema import migrate  # noqa: E402
 from turnstile.store.central.sync import Synchronizer  # noqa: E402
-from turnstile.store.gallery import NewTemplate  # noqa: E402
+from turnstile.store.records import NewTemplate  # noqa: E402
 
 CLIPS = ROOT.parent / "shared" / "datasets" / "videos"
 DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -58,10 +58,15 @@ def _unit(rng: np.random.Generator, dimension: int) -> np.ndarray:
 
 
 def _usage(started: float) -> dict[str, float]:
+    """CPU time and peak memory of this process. The peak is VmHWM: ru_maxrss would carry the
+    parent's peak across fork and exec."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     wall = time.monotonic() - started
+    status = dict(line.split(":", 1) for line in
+                  Path("/proc/self/status").read_text().splitlines() if ":" in line)
     return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
-            "max_rss_mb": usage.ru_maxrss / 1024.0}
+            "max_rss_mb": float(status["VmHWM"].split()[0]) / 1024.0,
+            "rss_mb": float(status["VmRSS"].split()[0]) / 1024.0}
 
 
 def _arrivals(sync: Synchronizer) -> dict[int, float]:
@@ -80,8 +85,8 @@ def _arrivals(sync: Synchronizer) -> dict[int, float]:
 def light_kiosk(args: argparse.Namespace) -> None:
     """Replica + change feed + outbox, decisions injected every few seconds."""
     from turnstile.config import EventsConfig
-    from turnstile.store.events import EventLog
     from turnstile.store.gallery import Gallery
+    from turnstile.store.sqlite import SQLiteStore
     from turnstile.types import Decision, Outcome
 
     started = time.monotonic()
@@ -90,9 +95,10 @@ def light_kiosk(args: argparse.Namespace) -> None:
     arrived = _arrivals(sync)
     stop = threading.Event()
     thread = sync.start(stop)
-    conn = storage.connect(Path(args.db))
-    gallery = Gallery(conn, model.name, model.dimension)
-    log = EventLog(conn, EventsConfig(retention_days=0))
+    store = SQLiteStore(storage.connect(Path(args.db)), EventsConfig(retention_days=0))
+    conn = store.connection
+    gallery = Gallery(store, model.name, model.dimension)
+    log = store.events
     rng = np.random.default_rng(abs(hash(args.kiosk)) % 2**32)
     decisions = burst = 0
     folder = Path(args.control)
@@ -131,6 +137,7 @@ def full_kiosk(args: argparse.Namespace) -> None:
     from turnstile.access.door import SimulatedDoor
     from turnstile.access.pipeline import Pipeline, run
     from turnstile.config import Config, ModelsConfig
+    from turnstile.store.sqlite import SQLiteStore
     from turnstile.vision.engine import Engine
 
     started = time.monotonic()
@@ -141,8 +148,9 @@ def full_kiosk(args: argparse.Namespace) -> None:
     arrived = _arrivals(sync)
     stop = threading.Event()
     thread = sync.start(stop)
-    conn = storage.connect(Path(args.db))
-    pipeline = Pipeline.build(config, engine, engine.gallery(conn),
+    store = SQLiteStore(storage.connect(Path(args.db)), config.events)
+    conn = store.connection
+    pipeline = Pipeline.build(config, engine, engine.gallery(store),
                               SimulatedDoor(config.door.pulse_s), source_name=args.clip)
     source = open_source(args.clip, config.camera, pace=True, loop=True)
     finals = 0
@@ -309,6 +317,9 @@ def _summary(args: argparse.Namespace, results: list[dict[str, object]],
         "steady_s": steady_s, "decisions_steady": decided, "events_stored": stored,
         "duplicates": duplicates[0] if isinstance(duplicates, tuple) else duplicates,
         "per_kiosk": per_kind,
+        "full_kiosks": [{"kiosk": k["kiosk"], "frames": k["frames"], "decisions": k["decisions"],
+                         "wall_s": k["wall_s"], "cpu_s": k["cpu_s"]}
+                        for k in results if k["kind"] == "full"],
     }
 
 

@@ -43,6 +43,10 @@ MODEL, DIMENSION = "sface", 128
 
 
 def _rss_mb() -> float:
+    """Peak memory of this process (VmHWM: ru_maxrss would carry the parent's across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return float(line.split()[1]) / 1024.0
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
@@ -53,6 +57,7 @@ def build_replica(dsn: str, path: Path) -> dict[str, float]:
     from turnstile.store.central.replica import ModelId
     from turnstile.store.central.sync import Synchronizer
     from turnstile.store.gallery import Gallery
+    from turnstile.store.sqlite import SQLiteStore
 
     start = time.monotonic()
     report = Synchronizer(Central(dsn, "new-kiosk"), path, ModelId(MODEL, DIMENSION)).once()
@@ -60,7 +65,7 @@ def build_replica(dsn: str, path: Path) -> dict[str, float]:
     rss_sync = _rss_mb()
     start = time.monotonic()
     conn = storage.connect(path)
-    gallery = Gallery(conn, MODEL, DIMENSION)
+    gallery = Gallery(SQLiteStore(conn), MODEL, DIMENSION)
     size = gallery.size
     loaded = time.monotonic() - start
     probe = np.random.default_rng(1).standard_normal(DIMENSION).astype(np.float32)
@@ -128,8 +133,10 @@ def main() -> None:
             fill_s = fill(conn, args.people, args.per_person, args.chunk)
             child = subprocess.run(
                 [sys.executable, __file__, "--child", dsn, str(Path(tmp) / "replica.db")],
-                capture_output=True, text=True, check=True,
+                capture_output=True, text=True, check=False,
                 env=dict(os.environ, PYTHONPATH=str(ROOT)))
+            if child.returncode:
+                raise SystemExit(f"the new kiosk failed:\n{child.stderr[-3000:]}")
             figures = {"templates": args.people * args.per_person, "people": args.people,
                        "central_fill_s": fill_s,
                        "new_kiosk": json.loads(child.stdout.strip().splitlines()[-1]),

@@ -16,6 +16,7 @@ import numpy as np
 
 from turnstile.access.exposure import QueuedExposure
 from turnstile.config import CameraConfig
+from turnstile.errors import TurnstileError
 from turnstile.redact import camera_label
 from turnstile.types import Image
 from turnstile.vision import cvlog
@@ -29,7 +30,7 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".pgm", ".ppm", ".w
 FALLBACK_FPS = 25.0
 
 
-class CameraLostError(RuntimeError):
+class CameraLostError(TurnstileError, RuntimeError):
     """The source cannot be opened or stopped delivering frames; it may come back."""
 
 
@@ -212,6 +213,24 @@ def open_source(spec: str, config: CameraConfig, *, pace: bool, loop: bool | Non
     if "://" in spec:
         return DeviceSource(spec, config.width, config.height)
     return PathSource(Path(spec).expanduser(), config.folder_fps, loop, pace, epoch)
+
+
+def probe(spec: str, config: CameraConfig) -> str | None:
+    """Open the source `spec` names and read one frame; None when that works, else why not
+    (`turnstile check` asks this before the kiosk starts)."""
+    source = open_source(spec, config, pace=False, loop=False)
+    frames = source.frames()
+    try:
+        next(frames)
+    except CameraLostError as exc:
+        return str(exc)
+    except StopIteration:
+        return f"{source.name} opened but gave no frame"
+    finally:
+        close = getattr(frames, "close", None)  # a generator releases its capture on close
+        if close is not None:
+            close()
+    return None
 
 
 class PathSource:

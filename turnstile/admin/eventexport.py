@@ -10,8 +10,10 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from turnstile.errors import UsageError
 from turnstile.redact import redact_text
-from turnstile.store.events import Event, EventLog
+from turnstile.store.interfaces import EventStore
+from turnstile.store.records import Event
 from turnstile.types import Outcome
 
 CSV_COLUMNS = ("time", "outcome", "person_id", "name", "similarity", "runner_up", "margin",
@@ -44,11 +46,11 @@ def parse_time(text: str, now: datetime) -> datetime:
     try:
         return datetime.fromisoformat(text)
     except ValueError as exc:
-        raise ValueError(f"cannot read {text!r} as a time: use 2026-03-01, "
+        raise UsageError(f"cannot read {text!r} as a time: use 2026-03-01, "
                          "2026-03-01T08:00 or a span like 7d, 12h, 30m") from exc
 
 
-def select(log: EventLog, where: EventFilter, limit: int | None = None) -> list[Event]:
+def select(log: EventStore, where: EventFilter, limit: int | None = None) -> list[Event]:
     """Matching events, newest first; all of them when `limit` is None."""
     events: list[Event] = []
     while limit is None or len(events) < limit:
@@ -94,7 +96,7 @@ def write_csv(events: Iterable[Event], handle: TextIO) -> int:
     return count
 
 
-def export_csv(log: EventLog, where: EventFilter, path: Path) -> int:
+def export_csv(log: EventStore, where: EventFilter, path: Path) -> int:
     """Write the matching events to `path` in time order; returns how many rows."""
     events = list(reversed(select(log, where)))
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 import argparse
 import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from turnstile.admin.roles import cli_actor
 from turnstile.cli.centralcmd import central_of
-from turnstile.cli.common import emit
+from turnstile.cli.common import database_path, emit
 from turnstile.config import Config
-from turnstile.store.gallery import GalleryError, NewTemplate
+from turnstile.errors import UsageError
+from turnstile.store.records import StoreError
 
 
 @contextmanager
@@ -35,18 +36,18 @@ def _roster(config: Config) -> Iterator[Any]:
             yield CentralRoster(conn, cli_actor().name, central.kiosk_id)
     except psycopg.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise RuntimeError(f"central database: {first}") from exc
+        raise UsageError(f"central database: {first}") from exc
 
 
-def enroll(args: argparse.Namespace, config: Config, templates: Sequence[NewTemplate],
-           model: str, dimension: int) -> Any:
-    """A new person, or more templates for the one with exactly this name (as locally)."""
-    with _roster(config) as roster:
-        same = [p for p in roster.find(args.name) if p.person.name == args.name.strip()]
-        if same:
-            roster.add_templates(same[0].person.id, templates, model, dimension)
-            return roster.person(same[0].person.id).person
-        return roster.enrol(args.name, args.employee_id, templates, model, dimension).person
+def people_admin(args: argparse.Namespace, config: Config, store: Any, gallery: Any) -> Any:
+    """The people service of `turnstile enroll` writing to the central roster."""
+    from turnstile.admin.audit import AuditLog
+    from turnstile.admin.central import CentralPeopleAdmin
+    from turnstile.admin.roles import cli_actor
+
+    return CentralPeopleAdmin.open(store, AuditLog(store.connection, datetime.now),
+                                   cli_actor().name, datetime.now, gallery, central_of(config),
+                                   database_path(args, config))
 
 
 def people(args: argparse.Namespace, config: Config) -> int:
@@ -67,10 +68,10 @@ def remove(args: argparse.Namespace, config: Config) -> int:
     with _roster(config) as roster:
         matches = roster.find(args.name)
         if not matches:
-            raise GalleryError(f"no one named {args.name!r} is enrolled")
+            raise StoreError(f"no one named {args.name!r} is enrolled")
         if len(matches) > 1:
             ids = ", ".join(str(p.person.employee_id or p.person.id) for p in matches)
-            raise GalleryError(f"{len(matches)} people are named {args.name!r} ({ids}); "
+            raise StoreError(f"{len(matches)} people are named {args.name!r} ({ids}); "
                                "remove by employee id")
         person = matches[0].person
         roster.erase(person.id)
@@ -89,7 +90,7 @@ def events(args: argparse.Namespace, config: Config, since: datetime | None,
         if args.person:
             found = roster.find(args.person)
             if len(found) != 1:
-                raise GalleryError(f"{len(found)} people match {args.person!r}; "
+                raise StoreError(f"{len(found)} people match {args.person!r}; "
                                    "give the exact name or employee id")
             person_id = found[0].person.id
         limit = 10**9 if args.csv else args.limit

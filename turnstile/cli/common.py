@@ -4,26 +4,45 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
 
 from turnstile import config as config_module
 from turnstile.config import Config
-from turnstile.store import database as storage
+from turnstile.store.sqlite import SQLiteStore
+
+
+def add_shared_options(parser: argparse.ArgumentParser, *, top: bool = False,
+                       db: bool = True) -> None:
+    """--config, --db and --json, accepted before the command and after it.
+
+    On the top-level parser (`top`) they have their defaults; on a command they default to
+    SUPPRESS, so that `turnstile --db a.db people` keeps the a.db given before the command
+    instead of the command's own default overwriting it.
+    """
+    unset: dict[str, object] = {} if top else {"default": argparse.SUPPRESS}
+    parser.add_argument("--config", type=Path, metavar="PATH", **unset,  # type: ignore[arg-type]
+                        help="TOML config file (default: the user config folder's config.toml)")
+    if db:
+        parser.add_argument("--db", type=Path, metavar="PATH", **unset,  # type: ignore[arg-type]
+                            help="gallery database file (default: from config, $TURNSTILE_DB, "
+                                 "or the user data folder)")
+    parser.add_argument("--json", action="store_true", **unset,  # type: ignore[arg-type]
+                        help="print the result as one JSON object on stdout")
 
 
 def parent_parser() -> argparse.ArgumentParser:
-    """--config, --db and --json, accepted by every subcommand."""
+    """--config, --db and --json for a command (see add_shared_options)."""
     parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--config", type=Path, metavar="PATH",
-                        help="TOML config file (default: the user config folder's config.toml)")
-    parent.add_argument("--db", type=Path, metavar="PATH",
-                        help="gallery database file (default: from config, $TURNSTILE_DB, "
-                             "or the user data folder)")
-    parent.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    add_shared_options(parent)
     return parent
+
+
+def add_out_option(parser: argparse.ArgumentParser) -> None:
+    """--out FILE: the JSON result to a file (the summary still on stdout); --json prints it."""
+    parser.add_argument("--out", type=Path, metavar="FILE",
+                        help="write the result as JSON to FILE")
 
 
 def add_model_option(parser: argparse.ArgumentParser) -> None:
@@ -49,8 +68,14 @@ def database_path(args: argparse.Namespace, config: Config) -> Path:
     return Path(args.db) if args.db else config.database_path()
 
 
-def open_connection(args: argparse.Namespace, config: Config) -> sqlite3.Connection:
-    return storage.connect(database_path(args, config))
+def open_store(args: argparse.Namespace, config: Config, *, create: bool = True) -> SQLiteStore:
+    """The gallery database; commands that only read or remove pass create=False, so a
+    mistyped --db is an error instead of a new empty database (and folders) on disk."""
+    path = database_path(args, config)
+    if not create and not path.is_file():
+        raise FileNotFoundError(f"no database at {path} (nothing has been enrolled there; "
+                                "check --db or the config's database)")
+    return SQLiteStore.open(path, config.events)
 
 
 def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
@@ -62,16 +87,16 @@ def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
 
 
 def emit_to_file(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
-    """For commands whose --json takes OUT: the JSON to that file (or stdout for "-")."""
-    if args.json is None:
-        print(text)
+    """For commands with --out: the JSON to FILE (and the text on stdout), or with --json
+    the JSON alone on stdout, otherwise the text."""
+    out: Path | None = getattr(args, "out", None)
+    if out is not None:
+        out.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n",
+                       encoding="utf-8")
+    if getattr(args, "json", False):
+        print(json.dumps(payload, ensure_ascii=False))
         return
-    data = json.dumps(payload, ensure_ascii=False, indent=None if args.json == "-" else 2)
-    if args.json == "-":
-        print(data)
-    else:
-        Path(args.json).write_text(data + "\n", encoding="utf-8")
-        print(text)
+    print(text + (f"\n\nwritten to {out}" if out is not None else ""))
 
 
 def warn(message: str) -> None:

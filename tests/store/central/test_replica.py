@@ -18,8 +18,8 @@ from turnstile.store.central.replica import ModelId, Replica, ReplicaError
 from turnstile.store.central.roster import CentralRoster, EditConflictError, RosterModelError
 from turnstile.store.central.schema import SCHEMA_VERSION, migrate, schema_version
 from turnstile.store.central.sync import Synchronizer
-from turnstile.store.gallery import Gallery
 from turnstile.store.outbox import Outbox
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Outcome
 
 
@@ -116,7 +116,9 @@ def test_a_file_with_local_people_does_not_become_a_replica(
     rng = np.random.default_rng(4)
     roster.enrol("Ann", None, templates(unit(rng)), MODEL.name, MODEL.dimension)
     kiosk = Kiosk.open("door-z", tmp_path, pg_dsn)
-    Gallery(kiosk.conn, MODEL.name, MODEL.dimension).enroll("Local", None, templates(unit(rng)))
+    local = SQLiteStore(kiosk.conn)
+    local.templates.add(local.people.add("Local").id, MODEL.name, MODEL.dimension,
+                        templates(unit(rng)))
     Outbox(kiosk.conn, "central").register()
     kiosk.decide(unit(rng))  # decided on its own roster: the event still reaches the centre
     report = kiosk.sync.once()
@@ -186,3 +188,26 @@ def _wait(condition: object, timeout: float = 10.0) -> None:
     while not condition():  # type: ignore[operator]
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
+
+
+def test_the_kiosk_background_sync_follows_the_centre(
+        pg_dsn: str, roster: CentralRoster, tmp_path: Path) -> None:
+    from turnstile.config import CentralConfig
+    from turnstile.store.central.background import start_background
+
+    assert start_background(CentralConfig(), tmp_path / "alone.db", "m", 4) is None
+    path = tmp_path / "kiosk.db"
+    halt = start_background(CentralConfig(dsn=pg_dsn, kiosk_id="door-bg"), path,
+                            MODEL.name, MODEL.dimension)
+    assert halt is not None
+    rng = np.random.default_rng(7)
+    vector = unit(rng)
+    roster.enrol("Fay", None, templates(vector), MODEL.name, MODEL.dimension)
+    conn = storage.connect(path)
+    try:
+        _wait(lambda: conn.execute("SELECT count(*) FROM people").fetchone() == (1,))
+    finally:
+        halt()
+        conn.close()
+    with psycopg.connect(pg_dsn) as central:
+        assert central.execute("SELECT kiosk_id FROM kiosks").fetchall() == [("door-bg",)]

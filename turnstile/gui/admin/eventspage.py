@@ -28,8 +28,7 @@ from turnstile.admin.eventexport import EventFilter, export_csv, select
 from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel
 from turnstile.gui.qimage import qdatetime
-from turnstile.store.events import EventLog
-from turnstile.store.gallery import Gallery
+from turnstile.store.interfaces import Store
 from turnstile.types import Outcome
 
 COLUMNS = ("Time", "Outcome", "Person", "Similarity", "Runner-up", "Reason", "Door")
@@ -52,11 +51,12 @@ def _number(value: float | None) -> str:
 class EventsPage(QWidget):
     """Newest first; refreshes itself when another connection (the kiosk) adds events."""
 
-    def __init__(self, log: EventLog, gallery: Gallery, audit: AuditLog, actor: str,
+    def __init__(self, store: Store, audit: AuditLog, actor: str,
                  now: Callable[[], datetime] = datetime.now,
                  parent: QWidget | None = None, *, confirm: Confirm) -> None:
         super().__init__(parent)
-        self._log, self._gallery, self._audit, self._actor = log, gallery, audit, actor
+        self._store, self._audit, self._actor = store, audit, actor
+        self._log = store.events
         self._confirm = confirm
         self._version: int | None = None
         self.has_since, self.since = self._date_filter(now, days=-7)
@@ -114,7 +114,7 @@ class EventsPage(QWidget):
         self.person.blockSignals(True)
         self.person.clear()
         self.person.addItem("anyone", None)
-        for person in self._gallery.people():
+        for person in self._store.people.all():
             self.person.addItem(person.name, person.id)
         index = self.person.findData(current)
         self.person.setCurrentIndex(max(index, 0))
@@ -129,14 +129,13 @@ class EventsPage(QWidget):
 
     def poll(self) -> None:
         """Refresh only when the database changed since the last look (cheap to call)."""
-        version = int(self._gallery.connection.execute("PRAGMA data_version").fetchone()[0])
+        version = self._store.revision()
         if version != self._version:
             self.fill_people()
             self.refresh()
 
     def refresh(self) -> None:
-        self._version = int(self._gallery.connection.execute("PRAGMA data_version")
-                            .fetchone()[0])
+        self._version = self._store.revision()
         where = self.current_filter()
         events = select(self._log, where, limit=SHOWN)
         self.table.setRowCount(len(events))
