@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 COMPAT := .venv-opencv410
 COMPAT_STAMP := $(COMPAT)/.installed
 
-.PHONY: setup models test lint typecheck pytest compat run check clean dist check-dist
+.PHONY: setup models test lint typecheck pytest compat run check clean dist check-dist translations
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,15 @@ dist: $(VENV)/.dist-installed
 # Size, start-up time, and check/replay/kiosk run from that folder.
 check-dist: dist
 	packaging/check_dist.sh dist/turnstile
+
+# After changing a user-visible string: collect them into the .ts files (translate new ones in
+# Qt Linguist, `pyside6-linguist`), then compile the .qm files that ship in the package.
+I18N := turnstile/assets/i18n
+translations: setup
+	$(BIN)/pyside6-lupdate $$(git ls-files -co --exclude-standard 'turnstile/gui/*.py') \
+		-ts $(I18N)/turnstile_de.ts -no-obsolete -locations none -source-language en \
+		-target-language de
+	$(BIN)/pyside6-lrelease $(I18N)/turnstile_de.ts -qm $(I18N)/turnstile_de.qm
 
 clean:
 	rm -rf $(VENV) $(COMPAT) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

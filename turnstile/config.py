@@ -207,8 +207,17 @@ class KioskConfig:
     #: Seconds a result stays on screen before returning to idle.
     result_s: float = 3.0
     fullscreen: bool = True
-    #: Play a sound per outcome.
+    #: Play a sound per outcome (needs Qt Multimedia's system audio libraries; without
+    #: them the kiosk logs a warning and stays silent).
     sounds: bool = False
+    #: Speak the greeting ("Welcome, NAME") on a grant (needs a text-to-speech engine).
+    speak: bool = False
+    #: Show the camera picture mirrored, as people expect of a screen showing them.
+    mirror: bool = True
+    #: Show a clock on the banner.
+    clock: bool = True
+    #: Language of the kiosk and admin panel: "en", "de", ...; empty follows the system.
+    language: str = ""
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,8 @@ class KioskUpdate:
     #: The person's enrolled thumbnail (JPEG) for a final decision about a known person.
     thumbnail: bytes | None = None
     door_opened: bool | None = None
+    #: Templates in the gallery (0: nobody enrolled yet, the kiosk shows its first-run screen).
+    enrolled: int | None = None
 
 
 class RecognitionWorker(QThread):
@@ -87,7 +89,7 @@ class RecognitionWorker(QThread):
             source = LatestFrameSource(inner, self._config.camera.stall_s, self._show)
 
             def report(result: FrameResult) -> None:
-                self.update.emit(_update(result, gallery.thumbnail))
+                self.update.emit(_update(result, gallery.thumbnail, gallery.size))
 
             run(source, pipeline, report, camera=self._config.camera, reconnect=True,
                 on_status=self._status, stop=self._stop)
@@ -107,7 +109,8 @@ class RecognitionWorker(QThread):
         self.camera.emit(status)
 
 
-def _update(result: FrameResult, thumbnail: Callable[[int], bytes | None]) -> KioskUpdate:
+def _update(result: FrameResult, thumbnail: Callable[[int], bytes | None],
+            enrolled: int | None = None) -> KioskUpdate:
     decision = result.decision
     chosen = decision.face.box if decision.face is not None else None
     pid = decision.match.person_id if decision.match else None
@@ -117,4 +120,4 @@ def _update(result: FrameResult, thumbnail: Callable[[int], bytes | None]) -> Ki
     height, width = result.frame.image.shape[:2]
     return KioskUpdate(decision, result.final, tuple(f.box for f in result.faces), chosen,
                        (width, height), picture,
-                       result.door.opened if result.door is not None else None)
+                       result.door.opened if result.door is not None else None, enrolled)
