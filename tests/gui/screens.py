@@ -56,7 +56,7 @@ def jpeg(image: QImage) -> bytes:
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"JPG")
+    image.save(buffer, "JPG")  # type: ignore[call-overload]  # the stubs want bytes, Qt a str
     return bytes(data.data())
 
 

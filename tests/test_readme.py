@@ -1,0 +1,96 @@
+"""The README and the other Markdown docs: every command is documented, every table renders."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from pathlib import Path
+
+import pytest
+
+from turnstile.cli import build_parser
+
+ROOT = Path(__file__).resolve().parents[1]
+README = ROOT / "README.md"
+#: An unescaped pipe: a table cell border (`\|` is a literal pipe inside a cell).
+BORDER = re.compile(r"(?<!\\)\|")
+SEPARATOR = re.compile(r"^\|(\s*:?-+:?\s*\|)+\s*$")
+
+
+def commands(parser: argparse.ArgumentParser, prefix: str = "turnstile") -> list[str]:
+    """Every command line, subcommands of command groups included ("turnstile eval lfw").
+
+    argparse has no public way to list subcommands; its private fields are stable since 3.2.
+    """
+    found = []
+    for action in parser._subparsers._group_actions if parser._subparsers else []:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found.append(f"{prefix} {name}")
+                found.extend(commands(sub, f"{prefix} {name}"))
+    return found
+
+
+def tables(text: str) -> list[list[str]]:
+    """Runs of consecutive lines that start with a pipe (outside code fences)."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    fenced = False
+    for line in text.splitlines():
+        if line.lstrip().startswith("```"):
+            fenced = not fenced
+        if not fenced and line.startswith("|"):
+            current.append(line)
+            continue
+        if current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+def table_problems(text: str) -> list[str]:
+    problems = []
+    for block in tables(text):
+        head = block[0]
+        if len(block) < 2 or not SEPARATOR.match(block[1]):
+            # A table's rows after a blank line form a block without a header: raw text.
+            problems.append(f"no header separator under {head[:60]!r}")
+            continue
+        width = len(BORDER.findall(head))
+        problems += [f"{len(BORDER.findall(row)) - 1} cells, header has {width - 1}: "
+                     f"{row[:60]!r}" for row in block[1:] if len(BORDER.findall(row)) != width]
+    return problems
+
+
+def docs() -> list[Path]:
+    found = [README, *sorted(ROOT.glob("*/README.md")), *sorted(ROOT.glob("docs/**/*.md")),
+             *sorted(ROOT.glob("packaging/*/README.md"))]
+    return [p for p in found if p.exists()]
+
+
+def test_every_command_is_in_the_readme() -> None:
+    text = README.read_text(encoding="utf-8")
+    listed = commands(build_parser())
+    assert len(listed) > 20
+    missing = [c for c in listed if f"`{c}" not in text]
+    assert not missing, f"not in README.md: {missing}"
+
+
+@pytest.mark.parametrize("path", docs(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_tables_render(path: Path) -> None:
+    problems = table_problems(path.read_text(encoding="utf-8"))
+    assert not problems, f"{path.name}: " + "; ".join(problems)
+
+
+def test_the_checks_catch_a_broken_table() -> None:
+    broken = "| a | b |\n|---|---|\n| 1 | 2 |\n\n| 3 | 4 |\n| 5 | 6 | 7 |\n"
+    assert len(table_problems(broken)) == 1  # the orphaned rows after the blank line
+    ragged = "| a | b |\n|---|---|\n| 1 \\| one | 2 |\n| 5 | 6 | 7 |\n"
+    assert table_problems(ragged) == ["3 cells, header has 2: '| 5 | 6 | 7 |'"]
+
+
+def test_images_the_readme_shows_exist() -> None:
+    for target in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", README.read_text(encoding="utf-8")):
+        assert (ROOT / target).is_file(), target
