@@ -2,6 +2,8 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# `make run` installs only what the kiosk needs; `make test` adds the test tools and PyTorch.
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 
 # The oldest OpenCV the package declares (opencv-python>=4.10) is tested beside the newest.
@@ -10,17 +12,21 @@ COMPAT_STAMP := $(COMPAT)/.installed
 
 .PHONY: setup models test lint typecheck pytest compat run check clean dist check-dist translations
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
 	# The training tests need PyTorch; pinned so pip takes the CPU build, not a multi-GB CUDA one.
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,train]'
 	touch $(STAMP)
 
 setup: $(STAMP)
 
-models: setup
+models: $(RUN_STAMP)
 	$(BIN)/turnstile models install
 
 lint: setup

@@ -228,6 +228,10 @@ install_autostart() {
         mkdir -p "$ROOT/usr/local/share/icons/hicolor/scalable/apps"
         cp "$icon" "$ROOT/usr/local/share/icons/hicolor/scalable/apps/turnstile.svg"
     fi
+    # The admin panel in every desktop user's application menu (it asks for a password).
+    mkdir -p "$ROOT/usr/local/share/applications"
+    sed "s#@TURNSTILE@#$CMD#g" "$HERE/turnstile-admin.desktop" \
+        > "$ROOT/usr/local/share/applications/turnstile-admin.desktop"
 }
 
 if [ -d "$APP" ] && [ "$SKIP_MODELS" = 0 ] && [ -z "$MODELS_FROM$MODELS_WHEEL" ]; then
