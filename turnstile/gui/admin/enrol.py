@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -24,12 +24,11 @@ from PySide6.QtWidgets import (
 from turnstile.admin.enrolment import Duplicate, Enroller, LiveEnrolment
 from turnstile.admin.people import PeopleAdmin
 from turnstile.admin.source import CameraLostError, FrameSource
+from turnstile.gui.admin.enrolworker import AnalysedFrame, EnrolCamera
 from turnstile.gui.admin.widgets import MessageLabel, frame_pixmap
 from turnstile.store.gallery import GalleryError, NewTemplate
 from turnstile.types import Person
 
-#: Milliseconds between camera polls; the model's own time bounds the real rate.
-POLL_MS = 30
 VIDEO_WIDTH = 480
 
 
@@ -47,14 +46,11 @@ class EnrolPage(QWidget):
         self.people = people
         self._open_source = open_source
         self._clock = clock
-        self._source: FrameSource | None = None
+        self._camera: EnrolCamera | None = None
         self.live = LiveEnrolment(enroller.config.enrolment)
         self.photo_templates: list[NewTemplate] = []
         self.duplicate: Duplicate | None = None
         self._build()
-        self.timer = QTimer(self)
-        self.timer.setInterval(POLL_MS)
-        self.timer.timeout.connect(self.tick)
 
     def _build(self) -> None:
         self.name = QLineEdit()
@@ -101,48 +97,55 @@ class EnrolPage(QWidget):
     # Camera ----------------------------------------------------------------------------
     @property
     def camera_running(self) -> bool:
-        return self._source is not None
+        return self._camera is not None
 
     def toggle_camera(self) -> None:
-        if self._source is not None:
+        if self._camera is not None:
             self.stop_camera()
             return
         try:
-            self._source = self._open_source()
+            source = self._open_source()
         except (OSError, CameraLostError) as exc:
             self.message.error(str(exc))
             return
-        self.start_button.setText("Stop camera")
-        self.timer.start()
+        # The detector is not shared between threads: photos wait while the camera runs.
+        self.photos_button.setEnabled(False)
+        self.start_button.setText(self.tr("Stop camera"))
+        self._camera = EnrolCamera(source, self.enroller.engine.analyze, self._clock)
+        self._camera.analysed.connect(self._show)
+        self._camera.ended.connect(self._ended)
+        self._camera.start()
 
     def stop_camera(self) -> None:
-        self.timer.stop()
-        if self._source is not None:
-            self._source.close()
-            self._source = None
-        self.start_button.setText("Start camera")
+        camera, self._camera = self._camera, None
+        if camera is not None:
+            camera.stop()
+            camera.wait()
+            camera.deleteLater()
+        self.photos_button.setEnabled(True)
+        self.start_button.setText(self.tr("Start camera"))
+        self.video.clear()  # no stale frame of the last person
+        self.video.setText(self.tr("camera off"))
 
-    def tick(self) -> None:
-        """One frame: detect, measure, guide, maybe take a shot."""
-        if self._source is None:
-            return
-        try:
-            frame = self._source.read()
-        except CameraLostError as exc:
-            self.stop_camera()
-            self.guidance.setText(f"The camera failed: {exc}")
-            return
-        if frame is None:
-            self.stop_camera()
-            self.guidance.setText("The camera stopped delivering pictures")
-            return
-        results = self.enroller.engine.analyze(frame)
-        step = self.live.feed(results, (frame.shape[1], frame.shape[0]), self._clock())
-        self.video.setPixmap(frame_pixmap(frame, VIDEO_WIDTH))
+    def _show(self, frame: AnalysedFrame) -> None:
+        """One analysed frame (UI thread): guide, maybe take a shot, show the picture."""
+        camera = self._camera
+        if camera is None or self.sender() is not camera:
+            return  # a frame still queued from a camera already stopped
+        image = frame.image
+        step = self.live.feed(frame.faces, (image.shape[1], image.shape[0]), frame.at)
+        self.video.setPixmap(frame_pixmap(image, VIDEO_WIDTH))
         self.guidance.setText(step.guidance.message)
         self.progress.setValue(step.captured)
+        camera.shown()
         if step.done:
             self.stop_camera()
+
+    def _ended(self, reason: str) -> None:
+        if self._camera is not None and self.sender() is self._camera:
+            self.stop_camera()
+            if reason:
+                self.guidance.setText(reason)
 
     # Photos ----------------------------------------------------------------------------
     def _photos_clicked(self) -> None:
