@@ -17,8 +17,9 @@ def asset_dir() -> Path:
     return assets_dir()  # also right inside the one-folder application
 
 
-def stylesheet() -> str:
-    return (asset_dir() / "kiosk.qss").read_text(encoding="utf-8")
+def stylesheet(name: str = "kiosk") -> str:
+    """The kiosk's ("kiosk") or the admin panel's ("admin") stylesheet."""
+    return (asset_dir() / f"{name}.qss").read_text(encoding="utf-8")
 
 
 def icon(name: str, size: int) -> QPixmap:

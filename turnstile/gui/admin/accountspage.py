@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from turnstile.admin.accounts import Accounts, AuthError, Role, User
-from turnstile.gui.admin.widgets import MessageLabel, when
+from turnstile.gui.admin.widgets import MessageLabel, set_role, when
 
 
 class AccountsPage(QWidget):
@@ -31,6 +31,7 @@ class AccountsPage(QWidget):
         self.role.setCurrentText(Role.OPERATOR.value)
         self.create_button = QPushButton("Create account")
         self.delete_button = QPushButton("Delete selected account")
+        set_role(self.delete_button, "destructive")
         self.message = MessageLabel()
         form = QFormLayout()
         form.addRow("Name", self.name)

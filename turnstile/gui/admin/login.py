@@ -55,7 +55,7 @@ class LoginPage(QWidget):
         self._confirm_label.setVisible(first)
         self.password.clear()
         self.confirm.clear()
-        self.message.setText(message)
+        self.message.info(message)  # "Signed out" is news, not an error
 
     def _submit(self) -> None:
         name, password = self.name.text(), self.password.text()
