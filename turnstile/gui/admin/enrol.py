@@ -25,7 +25,7 @@ from turnstile.admin.enrolment import Duplicate, Enroller, LiveEnrolment
 from turnstile.admin.people import PeopleAdmin
 from turnstile.admin.source import CameraLostError, FrameSource
 from turnstile.gui.admin.enrolworker import AnalysedFrame, EnrolCamera
-from turnstile.gui.admin.widgets import MessageLabel, frame_pixmap
+from turnstile.gui.admin.widgets import MessageLabel, frame_pixmap, set_role
 from turnstile.store.gallery import GalleryError, NewTemplate
 from turnstile.types import Person
 
@@ -66,9 +66,15 @@ class EnrolPage(QWidget):
         self.start_button = QPushButton("Start camera")
         self.photos_button = QPushButton("Add photos...")
         self.reset_button = QPushButton("Start over")
-        self.save_button = QPushButton("Enrol")
-        self.confirm_button = QPushButton("Enrol anyway")
+        self.save_button = QPushButton(self.tr("Enrol"))
+        set_role(self.save_button, "primary")
+        self.confirm_button = QPushButton(self.tr("Enrol anyway"))
+        set_role(self.confirm_button, "destructive")
         self.confirm_button.hide()
+        #: Offered with the duplicate warning: these faces are that person's, add them there.
+        self.add_to_button = QPushButton()
+        set_role(self.add_to_button, "primary")
+        self.add_to_button.hide()
         self.rejections = QListWidget()
         self.message = MessageLabel()
         form = QFormLayout()
@@ -77,7 +83,7 @@ class EnrolPage(QWidget):
         form.addRow("", self.consent)
         buttons = QHBoxLayout()
         for button in (self.start_button, self.photos_button, self.reset_button,
-                       self.save_button, self.confirm_button):
+                       self.save_button, self.add_to_button, self.confirm_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -93,6 +99,7 @@ class EnrolPage(QWidget):
         self.reset_button.clicked.connect(self.reset)
         self.save_button.clicked.connect(lambda: self.save(confirmed=False))
         self.confirm_button.clicked.connect(lambda: self.save(confirmed=True))
+        self.add_to_button.clicked.connect(self.add_to_duplicate)
 
     # Camera ----------------------------------------------------------------------------
     @property
@@ -180,10 +187,13 @@ class EnrolPage(QWidget):
             return None
         self.duplicate = self.enroller.duplicate([t.embedding for t in templates])
         if self.duplicate is not None and not confirmed:
-            self.message.error(
-                f"This face already matches {self.duplicate.name} (similarity "
-                f"{self.duplicate.similarity:.2f}). Check the name; enrol anyway only if "
-                "they are really different people.")
+            self.message.error(self.tr(
+                "This face already matches %1 (similarity %2). If it is them, add these "
+                "pictures to %1; enrol anyway only if they are really different people.")
+                .replace("%1", self.duplicate.name)
+                .replace("%2", f"{self.duplicate.similarity:.2f}"))
+            self.add_to_button.setText(self.tr("Add to %1").replace("%1", self.duplicate.name))
+            self.add_to_button.show()
             self.confirm_button.show()
             return None
         try:
@@ -197,6 +207,22 @@ class EnrolPage(QWidget):
         self.message.ok(f"{person.name} enrolled with {person.templates} template(s)")
         self.enrolled.emit(person)
         return person
+
+    def add_to_duplicate(self) -> bool:
+        """Add the faces to the person the duplicate search found (audited)."""
+        duplicate, templates = self.duplicate, self.templates()
+        if duplicate is None or not templates:
+            return False
+        try:
+            self.people.add_templates(duplicate.person_id, templates)
+        except GalleryError as exc:
+            self.message.error(str(exc))
+            return False
+        self.reset()
+        self.message.ok(self.tr("%1 picture(s) added to %2").replace("%1", str(len(templates)))
+                        .replace("%2", duplicate.name))
+        self.enrolled.emit(self.people.gallery.person(duplicate.person_id))
+        return True
 
     def _problem(self, templates: list[NewTemplate]) -> str:
         if not self.name.text().strip():
@@ -215,6 +241,7 @@ class EnrolPage(QWidget):
         self.photo_templates = []
         self.duplicate = None
         self.confirm_button.hide()
+        self.add_to_button.hide()
         self.rejections.clear()
         for field in (self.name, self.employee_id):
             field.clear()
