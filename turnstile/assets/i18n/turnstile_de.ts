@@ -2,6 +2,262 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>AdminWindow</name>
+    <message>
+        <source>Turnstile administration</source>
+        <extracomment>The sign-in form&apos;s width: a form across a 1000 px window reads badly. Input events that count as activity and keep the session open.</extracomment>
+        <translation>Turnstile-Verwaltung</translation>
+    </message>
+    <message>
+        <source>Locked after inactivity</source>
+        <translation>Nach Inaktivität gesperrt</translation>
+    </message>
+    <message>
+        <source>People</source>
+        <translation>Personen</translation>
+    </message>
+    <message>
+        <source>Enrol</source>
+        <translation>Anlernen</translation>
+    </message>
+    <message>
+        <source>Import photos</source>
+        <translation>Fotos importieren</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>Ereignisse</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>Einstellungen</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>Konten</translation>
+    </message>
+    <message>
+        <source>Audit log</source>
+        <translation>Prüfprotokoll</translation>
+    </message>
+</context>
+<context>
+    <name>EnrolPage</name>
+    <message>
+        <source>Enrol</source>
+        <translation>Anlernen</translation>
+    </message>
+    <message>
+        <source>Enrol anyway</source>
+        <translation>Trotzdem anlernen</translation>
+    </message>
+    <message>
+        <source>Stop camera</source>
+        <extracomment>Offered with the duplicate warning: these faces are that person&apos;s, add them there.</extracomment>
+        <translation>Kamera stoppen</translation>
+    </message>
+    <message>
+        <source>Start camera</source>
+        <translation>Kamera starten</translation>
+    </message>
+    <message>
+        <source>camera off</source>
+        <translation>Kamera aus</translation>
+    </message>
+    <message>
+        <source>This face already matches %1 (similarity %2). If it is them, add these pictures to %1; enrol anyway only if they are really different people.</source>
+        <translation>Dieses Gesicht passt bereits zu %1 (Ähnlichkeit %2). Wenn es diese Person ist, fügen Sie die Bilder %1 hinzu; lernen Sie nur dann trotzdem an, wenn es wirklich verschiedene Personen sind.</translation>
+    </message>
+    <message>
+        <source>Add to %1</source>
+        <translation>Zu %1 hinzufügen</translation>
+    </message>
+    <message>
+        <source>%1 picture(s) added to %2</source>
+        <translation>%1 Bild(er) zu %2 hinzugefügt</translation>
+    </message>
+    <message>
+        <source>The camera stopped delivering pictures</source>
+        <extracomment>Frames the UI has not shown yet; the camera waits rather than queue a backlog.</extracomment>
+        <translation>Die Kamera liefert keine Bilder mehr</translation>
+    </message>
+    <message>
+        <source>The camera failed: %1</source>
+        <translation>Kamerafehler: %1</translation>
+    </message>
+    <message>
+        <source>Live enrolment stopped: %1</source>
+        <translation>Das Anlernen mit der Kamera wurde beendet: %1</translation>
+    </message>
+</context>
+<context>
+    <name>Events</name>
+    <message>
+        <source>Granted</source>
+        <translation>Eingelassen</translation>
+    </message>
+    <message>
+        <source>Denied</source>
+        <translation>Abgewiesen</translation>
+    </message>
+    <message>
+        <source>Not recognised</source>
+        <translation>Nicht erkannt</translation>
+    </message>
+    <message>
+        <source>Not a live face</source>
+        <translation>Kein lebendes Gesicht</translation>
+    </message>
+    <message>
+        <source>Person is deactivated</source>
+        <translation>Person ist deaktiviert</translation>
+    </message>
+    <message>
+        <source>Access has not started yet</source>
+        <translation>Zugang gilt noch nicht</translation>
+    </message>
+    <message>
+        <source>Access has expired</source>
+        <translation>Zugang ist abgelaufen</translation>
+    </message>
+    <message>
+        <source>Outside their schedule</source>
+        <translation>Außerhalb der Zeiten</translation>
+    </message>
+    <message>
+        <source>Not in a group this door admits</source>
+        <translation>In keiner Gruppe, die diese Tür einlässt</translation>
+    </message>
+    <message>
+        <source>The door did not open: %1</source>
+        <translation>Die Tür hat sich nicht geöffnet: %1</translation>
+    </message>
+    <message>
+        <source>No enrolled person was close enough</source>
+        <translation>Keine angelernte Person war ähnlich genug</translation>
+    </message>
+    <message>
+        <source>The liveness check refused the face</source>
+        <translation>Die Lebenderkennung hat das Gesicht abgelehnt</translation>
+    </message>
+    <message>
+        <source>Similarity %1 (needs %2); runner-up %3 (needs a lead of %4)</source>
+        <translation>Ähnlichkeit %1 (nötig %2); Zweitbester %3 (nötiger Abstand %4)</translation>
+    </message>
+</context>
+<context>
+    <name>EventsPage</name>
+    <message>
+        <source>From</source>
+        <extracomment>Column titles (translated where the table is built). Rows shown; the CSV export has them all. How often the page looks for new events while the kiosk runs. Outcomes that always name someone: without a name, that person was erased.</extracomment>
+        <translation>Von</translation>
+    </message>
+    <message>
+        <source>Until</source>
+        <translation>Bis</translation>
+    </message>
+    <message>
+        <source>Any outcome</source>
+        <translation>Jedes Ergebnis</translation>
+    </message>
+    <message>
+        <source>Export CSV...</source>
+        <translation>CSV exportieren...</translation>
+    </message>
+    <message>
+        <source>Attendance report...</source>
+        <translation>Anwesenheitsbericht...</translation>
+    </message>
+    <message>
+        <source>Add this face to</source>
+        <translation>Dieses Gesicht hinzufügen zu</translation>
+    </message>
+    <message>
+        <source>Add anyway</source>
+        <translation>Trotzdem hinzufügen</translation>
+    </message>
+    <message>
+        <source>Face</source>
+        <translation>Gesicht</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Zeit</translation>
+    </message>
+    <message>
+        <source>Outcome</source>
+        <translation>Ergebnis</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>Similarity</source>
+        <translation>Ähnlichkeit</translation>
+    </message>
+    <message>
+        <source>Runner-up</source>
+        <translation>Zweitbester</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>Door</source>
+        <translation>Tür</translation>
+    </message>
+    <message>
+        <source>Anyone</source>
+        <translation>Alle</translation>
+    </message>
+    <message>
+        <source>%1 event(s), updated live</source>
+        <translation>%1 Ereignis(se), laufend aktualisiert</translation>
+    </message>
+    <message>
+        <source>, newest %1 shown</source>
+        <translation>, die neuesten %1 angezeigt</translation>
+    </message>
+    <message>
+        <source>(erased)</source>
+        <translation>(gelöscht)</translation>
+    </message>
+    <message>
+        <source>This face is closer to %1 (similarity %2) than a new template should be. Add it to %3 only if you are sure it is them.</source>
+        <translation>Dieses Gesicht ähnelt %1 (Ähnlichkeit %2) mehr, als ein neues Bild sollte. Fügen Sie es %3 nur hinzu, wenn Sie sicher sind, dass es diese Person ist.</translation>
+    </message>
+    <message>
+        <source>The face was added to %1</source>
+        <translation>Das Gesicht wurde %1 hinzugefügt</translation>
+    </message>
+    <message>
+        <source>Export events</source>
+        <translation>Ereignisse exportieren</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
+        <source>Attendance report</source>
+        <translation>Anwesenheitsbericht</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <source>%1 attendance row(s) written to %2</source>
+        <translation>%1 Anwesenheitszeile(n) in %2 geschrieben</translation>
+    </message>
+    <message>
+        <source>%1 event(s) written to %2</source>
+        <translation>%1 Ereignis(se) in %2 geschrieben</translation>
+    </message>
+</context>
+<context>
     <name>Kiosk</name>
     <message>
         <source>Your access is not active. Please see reception.</source>

@@ -106,8 +106,9 @@ class EventsPage(QWidget):
         table.setHorizontalHeaderLabels([
             self.tr("Face"), self.tr("Time"), self.tr("Outcome"), self.tr("Person"),
             self.tr("Similarity"), self.tr("Runner-up"), self.tr("Reason"), self.tr("Door")])
-        table.horizontalHeader().setSectionResizeMode(COLUMNS.index("Reason"),
-                                                      QHeaderView.ResizeMode.Stretch)
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(COLUMNS.index("Reason"), QHeaderView.ResizeMode.Stretch)
         table.setIconSize(QSize(FACE_PX, FACE_PX))
         table.verticalHeader().setDefaultSectionSize(FACE_PX + 6)
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)

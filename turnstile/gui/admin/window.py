@@ -44,6 +44,7 @@ def _card(form: QWidget) -> QWidget:
     """`form` in a narrow white card, centred in the window."""
     card = QFrame()
     card.setObjectName("loginCard")
+    card.setMinimumWidth(LOGIN_WIDTH * 3 // 4)
     card.setMaximumWidth(LOGIN_WIDTH)
     QVBoxLayout(card).addWidget(form)
     page = QWidget()
