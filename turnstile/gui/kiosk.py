@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QLocale, QSize, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import (
+    QCloseEvent,
     QColor,
     QImage,
     QKeyEvent,
@@ -45,7 +46,7 @@ __all__ = ["ADMIN_CORNER_PX", "ADMIN_KEY", "ADMIN_TAPS", "KioskWindow", "Message
 
 #: Key that asks for the admin panel (the panel itself asks for the password).
 ADMIN_KEY = "Ctrl+Shift+A"
-#: Key that closes the kiosk (a technician's keyboard; visitors have none).
+#: Key that closes the kiosk; full screen, an administrator must sign in first.
 QUIT_KEY = "Ctrl+Q"
 #: Taps in the top-left corner, within ADMIN_TAP_S seconds, that ask for the admin panel.
 ADMIN_TAPS = 5
@@ -93,6 +94,8 @@ class KioskWindow(QWidget):
     """The screen employees see; fed by RecognitionWorker's signals, never blocking on work."""
 
     admin_requested = Signal()
+    #: Ctrl+Q (or a close request) while quitting is guarded: someone must authorise it.
+    quit_requested = Signal()
 
     def __init__(self, config: KioskConfig, parent: QWidget | None = None, *,
                  cooldown_s: float = 5.0, feedback: Announcer | None = None) -> None:
@@ -105,6 +108,9 @@ class KioskWindow(QWidget):
         self._holding = False  # a final result is on screen until the timer clears it
         self._empty = False  # the gallery has nobody: the first-run screen replaces idle
         self._taps: list[float] = []
+        #: Full screen, closing needs an administrator (allow_quit); windowed, it does not.
+        self.guard_quit = False
+        self._quit_allowed = False
         self._feedback = feedback if feedback is not None else Feedback(
             config.sounds, config.speak, config.language)
         self._shown: tuple[Message, bytes | None] | None = None
@@ -293,9 +299,23 @@ class KioskWindow(QWidget):
         if pressed.matches(QKeySequence(ADMIN_KEY)) is QKeySequence.SequenceMatch.ExactMatch:
             self.admin_requested.emit()
         elif pressed.matches(QKeySequence(QUIT_KEY)) is QKeySequence.SequenceMatch.ExactMatch:
-            self.close()
+            self.close()  # closeEvent asks for an administrator when guarded
         else:
             super().keyPressEvent(event)
+
+    def allow_quit(self) -> None:
+        """An administrator authorised quitting: close for real."""
+        self._quit_allowed = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        # Full screen, a keyboard must not leave the kiosk account's desktop (and the
+        # database) to whoever holds it: the close waits for an administrator's sign-in.
+        if self.guard_quit and not self._quit_allowed:
+            event.ignore()
+            self.quit_requested.emit()
+            return
+        super().closeEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
         point = event.position()

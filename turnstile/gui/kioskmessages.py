@@ -12,9 +12,8 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 
-from turnstile.access.policy import RECENTLY_DECIDED, RETRY_PROMPT
 from turnstile.gui.worker import KioskUpdate
-from turnstile.types import DenyReason, Outcome
+from turnstile.types import DenyReason, Outcome, PendingReason
 
 translate = QCoreApplication.translate
 
@@ -63,13 +62,18 @@ def _refusal(reason: DenyReason | None) -> str:
         else translate("Kiosk", "Please see reception.")
 
 
-def _hints() -> dict[str, str]:
-    """The liveness checks' requests, in the screen's language (unknown ones pass through)."""
-    return {
-        "move your head a little": translate("Kiosk", "Move your head a little"),
-        "turn your head to your left": translate("Kiosk", "Turn your head to your left"),
-        "turn your head to your right": translate("Kiosk", "Turn your head to your right"),
+def _hint(reason: PendingReason) -> str:
+    """What a waiting decision asks of the person, in the screen's language ("": nothing)."""
+    hints = {
+        PendingReason.MOVE_HEAD: translate("Kiosk", "Move your head a little"),
+        PendingReason.COME_CLOSER: translate("Kiosk", "Please come closer"),
+        PendingReason.TURN_LEFT: translate("Kiosk", "Turn your head to your left"),
+        PendingReason.TURN_RIGHT: translate("Kiosk", "Turn your head to your right"),
     }
+    if reason in hints:
+        return hints[reason]
+    prompt = reason.prompt  # a reason added later, not yet translated
+    return prompt[:1].upper() + prompt[1:]
 
 
 def try_again(cooldown_s: float) -> str:
@@ -100,7 +104,8 @@ def first_run() -> Message:
     return Message(Screen.FIRST_RUN, translate("Kiosk", "Nobody is enrolled yet"),
                    translate("Kiosk", "To enrol the first person, press Ctrl+Shift+A (or tap "
                                       "the top-left corner five times), sign in and choose "
-                                      "Enrol. Or run: turnstile enroll \"NAME\" PHOTO.jpg"),
+                                      "Enrol. No account yet? On this PC run: turnstile "
+                                      "accounts create NAME"),
                    "idle")
 
 
@@ -164,15 +169,13 @@ def message_for(update: KioskUpdate, cooldown_s: float = 5.0) -> Message | None:
                        try_again(cooldown_s) + " " + translate(
                            "Kiosk", "If this keeps happening, please see reception."),
                        "unknown")
-    if outcome is Outcome.SPOOF or (outcome is Outcome.PENDING
-                                    and decision.detail == RETRY_PROMPT):
+    if outcome is Outcome.SPOOF or decision.pending is PendingReason.STEP_OUT:
         return spoof(cooldown_s)
     if outcome is Outcome.MULTIPLE_FACES:
         return Message(Screen.ONE_AT_A_TIME, translate("Kiosk", "One person at a time"),
                        translate("Kiosk", "Please step up alone."), "crowd")
     if outcome is Outcome.TOO_SMALL:
         return Message(Screen.HINT, translate("Kiosk", "Please come closer"), "", "idle")
-    if outcome is Outcome.PENDING and decision.detail and decision.detail != RECENTLY_DECIDED:
-        hint = _hints().get(decision.detail, decision.detail[:1].upper() + decision.detail[1:])
-        return Message(Screen.HINT, hint, "", "idle")
+    if outcome is Outcome.PENDING and decision.pending is not None and decision.pending.prompt:
+        return Message(Screen.HINT, _hint(decision.pending), "", "idle")
     return None

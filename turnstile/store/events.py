@@ -74,7 +74,8 @@ class EventLog:
              match.name if named and match else None,
              match.similarity if match else None, match.runner_up if match else None,
              decision.reason.value if decision.reason else None, decision.detail,
-             door.detail if door else "", json.dumps(decision.scores, sort_keys=True), source,
+             door.detail if door else "",
+             json.dumps(decision.scores.as_dict(), sort_keys=True), source,
              thumbnail if self._config.store_thumbnails else None))
         if self._pruned is None or decision.at - self._pruned >= PRUNE_EVERY:
             self.prune(decision.at)

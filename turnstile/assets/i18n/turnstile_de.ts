@@ -40,6 +40,10 @@
         <source>Audit log</source>
         <translation>Prüfprotokoll</translation>
     </message>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
 </context>
 <context>
     <name>EnrolPage</name>
@@ -328,10 +332,6 @@
         <translation>Noch niemand ist angelernt</translation>
     </message>
     <message>
-        <source>To enrol the first person, press Ctrl+Shift+A (or tap the top-left corner five times), sign in and choose Enrol. Or run: turnstile enroll &quot;NAME&quot; PHOTO.jpg</source>
-        <translation>Um die erste Person anzulernen: Strg+Umschalt+A drücken (oder fünfmal oben links tippen), anmelden und „Anlernen“ wählen. Oder ausführen: turnstile enroll &quot;NAME&quot; FOTO.jpg</translation>
-    </message>
-    <message>
         <source>Please try again</source>
         <translation>Bitte noch einmal</translation>
     </message>
@@ -392,6 +392,10 @@
         <translation>Bitte kommen Sie näher</translation>
     </message>
     <message>
+        <source>To enrol the first person, press Ctrl+Shift+A (or tap the top-left corner five times), sign in and choose Enrol. No account yet? On this PC run: turnstile accounts create NAME</source>
+        <translation>Um die erste Person anzulernen: Strg+Umschalt+A drücken (oder fünfmal oben links tippen), anmelden und „Anlernen“ wählen. Noch kein Konto? Auf diesem PC ausführen: turnstile accounts create NAME</translation>
+    </message>
+    <message>
         <source>Not recognised</source>
         <translation>Nicht erkannt</translation>
     </message>
@@ -408,12 +412,12 @@
     <name>KioskWindow</name>
     <message>
         <source>Turnstile</source>
-        <extracomment>Key that asks for the admin panel (the panel itself asks for the password). Key that closes the kiosk (a technician&apos;s keyboard; visitors have none). Taps in the top-left corner, within ADMIN_TAP_S seconds, that ask for the admin panel.</extracomment>
+        <extracomment>Key that asks for the admin panel (the panel itself asks for the password). Key that closes the kiosk; full screen, an administrator must sign in first. Taps in the top-left corner, within ADMIN_TAP_S seconds, that ask for the admin panel. Ctrl+Q (or a close request) while quitting is guarded: someone must authorise it.</extracomment>
         <translation>Turnstile</translation>
     </message>
     <message>
         <source>Technical detail: %1</source>
-        <extracomment>The reason behind &quot;Out of service&quot;, small, for the technician at the screen.</extracomment>
+        <extracomment>Full screen, closing needs an administrator (allow_quit); windowed, it does not. The reason behind &quot;Out of service&quot;, small, for the technician at the screen.</extracomment>
         <translation>Technische Angabe: %1</translation>
     </message>
 </context>

@@ -26,6 +26,7 @@ from turnstile.gui.admin.enrol import EnrolPage
 from turnstile.gui.admin.eventspage import EventsPage
 from turnstile.gui.admin.importpage import ImportPage
 from turnstile.gui.admin.login import LoginPage
+from turnstile.gui.admin.passwordpage import PasswordPage
 from turnstile.gui.admin.people import PeoplePage
 from turnstile.gui.admin.settingspage import SettingsPage
 from turnstile.gui.assets import stylesheet
@@ -148,6 +149,7 @@ class AdminWindow(QMainWindow):
             self._add("settings", self.tr("Settings"), settings)
             self._add("accounts", self.tr("Accounts"), AccountsPage(self.context.accounts, user))
             self._add("audit", self.tr("Audit log"), AuditPage(self.context.audit))
+        self._add("password", self.tr("Password"), PasswordPage(self.context.accounts, user))
 
     def _add(self, key: str, title: str, page: QWidget) -> None:
         self.pages[key] = page
