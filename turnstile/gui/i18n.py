@@ -8,16 +8,18 @@ source language and needs none.
 from __future__ import annotations
 
 import logging
+import typing
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 from PySide6.QtGui import QGuiApplication
 
+from turnstile.config import Language
 from turnstile.resources import assets_dir
 
 log = logging.getLogger(__name__)
 
-#: Languages shipped with Turnstile; any other falls back to English.
-LANGUAGES = ("en", "de")
+#: Languages shipped with Turnstile (the config's choices); any other falls back to English.
+LANGUAGES = tuple(code for code in typing.get_args(Language) if code)
 #: Installed translators, kept alive for as long as the application runs.
 _installed: list[QTranslator] = []
 
