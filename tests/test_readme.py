@@ -76,10 +76,11 @@ def documented(text: str) -> set[str]:
     found: set[str] = set()
     for span in re.findall(r"`(turnstile [^`]+)`", text):
         words = span.replace("\\|", "|").split()
+        # `config show|check|set KEY VALUE|reference` lists `reference` after an argument.
+        seconds = {piece for word in words[2:] for piece in word.split("|")}
         for first in words[1].split("|"):
             found.add(f"turnstile {first}")
-            if len(words) > 2:
-                found.update(f"turnstile {first} {second}" for second in words[2].split("|"))
+            found.update(f"turnstile {first} {second}" for second in seconds)
     return found
 
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QFrame,
     QMainWindow,
+    QScrollArea,
     QStackedWidget,
     QTabWidget,
     QVBoxLayout,
@@ -86,6 +87,7 @@ class AdminWindow(QMainWindow):
         self.stack.addWidget(self.tabs)
         self.setCentralWidget(self.stack)
         self.pages: dict[str, QWidget] = {}
+        self._scrolls: dict[str, QScrollArea] = {}
         self.login.logged_in.connect(self._open_session)
         self.tabs.currentChanged.connect(self._tab_shown)
         self.idle = QTimer(self)
@@ -153,7 +155,13 @@ class AdminWindow(QMainWindow):
 
     def _add(self, key: str, title: str, page: QWidget) -> None:
         self.pages[key] = page
-        self.tabs.addTab(page, title)
+        # A long page scrolls instead of making the whole window taller than the screen.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(page)
+        self._scrolls[key] = scroll
+        self.tabs.addTab(scroll, title)
 
     def _clear_tabs(self) -> None:
         enrol = self.pages.get("enrol")
@@ -168,10 +176,13 @@ class AdminWindow(QMainWindow):
             if widget is not None:
                 widget.deleteLater()
         self.pages = {}
+        self._scrolls = {}
 
     def _tab_shown(self, index: int) -> None:
         # Lists show what others changed meanwhile (the kiosk, another operator).
-        refresh = getattr(self.tabs.widget(index), "refresh", None)
+        scroll = self.tabs.widget(index)
+        page = scroll.widget() if isinstance(scroll, QScrollArea) else scroll
+        refresh = getattr(page, "refresh", None)
         if callable(refresh):
             refresh()
 
@@ -190,7 +201,7 @@ class AdminWindow(QMainWindow):
         page = self.pages.get(key)
         if page is None:
             return False
-        self.tabs.setCurrentWidget(page)
+        self.tabs.setCurrentWidget(self._scrolls[key])
         return True
 
     def open_settings(self) -> bool:
