@@ -127,6 +127,9 @@ class Outcome(enum.Enum):
     DENIED = "denied"
     UNKNOWN = "unknown"
     SPOOF = "spoof"
+    #: A spoof that makes several for one person within a few minutes: logged as an alarm,
+    #: and that person's face access is suspended for a while.
+    ALARM = "alarm"
 
 
 class DenyReason(enum.Enum):
@@ -139,6 +142,8 @@ class DenyReason(enum.Enum):
     #: The door admits only some access groups and the person is in none of them.
     NOT_IN_GROUP = "not_in_group"
     DOOR_FAILED = "door_failed"
+    #: Face access suspended after repeated spoof attempts for this person.
+    SUSPENDED = "suspended"
 
 
 class PendingReason(enum.Enum):

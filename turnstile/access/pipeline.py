@@ -75,6 +75,13 @@ class Backoff:
         self._next = self.initial
 
 
+def following_detector(config: Config, detector: FaceDetector) -> FaceDetector:
+    """The camera's detector as the kiosk runs it: following the face in view when it can."""
+    if isinstance(detector, YuNetDetector) and config.detector.follow_face_px:
+        return FollowingDetector(detector, config.detector)
+    return detector
+
+
 class Pipeline:
     """One frame in, one FrameResult out; owns no thread and no connection of its own."""
 
@@ -100,11 +107,9 @@ class Pipeline:
             # must not open the door.
             liveness = configured_liveness(config, engine)
         policy = AccessPolicy(config.policy, config.recognition, Directory(gallery), liveness)
-        detector: FaceDetector = engine.detector
-        if isinstance(detector, YuNetDetector) and config.detector.follow_face_px:
-            detector = FollowingDetector(detector, config.detector)
         return cls(engine, gallery, policy, door, EventLog(gallery.connection, config.events),
-                   source_name, config.recognition.flip_probe, detector)
+                   source_name, config.recognition.flip_probe,
+                   following_detector(config, engine.detector))
 
     def process(self, frame: Frame) -> FrameResult:
         faces = tuple(self.detector.detect(frame.image))

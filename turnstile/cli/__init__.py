@@ -14,6 +14,7 @@ from turnstile.cli import (
     accountscmd,
     admincmd,
     benchcmd,
+    centralcmd,
     common,
     configcmd,
     core,
@@ -31,8 +32,8 @@ from turnstile.vision.models import ModelError
 
 #: Modules that add subcommands; each has register(subparsers, parent). evalcmd comes
 #: before livenesscmd, which adds `eval liveness` to its group.
-COMMAND_MODULES = (core, configcmd, modelcmd, kioskcmd, admincmd, accountscmd, benchcmd,
-                   evalcmd, traincmd, livenesscmd)
+COMMAND_MODULES = (core, configcmd, modelcmd, kioskcmd, admincmd, accountscmd, centralcmd,
+                   benchcmd, evalcmd, traincmd, livenesscmd)
 #: Errors that are the user's input or environment: one line, no traceback.
 USER_ERRORS = (AuthError, PermissionDeniedError, ConfigError, GalleryError, ImageError, ModelError,
                SchemaError,

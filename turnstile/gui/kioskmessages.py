@@ -57,6 +57,8 @@ def _refusal(reason: DenyReason | None) -> str:
             "Kiosk", "No access at this time. Please see reception."),
         DenyReason.NOT_IN_GROUP: translate(
             "Kiosk", "No access through this door. Please see reception."),
+        DenyReason.SUSPENDED: translate(
+            "Kiosk", "Face access is suspended. Please see reception."),
     }
     return texts.get(reason, translate("Kiosk", "Please see reception.")) if reason \
         else translate("Kiosk", "Please see reception.")
@@ -169,7 +171,7 @@ def message_for(update: KioskUpdate, cooldown_s: float = 5.0) -> Message | None:
                        try_again(cooldown_s) + " " + translate(
                            "Kiosk", "If this keeps happening, please see reception."),
                        "unknown")
-    if outcome is Outcome.SPOOF or decision.pending is PendingReason.STEP_OUT:
+    if outcome in (Outcome.SPOOF, Outcome.ALARM) or decision.pending is PendingReason.STEP_OUT:
         return spoof(cooldown_s)
     if outcome is Outcome.MULTIPLE_FACES:
         return Message(Screen.ONE_AT_A_TIME, translate("Kiosk", "One person at a time"),

@@ -18,8 +18,9 @@ from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
 from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
 from turnstile.store import database as storage
+from turnstile.store.central.background import start_background
 from turnstile.types import Box, Decision, Outcome
-from turnstile.vision.engine import Engine
+from turnstile.vision.engine import Engine, EngineFactory
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class RecognitionWorker(QThread):
         self._engine = engine
         self._door = door
         self._liveness = liveness
-        self._engine_factory = engine_factory or (lambda: Engine.from_config(config))
+        self._engine_factory = engine_factory or (lambda: EngineFactory()(config))
         self._stop = threading.Event()
 
     def stop(self) -> None:
@@ -77,6 +78,9 @@ class RecognitionWorker(QThread):
             engine = self._engine or self._engine_factory()
             conn = storage.connect(self._db_path)
             door = self._door or build_door(self._config.door)
+            # With [central], the replica follows the central roster and events go there.
+            stop_sync = start_background(self._config.central, self._db_path,
+                                         engine.embedder.name, engine.embedder.dimension)
         except Exception as exc:  # every start-up failure goes to the screen, not a traceback
             log.exception("the recognition worker could not start")
             self.failed.emit(str(exc))
@@ -99,6 +103,8 @@ class RecognitionWorker(QThread):
         finally:
             if self._door is None:
                 door.close()
+            if stop_sync is not None:
+                stop_sync()
             conn.close()
 
     def _show(self, frame: Frame) -> None:

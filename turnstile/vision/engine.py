@@ -94,6 +94,21 @@ def limit_blas_threads(threads: int) -> None:
         threadpool_limits(threads, user_api="blas")
 
 
+@dataclass(frozen=True)
+class EngineFactory:
+    """Builds the engine for a config, always with the same `--model`.
+
+    The CLI makes one from its --model and hands it to everything that builds an engine later
+    (the kiosk's worker, the admin panel opened from the kiosk or the CLI, its import page),
+    so no part can fall back to the default model while another uses the chosen one.
+    """
+
+    model: Path | None = None
+
+    def __call__(self, config: Config) -> Engine:
+        return Engine.from_config(config, self.model)
+
+
 class Engine:
     """Faces in, embeddings and matches out; the one place the model path is wired."""
 

@@ -113,6 +113,10 @@
         <translation>Kein lebendes Gesicht</translation>
     </message>
     <message>
+        <source>Alarm</source>
+        <translation>Alarm</translation>
+    </message>
+    <message>
         <source>Person is deactivated</source>
         <translation>Person ist deaktiviert</translation>
     </message>
@@ -137,6 +141,10 @@
         <translation>Die Tür hat sich nicht geöffnet: %1</translation>
     </message>
     <message>
+        <source>Face access is suspended</source>
+        <translation>Zugang per Gesicht gesperrt</translation>
+    </message>
+    <message>
         <source>No enrolled person was close enough</source>
         <translation>Keine angelernte Person war ähnlich genug</translation>
     </message>
@@ -153,7 +161,7 @@
     <name>EventsPage</name>
     <message>
         <source>From</source>
-        <extracomment>Column titles (translated where the table is built). Rows shown; the CSV export has them all. How often the page looks for new events while the kiosk runs. Outcomes that always name someone: without a name, that person was erased.</extracomment>
+        <extracomment>Column titles (translated where the table is built). Rows shown; the CSV export has them all. How often the page looks for new events while the kiosk runs. Outcomes that always name someone: without a name, that person was erased. Rows of alarms (repeated spoof attempts, face access suspended).</extracomment>
         <translation>Von</translation>
     </message>
     <message>
@@ -282,6 +290,10 @@
     <message>
         <source>No access through this door. Please see reception.</source>
         <translation>Kein Zugang durch diese Tür. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>Face access is suspended. Please see reception.</source>
+        <translation>Der Zugang per Gesicht ist gesperrt. Bitte wenden Sie sich an den Empfang.</translation>
     </message>
     <message>
         <source>Please see reception.</source>

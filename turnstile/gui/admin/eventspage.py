@@ -47,7 +47,9 @@ POLL_MS = 1000
 
 
 #: Outcomes that always name someone: without a name, that person was erased.
-_NAMED = (Outcome.GRANTED, Outcome.DENIED)
+_NAMED = (Outcome.GRANTED, Outcome.DENIED, Outcome.ALARM)
+#: Rows of alarms (repeated spoof attempts, face access suspended).
+ALARM_BACKGROUND = COLOURS[Outcome.ALARM]
 
 
 def _number(value: float | None) -> str:
@@ -72,7 +74,8 @@ class EventsPage(QWidget):
         self.person = QComboBox()
         self.outcome = QComboBox()
         self.outcome.addItem(self.tr("Any outcome"), None)
-        for outcome in (Outcome.GRANTED, Outcome.DENIED, Outcome.UNKNOWN, Outcome.SPOOF):
+        for outcome in (Outcome.GRANTED, Outcome.DENIED, Outcome.UNKNOWN, Outcome.SPOOF,
+                        Outcome.ALARM):
             self.outcome.addItem(outcome_words(outcome), outcome)
         self.table = self._make_table()
         self.export_button = QPushButton(self.tr("Export CSV..."))

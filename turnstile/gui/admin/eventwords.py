@@ -12,7 +12,9 @@ translate = QCoreApplication.translate
 
 #: Row colours, the kiosk's banner colours lightened for a table.
 COLOURS = {Outcome.GRANTED: QColor("#d7efdf"), Outcome.DENIED: QColor("#f8d9d6"),
-           Outcome.UNKNOWN: QColor("#fbe7d0"), Outcome.SPOOF: QColor("#f3d3ec")}
+           Outcome.UNKNOWN: QColor("#fbe7d0"), Outcome.SPOOF: QColor("#f3d3ec"),
+           # Repeated spoof attempts, face access suspended: the strongest colour.
+           Outcome.ALARM: QColor("#f2a49c")}
 
 
 def outcome_words(outcome: Outcome) -> str:
@@ -21,6 +23,7 @@ def outcome_words(outcome: Outcome) -> str:
         Outcome.DENIED: translate("Events", "Denied"),
         Outcome.UNKNOWN: translate("Events", "Not recognised"),
         Outcome.SPOOF: translate("Events", "Not a live face"),
+        Outcome.ALARM: translate("Events", "Alarm"),
     }
     return words.get(outcome, outcome.value)
 
@@ -34,6 +37,7 @@ def reason_words(event: Event) -> str:
         DenyReason.OUT_OF_SCHEDULE: translate("Events", "Outside their schedule"),
         DenyReason.NOT_IN_GROUP: translate("Events", "Not in a group this door admits"),
         DenyReason.DOOR_FAILED: translate("Events", "The door did not open: %1"),
+        DenyReason.SUSPENDED: translate("Events", "Face access is suspended"),
     }
     if event.reason is not None:
         return reasons[event.reason].replace("%1", event.door or event.detail)
@@ -41,7 +45,7 @@ def reason_words(event: Event) -> str:
         return translate("Events", "No enrolled person was close enough")
     if event.outcome is Outcome.SPOOF:
         return translate("Events", "The liveness check refused the face")
-    return event.detail
+    return event.detail  # an alarm's detail says what happened
 
 
 def similarity_words(event: Event, threshold: float, margin: float) -> str:

@@ -76,7 +76,7 @@ class AdminWindow(QMainWindow):
         self._open_source = open_source or (
             lambda: CameraFrames.open(self.context.config.camera.source,
                                       self.context.config.camera))
-        self._make_engine = make_engine or (lambda: Engine.from_config(self.context.config))
+        self._make_engine = make_engine or (lambda: self.context.engines(self.context.config))
         self._live_clock = live_clock
         self.user: User | None = None
         self.login = LoginPage(context.accounts)
