@@ -14,7 +14,9 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from turnstile.access.exposure import QueuedExposure
 from turnstile.config import CameraConfig
+from turnstile.redact import camera_label
 from turnstile.types import Image
 from turnstile.vision import cvlog
 from turnstile.vision.imageio import ImageError, read_image
@@ -170,10 +172,13 @@ class DeviceSource:
         self.target = target
         self.width = width
         self.height = height
+        #: Exposure requests from the face meter, applied on the reading thread.
+        self.exposure = QueuedExposure()
 
     @property
     def name(self) -> str:
-        return f"camera {self.target}" if isinstance(self.target, int) else str(self.target)
+        # A stream URL may carry a password: messages, logs and events get only its label.
+        return camera_label(str(self.target))
 
     def frames(self) -> Iterator[Frame]:
         capture = _quiet_capture(self.target)
@@ -183,8 +188,10 @@ class DeviceSource:
             capture.set(cv2.CAP_PROP_FRAME_WIDTH, self.width)
             capture.set(cv2.CAP_PROP_FRAME_HEIGHT, self.height)
         started, index = time.monotonic(), 0
+        self.exposure.opened(capture)
         try:
             while True:
+                self.exposure.apply(capture)
                 ok, image = capture.read()
                 if not ok:
                     raise CameraLostError(f"{self.name} stopped delivering frames")
@@ -192,6 +199,7 @@ class DeviceSource:
                             datetime.now())
                 index += 1
         finally:
+            self.exposure.opened(None)
             capture.release()
 
 

@@ -12,20 +12,12 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from turnstile.config import DoorConfig
+from turnstile.types import DoorResult as DoorResult  # drivers return it; it lives in types
 
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class DoorResult:
-    """Whether the relay took the open command, and what happened in words (for the log)."""
-
-    opened: bool
-    detail: str
 
 
 class DoorOutput(Protocol):

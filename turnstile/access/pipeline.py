@@ -23,8 +23,9 @@ from turnstile.store.events import EventLog
 from turnstile.store.gallery import Gallery
 from turnstile.types import Decision, DenyReason, Face, Image, Match, Outcome
 from turnstile.vision.align import align
-from turnstile.vision.detect import FaceDetector, FollowingDetector, YuNetDetector
+from turnstile.vision.detect import FaceDetector, following
 from turnstile.vision.engine import Engine, thumbnail_jpeg
+from turnstile.vision.light import LightHint, LightLimits, as_bgr, assess
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,8 @@ class FrameResult:
     decision: Decision
     door: DoorResult | None = None
     event_id: int | None = None
+    #: What the light is doing to the face acted on (or, with none, to the frame).
+    light: LightHint = LightHint.OK
 
     @property
     def final(self) -> bool:
@@ -76,10 +79,9 @@ class Backoff:
 
 
 def following_detector(config: Config, detector: FaceDetector) -> FaceDetector:
-    """The camera's detector as the kiosk runs it: following the face in view when it can."""
-    if isinstance(detector, YuNetDetector) and config.detector.follow_face_px:
-        return FollowingDetector(detector, config.detector)
-    return detector
+    """The camera's detector as the kiosk runs it: following the face in view when it can
+    (the light rescue's second look, when configured, stays around it)."""
+    return following(detector, config.detector)
 
 
 class Pipeline:
@@ -98,6 +100,7 @@ class Pipeline:
         self.door = door
         self.events = events
         self.source_name = source_name
+        self.light_limits = LightLimits()
 
     @classmethod
     def build(cls, config: Config, engine: Engine, gallery: Gallery, door: DoorOutput,
@@ -112,6 +115,8 @@ class Pipeline:
                    following_detector(config, engine.detector))
 
     def process(self, frame: Frame) -> FrameResult:
+        if frame.image.ndim != 3 or frame.image.shape[2] != 3:  # an IR or greyscale camera
+            frame = replace(frame, image=as_bgr(frame.image))
         faces = tuple(self.detector.detect(frame.image))
         crops: dict[Face, Image] = {}
 
@@ -123,7 +128,8 @@ class Pipeline:
 
         decision = self.policy.decide(frame.at, faces, frame.image, recognise)
         if decision.outcome not in FINAL:
-            return FrameResult(frame, faces, decision)
+            light = assess(frame.image, decision.face, self.light_limits)
+            return FrameResult(frame, faces, decision, light=light)
         door = None
         if decision.outcome is Outcome.GRANTED:
             door = self.door.open()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -15,6 +14,7 @@ from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.context import AdminContext
 from turnstile.admin.eventexport import EventFilter, export_csv, parse_time, select
 from turnstile.admin.importer import Importer, ImportReport, plan
+from turnstile.admin.roles import cli_actor
 from turnstile.cli.common import add_model_option, database_path, emit, load_config
 from turnstile.config import default_config_path
 from turnstile.store import database as storage
@@ -62,7 +62,7 @@ def _context(args: argparse.Namespace) -> AdminContext:
 def run_import(args: argparse.Namespace) -> int:
     items = plan(args.source)
     context = _context(args)
-    actor = f"cli:{getpass.getuser()}"
+    actor = cli_actor().name
     try:
         importer = Importer(context.enroller, context.people(actor), consent=args.consent)
         with tqdm(total=len(items), unit="photo", desc="importing",
@@ -112,7 +112,7 @@ def run_events(args: argparse.Namespace) -> int:
         log = EventLog(conn, config.events)
         if args.csv:
             count = export_csv(log, where, args.csv)
-            AuditLog(conn, datetime.now).record(f"cli:{getpass.getuser()}", AuditAction.EXPORT,
+            AuditLog(conn, datetime.now).record(cli_actor().name, AuditAction.EXPORT,
                                                 "events", {"rows": count, "file": args.csv.name})
             emit(args, {"exported": count, "csv": str(args.csv)},
                  f"{count} event(s) written to {args.csv}")

@@ -40,6 +40,7 @@ from turnstile.gui.kioskmessages import (
 from turnstile.gui.qimage import pixmap_from_bytes
 from turnstile.gui.video import VideoView
 from turnstile.gui.worker import KioskUpdate
+from turnstile.vision.light import FillLight
 
 __all__ = ["ADMIN_CORNER_PX", "ADMIN_KEY", "ADMIN_TAPS", "KioskWindow", "Message", "Screen",
            "Sizes", "message_for"]
@@ -114,6 +115,7 @@ class KioskWindow(QWidget):
         self._feedback = feedback if feedback is not None else Feedback(
             config.sounds, config.speak, config.language)
         self._shown: tuple[Message, bytes | None] | None = None
+        self._fill = FillLight()
         self.video = VideoView(self, mirrored=config.mirror)
         self.banner = QFrame(self)
         self.banner.setObjectName("banner")
@@ -249,6 +251,8 @@ class KioskWindow(QWidget):
         self.video.set_image(image)
 
     def on_update(self, update: KioskUpdate) -> None:
+        self.video.set_fill(self._fill.update(update.light, bool(update.boxes),
+                                              time.monotonic()))
         if update.enrolled is not None:
             self._empty = update.enrolled == 0
         message = message_for(update, self._cooldown_s)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QCoreApplication
 
 from turnstile.gui.worker import KioskUpdate
 from turnstile.types import DenyReason, Outcome, PendingReason
+from turnstile.vision.light import LightHint
 
 translate = QCoreApplication.translate
 
@@ -176,8 +177,23 @@ def message_for(update: KioskUpdate, cooldown_s: float = 5.0) -> Message | None:
     if outcome is Outcome.MULTIPLE_FACES:
         return Message(Screen.ONE_AT_A_TIME, translate("Kiosk", "One person at a time"),
                        translate("Kiosk", "Please step up alone."), "crowd")
-    if outcome is Outcome.TOO_SMALL:
-        return Message(Screen.HINT, translate("Kiosk", "Please come closer"), "", "idle")
     if outcome is Outcome.PENDING and decision.pending is not None and decision.pending.prompt:
         return Message(Screen.HINT, _hint(decision.pending), "", "idle")
+    light = _light(update.light)
+    if light is not None and decision.pending is not PendingReason.RECENTLY_DECIDED:
+        return light  # the light, not the person, keeps the kiosk from deciding
+    if outcome is Outcome.TOO_SMALL:
+        return Message(Screen.HINT, translate("Kiosk", "Please come closer"), "", "idle")
+    return None
+
+
+def _light(hint: LightHint) -> Message | None:
+    """What the kiosk says when the light, not the person, is the problem."""
+    if hint is LightHint.TOO_DARK:
+        return Message(Screen.HINT, translate("Kiosk", "Too dark: step closer to the screen"),
+                       translate("Kiosk", "The screen lights your face."), "idle")
+    if hint is LightHint.BACKLIT:
+        return Message(Screen.HINT, translate("Kiosk", "Strong light behind you"),
+                       translate("Kiosk", "Step closer to the screen, or turn away from the "
+                                          "window."), "idle")
     return None

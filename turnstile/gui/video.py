@@ -8,6 +8,9 @@ from PySide6.QtWidgets import QWidget
 
 from turnstile.types import Box
 
+#: The video area's colour when the screen is a fill light, and otherwise.
+FILL_COLOUR, DARK_COLOUR = QColor("#ffffff"), QColor("#101418")
+
 
 class VideoView(QWidget):
     """Paints the newest camera frame, scaled to fit, with the faces' boxes on top.
@@ -25,6 +28,18 @@ class VideoView(QWidget):
         self._boxes: tuple[Box, ...] = ()
         self._chosen: Box | None = None
         self._colour = QColor("#ffffff")
+        self._background = DARK_COLOUR
+
+    def set_fill(self, on: bool) -> None:
+        """Paint the area around the video white: the screen as a fill light."""
+        colour = FILL_COLOUR if on else DARK_COLOUR
+        if colour != self._background:
+            self._background = colour
+            self.update()
+
+    @property
+    def filling(self) -> bool:
+        return self._background == FILL_COLOUR
 
     @property
     def has_image(self) -> bool:
@@ -45,7 +60,7 @@ class VideoView(QWidget):
 
     def paintEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#101418"))
+        painter.fillRect(self.rect(), self._background)
         if self._image is not None and not self._image.isNull():
             if self.mirrored:
                 # The picture is centred, so mirroring the whole widget mirrors it in place.

@@ -7,9 +7,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from turnstile.access.door import DoorResult
 from turnstile.config import EventsConfig
-from turnstile.types import Decision, DenyReason, Outcome
+from turnstile.redact import redact_text
+from turnstile.types import Decision, DenyReason, DoorResult, Outcome
 
 #: Retention is applied at most this often while recording (and on every prune() call).
 PRUNE_EVERY = timedelta(hours=1)
@@ -74,8 +74,9 @@ class EventLog:
              match.name if named and match else None,
              match.similarity if match else None, match.runner_up if match else None,
              decision.reason.value if decision.reason else None, decision.detail,
-             door.detail if door else "",
-             json.dumps(decision.scores.as_dict(), sort_keys=True), source,
+             redact_text(door.detail) if door else "",
+             # Callers pass a camera label; a URL that slips through loses its secrets.
+             json.dumps(decision.scores.as_dict(), sort_keys=True), redact_text(source),
              thumbnail if self._config.store_thumbnails else None))
         if self._pruned is None or decision.at - self._pruned >= PRUNE_EVERY:
             self.prune(decision.at)

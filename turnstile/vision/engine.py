@@ -14,8 +14,9 @@ from turnstile.store.gallery import Gallery
 from turnstile.types import Embedding, Face, Image, Match, Quality
 from turnstile.vision import cvlog, models
 from turnstile.vision.align import align
-from turnstile.vision.detect import FaceDetector, YuNetDetector
+from turnstile.vision.detect import FaceDetector, LightRescueDetector, YuNetDetector
 from turnstile.vision.embed import Embedder, OnnxEmbedder, choose_providers
+from turnstile.vision.light import as_bgr
 from turnstile.vision.quality import measure
 
 #: JPEG quality of stored face thumbnails (small, recognisable on the kiosk screen).
@@ -36,7 +37,10 @@ class FaceResult:
 def build_detector(config: Config) -> FaceDetector:
     path = models.model_path(config.models.models_dir(), models.DETECTOR)
     cvlog.errors_only()
-    return YuNetDetector(path, config.detector)
+    detector = YuNetDetector(path, config.detector)
+    if not config.detector.rescue_score:
+        return detector
+    return LightRescueDetector(detector, detector, config.detector)
 
 
 def embedder_path(config: Config, model: Path | None = None) -> Path:
@@ -127,6 +131,7 @@ class Engine:
     def analyze(self, image: Image, gallery: Gallery | None = None,
                 faces: list[Face] | None = None) -> list[FaceResult]:
         """Every face (largest first) with quality, embedding and, given a gallery, a match."""
+        image = as_bgr(image)
         found = self.detector.detect(image) if faces is None else faces
         if not found:
             return []
@@ -140,6 +145,7 @@ class Engine:
 
     def embed_largest(self, image: Image) -> FaceResult | None:
         """The largest face only (what a turnstile acts on), or None when there is no face."""
+        image = as_bgr(image)
         found = self.detector.detect(image)
         return self.analyze(image, faces=found[:1])[0] if found else None
 

@@ -10,6 +10,7 @@
     </message>
     <message>
         <source>Locked after inactivity</source>
+        <extracomment>Asks the signed-in user&apos;s password again before erase, export and settings.</extracomment>
         <translation>Nach Inaktivität gesperrt</translation>
     </message>
     <message>
@@ -398,6 +399,22 @@
     <message>
         <source>Access denied</source>
         <translation>Zugang verweigert</translation>
+    </message>
+    <message>
+        <source>Too dark: step closer to the screen</source>
+        <translation>Zu dunkel: treten Sie näher an den Bildschirm</translation>
+    </message>
+    <message>
+        <source>The screen lights your face.</source>
+        <translation>Der Bildschirm beleuchtet Ihr Gesicht.</translation>
+    </message>
+    <message>
+        <source>Strong light behind you</source>
+        <translation>Starkes Licht hinter Ihnen</translation>
+    </message>
+    <message>
+        <source>Step closer to the screen, or turn away from the window.</source>
+        <translation>Treten Sie näher an den Bildschirm oder drehen Sie sich vom Fenster weg.</translation>
     </message>
     <message>
         <source>Please come closer</source>

@@ -31,6 +31,7 @@ from turnstile.admin.eventexport import EventFilter, export_csv, select
 from turnstile.admin.eventfaces import add_event_face
 from turnstile.admin.people import PeopleAdmin
 from turnstile.gui.admin.eventwords import COLOURS, outcome_words, reason_words, similarity_words
+from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, set_role
 from turnstile.gui.qimage import qdatetime
 from turnstile.store.events import Event, EventLog
@@ -61,10 +62,11 @@ class EventsPage(QWidget):
 
     def __init__(self, log: EventLog, gallery: Gallery, audit: AuditLog, actor: str,
                  now: Callable[[], datetime] = datetime.now,
-                 parent: QWidget | None = None, *, enroller: Enroller | None = None,
-                 people: PeopleAdmin | None = None) -> None:
+                 parent: QWidget | None = None, *, confirm: Confirm,
+                 enroller: Enroller | None = None, people: PeopleAdmin | None = None) -> None:
         super().__init__(parent)
         self._log, self._gallery, self._audit, self._actor = log, gallery, audit, actor
+        self._confirm = confirm
         self._enroller, self._people = enroller, people
         self._version: int | None = None
         self._events: list[Event] = []
@@ -275,6 +277,10 @@ class EventsPage(QWidget):
 
     def export_attendance(self, path: Path) -> int:
         """First and last grant per person and day within the date filters, audited."""
+        confirmed = self._confirm("export attendance")  # names and times leave the panel
+        if not confirmed.ok:
+            self.message.error(confirmed.reason)
+            return 0
         where = self.current_filter()
         try:
             count = attendance.write_csv(attendance.attendance(
@@ -291,6 +297,10 @@ class EventsPage(QWidget):
 
     def export(self, path: Path) -> int:
         """Every event matching the filters (not only those shown), audited."""
+        confirmed = self._confirm("export events")
+        if not confirmed.ok:
+            self.message.error(confirmed.reason)
+            return 0
         try:
             count = export_csv(self._log, self.current_filter(), path)
         except OSError as exc:

@@ -29,6 +29,7 @@ from turnstile.gui.admin.importpage import ImportPage
 from turnstile.gui.admin.login import LoginPage
 from turnstile.gui.admin.passwordpage import PasswordPage
 from turnstile.gui.admin.people import PeoplePage
+from turnstile.gui.admin.reauth import Reauthenticator, ask_in_dialog
 from turnstile.gui.admin.settingspage import SettingsPage
 from turnstile.gui.assets import stylesheet
 from turnstile.store.events import EventLog
@@ -78,6 +79,8 @@ class AdminWindow(QMainWindow):
                                       self.context.config.camera))
         self._make_engine = make_engine or (lambda: self.context.engines(self.context.config))
         self._live_clock = live_clock
+        #: Asks the signed-in user's password again before erase, export and settings.
+        self.ask_password = ask_in_dialog(self)
         self.user: User | None = None
         self.login = LoginPage(context.accounts)
         self.tabs = QTabWidget()
@@ -118,8 +121,18 @@ class AdminWindow(QMainWindow):
         self.stack.setCurrentWidget(self.login_page)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() in _ACTIVITY and self.user is not None:
+        # Only input to this panel (or its dialogs) keeps it open: taps on the kiosk's
+        # screen by whoever stands there must not.
+        if event.type() in _ACTIVITY and self.user is not None and self._owns(watched):
             self._touch()
+        return False
+
+    def _owns(self, watched: QObject) -> bool:
+        widget = watched if isinstance(watched, QWidget) else None
+        while widget is not None:
+            if widget is self:
+                return True
+            widget = widget.parentWidget()
         return False
 
     def _touch(self) -> None:
@@ -130,8 +143,10 @@ class AdminWindow(QMainWindow):
     # Pages -----------------------------------------------------------------------------
     def _build_tabs(self, user: User) -> None:
         self._clear_tabs()
+        confirm = Reauthenticator(self.context.accounts, user,
+                                  lambda purpose: self.ask_password(purpose))
         people = self.context.people(user.name)
-        page = PeoplePage(people, self.context.enroller)
+        page = PeoplePage(people, self.context.enroller, confirm=confirm)
         page.changed.connect(self.people_changed.emit)
         self._add("people", self.tr("People"), page)
         enrol = EnrolPage(self.context.enroller, people, self._open_source, self._live_clock)
@@ -143,10 +158,11 @@ class AdminWindow(QMainWindow):
         self._add("import", self.tr("Import photos"), imports)
         events = EventsPage(EventLog(self.context.conn, self.context.config.events),
                             self.context.gallery, self.context.audit, user.name,
-                            enroller=self.context.enroller, people=people)
+                            confirm=confirm, enroller=self.context.enroller, people=people)
         self._add("events", self.tr("Events"), events)
         if user.role.manages_settings:
-            settings = SettingsPage(self.context.settings, user.name, self.context.far_curve)
+            settings = SettingsPage(self.context.settings, user, self.context.far_curve,
+                                    confirm=confirm)
             settings.saved.connect(self._settings_saved)
             self._add("settings", self.tr("Settings"), settings)
             self._add("accounts", self.tr("Accounts"), AccountsPage(self.context.accounts, user))
