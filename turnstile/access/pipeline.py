@@ -19,8 +19,8 @@ from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.access.policy import FINAL, AccessPolicy
 from turnstile.access.schedule import Directory
 from turnstile.config import CameraConfig, Config
-from turnstile.store.events import EventLog
 from turnstile.store.gallery import Gallery
+from turnstile.store.interfaces import EventStore
 from turnstile.types import Decision, DenyReason, Face, Image, Match, Outcome
 from turnstile.vision.align import align
 from turnstile.vision.detect import FaceDetector, following
@@ -88,7 +88,7 @@ class Pipeline:
     """One frame in, one FrameResult out; owns no thread and no connection of its own."""
 
     def __init__(self, engine: Engine, gallery: Gallery, policy: AccessPolicy,
-                 door: DoorOutput, events: EventLog, source_name: str = "",
+                 door: DoorOutput, events: EventStore, source_name: str = "",
                  flip_probe: bool = False, detector: FaceDetector | None = None) -> None:
         self.engine = engine
         #: This camera's detector (see build: it follows the face in view).
@@ -109,8 +109,8 @@ class Pipeline:
             # The configured presentation-attack checks: on by default, a still picture
             # must not open the door.
             liveness = configured_liveness(config, engine)
-        policy = AccessPolicy(config.policy, config.recognition, Directory(gallery), liveness)
-        return cls(engine, gallery, policy, door, EventLog(gallery.connection, config.events),
+        policy = AccessPolicy(config.policy, config.recognition, Directory(gallery.store), liveness)
+        return cls(engine, gallery, policy, door, gallery.store.events,
                    source_name, config.recognition.flip_probe,
                    following_detector(config, engine.detector))
 

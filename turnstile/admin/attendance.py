@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from turnstile.store.events import Event, EventLog
+from turnstile.store.interfaces import EventStore
+from turnstile.store.records import Event
 from turnstile.types import Outcome
 
 HEADER = ("date", "name", "first_in", "last_out", "passes")
@@ -50,7 +51,7 @@ def attendance(events: Iterable[Event]) -> list[Attendance]:
     return sorted(rows.values(), key=lambda r: (r.day, r.name.casefold(), r.person_id))
 
 
-def grants(log: EventLog, since: datetime | None, until: datetime | None) -> Iterable[Event]:
+def grants(log: EventStore, since: datetime | None, until: datetime | None) -> Iterable[Event]:
     """Every grant in [since, until), page by page."""
     offset = 0
     while True:

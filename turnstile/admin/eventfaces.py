@@ -15,11 +15,11 @@ import numpy as np
 
 from turnstile.admin.enrolment import Duplicate, Enroller
 from turnstile.admin.people import PeopleAdmin
-from turnstile.store.events import EventLog
-from turnstile.store.gallery import GalleryError, NewTemplate
+from turnstile.store.interfaces import EventStore
+from turnstile.store.records import NewTemplate, StoreError
 
 
-class EventFaceError(GalleryError):
+class EventFaceError(StoreError):
     """The event has no usable face picture."""
 
 
@@ -31,7 +31,7 @@ class EventFaceResult:
     duplicate: Duplicate | None = None
 
 
-def event_template(enroller: Enroller, log: EventLog, event_id: int) -> NewTemplate:
+def event_template(enroller: Enroller, log: EventStore, event_id: int) -> NewTemplate:
     """The event's face as a template, embedded as enrolment embeds (mirrored sum included)."""
     data = log.thumbnail(event_id)
     if data is None:
@@ -44,7 +44,7 @@ def event_template(enroller: Enroller, log: EventLog, event_id: int) -> NewTempl
     return NewTemplate(embedding, f"event-{event_id}", None, data)
 
 
-def add_event_face(enroller: Enroller, people: PeopleAdmin, log: EventLog, event_id: int,
+def add_event_face(enroller: Enroller, people: PeopleAdmin, log: EventStore, event_id: int,
                    person_id: int, confirmed: bool = False) -> EventFaceResult:
     """Add event `event_id`'s face to person `person_id` (audited by PeopleAdmin)."""
     template = event_template(enroller, log, event_id)

@@ -26,7 +26,7 @@ from turnstile.cli import (
 )
 from turnstile.config import ConfigError
 from turnstile.store.database import SchemaError
-from turnstile.store.gallery import GalleryError
+from turnstile.store.records import StoreError
 from turnstile.vision.imageio import ImageError
 from turnstile.vision.models import ModelError
 
@@ -35,7 +35,7 @@ from turnstile.vision.models import ModelError
 COMMAND_MODULES = (core, configcmd, modelcmd, kioskcmd, admincmd, accountscmd, centralcmd,
                    benchcmd, evalcmd, traincmd, livenesscmd)
 #: Errors that are the user's input or environment: one line, no traceback.
-USER_ERRORS = (AuthError, PermissionDeniedError, ConfigError, GalleryError, ImageError, ModelError,
+USER_ERRORS = (AuthError, PermissionDeniedError, ConfigError, StoreError, ImageError, ModelError,
                SchemaError,
                FileNotFoundError, PermissionError, ValueError, RuntimeError, sqlite3.Error)
 

@@ -40,6 +40,7 @@ from turnstile.gui.kioskmessages import (
 from turnstile.gui.qimage import pixmap_from_bytes
 from turnstile.gui.video import VideoView
 from turnstile.gui.worker import KioskUpdate
+from turnstile.redact import redact_text
 from turnstile.vision.light import FillLight
 
 __all__ = ["ADMIN_CORNER_PX", "ADMIN_KEY", "ADMIN_TAPS", "KioskWindow", "Message", "Screen",
@@ -292,10 +293,12 @@ class KioskWindow(QWidget):
     def on_failed(self, message: str) -> None:
         self._holding = False
         self.video.clear()
-        # Visitors read the big lines; the technician at the screen reads the small one.
+        # Visitors read the big lines; the technician at the screen reads the small one
+        # (and nobody a stream's password).
+        safe = redact_text(message)
         self.show_message(out_of_service(),
-                          detail=self.tr("Technical detail: %1").replace("%1", message))
-        self.setToolTip(message)
+                          detail=self.tr("Technical detail: %1").replace("%1", safe))
+        self.setToolTip(safe)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         # Handled here, not with QShortcut, so they work whichever child has the focus.

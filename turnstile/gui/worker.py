@@ -19,8 +19,8 @@ from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
 from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
 from turnstile.redact import camera_label
-from turnstile.store import database as storage
 from turnstile.store.central.background import start_background
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Box, Decision, Outcome
 from turnstile.vision.engine import Engine, EngineFactory
 from turnstile.vision.light import LightHint
@@ -81,7 +81,7 @@ class RecognitionWorker(QThread):
     def run(self) -> None:
         try:
             engine = self._engine or self._engine_factory()
-            conn = storage.connect(self._db_path)
+            store = SQLiteStore.open(self._db_path, self._config.events)
             door = self._door or build_door(self._config.door)
             # With [central], the replica follows the central roster and events go there.
             stop_sync = start_background(self._config.central, self._db_path,
@@ -91,7 +91,7 @@ class RecognitionWorker(QThread):
             self.failed.emit(str(exc))
             return
         try:
-            gallery = engine.gallery(conn)
+            gallery = engine.gallery(store)
             pipeline = Pipeline.build(self._config, engine, gallery, door, self._liveness,
                                       camera_label(self._source))
             inner = open_source(self._source, self._config.camera, pace=True, loop=self._loop)
@@ -102,7 +102,7 @@ class RecognitionWorker(QThread):
             def report(result: FrameResult) -> None:
                 if meter is not None:
                     meter.observe(result.frame.image, result.decision.face)
-                self.update.emit(_update(result, gallery.thumbnail, gallery.size))
+                self.update.emit(_update(result, store.templates.thumbnail, gallery.size))
 
             run(source, pipeline, report, camera=self._config.camera, reconnect=True,
                 on_status=self._status, stop=self._stop)
@@ -114,7 +114,7 @@ class RecognitionWorker(QThread):
                 door.close()
             if stop_sync is not None:
                 stop_sync()
-            conn.close()
+            store.close()
 
     def _show(self, frame: Frame) -> None:
         if not self._stop.is_set():

@@ -12,13 +12,11 @@ from tests.admin.conftest import decide
 from tests.gui.admin.conftest import ADMIN_PASSWORD, cell
 from turnstile.admin.audit import AuditAction
 from turnstile.admin.context import AdminContext
-from turnstile.config import EventsConfig
 from turnstile.gui.admin.enrol import EnrolPage
 from turnstile.gui.admin.eventspage import EventsPage
 from turnstile.gui.admin.people import PeoplePage
 from turnstile.gui.admin.window import AdminWindow
-from turnstile.store import database as storage
-from turnstile.store.events import EventLog
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Outcome
 from turnstile.vision.engine import Engine, thumbnail_jpeg
 from turnstile.vision.imageio import read_image
@@ -39,8 +37,8 @@ def test_events_live_filter_and_export(qtbot: QtBot, admin_window: AdminWindow,
     assert isinstance(page, EventsPage) and page.table.rowCount() == 0
 
     # The kiosk's worker: its own connection, its own gallery, the real policy.
-    kiosk = storage.connect(context.database)
-    log = EventLog(kiosk, EventsConfig())
+    kiosk = SQLiteStore.open(context.database)
+    log = kiosk.events
     gallery = engine.gallery(kiosk)
     probe = read_image(examples / "obama-720p.jpg")
     now = datetime.now()
@@ -111,8 +109,8 @@ def test_a_missed_face_is_added_to_its_person_from_the_event(
         examples: Path) -> None:
     obama = _enrol(admin_window, "Barack Obama", examples / "obama.jpg")
     biden = _enrol(admin_window, "Joe Biden", examples / "biden.jpg")
-    kiosk = storage.connect(context.database)
-    log = EventLog(kiosk, EventsConfig(store_thumbnails=True))
+    kiosk = SQLiteStore.open(context.database)
+    log = kiosk.events  # event pictures are kept by default
     gallery = engine.gallery(kiosk)
     face = engine.analyze(read_image(examples / "obama-720p.jpg"))[0]
     granted = decide(engine, gallery, context.config, read_image(examples / "obama-720p.jpg"),
@@ -125,14 +123,14 @@ def test_a_missed_face_is_added_to_its_person_from_the_event(
     assert not page.table.item(0, 0).icon().isNull()  # type: ignore[union-attr]
     page.table.selectRow(0)
     assert page.add_face_button.isEnabled() and page.target.currentData() == obama
-    before = len(context.gallery.templates(obama))
+    before = len(context.store.templates.of(obama))
     assert page.add_face(confirmed=False)
-    assert len(context.gallery.templates(obama)) == before + 1
+    assert len(context.store.templates.of(obama)) == before + 1
     # Added to the wrong person, the same face is held back until the operator insists.
     page.target.setCurrentIndex(page.target.findData(biden))
     assert not page.add_face(confirmed=False)
     assert "Barack Obama" in page.message.text() and page.add_anyway_button.isVisible()
-    assert len(context.gallery.templates(biden)) == 1
+    assert len(context.store.templates.of(biden)) == 1
     kiosk.close()
 
 
@@ -140,8 +138,8 @@ def test_attendance_report_has_first_in_and_last_out(admin_window: AdminWindow,
                                                      context: AdminContext, engine: Engine,
                                                      examples: Path, tmp_path: Path) -> None:
     _enrol(admin_window, "Barack Obama", examples / "obama.jpg")
-    kiosk = storage.connect(context.database)
-    log = EventLog(kiosk, EventsConfig())
+    kiosk = SQLiteStore.open(context.database)
+    log = kiosk.events
     gallery = engine.gallery(kiosk)
     probe = read_image(examples / "obama-720p.jpg")
     day = datetime(2026, 3, 2)

@@ -26,7 +26,7 @@ from turnstile.admin.people import PeopleAdmin
 from turnstile.admin.source import CameraLostError, FrameSource
 from turnstile.gui.admin.enrolworker import AnalysedFrame, EnrolCamera
 from turnstile.gui.admin.widgets import MessageLabel, frame_pixmap, set_role
-from turnstile.store.gallery import GalleryError, NewTemplate
+from turnstile.store.records import NewTemplate, StoreError
 from turnstile.types import Person
 
 VIDEO_WIDTH = 480
@@ -202,7 +202,7 @@ class EnrolPage(QWidget):
             person = self.people.enrol(self.name.text(), self.employee_id.text(), templates,
                                        consent=True, duplicate_of=self.duplicate.person_id
                                        if self.duplicate else None)
-        except GalleryError as exc:
+        except StoreError as exc:
             self.message.error(str(exc))
             return None
         self.reset()
@@ -217,13 +217,13 @@ class EnrolPage(QWidget):
             return False
         try:
             self.people.add_templates(duplicate.person_id, templates)
-        except GalleryError as exc:
+        except StoreError as exc:
             self.message.error(str(exc))
             return False
         self.reset()
         self.message.ok(self.tr("%1 picture(s) added to %2").replace("%1", str(len(templates)))
                         .replace("%2", duplicate.name))
-        self.enrolled.emit(self.people.gallery.person(duplicate.person_id))
+        self.enrolled.emit(self.people.store.people.get(duplicate.person_id))
         return True
 
     def _problem(self, templates: list[NewTemplate]) -> str:

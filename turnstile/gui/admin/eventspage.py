@@ -34,8 +34,8 @@ from turnstile.gui.admin.eventwords import COLOURS, outcome_words, reason_words,
 from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, set_role
 from turnstile.gui.qimage import qdatetime
-from turnstile.store.events import Event, EventLog
-from turnstile.store.gallery import Gallery, GalleryError
+from turnstile.store.interfaces import Store
+from turnstile.store.records import Event, StoreError
 from turnstile.types import Outcome
 
 #: Column titles (translated where the table is built).
@@ -60,12 +60,13 @@ def _number(value: float | None) -> str:
 class EventsPage(QWidget):
     """Newest first; refreshes itself when another connection (the kiosk) adds events."""
 
-    def __init__(self, log: EventLog, gallery: Gallery, audit: AuditLog, actor: str,
+    def __init__(self, store: Store, audit: AuditLog, actor: str,
                  now: Callable[[], datetime] = datetime.now,
                  parent: QWidget | None = None, *, confirm: Confirm,
                  enroller: Enroller | None = None, people: PeopleAdmin | None = None) -> None:
         super().__init__(parent)
-        self._log, self._gallery, self._audit, self._actor = log, gallery, audit, actor
+        self._store, self._audit, self._actor = store, audit, actor
+        self._log = store.events
         self._confirm = confirm
         self._enroller, self._people = enroller, people
         self._version: int | None = None
@@ -156,7 +157,7 @@ class EventsPage(QWidget):
         return box, edit
 
     def fill_people(self) -> None:
-        people = self._gallery.people()
+        people = self._store.people.all()
         for combo, anyone in ((self.person, self.tr("Anyone")), (self.target, None)):
             current = combo.currentData()
             combo.blockSignals(True)
@@ -177,13 +178,12 @@ class EventsPage(QWidget):
 
     def poll(self) -> None:
         """Refresh only when the database changed since the last look (cheap to call)."""
-        version = int(self._gallery.connection.execute("PRAGMA data_version").fetchone()[0])
+        version = self._store.revision()
         if version != self._version:
             self.refresh()
 
     def refresh(self) -> None:
-        self._version = int(self._gallery.connection.execute("PRAGMA data_version")
-                            .fetchone()[0])
+        self._version = self._store.revision()
         self.fill_people()  # people enrolled or renamed meanwhile, here or elsewhere
         where = self.current_filter()
         self._events = events = select(self._log, where, limit=SHOWN)
@@ -247,7 +247,7 @@ class EventsPage(QWidget):
         try:
             result = add_event_face(self._enroller, self._people, self._log, event.id,
                                     int(person_id), confirmed)
-        except GalleryError as exc:
+        except StoreError as exc:
             self.message.error(str(exc))
             return False
         name = self.target.currentText()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QColor
 
-from turnstile.store.events import Event
+from turnstile.store.records import Event
 from turnstile.types import DenyReason, Outcome
 
 translate = QCoreApplication.translate

@@ -32,7 +32,6 @@ from turnstile.gui.admin.people import PeoplePage
 from turnstile.gui.admin.reauth import Reauthenticator, ask_in_dialog
 from turnstile.gui.admin.settingspage import SettingsPage
 from turnstile.gui.assets import stylesheet
-from turnstile.store.events import EventLog
 from turnstile.vision.engine import Engine
 
 #: The sign-in form's width: a form across a 1000 px window reads badly.
@@ -156,8 +155,7 @@ class AdminWindow(QMainWindow):
                              user.name, self.context.clock)
         imports.imported.connect(lambda _: self._people_refresh())
         self._add("import", self.tr("Import photos"), imports)
-        events = EventsPage(EventLog(self.context.conn, self.context.config.events),
-                            self.context.gallery, self.context.audit, user.name,
+        events = EventsPage(self.context.store, self.context.audit, user.name,
                             confirm=confirm, enroller=self.context.enroller, people=people)
         self._add("events", self.tr("Events"), events)
         if user.role.manages_settings:
@@ -166,7 +164,7 @@ class AdminWindow(QMainWindow):
             settings.saved.connect(self._settings_saved)
             self._add("settings", self.tr("Settings"), settings)
             self._add("accounts", self.tr("Accounts"), AccountsPage(self.context.accounts, user))
-            self._add("audit", self.tr("Audit log"), AuditPage(self.context.audit))
+            self._add("audit", self.tr("Audit log"), AuditPage(self.context.audit, user))
         self._add("password", self.tr("Password"), PasswordPage(self.context.accounts, user))
 
     def _add(self, key: str, title: str, page: QWidget) -> None:
