@@ -19,6 +19,7 @@ from turnstile.admin.context import AdminContext
 from turnstile.admin.roles import PermissionDeniedError
 from turnstile.config import Config
 from turnstile.gui.admin.accountspage import AccountsPage
+from turnstile.gui.admin.auditpage import AuditPage
 from turnstile.gui.admin.eventspage import EventsPage
 from turnstile.gui.admin.passwordpage import PasswordPage
 from turnstile.gui.admin.people import PeoplePage
@@ -218,3 +219,12 @@ def test_idle_lock_counts_only_the_panel_s_own_input(qtbot: QtBot, admin_window:
     assert isinstance(people, PeoplePage)
     QTest.keyClick(people.search, Qt.Key.Key_A)  # the operator's own typing keeps it open
     assert admin_window.idle.remainingTime() > 100_000  # restarted with the full 300 s
+
+
+def test_audit_page_finds_an_edited_entry(admin_window: AdminWindow,
+                                          context: AdminContext) -> None:
+    page = admin_window.pages["audit"]
+    assert isinstance(page, AuditPage)
+    assert page.verify() and "intact" in page.message.text()
+    context.conn.execute("UPDATE audit_log SET actor = 'someone else' WHERE id = 1")
+    assert not page.verify() and "changed after it was written" in page.message.text()

@@ -53,9 +53,14 @@ def test_repeated_spoofs_suspend_the_person_and_the_panel_shows_the_alarm(
                         engine.embedder.dimension, [NewTemplate(enrolled.embedding)])
     store.close()
     settings = tmp_path / "alarm.toml"
+    # This print is refused as SPOOF under these motion settings (the defaults before light
+    # smoothing); under the defaults it is left undecided, which never opens the door either
+    # but raises no alarm. The alarm is what this test is about.
     settings.write_text(f'[models]\ndir = "{config.models.dir}"\ndevice = "cpu"\n\n'
                         "[policy]\ncooldown_s = 1.0\nspoof_alarm_count = 2\n"
-                        "spoof_alarm_window_s = 300.0\nspoof_suspend_s = 600.0\n")
+                        "spoof_alarm_window_s = 300.0\nspoof_suspend_s = 600.0\n\n"
+                        "[liveness]\nalign_tracks = false\nsmooth_light = 0.0\n"
+                        "planar_parallax = 0.012\n")
     video = print_attacks(tmp_path / "prints.avi", 3)
     assert main(["replay", str(video), "--db", str(context.database), "--log-events",
                  "--config", str(settings)]) == 0

@@ -131,7 +131,7 @@ class AdminWindow(QMainWindow):
             settings.saved.connect(self._settings_saved)
             self._add("settings", "Settings", settings)
             self._add("accounts", "Accounts", AccountsPage(self.context.accounts, user))
-            self._add("audit", "Audit log", AuditPage(self.context.audit))
+            self._add("audit", "Audit log", AuditPage(self.context.audit, user))
         self._add("password", "Password", PasswordPage(self.context.accounts, user))
 
     def _add(self, key: str, title: str, page: QWidget) -> None:
