@@ -16,6 +16,7 @@ import numpy as np
 
 from turnstile.access.exposure import QueuedExposure
 from turnstile.config import CameraConfig
+from turnstile.errors import TurnstileError
 from turnstile.redact import camera_label
 from turnstile.types import Image
 from turnstile.vision import cvlog
@@ -29,7 +30,7 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".pgm", ".ppm", ".w
 FALLBACK_FPS = 25.0
 
 
-class CameraLostError(RuntimeError):
+class CameraLostError(TurnstileError, RuntimeError):
     """The source cannot be opened or stopped delivering frames; it may come back."""
 
 

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from turnstile.errors import TurnstileError
 from turnstile.store.files import backup, create_private_file, expire_backups, make_private_folder
 
 #: Each entry moves the schema one version forward; never edit a released one, append.
@@ -179,7 +180,7 @@ MIGRATIONS: tuple[str, ...] = (
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class SchemaError(RuntimeError):
+class SchemaError(TurnstileError, RuntimeError):
     """The database was written by a newer Turnstile, or is not a Turnstile database."""
 
 
