@@ -61,3 +61,29 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"turnstile: error: {exc}", file=sys.stderr)
         return 2
+
+
+def _gui_streams(name: str) -> None:
+    """Give a console-less start (Windows' pythonw, a desktop launcher) somewhere to write:
+    there sys.stdout/stderr are None, and every log line or error message would be lost."""
+    if sys.stdout is not None and sys.stderr is not None:
+        return
+    from turnstile.config import default_data_dir
+
+    folder = default_data_dir() / "logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    stream = open(folder / f"{name}.log", "a", encoding="utf-8", buffering=1)  # noqa: SIM115
+    sys.stdout = sys.stdout or stream
+    sys.stderr = sys.stderr or stream
+
+
+def kiosk_main() -> int:
+    """`turnstile-kiosk`: the kiosk as a GUI program (no console window on Windows)."""
+    _gui_streams("kiosk")
+    return main(["kiosk", *sys.argv[1:]])
+
+
+def admin_main() -> int:
+    """`turnstile-admin`: the admin panel as a GUI program (no console window on Windows)."""
+    _gui_streams("admin")
+    return main(["admin", *sys.argv[1:]])

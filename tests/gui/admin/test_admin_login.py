@@ -120,7 +120,7 @@ def test_open_panel_shows_the_sign_in(qtbot: QtBot, context: AdminContext) -> No
     panel = open_panel(context)
     qtbot.addWidget(panel)
     assert panel.isVisible() and panel.locked
-    assert panel.stack.currentWidget() is panel.login and panel.login.first_run
+    assert panel.stack.currentWidget() is panel.login_page and panel.login.first_run
     assert "turnstile accounts create" in panel.login.message.text()
 
 
