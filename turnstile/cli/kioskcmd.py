@@ -113,7 +113,7 @@ def run_replay(args: argparse.Namespace) -> int:
         conn.close()
         if log_conn is not conn:
             log_conn.close()
-    counts = Counter(r.decision.outcome.value for r in summary.decisions)
+    counts = Counter({o.value: n for o, n in summary.outcomes.items()})
     payload = {"summary": {"frames": summary.frames, "decisions": dict(sorted(counts.items()))}}
     emit(args, payload, f"{summary.frames} frames; " + (", ".join(
         f"{n} {o}" for o, n in sorted(counts.items())) or "no decisions"))

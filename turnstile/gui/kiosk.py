@@ -86,6 +86,9 @@ def message_for(update: KioskUpdate) -> Message | None:
     if outcome is Outcome.DENIED and decision.reason is DenyReason.DOOR_FAILED:
         return Message(Screen.DENIED, "The door did not open",
                        "Please try again or see reception.", "denied")
+    if outcome is Outcome.DENIED and decision.reason is DenyReason.NOT_RECORDED:
+        return Message(Screen.DENIED, "The door did not open",
+                       "Entries cannot be recorded right now. Please see reception.", "denied")
     if outcome is Outcome.DENIED:
         text = _REFUSALS.get(decision.reason, "Please see reception.") \
             if decision.reason else "Please see reception."

@@ -13,6 +13,7 @@ from PySide6.QtGui import QImage
 
 from turnstile.access.camera import Frame, LatestFrameSource, open_source
 from turnstile.access.door import DoorOutput, build_door
+from turnstile.access.health import Heartbeat
 from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
 from turnstile.access.policy import LivenessCheck
 from turnstile.config import Config
@@ -49,6 +50,8 @@ class RecognitionWorker(QThread):
     preview = Signal(QImage)
     update = Signal(object)
     camera = Signal(object)
+    #: Start-up failed or a fault persisted: the kiosk shows "Out of service" and the
+    #: process exits non-zero so the service manager restarts it.
     failed = Signal(str)
 
     def __init__(self, config: Config, db_path: Path, source: str, loop: bool = False,
@@ -65,6 +68,11 @@ class RecognitionWorker(QThread):
         self._liveness = liveness
         self._engine_factory = engine_factory or (lambda: Engine.from_config(config))
         self._stop = threading.Event()
+        # One-frame mailbox: a preview is emitted only once the screen has taken the last
+        # one, so a busy GUI thread skips frames instead of queueing them without bound.
+        self._preview_pending = threading.Event()
+        self.preview.connect(self._preview_taken)
+        self.heartbeat = Heartbeat()
 
     def stop(self) -> None:
         """Ask the loop to end; returns at once (wait() to join)."""
@@ -77,7 +85,7 @@ class RecognitionWorker(QThread):
             door = self._door or build_door(self._config.door)
         except Exception as exc:  # every start-up failure goes to the screen, not a traceback
             log.exception("the recognition worker could not start")
-            self.failed.emit(str(exc))
+            self._give_up(str(exc))
             return
         try:
             gallery = engine.gallery(conn)
@@ -89,19 +97,29 @@ class RecognitionWorker(QThread):
             def report(result: FrameResult) -> None:
                 self.update.emit(_update(result, gallery.thumbnail))
 
+            self.heartbeat.ready()
             run(source, pipeline, report, camera=self._config.camera, reconnect=True,
-                on_status=self._status, stop=self._stop)
-        except Exception as exc:
+                on_status=self._status, stop=self._stop, heartbeat=self.heartbeat)
+        except Exception as exc:  # ServiceFaultError or anything the loop could not contain
             log.exception("the recognition worker stopped")
-            self.failed.emit(str(exc))
+            self._give_up(str(exc))
         finally:
             if self._door is None:
                 door.close()
             conn.close()
 
+    def _give_up(self, message: str) -> None:
+        self.heartbeat.status(f"out of service: {message}")
+        self.failed.emit(message)
+
     def _show(self, frame: Frame) -> None:
-        if not self._stop.is_set():
-            self.preview.emit(to_qimage(frame.image))
+        if self._stop.is_set() or self._preview_pending.is_set():
+            return
+        self._preview_pending.set()
+        self.preview.emit(to_qimage(frame.image))
+
+    def _preview_taken(self, _image: QImage) -> None:
+        self._preview_pending.clear()
 
     def _status(self, status: CameraStatus) -> None:
         self.camera.emit(status)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -11,8 +12,12 @@ from turnstile.access.door import DoorResult
 from turnstile.config import EventsConfig
 from turnstile.types import Decision, DenyReason, Outcome
 
+log = logging.getLogger(__name__)
+
 #: Retention is applied at most this often while recording (and on every prune() call).
 PRUNE_EVERY = timedelta(hours=1)
+#: The door column of a grant recorded before the door is driven (record, then open).
+AWAITING_DOOR = "awaiting the door"
 
 
 @dataclass(frozen=True)
@@ -61,8 +66,13 @@ class EventLog:
         self._pruned: datetime | None = None
 
     def record(self, decision: Decision, door: DoorResult | None = None,
-               thumbnail: bytes | None = None, source: str = "") -> int:
-        """Store a decision; the thumbnail is kept only when events.store_thumbnails is on."""
+               thumbnail: bytes | None = None, source: str = "", *,
+               awaiting_door: bool = False) -> int:
+        """Store a decision; the thumbnail is kept only when events.store_thumbnails is on.
+
+        A grant is recorded with `awaiting_door` before the door is driven; answer_door()
+        then adds what the door said to the same row.
+        """
         match = decision.match
         named = match is not None and match.person_id is not None and \
             decision.outcome is not Outcome.UNKNOWN
@@ -74,11 +84,27 @@ class EventLog:
              match.name if named and match else None,
              match.similarity if match else None, match.runner_up if match else None,
              decision.reason.value if decision.reason else None, decision.detail,
-             door.detail if door else "", json.dumps(decision.scores, sort_keys=True), source,
+             door.detail if door else AWAITING_DOOR if awaiting_door else "",
+             json.dumps(decision.scores, sort_keys=True), source,
              thumbnail if self._config.store_thumbnails else None))
+        event_id = int(cursor.lastrowid or 0)
         if self._pruned is None or decision.at - self._pruned >= PRUNE_EVERY:
-            self.prune(decision.at)
-        return int(cursor.lastrowid or 0)
+            try:
+                self.prune(decision.at)
+            except sqlite3.Error as exc:  # the event is committed; pruning waits for next time
+                log.warning("pruning the event log failed: %s", exc)
+        return event_id
+
+    def answer_door(self, event_id: int, door: DoorResult) -> None:
+        """Add the door's answer to a grant recorded before it; a door that did not open
+        turns the grant into a refusal (DOOR_FAILED)."""
+        if door.opened:
+            self._conn.execute("UPDATE events SET door = ? WHERE id = ?", (door.detail, event_id))
+            return
+        self._conn.execute(
+            "UPDATE events SET outcome = ?, reason = ?, detail = ?, door = ? WHERE id = ?",
+            (Outcome.DENIED.value, DenyReason.DOOR_FAILED.value, door.detail, door.detail,
+             event_id))
 
     def recent(self, limit: int = 100, offset: int = 0, *, outcome: Outcome | None = None,
                person_id: int | None = None, since: datetime | None = None,
