@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -57,6 +58,19 @@ def select(log: EventLog, where: EventFilter, limit: int | None = None) -> list[
     return events
 
 
+def stream(log: EventLog, where: EventFilter, page: int = PAGE,
+           cancel: threading.Event | None = None) -> Iterator[Event]:
+    """Every matching event, oldest first, one keyset page in memory at a time."""
+    after: tuple[datetime, int] | None = None
+    while cancel is None or not cancel.is_set():
+        rows = log.page(page, after, outcome=where.outcome, person_id=where.person_id,
+                        since=where.since, until=where.until)
+        yield from rows
+        if len(rows) < page:
+            return
+        after = (rows[-1].at, rows[-1].id)
+
+
 def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.4f}"
 
@@ -78,9 +92,9 @@ def write_csv(events: Iterable[Event], handle: TextIO) -> int:
     return count
 
 
-def export_csv(log: EventLog, where: EventFilter, path: Path) -> int:
-    """Write the matching events to `path` in time order; returns how many rows."""
-    events = list(reversed(select(log, where)))
+def export_csv(log: EventLog, where: EventFilter, path: Path,
+               cancel: threading.Event | None = None) -> int:
+    """Write the matching events to `path` in time order, streamed; returns how many rows."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        return write_csv(events, handle)
+        return write_csv(stream(log, where, cancel=cancel), handle)

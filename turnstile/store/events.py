@@ -116,6 +116,23 @@ class EventLog:
             (*params, limit, offset)).fetchall()
         return [_event(row) for row in rows]
 
+    def page(self, limit: int, after: tuple[datetime, int] | None = None, *,
+             outcome: Outcome | None = None, person_id: int | None = None,
+             since: datetime | None = None, until: datetime | None = None) -> list[Event]:
+        """Oldest first, the `limit` events following the key (time, id) `after`.
+
+        Keyset paging: each page costs the same however deep into the log it is (OFFSET
+        re-reads every skipped row) and rows added meanwhile neither repeat nor shift pages.
+        """
+        where, params = self._where(outcome, person_id, since, until)
+        if after is not None:
+            where += (" AND " if where else " WHERE ") + "(at, id) > (?, ?)"
+            params = (*params, after[0].isoformat(timespec="milliseconds"), after[1])
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM events{where} ORDER BY at, id LIMIT ?",
+            (*params, limit)).fetchall()
+        return [_event(row) for row in rows]
+
     def count(self, *, outcome: Outcome | None = None, person_id: int | None = None,
               since: datetime | None = None, until: datetime | None = None) -> int:
         where, params = self._where(outcome, person_id, since, until)

@@ -72,7 +72,9 @@ def test_events_live_filter_and_export(qtbot: QtBot, admin_window: AdminWindow,
     page.person.setCurrentIndex(0)
 
     target = tmp_path / "events.csv"
-    assert page.export(target) == 3
+    with qtbot.waitSignal(page.exported, timeout=10_000) as exported:
+        page.export(target)  # on a worker thread: the panel stays responsive
+    assert exported.args == [3]
     rows = list(csv.DictReader(target.open()))
     assert [(r["outcome"], r["name"]) for r in rows] == [
         ("granted", "Barack Obama"), ("denied", "Barack Obama"), ("unknown", "")]

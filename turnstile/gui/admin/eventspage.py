@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QThread, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,8 +26,10 @@ from PySide6.QtWidgets import (
 
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.eventexport import EventFilter, export_csv, select
+from turnstile.config import EventsConfig
 from turnstile.gui.admin.widgets import MessageLabel
 from turnstile.gui.qimage import qdatetime
+from turnstile.store import database as storage
 from turnstile.store.events import EventLog
 from turnstile.store.gallery import Gallery
 from turnstile.types import Outcome
@@ -48,12 +52,16 @@ def _number(value: float | None) -> str:
 class EventsPage(QWidget):
     """Newest first; refreshes itself when another connection (the kiosk) adds events."""
 
+    #: Rows written by an export (-1 when it failed).
+    exported = Signal(int)
+
     def __init__(self, log: EventLog, gallery: Gallery, audit: AuditLog, actor: str,
                  now: Callable[[], datetime] = datetime.now,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._log, self._gallery, self._audit, self._actor = log, gallery, audit, actor
         self._version: int | None = None
+        self._job: ExportJob | None = None
         self.has_since, self.since = self._date_filter(now, days=-7)
         self.has_until, self.until = self._date_filter(now, days=1)
         self.person = QComboBox()
@@ -152,14 +160,66 @@ class EventsPage(QWidget):
         if name:
             self.export(Path(name))
 
-    def export(self, path: Path) -> int:
-        """Every event matching the filters (not only those shown), audited."""
-        try:
-            count = export_csv(self._log, self.current_filter(), path)
-        except OSError as exc:
-            self.message.error(f"cannot write {path}: {exc.strerror}")
-            return 0
+    def export(self, path: Path) -> ExportJob:
+        """Every event matching the filters (not only those shown), written on a worker
+        thread (the panel stays responsive however long the log), audited when done;
+        `exported` carries the row count."""
+        job = ExportJob(database_file(self._gallery.connection), self.current_filter(), path)
+        job.done.connect(self._exported)
+        job.failed.connect(self._export_failed)
+        job.finished.connect(job.deleteLater)
+        self._job = job
+        self.export_button.setEnabled(False)
+        self.message.ok(f"exporting to {path}...")
+        job.start()
+        return job
+
+    def _exported(self, count: int, path: Path) -> None:
+        self.export_button.setEnabled(True)
         self._audit.record(self._actor, AuditAction.EXPORT, "events",
                            {"rows": count, "file": path.name})
         self.message.ok(f"{count} event(s) written to {path}")
-        return count
+        self.exported.emit(count)
+
+    def _export_failed(self, message: str) -> None:
+        self.export_button.setEnabled(True)
+        self.message.error(message)
+        self.exported.emit(-1)
+
+
+def database_file(conn: sqlite3.Connection) -> Path:
+    """The file behind a connection (the export thread opens its own connection to it)."""
+    name = str(conn.execute("PRAGMA database_list").fetchone()[2])
+    if not name:
+        raise ValueError("the events export needs a database file, not an in-memory one")
+    return Path(name)
+
+
+class ExportJob(QThread):
+    """Streams the events CSV on its own thread and its own connection."""
+
+    done = Signal(int, object)
+    failed = Signal(str)
+
+    def __init__(self, database: Path, where: EventFilter, path: Path) -> None:
+        super().__init__()
+        self.database, self.where, self.path = database, where, path
+        self.cancel = threading.Event()
+
+    def run(self) -> None:
+        try:
+            conn = storage.connect(self.database, migrate_schema=False)
+        except (OSError, sqlite3.Error, storage.SchemaError) as exc:
+            self.failed.emit(f"cannot read the events: {exc}")
+            return
+        try:
+            count = export_csv(EventLog(conn, EventsConfig()), self.where, self.path,
+                               cancel=self.cancel)
+        except OSError as exc:
+            self.failed.emit(f"cannot write {self.path}: {exc.strerror}")
+        except sqlite3.Error as exc:
+            self.failed.emit(f"cannot read the events: {exc}")
+        else:
+            self.done.emit(count, self.path)
+        finally:
+            conn.close()
