@@ -12,7 +12,8 @@ from typing import ClassVar
 
 import pytest
 
-from turnstile.access.door import DoorOutput, HttpDoor, SerialDoor, SimulatedDoor, build_door
+from turnstile.access.door import DoorOutput, SerialDoor, SimulatedDoor, build_door
+from turnstile.access.httpdoor import HttpDoor
 from turnstile.config import ConfigError, DoorConfig
 
 
@@ -46,7 +47,8 @@ def test_serial_relay_gets_open_then_close_bytes(pty_pair: tuple[int, str]) -> N
     door = SerialDoor(port, 9600, bytes.fromhex("A00101A2"), bytes.fromhex("A00100A1"), 0.2)
     result = door.open()
     assert result.opened, result.detail
-    assert read_bytes(board, 4) == bytes.fromhex("A00101A2")
+    # Connecting drives the relay closed first (fail shut), then the open command.
+    assert read_bytes(board, 8) == bytes.fromhex("A00100A1A00101A2")
     assert read_bytes(board, 4) == bytes.fromhex("A00100A1")  # after the pulse
     door.close()
 
@@ -56,7 +58,7 @@ def test_serial_close_on_shutdown_releases_the_relay(pty_pair: tuple[int, str]) 
     door = SerialDoor(port, 9600, b"\x01", b"\x00", 30.0)
     assert door.open().opened
     door.close()  # long before the pulse ends: the relay must not stay open
-    assert read_bytes(board, 2) == b"\x01\x00"
+    assert read_bytes(board, 3) == b"\x00\x01\x00"
 
 
 def test_serial_failure_is_reported_not_raised() -> None:
@@ -64,6 +66,7 @@ def test_serial_failure_is_reported_not_raised() -> None:
     result = door.open()
     assert not result.opened
     assert "ttyRELAY" in result.detail
+    door.close()  # stops the close retries (a missing board never confirms)
 
 
 def test_build_door_from_config(pty_pair: tuple[int, str]) -> None:

@@ -24,6 +24,7 @@ from turnstile.access.schedule import Directory
 from turnstile.config import CameraConfig, Config
 from turnstile.store.events import EventLog
 from turnstile.store.gallery import Gallery
+from turnstile.store.upkeep import Upkeep
 from turnstile.types import Decision, DenyReason, Face, Image, Match, Outcome
 
 __all__ = ["Backoff", "CameraState", "CameraStatus", "FrameResult", "Pipeline", "RunSummary",
@@ -90,6 +91,8 @@ class Pipeline:
         #: How long each fault has lasted (the loop ends the run past the limit).
         self.health = FaultClock(fault_exit_s)
         self._backlog = Backlog(events, self.health)
+        #: Periodic WAL checkpoint and size limit on the loop's own connection.
+        self.upkeep = Upkeep(gallery.connection)
 
     @property
     def events(self) -> EventLog:
@@ -116,6 +119,7 @@ class Pipeline:
     def process(self, frame: Frame) -> FrameResult:
         """Decide on one frame; a final decision is recorded before the door is driven."""
         self._backlog.flush()
+        self.upkeep.maybe_run()
         faces = tuple(self.detector.detect(frame.image))
         crops: dict[Face, Image] = {}
 

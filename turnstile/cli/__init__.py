@@ -10,9 +10,11 @@ from collections.abc import Sequence
 from turnstile import __version__
 from turnstile.cli import (
     admincmd,
+    backupcmd,
     benchcmd,
     common,
     core,
+    doorcmd,
     evalcmd,
     kioskcmd,
     livenesscmd,
@@ -27,10 +29,12 @@ from turnstile.vision.models import ModelError
 
 #: Modules that add subcommands; each has register(subparsers, parent). evalcmd comes
 #: before livenesscmd, which adds `eval liveness` to its group.
-COMMAND_MODULES = (core, modelcmd, kioskcmd, admincmd, benchcmd, evalcmd, traincmd, livenesscmd)
+COMMAND_MODULES = (core, modelcmd, kioskcmd, doorcmd, backupcmd, admincmd, benchcmd, evalcmd,
+                   traincmd, livenesscmd)
 #: Errors that are the user's input or environment: one line, no traceback.
 USER_ERRORS = (ConfigError, GalleryError, ImageError, ModelError, SchemaError,
-               FileNotFoundError, PermissionError, ValueError, RuntimeError, sqlite3.Error)
+               FileNotFoundError, FileExistsError, PermissionError, ValueError, RuntimeError,
+               sqlite3.Error)
 
 
 def build_parser() -> argparse.ArgumentParser:

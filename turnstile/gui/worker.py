@@ -19,10 +19,14 @@ from turnstile.access.policy import LivenessCheck
 from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
 from turnstile.store import database as storage
+from turnstile.store import upkeep
 from turnstile.types import Box, Decision, Outcome
 from turnstile.vision.engine import Engine
 
 log = logging.getLogger(__name__)
+
+#: How long the kiosk's connection waits for another writer before giving up on a write.
+KIOSK_BUSY_TIMEOUT_MS = 2000
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,11 @@ class RecognitionWorker(QThread):
         try:
             engine = self._engine or self._engine_factory()
             conn = storage.connect(self._db_path)
+            # A clear "restore the last backup" instead of errors frame after frame.
+            upkeep.check(conn, self._db_path)
+            # A writer holding the lock delays a grant by at most this, then the door
+            # stays shut and the outcome waits in the backlog.
+            conn.execute(f"PRAGMA busy_timeout = {KIOSK_BUSY_TIMEOUT_MS}")
             door = self._door or build_door(self._config.door)
         except Exception as exc:  # every start-up failure goes to the screen, not a traceback
             log.exception("the recognition worker could not start")
