@@ -225,6 +225,24 @@ def test_install_twice_gives_private_data_and_enabled_unit(installed: Path) -> N
 
 
 @needs_posix_shell
+def test_install_creates_the_first_administrator(installed: Path) -> None:
+    db = installed / "home/turnstile/.local/share/turnstile/turnstile.db"
+    assert sqlite3.connect(db).execute("SELECT COUNT(*) FROM users").fetchone() == (0,)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TURNSTILE_")}
+    options = ["--app", this_turnstile(), "--skip-models", "--admin", "alice",
+               "--admin-password-stdin"]
+    result = subprocess.run(["sh", str(INSTALL), "--root", str(installed),
+                             *[str(o) for o in options]], input="installer password 1\n",
+                            capture_output=True, text=True, check=False, timeout=600, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "created administrator account alice" in result.stdout
+    users = sqlite3.connect(db).execute("SELECT name, role FROM users").fetchall()
+    assert users == [("alice", "administrator")]
+    again = install(installed, "--app", this_turnstile(), "--skip-models")
+    assert again.returncode == 0 and "admin accounts exist" in again.stdout
+
+
+@needs_posix_shell
 def test_reinstall_tightens_loosened_permissions(installed: Path) -> None:
     data = installed / "home/turnstile/.local/share/turnstile"
     data.chmod(0o755)

@@ -311,6 +311,13 @@ class AdminConfig:
     lockout_max_s: float = 900.0
     #: Shortest accepted password, in characters.
     min_password_length: int = 8
+    #: Failed sign-ins of all names together, within global_window_s, after which every
+    #: further attempt waits global_delay_s after the last failure (guessing many names).
+    global_failed_logins: int = 10
+    global_window_s: float = 600.0
+    global_delay_s: float = 10.0
+    #: Days the audit log keeps its entries (0 keeps them for ever).
+    audit_retention_days: float = 730.0
 
 
 @dataclass(frozen=True)
@@ -486,6 +493,9 @@ def _validate_admin(config: Config) -> None:
     _check(0.0 < adm.lockout_s <= adm.lockout_max_s,
            "admin lockout must satisfy 0 < lockout_s <= lockout_max_s")
     _check(adm.min_password_length >= 8, "admin.min_password_length must be at least 8")
+    _check(adm.global_failed_logins >= 1 and adm.global_window_s > 0
+           and adm.global_delay_s > 0, "admin global sign-in throttle values must be positive")
+    _check(adm.audit_retention_days >= 0, "admin.audit_retention_days must not be negative")
 
 
 def _validate_liveness(live: LivenessConfig) -> None:

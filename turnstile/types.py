@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from typing import ClassVar
 
 import numpy as np
 import numpy.typing as npt
@@ -142,6 +143,132 @@ class DenyReason(enum.Enum):
     NOT_RECORDED = "not_recorded"
 
 
+class PendingReason(enum.Enum):
+    """Why a PENDING decision waits, when the person in view should be told something."""
+
+    #: The person was just decided and stays in view: keep showing their decision.
+    RECENTLY_DECIDED = "recently_decided"
+    #: Refused by the liveness check: the refusal holds until they step out of view.
+    STEP_OUT = "step_out"
+    #: The liveness check needs the head to move a little.
+    MOVE_HEAD = "move_head"
+    #: The face is too small for the liveness check to call it live.
+    COME_CLOSER = "come_closer"
+    #: The head-turn challenge asks for a turn to the person's own left or right.
+    TURN_LEFT = "turn_left"
+    TURN_RIGHT = "turn_right"
+
+    @property
+    def prompt(self) -> str:
+        """What the kiosk tells the person ("" when it keeps showing the decision)."""
+        return _PROMPTS[self]
+
+
+_PROMPTS = {
+    PendingReason.RECENTLY_DECIDED: "",
+    PendingReason.STEP_OUT: "step out of view, then try again",
+    PendingReason.MOVE_HEAD: "move your head a little",
+    PendingReason.COME_CLOSER: "please come closer",
+    PendingReason.TURN_LEFT: "turn your head to your left",
+    PendingReason.TURN_RIGHT: "turn your head to your right",
+}
+
+
+class Verdict(enum.Enum):
+    """A liveness check's answer so far for the face in front of the camera."""
+
+    LIVE = "live"
+    SPOOF = "spoof"
+    #: Not enough evidence either way yet (a person standing perfectly still).
+    INSUFFICIENT_EVIDENCE = "insufficient_evidence"
+
+
+@dataclass(frozen=True)
+class MotionCues:
+    """The motion check's window: face motion and parallax in face sizes, pair counts."""
+
+    motion: float
+    pairs: int
+    evidence: int
+    planarity: float = 0.0
+    parallax: float = 0.0
+    #: Share of the surroundings moving with the face (-1: too few pairs to say).
+    ring_follow: float = -1.0
+    #: Share of the residual that is a smooth field over the face (-1: too few tracks).
+    structure: float = -1.0
+    upscale: float = 1.0
+
+    kind: ClassVar[str] = "motion"
+
+
+@dataclass(frozen=True)
+class ChallengeCues:
+    """The head-turn challenge: yaw now, turn toward the asked side, seconds since asked."""
+
+    yaw: float
+    turned: float
+    elapsed: float
+    #: Identity similarity between the first frame and the turned one (once turned).
+    similarity: float | None = None
+
+    kind: ClassVar[str] = "challenge"
+
+
+@dataclass(frozen=True)
+class PassiveCues:
+    """The passive model: pooled live probability over the last frames."""
+
+    live: float
+    frames: int
+
+    kind: ClassVar[str] = "passive"
+
+
+LivenessCue = MotionCues | ChallengeCues | PassiveCues
+
+
+@dataclass(frozen=True)
+class LivenessResult:
+    """A verdict with the score it rests on (higher is more live) and every cue measured."""
+
+    verdict: Verdict
+    score: float
+    #: Why a SPOOF was refused (logged), or what the check saw.
+    detail: str = ""
+    cues: tuple[LivenessCue, ...] = ()
+    #: For INSUFFICIENT_EVIDENCE, what the person should do (None: nothing to ask).
+    pending: PendingReason | None = None
+
+    @property
+    def decided(self) -> bool:
+        return self.verdict is not Verdict.INSUFFICIENT_EVIDENCE
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Every number a decision rests on; None where that stage did not run."""
+
+    face_px: float | None = None
+    similarity: float | None = None
+    runner_up: float | None = None
+    margin: float | None = None
+    min_similarity: float | None = None
+    #: Frames of the agreeing streak.
+    agreement: int | None = None
+    #: The liveness verdict's score (higher is more live).
+    liveness: float | None = None
+    liveness_cues: tuple[LivenessCue, ...] = ()
+
+    def as_dict(self) -> dict[str, float]:
+        """Flat numbers for the event log: `similarity`, ..., `motion.parallax`, ..."""
+        flat = {f.name: float(value) for f in fields(self)
+                if f.name != "liveness_cues" and (value := getattr(self, f.name)) is not None}
+        for cue in self.liveness_cues:
+            flat.update({f"{cue.kind}.{f.name}": float(value) for f in fields(cue)
+                         if (value := getattr(cue, f.name)) is not None})
+        return flat
+
+
 @dataclass(frozen=True)
 class Decision:
     """One access decision with every score that led to it (what the event log stores)."""
@@ -152,4 +279,6 @@ class Decision:
     face: Face | None = None
     reason: DenyReason | None = None
     detail: str = ""
-    scores: dict[str, float] = field(default_factory=dict)
+    scores: Scores = field(default_factory=Scores)
+    #: For PENDING, what the person in view should be told (None: nothing yet).
+    pending: PendingReason | None = None

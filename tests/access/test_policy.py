@@ -9,18 +9,22 @@ from datetime import datetime, time, timedelta
 import numpy as np
 import pytest
 
-from turnstile.access.policy import (
-    RECENTLY_DECIDED,
-    RETRY_PROMPT,
-    AccessPolicy,
-    Evidence,
-    LivenessResult,
-    LivenessVerdict,
-    deny_reason,
-)
+from turnstile.access.policy import AccessPolicy, deny_reason
 from turnstile.access.schedule import AccessRule, Window
 from turnstile.config import PolicyConfig, RecognitionConfig
-from turnstile.types import Box, DenyReason, Face, Match, Outcome, Person
+from turnstile.types import (
+    Box,
+    DenyReason,
+    Face,
+    Image,
+    LivenessResult,
+    Match,
+    MotionCues,
+    Outcome,
+    PendingReason,
+    Person,
+    Verdict,
+)
 
 T0 = datetime(2026, 3, 2, 9, 0, 0)  # a Monday morning
 STEP = timedelta(seconds=0.1)
@@ -55,13 +59,23 @@ class Rules:
 
 
 class ScriptedLiveness:
-    def __init__(self, *verdicts: LivenessVerdict) -> None:
-        self.verdicts = list(verdicts)
-        self.seen: list[int] = []
+    """A check that answers each observed frame from a script (the last answer repeats)."""
 
-    def check(self, evidence: Sequence[Evidence]) -> LivenessResult:
-        self.seen.append(len(evidence))
-        return LivenessResult(self.verdicts.pop(0), 0.5, "move your head a little")
+    def __init__(self, *verdicts: Verdict) -> None:
+        self.verdicts = list(verdicts)
+        self.seen: list[float] = []
+        self.resets = 0
+
+    def reset(self) -> None:
+        self.resets += 1
+
+    def observe(self, frame: Image, face: Face, at: float) -> LivenessResult:
+        self.seen.append(at)
+        verdict = self.verdicts[min(len(self.seen), len(self.verdicts)) - 1]
+        pending = None if verdict is not Verdict.INSUFFICIENT_EVIDENCE else \
+            PendingReason.MOVE_HEAD
+        return LivenessResult(verdict, 0.5, "spoof" if verdict is Verdict.SPOOF else "",
+                              (MotionCues(0.05, len(self.seen), 1, parallax=0.5),), pending)
 
 
 def make(k: int = 3, cooldown: float = 5.0, rules: Rules | None = None,
@@ -168,7 +182,7 @@ def test_refusals_carry_their_reason(person: Person, reason: DenyReason) -> None
     decision = policy.decide(T0 + STEP, [face()], IMAGE, lambda f: alice())
     assert decision.outcome is Outcome.DENIED
     assert decision.reason is reason
-    assert decision.scores["similarity"] == pytest.approx(0.8)
+    assert decision.scores.similarity == pytest.approx(0.8)
 
 
 def test_schedule_window_allows_inside_and_refuses_outside() -> None:
@@ -198,54 +212,76 @@ def test_decisions_carry_scores() -> None:
     for i, match in enumerate(matches):
         decision = policy.decide(T0 + i * STEP, [face()], IMAGE, lambda f, m=match: m)  # type: ignore[misc]
     assert decision is not None and decision.outcome is Outcome.GRANTED
-    assert decision.scores["min_similarity"] == pytest.approx(0.6)
-    assert decision.scores["margin"] == pytest.approx(0.6)
-    assert decision.scores["agreement"] == 3
+    assert decision.scores.min_similarity == pytest.approx(0.6)
+    assert decision.scores.margin == pytest.approx(0.6)
+    assert decision.scores.agreement == 3
     assert decision.match == matches[-1]
 
 
 def test_liveness_spoof_and_unsure() -> None:
-    liveness = ScriptedLiveness(LivenessVerdict.UNSURE, LivenessVerdict.SPOOF)
+    unsure = Verdict.INSUFFICIENT_EVIDENCE
+    liveness = ScriptedLiveness(unsure, unsure, Verdict.SPOOF)
     policy = AccessPolicy(PolicyConfig(agreement_frames=2), RecognitionConfig(),
                           Rules(AccessRule(ALICE)), liveness)
-    outcomes = []
+    decisions = [policy.decide(T0 + i * STEP, [face()], IMAGE, lambda f: alice())
+                 for i in range(3)]
+    assert [d.outcome for d in decisions] == [Outcome.PENDING, Outcome.PENDING, Outcome.SPOOF]
+    # Every frame of the streak is observed once, in order, in seconds from its start.
+    assert liveness.seen == pytest.approx([0.0, 0.1, 0.2])
+    assert liveness.resets == 1
+    assert decisions[1].pending is PendingReason.MOVE_HEAD
+    # The check's typed cues reach the decision's scores, and so the event log.
+    spoof = decisions[2]
+    assert spoof.detail == "spoof" and spoof.scores.liveness == pytest.approx(0.5)
+    assert spoof.scores.liveness_cues == (MotionCues(0.05, 3, 1, parallax=0.5),)
+    assert spoof.scores.as_dict()["motion.parallax"] == pytest.approx(0.5)
+    assert spoof.scores.as_dict()["motion.pairs"] == 3.0
+
+
+def test_a_new_streak_starts_the_check_over() -> None:
+    liveness = ScriptedLiveness(Verdict.INSUFFICIENT_EVIDENCE)
+    policy = AccessPolicy(PolicyConfig(agreement_frames=2), RecognitionConfig(),
+                          Rules(AccessRule(ALICE), AccessRule(BOB)), liveness)
     for i in range(3):
-        decision = policy.decide(T0 + i * STEP, [face()], IMAGE, lambda f: alice())
-        outcomes.append(decision.outcome)
-    assert outcomes == [Outcome.PENDING, Outcome.PENDING, Outcome.SPOOF]
-    assert liveness.seen == [2, 3]  # the streak kept collecting frames while unsure
+        policy.decide(T0 + i * STEP, [face()], IMAGE, lambda f: alice())
+    policy.decide(T0 + 3 * STEP, [], IMAGE, lambda f: alice())  # the face left
+    for i in range(4, 6):
+        policy.decide(T0 + i * STEP, [face()], IMAGE, lambda f: bob())
+    assert liveness.resets == 2
+    assert liveness.seen == pytest.approx([0.0, 0.1, 0.2, 0.0, 0.1])
 
 
 def test_a_spoof_holds_while_in_view_says_what_to_do_and_a_fresh_try_follows() -> None:
     # A real person wrongly refused: the check would now say LIVE, but not for this
     # presentation (a picture must not try until a noisy window looks live).
-    liveness = ScriptedLiveness(LivenessVerdict.SPOOF, LivenessVerdict.LIVE)
+    liveness = ScriptedLiveness(Verdict.SPOOF, Verdict.LIVE)
     policy = AccessPolicy(PolicyConfig(agreement_frames=1, cooldown_s=1.0),
                           RecognitionConfig(), Rules(AccessRule(ALICE)), liveness)
     first = [policy.decide(T0 + i * STEP, [face()], IMAGE, lambda f: alice())
              for i in range(30)]
     assert first[0].outcome is Outcome.SPOOF
     assert {d.outcome for d in first[1:]} == {Outcome.PENDING}
-    assert {d.detail for d in first[1:]} == {RETRY_PROMPT}
+    assert {d.pending for d in first[1:]} == {PendingReason.STEP_OUT}
     # Seen as nobody (a bad angle) while the refusal holds: still told what to do.
     assert policy.decide(T0 + 30 * STEP, [face()], IMAGE,
-                         lambda f: NOBODY).detail == RETRY_PROMPT
-    assert liveness.seen == [1]
+                         lambda f: NOBODY).pending is PendingReason.STEP_OUT
+    assert liveness.seen == [0.0]
     later = T0 + 31 * STEP + timedelta(seconds=1.5)  # out of view for longer than cooldown
     again = policy.decide(later, [face()], IMAGE, lambda f: alice())
     assert again.outcome is Outcome.GRANTED
     # After a grant the person in view is just "recently decided", not told to step out.
     assert policy.decide(later + STEP, [face()], IMAGE,
-                         lambda f: alice()).detail == RECENTLY_DECIDED
+                         lambda f: alice()).pending is PendingReason.RECENTLY_DECIDED
 
 
 def test_liveness_unsure_shows_its_hint() -> None:
-    liveness = ScriptedLiveness(LivenessVerdict.UNSURE)
+    liveness = ScriptedLiveness(Verdict.INSUFFICIENT_EVIDENCE)
     policy = AccessPolicy(PolicyConfig(agreement_frames=1), RecognitionConfig(),
                           Rules(AccessRule(ALICE)), liveness)
     decision = policy.decide(T0, [face()], IMAGE, lambda f: alice())
     assert decision.outcome is Outcome.PENDING
-    assert decision.detail == "move your head a little"
+    assert decision.pending is PendingReason.MOVE_HEAD
+    assert decision.pending.prompt == "move your head a little"
 
 
 def test_door_restricted_to_groups_denies_outsiders_and_grants_members() -> None:
@@ -260,7 +296,7 @@ def test_door_restricted_to_groups_denies_outsiders_and_grants_members() -> None
     denied = policy.decide(later + STEP, [face()], IMAGE, lambda f: bob())
     assert denied.outcome is Outcome.DENIED
     assert denied.reason is DenyReason.NOT_IN_GROUP
-    assert denied.scores["similarity"] == pytest.approx(0.8)  # logged with its scores
+    assert denied.scores.similarity == pytest.approx(0.8)  # logged with its scores
 
 
 def test_no_allowed_groups_admits_people_without_groups() -> None:
@@ -350,4 +386,5 @@ def test_followed_frames_read_as_recently_decided() -> None:
     policy.decide(T0, [face()], IMAGE, recogniser)
     followed = policy.decide(T0 + STEP, [face()], IMAGE, recogniser)
     assert recogniser.calls == 1
-    assert followed.outcome is Outcome.PENDING and followed.detail == RECENTLY_DECIDED
+    assert followed.outcome is Outcome.PENDING
+    assert followed.pending is PendingReason.RECENTLY_DECIDED

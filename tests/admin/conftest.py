@@ -13,12 +13,19 @@ from turnstile.access.policy import AccessPolicy
 from turnstile.access.schedule import Directory
 from turnstile.admin.audit import AuditLog
 from turnstile.admin.enrolment import Enroller
+from turnstile.admin.passwords import ScryptCost
 from turnstile.admin.people import PeopleAdmin
+from turnstile.admin.roles import SystemUser
 from turnstile.config import Config, PolicyConfig
 from turnstile.store import database as storage
 from turnstile.store.gallery import Gallery
 from turnstile.types import Decision, Face, Image, Match
 from turnstile.vision.engine import Engine
+
+#: A cheap scrypt cost so account tests stay fast; the strong default is tested on its own.
+CHEAP_COST = ScryptCost(2**8)
+#: Whoever runs `turnstile accounts ...` on the PC (the installer, as the kiosk account).
+INSTALLER = SystemUser("cli:installer")
 
 
 class FakeClock:

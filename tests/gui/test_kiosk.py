@@ -20,12 +20,11 @@ from pytestqt.qtbot import QtBot
 from tests.conftest import dataset
 from tests.gui.kiosk_fixtures import blank_folder, enrol_from_clip
 from turnstile.access.door import SimulatedDoor
-from turnstile.access.policy import RETRY_PROMPT
 from turnstile.config import Config, KioskConfig, LivenessConfig
 from turnstile.gui.app import Kiosk
 from turnstile.gui.kiosk import ADMIN_CORNER_PX, ADMIN_TAPS, KioskWindow, Screen
 from turnstile.gui.worker import KioskUpdate
-from turnstile.types import Box, Decision, DenyReason, Match, Outcome
+from turnstile.types import Box, Decision, DenyReason, Match, Outcome, PendingReason
 from turnstile.vision.engine import Engine
 
 WAIT_MS = 30_000
@@ -112,9 +111,10 @@ def state(window: KioskWindow) -> Screen:
     return window.screen_state
 
 
-def update(outcome: Outcome, reason: DenyReason | None = None, detail: str = "") -> KioskUpdate:
+def update(outcome: Outcome, reason: DenyReason | None = None, detail: str = "",
+           pending: PendingReason | None = None) -> KioskUpdate:
     decision = Decision(outcome, datetime(2026, 3, 2, 9), Match(1, "Dana", 0.8, 0.1),
-                        reason=reason, detail=detail)
+                        reason=reason, detail=detail, pending=pending)
     return KioskUpdate(decision, True, (Box(10, 10, 100, 100),), Box(10, 10, 100, 100),
                        (640, 480))
 
@@ -148,7 +148,7 @@ def test_one_at_a_time_and_hints_do_not_cut_a_result_short(qtbot: QtBot) -> None
     window.on_update(crowd)
     assert state(window) is Screen.GRANTED
     window.show_idle()
-    hint = replace(update(Outcome.PENDING, detail="move your head a little"), final=False)
+    hint = replace(update(Outcome.PENDING, pending=PendingReason.MOVE_HEAD), final=False)
     window.on_update(hint)
     assert window.title.text() == "Move your head a little"
 
@@ -159,7 +159,7 @@ def test_a_spoof_keeps_saying_what_to_do_while_the_refusal_holds(qtbot: QtBot) -
     window.on_update(update(Outcome.SPOOF))
     assert state(window) is Screen.SPOOF
     assert window.title.text() != "Access denied"  # not a matter of access rights
-    retry = replace(update(Outcome.PENDING, detail=RETRY_PROMPT), final=False)
+    retry = replace(update(Outcome.PENDING, pending=PendingReason.STEP_OUT), final=False)
     window.show_idle()  # the result's time is up, the person is still in view
     window.on_update(retry)
     assert state(window) is Screen.SPOOF

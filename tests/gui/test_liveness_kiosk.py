@@ -105,7 +105,8 @@ def test_a_person_turning_their_head_is_granted(run_kiosk: object, qtbot: QtBot)
             kiosk.stop()
     granted = [u for u in finals if u.decision.outcome is Outcome.GRANTED]
     assert granted and granted[0].decision.match.name == PERSON
-    assert granted[0].decision.scores["liveness"] > 0.0
+    assert granted[0].decision.scores.liveness is not None
+    assert granted[0].decision.scores.liveness > 0.0
     assert door.pulses == 1
 
 
@@ -130,7 +131,8 @@ def test_a_held_print_of_the_same_person_is_shown_as_spoof_and_never_granted(
     assert "step out of view" in window.subtitle.text()
     spoofed = [u for u in finals if u.decision.outcome is Outcome.SPOOF]
     assert spoofed and spoofed[0].decision.match.name == PERSON
-    assert "liveness" in spoofed[0].decision.scores
+    assert spoofed[0].decision.scores.liveness is not None
+    assert spoofed[0].decision.scores.liveness_cues  # the motion check's cues, typed
     # Once the result's time is up the refusal still holds and the screen still says what
     # to do, frame after frame, instead of asking the print to look at the camera.
     qtbot.wait(1500)

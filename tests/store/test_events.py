@@ -12,7 +12,7 @@ from turnstile.config import EventsConfig
 from turnstile.store import database as storage
 from turnstile.store.events import EventLog
 from turnstile.store.gallery import Gallery
-from turnstile.types import Decision, DenyReason, Match, Outcome
+from turnstile.types import Decision, DenyReason, Match, Outcome, Scores
 
 NOW = datetime(2026, 3, 2, 9, 0, 0)
 
@@ -20,7 +20,7 @@ NOW = datetime(2026, 3, 2, 9, 0, 0)
 def granted(conn: sqlite3.Connection, at: datetime = NOW) -> Decision:
     person = Gallery(conn, "test", 4).add_person("Alice")
     return Decision(Outcome.GRANTED, at, Match(person.id, "Alice", 0.81, 0.12),
-                    scores={"similarity": 0.81, "agreement": 3.0})
+                    scores=Scores(similarity=0.81, agreement=3))
 
 
 def test_record_and_read_back(conn: sqlite3.Connection) -> None:

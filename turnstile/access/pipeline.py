@@ -18,8 +18,9 @@ from turnstile.access.camera import CameraLostError, CameraSource, Frame
 from turnstile.access.door import DoorOutput, DoorResult
 from turnstile.access.eventqueue import Backlog
 from turnstile.access.health import Backoff, FaultClock, Heartbeat
-from turnstile.access.liveness.seam import configured as configured_liveness
-from turnstile.access.policy import FINAL, AccessPolicy, LivenessCheck
+from turnstile.access.liveness.build import configured as configured_liveness
+from turnstile.access.liveness.verdict import LivenessCheck
+from turnstile.access.policy import FINAL, AccessPolicy
 from turnstile.access.schedule import Directory
 from turnstile.config import CameraConfig, Config
 from turnstile.store.events import EventLog

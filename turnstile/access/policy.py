@@ -3,79 +3,58 @@
 Pure: no clock, camera or database of its own. The caller passes each frame's time, the
 detected faces, a function that recognises one face, and a `Directory` for access rules.
 
-Liveness seam: when a person would be GRANTED, the policy hands the frames of the agreeing
-streak to a `LivenessCheck`. LIVE lets the grant through, SPOOF turns it into Outcome.SPOOF
+Liveness: when a person would be GRANTED, the policy feeds the frames of the agreeing streak,
+each once and in order, to a `LivenessCheck` (the one protocol of access/liveness), started
+over for every new streak. LIVE lets the grant through, SPOOF turns it into Outcome.SPOOF
 (logged, shown, no door; while the person stays in view every frame is PENDING with
-RETRY_PROMPT, so the screen keeps saying what to do) and UNSURE keeps the decision PENDING
-with the check's hint (such as "move your head a little") while the streak keeps collecting
-frames for the next try.
-`AssumeLive` (the default) passes everything and says so in the decision's detail.
+PendingReason.STEP_OUT, so the screen keeps saying what to do) and INSUFFICIENT_EVIDENCE keeps
+the decision PENDING with the check's reason (such as MOVE_HEAD) while the streak keeps
+collecting frames. `AssumeLive` (the default) passes everything and says so in the detail.
 """
 
 from __future__ import annotations
 
-import enum
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Protocol
 
+from turnstile.access.liveness.verdict import AssumeLive, LivenessCheck
 from turnstile.access.schedule import AccessRule, within
 from turnstile.config import PolicyConfig, RecognitionConfig
-from turnstile.types import Decision, DenyReason, Face, Image, Match, Outcome
+from turnstile.types import (
+    Decision,
+    DenyReason,
+    Face,
+    Image,
+    LivenessResult,
+    Match,
+    Outcome,
+    PendingReason,
+    Scores,
+    Verdict,
+)
 
 #: Outcomes that end a presentation: logged, shown, and (GRANTED) open the door.
 FINAL = frozenset({Outcome.GRANTED, Outcome.DENIED, Outcome.UNKNOWN, Outcome.SPOOF})
 #: Cooldown key for faces that match nobody.
 _UNKNOWN = -1
-#: Most frames of a streak kept for the liveness check (it may ask for more than K).
+#: Most frames of a streak kept for the liveness check until it is first asked (the frames
+#: before the streak agrees on a person allowed in).
 EVIDENCE_FRAMES = 30
-#: Detail of the PENDING frames of a person already decided (followed or recognised): the
-#: kiosk keeps showing their decision rather than a hint.
-RECENTLY_DECIDED = "recently decided"
 #: A tracked face must be seen again within this many seconds (a few frames at any rate a
 #: kiosk runs at); a longer gap means it may be someone else.
 TRACK_GAP_S = 0.5
-#: What a person refused by the liveness check is told while they stay in view: the refusal
-#: holds until they have been out of view for `cooldown_s`, so a picture cannot keep trying.
-RETRY_PROMPT = "step out of view, then try again"
-
-
-class LivenessVerdict(enum.Enum):
-    LIVE = "live"
-    SPOOF = "spoof"
-    UNSURE = "unsure"
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """One frame of an agreeing streak: the whole image, the face acted on, its time."""
+    """One frame of an agreeing streak not yet shown to the liveness check."""
 
     image: Image
     face: Face
     at: datetime
-
-
-@dataclass(frozen=True)
-class LivenessResult:
-    verdict: LivenessVerdict
-    score: float = 1.0
-    #: For UNSURE, what the person should do; shown on screen as is.
-    detail: str = ""
-
-
-class LivenessCheck(Protocol):
-    """Decides whether the frames of a streak show a live person (not a photo or screen)."""
-
-    def check(self, evidence: Sequence[Evidence]) -> LivenessResult: ...
-
-
-class AssumeLive:
-    """No presentation-attack detection: every streak is taken as live."""
-
-    def check(self, evidence: Sequence[Evidence]) -> LivenessResult:
-        return LivenessResult(LivenessVerdict.LIVE, 1.0, "liveness not checked")
 
 
 class Directory(Protocol):
@@ -96,8 +75,13 @@ class Selection:
 class _Streak:
     key: int | None = None
     matches: list[Match] = field(default_factory=list)
-    evidence: deque[Evidence] = field(
+    #: Frames the liveness check has not seen yet.
+    unseen: deque[Evidence] = field(
         default_factory=lambda: deque(maxlen=EVIDENCE_FRAMES))
+    #: The streak's first frame: liveness times are seconds from it.
+    origin: datetime | None = None
+    #: Whether the liveness check has been started over for this streak.
+    checking: bool = False
 
 
 @dataclass
@@ -190,7 +174,7 @@ class AccessPolicy:
         if selection.outcome is not Outcome.PENDING or face is None:
             self._streak = _Streak()
             return Decision(selection.outcome, at, face=face,
-                            scores={"face_px": face.box.size} if face else {})
+                            scores=Scores(face_px=face.box.size) if face else Scores())
         tracked = self._follow(face, at)
         match = tracked.match if tracked is not None else recognise(face)
         key = self._key(match)
@@ -199,14 +183,17 @@ class AccessPolicy:
             self._streak = _Streak()
             recognised = tracked.recognised if tracked is not None else at
             self._track = _Track(face, match, at, recognised)
-            detail = RETRY_PROMPT if key in self._spoofed else RECENTLY_DECIDED
-            return Decision(Outcome.PENDING, at, match, face, detail=detail,
-                            scores=_scores(face, [match]))
+            pending = (PendingReason.STEP_OUT if key in self._spoofed
+                       else PendingReason.RECENTLY_DECIDED)
+            return Decision(Outcome.PENDING, at, match, face, scores=_scores(face, [match]),
+                            pending=pending)
         self._track = None
         if key != self._streak.key:
             self._streak = _Streak(key)
         self._streak.matches.append(match)
-        self._streak.evidence.append(Evidence(image, face, at))
+        if self._streak.origin is None:
+            self._streak.origin = at
+        self._streak.unseen.append(Evidence(image, face, at))
         if len(self._streak.matches) < self._config.agreement_frames:
             return Decision(Outcome.PENDING, at, match, face,
                             scores=_scores(face, self._streak.matches))
@@ -238,8 +225,9 @@ class AccessPolicy:
             if self._cooldown:
                 # Someone was just decided and is still about: a bad angle of them, or a
                 # follower who cannot get in anyway; do not flash UNKNOWN at either.
-                detail = RETRY_PROMPT if self._spoofed else ""
-                return Decision(Outcome.PENDING, at, match, face, detail=detail, scores=scores)
+                pending = PendingReason.STEP_OUT if self._spoofed else None
+                return Decision(Outcome.PENDING, at, match, face, scores=scores,
+                                pending=pending)
             return self._final(Decision(Outcome.UNKNOWN, at, match, face, scores=scores,
                                         detail="face not recognised"), key)
         rule = self._directory.rule(key)
@@ -250,14 +238,29 @@ class AccessPolicy:
         if reason is not None:
             return self._final(Decision(Outcome.DENIED, at, match, face, reason, reason.value,
                                         scores), key)
-        verdict = self._liveness.check(list(self._streak.evidence))
-        scores["liveness"] = verdict.score
-        if verdict.verdict is LivenessVerdict.UNSURE:
+        verdict = self._check_liveness()
+        scores = replace(scores, liveness=verdict.score, liveness_cues=verdict.cues)
+        if not verdict.decided:
             return Decision(Outcome.PENDING, at, match, face, detail=verdict.detail,
-                            scores=scores)
-        outcome = Outcome.GRANTED if verdict.verdict is LivenessVerdict.LIVE else Outcome.SPOOF
+                            scores=scores, pending=verdict.pending)
+        outcome = Outcome.GRANTED if verdict.verdict is Verdict.LIVE else Outcome.SPOOF
         return self._final(Decision(outcome, at, match, face, detail=verdict.detail,
                                     scores=scores), key)
+
+    def _check_liveness(self) -> LivenessResult:
+        """Feeds the streak's frames the check has not seen; its answer after the last."""
+        streak = self._streak
+        if not streak.checking:
+            self._liveness.reset()
+            streak.checking = True
+        result = LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, 0.0)
+        origin = streak.origin
+        assert origin is not None and streak.unseen
+        while streak.unseen:
+            item = streak.unseen.popleft()
+            result = self._liveness.observe(item.image, item.face,
+                                            (item.at - origin).total_seconds())
+        return result
 
     def _final(self, decision: Decision, key: int) -> Decision:
         self._cooldown[key] = decision.at
@@ -278,13 +281,9 @@ class AccessPolicy:
                 self._spoofed.discard(key)
 
 
-def _scores(face: Face, matches: Sequence[Match]) -> dict[str, float]:
+def _scores(face: Face, matches: Sequence[Match]) -> Scores:
     last = matches[-1]
-    return {
-        "similarity": last.similarity,
-        "runner_up": last.runner_up,
-        "margin": last.margin,
-        "min_similarity": min(m.similarity for m in matches),
-        "agreement": float(len(matches)),
-        "face_px": face.box.size,
-    }
+    return Scores(face_px=face.box.size, similarity=last.similarity,
+                  runner_up=last.runner_up, margin=last.margin,
+                  min_similarity=min(m.similarity for m in matches),
+                  agreement=len(matches))

@@ -1,35 +1,36 @@
-"""Admin accounts: roles, salted scrypt password hashes, first run and login lockout."""
+"""Admin accounts: salted scrypt password hashes, sign-in with lockout, password changes."""
 
 from __future__ import annotations
 
-import base64
-import enum
-import hashlib
-import hmac
-import os
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from turnstile.admin.audit import AuditAction, AuditLog
+from turnstile.admin.passwords import (
+    DEFAULT_COST,
+    ScryptCost,
+    check_password,
+    dummy_hash,
+    hash_password,
+    needs_rehash,
+)
+from turnstile.admin.roles import Actor, Permission, PermissionDeniedError, Role, require
 from turnstile.config import AdminConfig
+from turnstile.store.accounts import (
+    AccountRow,
+    AccountStore,
+    DuplicateAccountError,
+    Failures,
+    ThrottleWindow,
+)
 
-#: scrypt cost: 2**14 x 8 x 1 takes about 50 ms and 16 MiB, slow enough to make guessing
-#: a stolen database expensive, fast enough for a login.
-SCRYPT_N, SCRYPT_R, SCRYPT_P, SCRYPT_LEN = 2**14, 8, 1, 32
-SALT_BYTES = 16
+__all__ = ["Accounts", "Actor", "AuthError", "LockoutError", "Permission", "PermissionDeniedError",
+           "Role", "ScryptCost", "User", "check_password", "hash_password"]
 
-
-class Role(enum.Enum):
-    """Administrators do everything; operators enrol and edit people and read events."""
-
-    ADMINISTRATOR = "administrator"
-    OPERATOR = "operator"
-
-    @property
-    def manages_settings(self) -> bool:
-        return self is Role.ADMINISTRATOR
+#: Throttle scope counting failed sign-ins of every name together.
+ALL_NAMES = "all"
 
 
 @dataclass(frozen=True)
@@ -48,146 +49,190 @@ class AuthError(Exception):
 
 
 class LockoutError(AuthError):
-    """Too many failed logins: the name is locked for `wait_s` more seconds."""
+    """Too many failed logins: sign-in waits `wait_s` more seconds."""
 
-    def __init__(self, wait_s: float) -> None:
-        super().__init__(f"too many failed attempts; try again in {wait_s:.0f} s")
+    def __init__(self, wait_s: float, everyone: bool = False) -> None:
+        what = "failed sign-ins on this PC" if everyone else "failed attempts"
+        super().__init__(f"too many {what}; try again in {wait_s:.0f} s")
         self.wait_s = wait_s
 
 
-def hash_password(password: str, salt: bytes | None = None) -> str:
-    """A self-describing scrypt hash: scrypt$n$r$p$salt$digest (base64)."""
-    salt = os.urandom(SALT_BYTES) if salt is None else salt
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=SCRYPT_N, r=SCRYPT_R, p=SCRYPT_P,
-                            dklen=SCRYPT_LEN)
-    return f"scrypt${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${_b64(salt)}${_b64(digest)}"
-
-
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode()
-
-
-def check_password(password: str, stored: str) -> bool:
-    try:
-        kind, n, r, p, salt, digest = stored.split("$")
-        expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n),
-                                r=int(r), p=int(p), dklen=len(expected))
-    except ValueError:
-        return False
-    return kind == "scrypt" and bool(hmac.compare_digest(actual, expected))
-
-
-def _user(row: tuple[object, ...]) -> User:
-    uid, name, role, created, last = row
-    return User(int(str(uid)), str(name), Role(role), datetime.fromisoformat(str(created)),
-                datetime.fromisoformat(str(last)) if last else None)
+def _user(row: AccountRow) -> User:
+    return User(row.id, row.name, Role(row.role), row.created, row.last_login)
 
 
 class Accounts:
-    """Creates accounts and checks logins; every outcome goes to the audit log."""
+    """Creates accounts and checks sign-ins; every outcome goes to the audit log."""
 
     def __init__(self, conn: sqlite3.Connection, config: AdminConfig, audit: AuditLog,
-                 clock: Callable[[], datetime]) -> None:
-        self._conn = conn
+                 clock: Callable[[], datetime], cost: ScryptCost = DEFAULT_COST) -> None:
+        self._store = AccountStore(conn)
         self._config = config
         self._audit = audit
         self._clock = clock
+        self._cost = cost
+        # Unknown names are checked against this, so they cost one stretch like known ones.
+        self._dummy = dummy_hash(cost)
 
     def first_run(self) -> bool:
-        """No account exists yet: the panel must create the first administrator."""
-        return int(self._conn.execute("SELECT COUNT(*) FROM users").fetchone()[0]) == 0
+        """No account exists yet: the installer must create the first administrator with
+        `turnstile accounts create` (the panel never offers it to whoever stands there)."""
+        return self._store.count() == 0
 
     def users(self) -> list[User]:
-        rows = self._conn.execute(
-            "SELECT id, name, role, created, last_login FROM users ORDER BY name")
-        return [_user(r) for r in rows]
-
-    def create(self, name: str, password: str, role: Role, by: User | None) -> User:
-        """Add an account; the first one must be an administrator, later ones need one."""
-        name = name.strip()
-        if self.first_run():
-            if role is not Role.ADMINISTRATOR:
-                raise AuthError("the first account must be an administrator")
-        elif by is None or by.role is not Role.ADMINISTRATOR:
-            raise AuthError("only an administrator can create accounts")
-        if not name:
-            raise AuthError("an account needs a name")
-        if len(password) < self._config.min_password_length:
-            raise AuthError(
-                f"the password needs at least {self._config.min_password_length} characters")
-        try:
-            cursor = self._conn.execute(
-                "INSERT INTO users (name, role, password, created) VALUES (?, ?, ?, ?)",
-                (name, role.value, hash_password(password), self._stamp()))
-        except sqlite3.IntegrityError as exc:
-            raise AuthError(f"an account named {name!r} already exists") from exc
-        self._audit.record(by.name if by else name, AuditAction.ACCOUNT_CREATED, name,
-                           {"role": role.value})
-        return self.user(int(cursor.lastrowid or 0))
+        return [_user(r) for r in self._store.all()]
 
     def user(self, user_id: int) -> User:
-        row = self._conn.execute("SELECT id, name, role, created, last_login FROM users"
-                                 " WHERE id = ?", (user_id,)).fetchone()
+        row = self._store.get(user_id)
         if row is None:
             raise AuthError(f"no account with id {user_id}")
         return _user(row)
 
-    def delete(self, user_id: int, by: User) -> None:
-        if by.role is not Role.ADMINISTRATOR:
-            raise AuthError("only an administrator can delete accounts")
+    def find(self, name: str) -> User:
+        found = self._store.by_name(name.strip())
+        if found is None:
+            raise AuthError(f"no account named {name.strip()!r}")
+        return _user(found[0])
+
+    def create(self, name: str, password: str, role: Role, by: Actor) -> User:
+        """Add an account (an administrator's call); the first one must be an administrator."""
+        require(by, Permission.MANAGE_ACCOUNTS)
+        name = name.strip()
+        if self.first_run() and role is not Role.ADMINISTRATOR:
+            raise AuthError("the first account must be an administrator")
+        if not name:
+            raise AuthError("an account needs a name")
+        self._check_new_password(password)
+        try:
+            user_id = self._store.insert(name, role.value,
+                                         hash_password(password, self._cost), self._clock())
+        except DuplicateAccountError as exc:
+            raise AuthError(f"an account named {name!r} already exists") from exc
+        self._audit.record(by.name, AuditAction.ACCOUNT_CREATED, name, {"role": role.value})
+        return self.user(user_id)
+
+    def delete(self, user_id: int, by: Actor) -> None:
+        require(by, Permission.MANAGE_ACCOUNTS)
         target = self.user(user_id)
         admins = [u for u in self.users() if u.role is Role.ADMINISTRATOR]
         if target.role is Role.ADMINISTRATOR and len(admins) == 1:
             raise AuthError("the last administrator cannot be deleted")
-        self._conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
+        self._store.delete(user_id)
         self._audit.record(by.name, AuditAction.ACCOUNT_DELETED, target.name)
 
+    # Passwords --------------------------------------------------------------------------
+    def change_password(self, user: User, old: str, new: str) -> None:
+        """A signed-in user's own password: the old one must be right (and is throttled)."""
+        self._authenticate(user.name, old)
+        self._check_new_password(new)
+        self._store.set_password(user.id, hash_password(new, self._cost))
+        self._audit.record(user.name, AuditAction.PASSWORD_CHANGED, user.name)
+
+    def reset_password(self, user_id: int, new: str, by: Actor) -> User:
+        """An administrator sets someone else's password (a forgotten one); lifts their lock."""
+        require(by, Permission.MANAGE_ACCOUNTS)
+        target = self.user(user_id)
+        self._check_new_password(new)
+        self._store.set_password(target.id, hash_password(new, self._cost))
+        self._store.clear_failures(target.name)
+        self._audit.record(by.name, AuditAction.PASSWORD_RESET, target.name)
+        return target
+
+    def unlock(self, name: str | None, by: Actor) -> int:
+        """Lift the lockout of one name, or of every name and the PC-wide throttle."""
+        require(by, Permission.MANAGE_ACCOUNTS)
+        cleared = self._store.clear_failures(None if name is None else name.strip())
+        self._audit.record(by.name, AuditAction.UNLOCKED, "" if name is None else name.strip(),
+                           {"cleared": cleared})
+        return cleared
+
+    def _check_new_password(self, password: str) -> None:
+        if len(password) < self._config.min_password_length:
+            raise AuthError(
+                f"the password needs at least {self._config.min_password_length} characters")
+
+    # Sign-in ----------------------------------------------------------------------------
     def login(self, name: str, password: str) -> User:
         """The user when the password is right; AuthError or LockoutError otherwise."""
+        row = self._authenticate(name, password)
+        self._store.set_last_login(row.id, self._clock())
+        self._audit.record(row.name, AuditAction.LOGIN, row.name)
+        return self.user(row.id)
+
+    def confirm(self, user: User, password: str, purpose: str) -> None:
+        """Re-authentication before a sensitive step (erase, export, settings): the signed-in
+        user types their password again; wrong answers count like failed sign-ins."""
+        self._authenticate(user.name, password)
+        self._audit.record(user.name, AuditAction.REAUTHENTICATED, user.name,
+                           {"purpose": purpose})
+
+    def authorise(self, name: str, password: str, permission: Permission) -> User:
+        """Sign-in for one action (quitting the kiosk): right password AND a role allowing it."""
+        row = self._authenticate(name, password)
+        user = _user(row)
+        require(user, permission)
+        self._audit.record(user.name, AuditAction.AUTHORISED, user.name,
+                           {"permission": permission.value})
+        return user
+
+    def _authenticate(self, name: str, password: str) -> AccountRow:
         name = name.strip()
-        wait = self.lockout_remaining(name)
+        wait, everyone = self._wait(name)
         if wait > 0:
             self._audit.record(name, AuditAction.LOCKED_OUT, name, {"wait_s": round(wait)})
-            raise LockoutError(wait)
-        row = self._conn.execute("SELECT id, password FROM users WHERE name = ?",
-                                 (name,)).fetchone()
-        # Hash even for an unknown name so the answer time does not tell names apart.
-        ok = check_password(password, str(row[1]) if row else hash_password("x"))
-        if row is None or not ok:
+            raise LockoutError(wait, everyone)
+        found = self._store.by_name(name)
+        # The same one stretch at the same cost whether or not the name exists: the answer
+        # time must not tell which names are accounts.
+        ok = check_password(password, found[1] if found else self._dummy)
+        if found is None or not ok:
             self._fail(name)
             raise AuthError("wrong name or password")
-        self._conn.execute("DELETE FROM login_failures WHERE name = ?", (name,))
-        self._conn.execute("UPDATE users SET last_login = ? WHERE id = ?",
-                           (self._stamp(), row[0]))
-        self._audit.record(name, AuditAction.LOGIN, name)
-        return self.user(int(row[0]))
+        row, stored = found
+        self._store.clear_failures(row.name)
+        if needs_rehash(stored, self._cost):
+            # Older, weaker parameters: upgrade while the password is at hand.
+            self._store.set_password(row.id, hash_password(password, self._cost))
+        return row
 
     def lockout_remaining(self, name: str) -> float:
         """Seconds until `name` may try again (0 when not locked)."""
-        row = self._conn.execute("SELECT locked_until FROM login_failures WHERE name = ?",
-                                 (name.strip(),)).fetchone()
-        if row is None or row[0] is None:
-            return 0.0
-        return max(0.0, (datetime.fromisoformat(row[0]) - self._clock()).total_seconds())
+        return self._wait(name.strip())[0]
+
+    def _wait(self, name: str) -> tuple[float, bool]:
+        """(seconds to wait, whether it is the PC-wide throttle)."""
+        now = self._clock()
+        until = self._store.failures(name).locked_until
+        own = 0.0 if until is None else (until - now).total_seconds()
+        window = self._store.throttle(ALL_NAMES)
+        everyone = 0.0
+        if window is not None and window.failures >= self._config.global_failed_logins \
+                and (now - window.window_start).total_seconds() < self._config.global_window_s:
+            spacing = timedelta(seconds=self._config.global_delay_s)
+            everyone = (window.last_failure + spacing - now).total_seconds()
+        return (max(own, everyone, 0.0), everyone > own)
 
     def _fail(self, name: str) -> None:
-        row = self._conn.execute("SELECT failures FROM login_failures WHERE name = ?",
-                                 (name,)).fetchone()
-        failures = (int(row[0]) if row else 0) + 1
+        now = self._clock()
+        failures = self._store.failures(name).count + 1
         over = failures - self._config.max_failed_logins
         locked_until = None
         detail: dict[str, str | int | float | bool | None] = {"failures": failures}
         if over >= 0:
-            # The delay doubles with every further failure: guessing gets slow fast.
+            # The delay doubles with every further failure, up to lockout_max_s: guessing
+            # gets slow fast, and nobody can lock a name for longer than that cap.
             delay = min(self._config.lockout_s * 2**over, self._config.lockout_max_s)
-            locked_until = (self._clock() + timedelta(seconds=delay)).isoformat()
+            locked_until = now + timedelta(seconds=delay)
             detail["locked_s"] = delay
-        self._conn.execute(
-            "INSERT INTO login_failures (name, failures, locked_until) VALUES (?, ?, ?)"
-            " ON CONFLICT(name) DO UPDATE SET failures = excluded.failures,"
-            " locked_until = excluded.locked_until", (name, failures, locked_until))
+        self._store.set_failures(name, Failures(failures, locked_until))
+        self._count_everywhere(now)
         self._audit.record(name, AuditAction.LOGIN_FAILED, name, detail)
 
-    def _stamp(self) -> str:
-        return self._clock().isoformat(timespec="seconds")
+    def _count_everywhere(self, now: datetime) -> None:
+        """The PC-wide count: guessing many names slows down like guessing one."""
+        window = self._store.throttle(ALL_NAMES)
+        if window is None or (now - window.window_start).total_seconds() \
+                >= self._config.global_window_s:
+            window = ThrottleWindow(0, now, now)
+        self._store.set_throttle(ALL_NAMES, ThrottleWindow(window.failures + 1,
+                                                           window.window_start, now))

@@ -1,4 +1,4 @@
-"""The audit log: who did which admin action when; secrets can never be written to it."""
+"""The audit log: who did which admin action when, hash-chained; secrets never reach it."""
 
 from __future__ import annotations
 
@@ -8,13 +8,19 @@ import logging
 import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
+
+from turnstile.redact import redact_text
+from turnstile.store.audit import AuditRow, AuditStore, entry_hash
 
 #: A detail value as the log stores it (JSON scalars only).
 DetailValue = str | int | float | bool | None
 #: Detail keys containing any of these are refused: the log and its exports are readable
 #: by every operator, so a secret written there would be a leak.
 FORBIDDEN_KEY_PARTS = ("password", "passwd", "hash", "salt", "secret", "token")
+
+#: Entries are kept this long (two years) unless the config says otherwise.
+DEFAULT_RETENTION_DAYS = 730.0
 
 log = logging.getLogger("turnstile.admin")
 
@@ -36,6 +42,12 @@ class AuditAction(enum.Enum):
     EXPORT = "export"
     IMPORT = "import"
     SETTING_CHANGE = "setting_change"
+    PASSWORD_CHANGED = "password_changed"
+    PASSWORD_RESET = "password_reset"
+    UNLOCKED = "unlocked"
+    REAUTHENTICATED = "reauthenticated"
+    AUTHORISED = "authorised"
+    AUDIT_PRUNED = "audit_pruned"
 
 
 @dataclass(frozen=True)
@@ -50,54 +62,129 @@ class AuditEntry:
     detail: dict[str, DetailValue]
 
 
-def _check_detail(detail: Mapping[str, DetailValue]) -> None:
+@dataclass(frozen=True)
+class AuditVerification:
+    """What `verify` found: how many entries chain up, and the first one that does not."""
+
+    checked: int
+    pruned: int
+    head: str
+    broken_at: int | None = None
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+
+def _check_detail(detail: Mapping[str, DetailValue]) -> dict[str, DetailValue]:
+    """The detail with URLs redacted; a key naming a secret is refused outright."""
     for key in detail:
         if any(part in key.lower() for part in FORBIDDEN_KEY_PARTS):
             raise ValueError(f"audit detail key {key!r} names a secret; secrets are never logged")
+    return {k: redact_text(v) if isinstance(v, str) else v for k, v in detail.items()}
+
+
+def _entry(row: AuditRow) -> AuditEntry:
+    return AuditEntry(row.id, datetime.fromisoformat(row.at), row.actor, AuditAction(row.action),
+                      row.target, json.loads(row.detail))
 
 
 class AuditLog:
-    """Appends to the audit_log table (and the Python log) in the caller's connection."""
+    """Appends hash-chained entries to the audit_log table (and the Python log).
 
-    def __init__(self, conn: sqlite3.Connection, clock: Callable[[], datetime]) -> None:
-        self._conn = conn
+    Each entry's hash covers the previous entry's hash, so editing, inserting or deleting a
+    row in the middle shows in `verify`. Entries older than `retention_days` are pruned,
+    leaving the last pruned hash as the anchor the remaining chain starts from.
+    """
+
+    def __init__(self, conn: sqlite3.Connection, clock: Callable[[], datetime],
+                 retention_days: float = DEFAULT_RETENTION_DAYS) -> None:
+        self._store = AuditStore(conn)
         self._clock = clock
+        self._retention_days = retention_days
+        self._pruned_on: date | None = None
 
     def record(self, actor: str, action: AuditAction, target: str = "",
                detail: Mapping[str, DetailValue] | None = None) -> AuditEntry:
-        detail = dict(detail or {})
-        _check_detail(detail)
+        clean = _check_detail(detail or {})
         at = self._clock()
-        text = json.dumps(detail, ensure_ascii=False, sort_keys=True)
-        cursor = self._conn.execute(
-            "INSERT INTO audit_log (at, actor, action, target, detail) VALUES (?, ?, ?, ?, ?)",
-            (at.isoformat(timespec="seconds"), actor, action.value, target, text))
+        stamp = at.isoformat(timespec="seconds")
+        target = redact_text(target)
+        text = json.dumps(clean, ensure_ascii=False, sort_keys=True)
+        began = self._store.write_lock()
+        try:
+            self._seal_legacy()
+            prev = self._store.head()
+            digest = entry_hash(prev, stamp, actor, action.value, target, text)
+            entry_id = self._store.append(stamp, actor, action.value, target, text, prev,
+                                          digest)
+            if began:
+                self._store.commit()
+        except BaseException:
+            if began:
+                self._store.rollback()
+            raise
         log.info("%s %s %s %s", actor, action.value, target, text)
-        return AuditEntry(int(cursor.lastrowid or 0), at, actor, action, target, detail)
+        if self._pruned_on != at.date() and action is not AuditAction.AUDIT_PRUNED:
+            self.prune()
+        return AuditEntry(entry_id, at, actor, action, target, clean)
 
-    def scrub(self, target: str, keys: tuple[str, ...]) -> int:
-        """Remove `keys` from the details of every entry about `target` (erasure)."""
-        rows = self._conn.execute("SELECT id, detail FROM audit_log WHERE target = ?",
-                                  (target,)).fetchall()
-        for entry_id, text in rows:
-            detail = {k: v for k, v in json.loads(text).items() if k not in keys}
-            self._conn.execute("UPDATE audit_log SET detail = ? WHERE id = ?",
-                               (json.dumps(detail, sort_keys=True), entry_id))
-        return len(rows)
+    def _seal_legacy(self) -> None:
+        """Chain the entries written before the chain existed (once, after the upgrade)."""
+        legacy = self._store.unsealed()
+        if not legacy:
+            return
+        prev = self._store.anchor()[0]
+        for row in legacy:
+            digest = entry_hash(prev, row.at, row.actor, row.action, row.target, row.detail)
+            self._store.seal(row.id, prev, digest)
+            prev = digest
+
+    def prune(self) -> int:
+        """Delete entries older than the retention (0 keeps all); returns how many."""
+        now = self._clock()
+        self._pruned_on = now.date()
+        if self._retention_days <= 0:
+            return 0
+        cutoff = (now - timedelta(days=self._retention_days)).isoformat(timespec="seconds")
+        began = self._store.write_lock()
+        try:
+            self._seal_legacy()
+            count = self._store.prune_before(cutoff)
+            if began:
+                self._store.commit()
+        except BaseException:
+            if began:
+                self._store.rollback()
+            raise
+        if count:
+            self.record("turnstile", AuditAction.AUDIT_PRUNED, "audit log",
+                        {"entries": count, "older_than_days": self._retention_days})
+        return count
+
+    def verify(self) -> AuditVerification:
+        """Walk the chain from the anchor: every entry must follow the one before it and
+        hash to what it says."""
+        anchor, pruned = self._store.anchor()
+        prev, checked = anchor, 0
+        for row in self._store.ascending():
+            if not row.hash:
+                return AuditVerification(checked, pruned, prev, row.id,
+                                         f"entry {row.id} was never sealed")
+            if row.prev_hash != prev:
+                return AuditVerification(checked, pruned, prev, row.id,
+                                         f"entry {row.id} does not follow the one before it "
+                                         "(an entry was deleted, inserted or reordered)")
+            expected = entry_hash(prev, row.at, row.actor, row.action, row.target, row.detail)
+            if expected != row.hash:
+                return AuditVerification(checked, pruned, prev, row.id,
+                                         f"entry {row.id} was changed after it was written")
+            prev, checked = row.hash, checked + 1
+        return AuditVerification(checked, pruned, prev)
 
     def entries(self, since: datetime | None = None, actor: str | None = None,
                 limit: int = 1000) -> list[AuditEntry]:
         """Newest first, optionally only since a time and by one actor."""
-        sql = "SELECT id, at, actor, action, target, detail FROM audit_log WHERE 1 = 1"
-        params: list[object] = []
-        if since is not None:
-            sql += " AND at >= ?"
-            params.append(since.isoformat(timespec="seconds"))
-        if actor is not None:
-            sql += " AND actor = ? COLLATE NOCASE"
-            params.append(actor)
-        sql += " ORDER BY id DESC LIMIT ?"
-        params.append(limit)
-        return [AuditEntry(int(i), datetime.fromisoformat(at), str(who), AuditAction(what),
-                           str(target), json.loads(detail))
-                for i, at, who, what, target, detail in self._conn.execute(sql, params)]
+        stamp = since.isoformat(timespec="seconds") if since is not None else None
+        return [_entry(row) for row in self._store.newest(stamp, actor, limit)]

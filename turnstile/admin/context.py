@@ -11,6 +11,7 @@ from pathlib import Path
 from turnstile.admin.accounts import Accounts
 from turnstile.admin.audit import AuditLog
 from turnstile.admin.enrolment import Enroller
+from turnstile.admin.passwords import DEFAULT_COST, ScryptCost
 from turnstile.admin.people import PeopleAdmin
 from turnstile.admin.settings import CALIBRATION_FILE, FarCurve, SettingsStore, load_far_curve
 from turnstile.config import Config
@@ -29,6 +30,8 @@ class AdminContext:
     conn: sqlite3.Connection
     engine: Engine
     clock: Callable[[], datetime] = datetime.now
+    #: Password hashing cost (tests pass a cheap one; the default is the strong one).
+    password_cost: ScryptCost = DEFAULT_COST
     audit: AuditLog = field(init=False)
     accounts: Accounts = field(init=False)
     gallery: Gallery = field(init=False)
@@ -36,8 +39,9 @@ class AdminContext:
     settings: SettingsStore = field(init=False)
 
     def __post_init__(self) -> None:
-        self.audit = AuditLog(self.conn, self.clock)
-        self.accounts = Accounts(self.conn, self.config.admin, self.audit, self.clock)
+        self.audit = AuditLog(self.conn, self.clock, self.config.admin.audit_retention_days)
+        self.accounts = Accounts(self.conn, self.config.admin, self.audit, self.clock,
+                                 self.password_cost)
         self.gallery = self.engine.gallery(self.conn)
         self.enroller = Enroller(self.engine, self.gallery, self.config)
         self.settings = SettingsStore(self.config_path, self.audit)
@@ -45,9 +49,10 @@ class AdminContext:
     @classmethod
     def open(cls, config: Config, config_path: Path, database: Path,
              engine: Engine | None = None,
-             clock: Callable[[], datetime] = datetime.now) -> AdminContext:
+             clock: Callable[[], datetime] = datetime.now,
+             password_cost: ScryptCost = DEFAULT_COST) -> AdminContext:
         return cls(config, config_path, database, storage.connect(database),
-                   engine or Engine.from_config(config), clock)
+                   engine or Engine.from_config(config), clock, password_cost)
 
     def people(self, actor: str) -> PeopleAdmin:
         return PeopleAdmin(self.gallery, self.audit, actor, self.clock)

@@ -16,9 +16,6 @@ from turnstile.store.gallery import Gallery, GalleryError, NewTemplate
 from turnstile.store.groups import GroupStore
 from turnstile.types import Person
 
-#: Audit detail keys that identify a person; erased with them.
-PERSONAL_KEYS = ("name", "employee_id")
-
 
 @dataclass(frozen=True)
 class PersonRow:
@@ -74,7 +71,7 @@ class PeopleAdmin:
         return {int(pid): datetime.fromisoformat(str(at)) for pid, at in rows if at}
 
     def enrol(self, name: str, employee_id: str | None, templates: Sequence[NewTemplate],
-              consent: bool, duplicate_of: str | None = None) -> Person:
+              consent: bool, duplicate_of: int | None = None) -> Person:
         """A new person with their templates, atomically; consent is stamped when given."""
         if not templates:
             raise GalleryError("nothing to enrol: no accepted face")
@@ -95,11 +92,12 @@ class PeopleAdmin:
                 raise
         if consent:
             self._update(person.id, consent_at=self._stamp())
+        # Audit details never hold a name or employee id: an erasure must leave none behind,
+        # in this person's entries or in anyone else's (the chain forbids rewriting them).
         detail: dict[str, str | int | float | bool | None] = {
-            "name": person.name, "employee_id": person.employee_id,
             "templates": len(templates), "consent": consent}
-        if duplicate_of:
-            detail["confirmed_duplicate_of"] = duplicate_of
+        if duplicate_of is not None:
+            detail["confirmed_duplicate_of"] = f"person #{duplicate_of}"
         self._audit.record(self.actor, AuditAction.ENROL, _label(person), detail)
         return self.gallery.person(person.id)
 
@@ -128,8 +126,11 @@ class PeopleAdmin:
             raise GalleryError(f"employee id {employee_id} is already enrolled") from exc
         # This connection's own commits do not bump its data_version: reload names here.
         self.gallery.reload()
+        changed = [field for field, old, new in (("name", before.name, name),
+                                                  ("employee_id", before.employee_id,
+                                                   employee_id)) if old != new]
         self._audit.record(self.actor, AuditAction.EDIT, _label(before),
-                           {"name": name, "employee_id": employee_id})
+                           {"changed": ", ".join(changed) or "nothing"})
         return self.gallery.person(person_id)
 
     def set_active(self, person_id: int, active: bool) -> Person:
@@ -181,8 +182,7 @@ class PeopleAdmin:
         person = self.gallery.person(person_id)
         self._anonymise_events(person_id)
         self.gallery.remove_person(person_id)
-        # The audit trail keeps what was done and by whom, but no longer to whom by name.
-        self._audit.scrub(_label(person), PERSONAL_KEYS)
+        # The audit trail keeps what was done and by whom; it never named them.
         self._audit.record(self.actor, AuditAction.DELETE, _label(person),
                            {"templates": person.templates})
 
@@ -243,5 +243,5 @@ class PeopleAdmin:
 
 
 def _label(person: Person) -> str:
-    """Audit targets name people by number, so an erasure can scrub every trace of them."""
+    """Audit targets name people by number only, so an erasure leaves no name there."""
     return f"person #{person.id}"

@@ -8,7 +8,10 @@ import sys
 from collections.abc import Sequence
 
 from turnstile import __version__
+from turnstile.admin.accounts import AuthError
+from turnstile.admin.roles import PermissionDeniedError
 from turnstile.cli import (
+    accountscmd,
     admincmd,
     backupcmd,
     benchcmd,
@@ -29,12 +32,12 @@ from turnstile.vision.models import ModelError
 
 #: Modules that add subcommands; each has register(subparsers, parent). evalcmd comes
 #: before livenesscmd, which adds `eval liveness` to its group.
-COMMAND_MODULES = (core, modelcmd, kioskcmd, doorcmd, backupcmd, admincmd, benchcmd, evalcmd,
-                   traincmd, livenesscmd)
+COMMAND_MODULES = (core, modelcmd, kioskcmd, doorcmd, backupcmd, admincmd, accountscmd, benchcmd,
+                   evalcmd, traincmd, livenesscmd)
 #: Errors that are the user's input or environment: one line, no traceback.
-USER_ERRORS = (ConfigError, GalleryError, ImageError, ModelError, SchemaError,
-               FileNotFoundError, FileExistsError, PermissionError, ValueError, RuntimeError,
-               sqlite3.Error)
+USER_ERRORS = (AuthError, PermissionDeniedError, ConfigError, GalleryError, ImageError, ModelError,
+               SchemaError, FileNotFoundError, FileExistsError, PermissionError, ValueError,
+               RuntimeError, sqlite3.Error)
 
 
 def build_parser() -> argparse.ArgumentParser:

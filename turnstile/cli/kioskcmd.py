@@ -77,6 +77,7 @@ def _line(result: FrameResult) -> dict[str, Any]:
         "runner_up": round(match.runner_up, 4) if match else None,
         "reason": decision.reason.value if decision.reason else None,
         "detail": decision.detail,
+        "pending": decision.pending.value if decision.pending else None,
     }
 
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from turnstile.access.door import DoorOutput
 from turnstile.access.health import EXIT_FAULT
-from turnstile.access.policy import LivenessCheck
+from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.config import Config
 from turnstile.gui import release_qt_env
 from turnstile.gui.admin.kiosklink import AdminLink
@@ -98,6 +98,9 @@ def run_app(config: Config, db_path: Path, source: str | None = None, loop: bool
     # The hidden gesture opens the admin panel, which asks for the password itself.
     link = AdminLink(kiosk.window.admin_requested, config, config_path, db_path,
                      on_settings=kiosk.reconfigure)
+    # Full screen, Ctrl+Q asks for an administrator's sign-in before the kiosk closes.
+    kiosk.window.guard_quit = fullscreen
+    kiosk.window.quit_requested.connect(lambda: link.authorise_quit(kiosk.window.allow_quit))
     present(kiosk.window, fullscreen)
     # Let Ctrl+C in the terminal close the kiosk instead of being swallowed by Qt's loop.
     previous = signal.signal(signal.SIGINT, lambda *_: app.quit())

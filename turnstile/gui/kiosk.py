@@ -8,20 +8,28 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from PySide6.QtCore import QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QImage, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPen
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QImage,
+    QKeyEvent,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPen,
+)
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from turnstile.access.pipeline import CameraState, CameraStatus
-from turnstile.access.policy import RECENTLY_DECIDED, RETRY_PROMPT
 from turnstile.config import KioskConfig
 from turnstile.gui.assets import Sounds, icon, stylesheet
 from turnstile.gui.qimage import pixmap_from_bytes
 from turnstile.gui.worker import KioskUpdate
-from turnstile.types import Box, DenyReason, Outcome
+from turnstile.types import Box, DenyReason, Outcome, PendingReason
 
 #: Key that asks for the admin panel (the panel itself asks for the password).
 ADMIN_KEY = "Ctrl+Shift+A"
-#: Key that closes the kiosk (a technician's keyboard; visitors have none).
+#: Key that closes the kiosk; full screen, an administrator must sign in first.
 QUIT_KEY = "Ctrl+Q"
 #: Taps in the top-left corner, within ADMIN_TAP_S seconds, that ask for the admin panel.
 ADMIN_TAPS = 5
@@ -95,16 +103,16 @@ def message_for(update: KioskUpdate) -> Message | None:
         return Message(Screen.DENIED, "Access denied", text, "denied")
     if outcome is Outcome.UNKNOWN:
         return Message(Screen.UNKNOWN, "Not recognised", "Please see reception.", "unknown")
-    if outcome is Outcome.SPOOF or (outcome is Outcome.PENDING
-                                    and decision.detail == RETRY_PROMPT):
+    if outcome is Outcome.SPOOF or decision.pending is PendingReason.STEP_OUT:
         return SPOOF
     if outcome is Outcome.MULTIPLE_FACES:
         return Message(Screen.ONE_AT_A_TIME, "One person at a time",
                        "Please step up alone.", "crowd")
     if outcome is Outcome.TOO_SMALL:
         return Message(Screen.HINT, "Please come closer", "", "idle")
-    if outcome is Outcome.PENDING and decision.detail and decision.detail != RECENTLY_DECIDED:
-        return Message(Screen.HINT, decision.detail[:1].upper() + decision.detail[1:], "", "idle")
+    if outcome is Outcome.PENDING and decision.pending is not None and decision.pending.prompt:
+        prompt = decision.pending.prompt
+        return Message(Screen.HINT, prompt[:1].upper() + prompt[1:], "", "idle")
     return None
 
 
@@ -152,6 +160,8 @@ class KioskWindow(QWidget):
     """The screen employees see; fed by RecognitionWorker's signals, never blocking on work."""
 
     admin_requested = Signal()
+    #: Ctrl+Q (or a close request) while quitting is guarded: someone must authorise it.
+    quit_requested = Signal()
 
     def __init__(self, config: KioskConfig, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -161,6 +171,9 @@ class KioskWindow(QWidget):
         self._config = config
         self._holding = False  # a final result is on screen until the timer clears it
         self._taps: list[float] = []
+        #: Full screen, closing needs an administrator (allow_quit); windowed, it does not.
+        self.guard_quit = False
+        self._quit_allowed = False
         self._sounds = Sounds() if config.sounds else None
         self.video = VideoView(self)
         self.banner = QFrame(self)
@@ -261,9 +274,23 @@ class KioskWindow(QWidget):
         if pressed.matches(QKeySequence(ADMIN_KEY)) is QKeySequence.SequenceMatch.ExactMatch:
             self.admin_requested.emit()
         elif pressed.matches(QKeySequence(QUIT_KEY)) is QKeySequence.SequenceMatch.ExactMatch:
-            self.close()
+            self.close()  # closeEvent asks for an administrator when guarded
         else:
             super().keyPressEvent(event)
+
+    def allow_quit(self) -> None:
+        """An administrator authorised quitting: close for real."""
+        self._quit_allowed = True
+        self.close()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt's name)
+        # Full screen, a keyboard must not leave the kiosk account's desktop (and the
+        # database) to whoever holds it: the close waits for an administrator's sign-in.
+        if self.guard_quit and not self._quit_allowed:
+            event.ignore()
+            self.quit_requested.emit()
+            return
+        super().closeEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 (Qt's name)
         point = event.position()

@@ -14,8 +14,8 @@ from PySide6.QtGui import QImage
 from turnstile.access.camera import Frame, LatestFrameSource, open_source
 from turnstile.access.door import DoorOutput, build_door
 from turnstile.access.health import Heartbeat
+from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
-from turnstile.access.policy import LivenessCheck
 from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
 from turnstile.store import database as storage

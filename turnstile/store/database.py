@@ -108,6 +108,27 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX person_groups_group ON person_groups(group_id);
     """,
+    # 6: a global sign-in throttle beside the per-name lockout; the audit log becomes a hash
+    # chain (each entry seals the one before; pruning keeps the last pruned hash as anchor);
+    # personal data leaves older audit details (entries name people by number only).
+    """
+    CREATE TABLE login_throttle (
+        scope TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        window_start TEXT NOT NULL,
+        last_failure TEXT NOT NULL
+    );
+    ALTER TABLE audit_log ADD COLUMN prev_hash TEXT NOT NULL DEFAULT '';
+    ALTER TABLE audit_log ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+    CREATE TABLE audit_anchor (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        hash TEXT NOT NULL,
+        pruned INTEGER NOT NULL DEFAULT 0
+    );
+    UPDATE audit_log SET detail = json_remove(detail, '$.name', '$.employee_id',
+                                              '$.confirmed_duplicate_of')
+        WHERE json_valid(detail);
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 #: The WAL file is truncated back to at most this many bytes after each checkpoint.

@@ -85,7 +85,7 @@ class EventLog:
              match.similarity if match else None, match.runner_up if match else None,
              decision.reason.value if decision.reason else None, decision.detail,
              door.detail if door else AWAITING_DOOR if awaiting_door else "",
-             json.dumps(decision.scores, sort_keys=True), source,
+             json.dumps(decision.scores.as_dict(), sort_keys=True), source,
              thumbnail if self._config.store_thumbnails else None))
         event_id = int(cursor.lastrowid or 0)
         if self._pruned is None or decision.at - self._pruned >= PRUNE_EVERY:

@@ -9,9 +9,8 @@ import numpy as np
 import pytest
 
 from turnstile.access.liveness.challenge import HeadTurnChallenge, Side
-from turnstile.access.liveness.verdict import Verdict
 from turnstile.config import LivenessConfig
-from turnstile.types import Box, Face
+from turnstile.types import Box, ChallengeCues, Face, PendingReason, Verdict
 from turnstile.vision.quality import estimate_pose
 
 FRAME = np.zeros((240, 320, 3), np.uint8)
@@ -59,10 +58,13 @@ def test_turning_to_the_asked_side_passes(side: Side, yaw: float) -> None:
     check = challenge(side, identities)
     pending = check.observe(FRAME, face_with_yaw(yaw / 4), 0.5)
     assert pending.verdict is Verdict.INSUFFICIENT_EVIDENCE
-    assert pending.detail == f"turn your head to your {side.value}"
+    assert pending.pending is (PendingReason.TURN_LEFT if side is Side.LEFT
+                               else PendingReason.TURN_RIGHT)
+    assert pending.pending.prompt == f"turn your head to your {side.value}"
     result = check.observe(FRAME, face_with_yaw(yaw), 1.0)
     assert result.verdict is Verdict.LIVE
-    assert result.cues["similarity"] == pytest.approx(1.0)
+    [cue] = result.cues
+    assert isinstance(cue, ChallengeCues) and cue.similarity == pytest.approx(1.0)
     assert check.observe(FRAME, face_with_yaw(0.0), 1.1).verdict is Verdict.LIVE
 
 
@@ -88,7 +90,8 @@ def test_a_different_face_at_the_turn_fails() -> None:
     result = check.observe(FRAME, face_with_yaw(25.0), 1.0)
     assert result.verdict is Verdict.SPOOF
     assert "face changed" in result.detail
-    assert result.cues["similarity"] == pytest.approx(0.0)
+    [cue] = result.cues
+    assert isinstance(cue, ChallengeCues) and cue.similarity == pytest.approx(0.0)
 
 
 def test_both_sides_are_asked() -> None:

@@ -12,13 +12,18 @@ from tests.conftest import dataset
 from turnstile.access.liveness import attack
 from turnstile.access.liveness.cues import TrackCue
 from turnstile.access.liveness.motion import MotionLiveness
-from turnstile.access.liveness.verdict import MOVE_PROMPT, Verdict
 from turnstile.config import Config, LivenessConfig
-from turnstile.types import Box, Face
+from turnstile.types import Box, Face, LivenessResult, MotionCues, PendingReason, Verdict
 from turnstile.vision.engine import Engine
 
 CONFIG = LivenessConfig()
 FACE_POINTS = ((140.0, 105.0), (180.0, 105.0), (160.0, 125.0), (145.0, 140.0), (175.0, 140.0))
+
+
+def motion_cues(result: LivenessResult) -> MotionCues:
+    [cue] = result.cues
+    assert isinstance(cue, MotionCues)
+    return cue
 
 
 def cues(motion: float, planarity: float, follow: float = -1.0, n: int = 8,
@@ -30,7 +35,7 @@ def cues(motion: float, planarity: float, follow: float = -1.0, n: int = 8,
 def test_no_motion_asks_the_person_to_move() -> None:
     result = MotionLiveness(CONFIG).judge(cues(0.001, 0.0005))
     assert result.verdict is Verdict.INSUFFICIENT_EVIDENCE
-    assert result.detail == MOVE_PROMPT
+    assert result.pending is PendingReason.MOVE_HEAD
 
 
 def test_too_few_pairs_is_not_yet_evidence() -> None:
@@ -42,7 +47,7 @@ def test_parallax_with_a_still_ring_is_live() -> None:
     result = MotionLiveness(CONFIG).judge(cues(0.04, 0.01, follow=0.05))
     assert result.verdict is Verdict.LIVE
     assert result.score == pytest.approx((0.01 - CONFIG.noise_floor) / 0.04)
-    assert result.cues["ring_follow"] == pytest.approx(0.05)
+    assert motion_cues(result).ring_follow == pytest.approx(0.05)
 
 
 def test_a_ring_that_moves_with_the_face_is_a_spoof_even_with_parallax() -> None:
@@ -57,8 +62,8 @@ def test_evidence_is_counted_so_a_turn_after_a_slide_is_live() -> None:
     turn = cues(0.03, 0.004, n=CONFIG.live_pairs)
     result = MotionLiveness(CONFIG).judge(slide + turn)
     assert result.verdict is Verdict.LIVE
-    assert result.cues["evidence"] == CONFIG.live_pairs
-    assert result.cues["parallax"] < CONFIG.live_parallax  # the median alone would wait
+    assert motion_cues(result).evidence == CONFIG.live_pairs
+    assert motion_cues(result).parallax < CONFIG.live_parallax  # the median alone would wait
     short = MotionLiveness(CONFIG).judge(slide + turn[1:])
     assert short.verdict is Verdict.INSUFFICIENT_EVIDENCE
 
@@ -188,7 +193,7 @@ def test_a_large_frame_keeps_its_pairs() -> None:
     check = MotionLiveness(CONFIG)
     face = Face(Box(800, 300, 200, 200), FACE_POINTS, 0.9)
     results = [check.observe(picture, face, step / 10) for step in range(12)]
-    assert results[-1].cues["motion"] == pytest.approx(0.0, abs=0.01)
+    assert motion_cues(results[-1]).motion == pytest.approx(0.0, abs=0.01)
     assert len(check._pairs) == 12 - round(CONFIG.gap_s * 10)
 
 
@@ -207,5 +212,5 @@ def test_a_face_too_small_to_track_is_asked_to_come_closer() -> None:
     small = [TrackCue(0.04, 0.02, 60, 0, -1.0, upscale=2.0)] * 8
     result = MotionLiveness(CONFIG).judge(small)
     assert result.verdict is Verdict.INSUFFICIENT_EVIDENCE
-    assert result.detail == "please come closer"
-    assert result.cues["upscale"] == 2.0
+    assert result.pending is PendingReason.COME_CLOSER
+    assert motion_cues(result).upscale == 2.0

@@ -19,8 +19,7 @@ from turnstile.access.liveness.passive import (
     crops_from,
     image_files,
 )
-from turnstile.access.liveness.verdict import Verdict
-from turnstile.types import Box, Face
+from turnstile.types import Box, Face, PassiveCues, Verdict
 from turnstile.vision.engine import Engine
 
 
@@ -67,7 +66,8 @@ def test_verdict_waits_for_a_few_frames_then_decides(tmp_path: Path) -> None:
     dark = np.full((100, 100, 3), 20, np.uint8)
     results = [check.observe(dark, FACE, t) for t in (0.0, 0.1, 0.2)]
     assert results[-1].verdict is Verdict.SPOOF
-    assert results[-1].cues["passive"] < 0.5
+    assert results[-1].cues == (PassiveCues(results[-1].score, 3),)
+    assert results[-1].score < 0.5
 
 
 def test_other_onnx_files_are_refused(tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtWidgets import QTableWidget
 from pytestqt.qtbot import QtBot
 
-from tests.admin.conftest import FakeClock
+from tests.admin.conftest import CHEAP_COST, INSTALLER, FakeClock
 from turnstile.admin.accounts import Role, User
 from turnstile.admin.context import AdminContext
 from turnstile.config import Config
@@ -23,7 +23,7 @@ OPERATOR_PASSWORD = "operator password 1"
 @pytest.fixture
 def context(config: Config, engine: Engine, tmp_path: Path) -> Iterator[AdminContext]:
     ctx = AdminContext.open(config, tmp_path / "config.toml", tmp_path / "turnstile.db",
-                            engine=engine, clock=FakeClock())
+                            engine=engine, clock=FakeClock(), password_cost=CHEAP_COST)
     yield ctx
     ctx.close()
 
@@ -39,8 +39,6 @@ def window(qtbot: QtBot, context: AdminContext, engine: Engine) -> AdminWindow:
 def sign_in(qtbot: QtBot, window: AdminWindow, name: str, password: str) -> None:
     window.login.name.setText(name)
     window.login.password.setText(password)
-    if window.login.first_run:
-        window.login.confirm.setText(password)
     window.login.submit.click()
 
 
@@ -52,7 +50,7 @@ def cell(table: QTableWidget, row: int, column: int) -> str:
 
 @pytest.fixture
 def admin(context: AdminContext) -> User:
-    return context.accounts.create("alice", ADMIN_PASSWORD, Role.ADMINISTRATOR, by=None)
+    return context.accounts.create("alice", ADMIN_PASSWORD, Role.ADMINISTRATOR, by=INSTALLER)
 
 
 @pytest.fixture

@@ -10,14 +10,13 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from tests.conftest import dataset
-from turnstile.access.liveness import MOVE_PROMPT
 from turnstile.admin.context import AdminContext
 from turnstile.admin.source import CameraFrames
 from turnstile.config import CameraConfig, Config
 from turnstile.gui.admin.enrol import EnrolPage
 from turnstile.gui.app import Kiosk
 from turnstile.gui.worker import KioskUpdate
-from turnstile.types import Outcome
+from turnstile.types import Outcome, PendingReason
 from turnstile.vision.engine import Engine
 
 
@@ -40,7 +39,7 @@ def test_panel_enrolment_reaches_the_running_kiosk(qtbot: QtBot, context: AdminC
     def keep(update: KioskUpdate) -> None:
         if update.final:
             updates.append(update)
-        elif update.decision.detail == MOVE_PROMPT:
+        elif update.decision.pending is PendingReason.MOVE_HEAD:
             asked.append(update)
 
     kiosk.worker.update.connect(keep)

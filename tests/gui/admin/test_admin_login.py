@@ -1,4 +1,4 @@
-"""Login page: first-run administrator, wrong-password lockout, roles, idle lock."""
+"""Login page: no account made from the kiosk, wrong-password lockout, roles, idle lock."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ import logging
 from pathlib import Path
 
 import pytest
+from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
+from tests.admin.conftest import INSTALLER
 from tests.gui.admin.conftest import ADMIN_PASSWORD, OPERATOR_PASSWORD, cell, sign_in
 from turnstile.admin.accounts import Role, User
 from turnstile.admin.audit import AuditAction
@@ -15,26 +17,30 @@ from turnstile.admin.context import AdminContext
 from turnstile.gui.admin.window import AdminWindow
 
 
-def test_first_run_creates_the_administrator(qtbot: QtBot, window: AdminWindow,
+def test_first_run_is_refused_from_the_kiosk(qtbot: QtBot, window: AdminWindow,
                                              context: AdminContext) -> None:
-    assert window.login.first_run and window.login.confirm.isVisible()
-    window.login.name.setText("alice")
-    window.login.password.setText(ADMIN_PASSWORD)
-    window.login.confirm.setText("something else")
-    window.login.submit.click()
-    assert window.locked and "differ" in window.login.message.text()
-    assert context.accounts.first_run()
+    """Whoever opens the panel before any account exists gets no way to make one."""
+    assert window.login.first_run
+    assert "turnstile accounts create" in window.login.message.text()
+    for name, password in (("alice", ADMIN_PASSWORD), ("", "")):
+        sign_in(qtbot, window, name, password)
+        assert window.locked and "turnstile accounts create" in window.login.message.text()
+    assert context.accounts.first_run() and context.accounts.users() == []
+    texts = [w.text() for w in window.login.findChildren(QPushButton)]
+    assert texts == ["Sign in"]  # no "create administrator" anywhere
+    assert not any(e.action is AuditAction.ACCOUNT_CREATED for e in context.audit.entries())
+    # Made at the PC's own account, the administrator then signs in.
+    context.accounts.create("alice", ADMIN_PASSWORD, Role.ADMINISTRATOR, by=INSTALLER)
     sign_in(qtbot, window, "alice", ADMIN_PASSWORD)
     assert not window.locked and window.user is not None
     assert window.user.role is Role.ADMINISTRATOR
     assert set(window.pages) == {"people", "enrol", "import", "events", "settings", "accounts",
-                                  "audit"}
+                                  "audit", "password"}
     assert window.open_settings()
 
 
 def test_wrong_password_locks_out(qtbot: QtBot, admin: User, window: AdminWindow,
                                   context: AdminContext) -> None:
-    assert not window.login.confirm.isVisible()
     for _ in range(3):
         sign_in(qtbot, window, "alice", "wrong password")
         assert window.locked and "wrong name or password" in window.login.message.text()
@@ -54,7 +60,7 @@ def test_operator_cannot_open_settings(qtbot: QtBot, admin: User, window: AdminW
     assert not window.open_settings()
     assert not {"settings", "accounts", "audit"} & set(window.pages)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["People", "Enrol", "Import photos", "Events"]
+    assert titles == ["People", "Enrol", "Import photos", "Events", "Password"]
 
 
 def test_idle_session_locks_itself(qtbot: QtBot, admin_window: AdminWindow,
@@ -84,7 +90,7 @@ def test_admin_creates_an_operator(qtbot: QtBot, admin_window: AdminWindow,
 
 
 def test_no_secret_reaches_logs_or_the_database_text(
-        qtbot: QtBot, window: AdminWindow, context: AdminContext, tmp_path: Path,
+        qtbot: QtBot, admin: User, window: AdminWindow, context: AdminContext, tmp_path: Path,
         caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     sign_in(qtbot, window, "alice", ADMIN_PASSWORD)
@@ -104,3 +110,4 @@ def test_open_panel_shows_the_sign_in(qtbot: QtBot, context: AdminContext) -> No
     qtbot.addWidget(panel)
     assert panel.isVisible() and panel.locked
     assert panel.stack.currentWidget() is panel.login and panel.login.first_run
+    assert "turnstile accounts create" in panel.login.message.text()

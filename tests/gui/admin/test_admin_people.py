@@ -89,7 +89,10 @@ def test_duplicate_warning_under_another_name(
     # The operator checks and confirms (e.g. twins): it is enrolled and the audit says so.
     page.confirm_button.click()
     assert sorted(p.name for p in context.gallery.people()) == ["Barack Obama", "John Doe"]
-    assert context.audit.entries()[0].detail["confirmed_duplicate_of"] == "Barack Obama"
+    obama = next(p for p in context.gallery.people() if p.name == "Barack Obama")
+    entry = context.audit.entries()[0]
+    assert entry.detail["confirmed_duplicate_of"] == f"person #{obama.id}"
+    assert "Barack" not in str(entry) and "John Doe" not in str(entry)  # numbers, never names
 
 
 def test_person_editor_saves_changes(qtbot: QtBot, admin_window: AdminWindow,

@@ -9,7 +9,7 @@ from turnstile.access.liveness.challenge import HeadTurnChallenge, Identify
 from turnstile.access.liveness.combine import AllOf
 from turnstile.access.liveness.motion import MotionLiveness
 from turnstile.access.liveness.passive import PassiveLiveness, PassiveModel
-from turnstile.access.liveness.verdict import LivenessCheck
+from turnstile.access.liveness.verdict import AssumeLive, LivenessCheck
 from turnstile.config import Config
 from turnstile.types import Embedding, Face, Image
 from turnstile.vision.engine import Engine
@@ -53,3 +53,9 @@ def _identify(engine: Engine) -> Identify:
 
     return identify
 
+
+
+def configured(config: Config, engine: Engine) -> LivenessCheck:
+    """The checks the config enables, or AssumeLive (which says so) when all are off."""
+    check = build_check(config, engine, passive_model(config))
+    return AssumeLive() if check is None else check

@@ -5,10 +5,18 @@ from __future__ import annotations
 import enum
 import random
 from collections.abc import Callable
+from dataclasses import replace
 
-from turnstile.access.liveness.verdict import LivenessResult, Verdict
 from turnstile.config import LivenessConfig
-from turnstile.types import Embedding, Face, Image
+from turnstile.types import (
+    ChallengeCues,
+    Embedding,
+    Face,
+    Image,
+    LivenessResult,
+    PendingReason,
+    Verdict,
+)
 from turnstile.vision.quality import estimate_pose
 
 #: Computes the identity embedding of a face in a frame (the engine's aligner + embedder).
@@ -28,6 +36,10 @@ class Side(enum.Enum):
     @property
     def sign(self) -> float:
         return 1.0 if self is Side.LEFT else -1.0
+
+    @property
+    def pending(self) -> PendingReason:
+        return PendingReason.TURN_LEFT if self is Side.LEFT else PendingReason.TURN_RIGHT
 
 
 class HeadTurnChallenge:
@@ -56,7 +68,7 @@ class HeadTurnChallenge:
         self._final = None
 
     def prompt(self) -> str:
-        return f"turn your head to your {self.side.value}" if self.side else ""
+        return self.side.pending.prompt if self.side else ""
 
     def observe(self, frame: Image, face: Face, at: float) -> LivenessResult:
         if self._final is not None:
@@ -67,27 +79,29 @@ class HeadTurnChallenge:
             self._start_at, self._start_yaw = at, yaw
             self._start_embedding = self._identify(frame, face)
         turned = (yaw - self._start_yaw) * self.side.sign
-        cues = {"yaw": yaw, "turned": turned, "elapsed": at - self._start_at}
+        cues = ChallengeCues(yaw, turned, at - self._start_at)
         result = self._judge(frame, face, at, turned, cues)
         if result.decided:
             self._final = result
         return result
 
     def _judge(self, frame: Image, face: Face, at: float, turned: float,
-               cues: dict[str, float]) -> LivenessResult:
+               cues: ChallengeCues) -> LivenessResult:
         cfg = self._config
         score = turned / cfg.challenge_yaw_deg
         if turned <= -cfg.challenge_yaw_deg:
-            return LivenessResult(Verdict.SPOOF, score, "turned to the wrong side", cues)
+            return LivenessResult(Verdict.SPOOF, score, "turned to the wrong side", (cues,))
         if turned >= cfg.challenge_yaw_deg:
             assert self._start_embedding is not None
             now = self._identify(frame, face)
             similarity = float(now.reshape(-1) @ self._start_embedding.reshape(-1))
-            cues["similarity"] = similarity
+            cues = replace(cues, similarity=similarity)
             if similarity < cfg.challenge_min_similarity:
                 return LivenessResult(Verdict.SPOOF, score,
-                                      "the face changed during the challenge", cues)
-            return LivenessResult(Verdict.LIVE, score, "", cues)
+                                      "the face changed during the challenge", (cues,))
+            return LivenessResult(Verdict.LIVE, score, "", (cues,))
         if at - self._start_at > cfg.challenge_timeout_s:
-            return LivenessResult(Verdict.SPOOF, score, "the challenge timed out", cues)
-        return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, score, self.prompt(), cues)
+            return LivenessResult(Verdict.SPOOF, score, "the challenge timed out", (cues,))
+        assert self.side is not None
+        return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, score, cues=(cues,),
+                              pending=self.side.pending)

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from turnstile.access.liveness.verdict import LivenessCheck, LivenessResult, Verdict
-from turnstile.types import Face, Image
+from turnstile.access.liveness.verdict import LivenessCheck
+from turnstile.types import Face, Image, LivenessResult, Verdict
 
 
 class AllOf:
     """Runs each check on every frame; the lowest score is the combined score.
 
-    Cues are merged with the check's position as a prefix (`0.parallax`, `1.turned`) so the
-    event log keeps every number.
+    Every check's typed cues are kept, in order, so the event log keeps every number.
     """
 
     def __init__(self, checks: Sequence[LivenessCheck]) -> None:
@@ -26,13 +25,13 @@ class AllOf:
 
     def observe(self, frame: Image, face: Face, at: float) -> LivenessResult:
         results = [check.observe(frame, face, at) for check in self._checks]
-        cues = {f"{index}.{key}": value for index, result in enumerate(results)
-                for key, value in result.cues.items()}
+        cues = tuple(cue for result in results for cue in result.cues)
         score = min(result.score for result in results)
         for result in results:
             if result.verdict is Verdict.SPOOF:
                 return LivenessResult(Verdict.SPOOF, score, result.detail, cues)
         for result in results:
             if result.verdict is Verdict.INSUFFICIENT_EVIDENCE:
-                return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, score, result.detail, cues)
+                return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, score, result.detail, cues,
+                                      result.pending)
         return LivenessResult(Verdict.LIVE, score, "", cues)

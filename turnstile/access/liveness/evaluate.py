@@ -9,8 +9,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from turnstile.access.liveness.verdict import LivenessCheck, LivenessResult, Verdict
-from turnstile.types import Face, Image
+from turnstile.access.liveness.verdict import LivenessCheck
+from turnstile.types import Face, Image, LivenessResult, Verdict
 from turnstile.vision.detect import FaceDetector
 
 VIDEO_SUFFIXES = (".mp4", ".avi", ".mov", ".mkv", ".webm")

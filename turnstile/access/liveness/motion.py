@@ -15,14 +15,11 @@ from turnstile.access.liveness.cues import (
     TrackCue,
     track_cue,
 )
-from turnstile.access.liveness.verdict import MOVE_PROMPT, LivenessResult, Verdict
 from turnstile.config import LivenessConfig
-from turnstile.types import Face, Image
+from turnstile.types import Face, Image, LivenessResult, MotionCues, PendingReason, Verdict
 
 #: Frames are kept in grey at most this wide or high (faces at a turnstile are large).
 MAX_SIDE = 960
-#: What the kiosk says to a face too small for the motion check to call live.
-CLOSER_PROMPT = "please come closer"
 #: How far back pairs are kept when fewer than `min_pairs` fall inside the window.
 MAX_WINDOW_FACTOR = 3.0
 #: A face whose centre jumps by more than this many face sizes between frames is someone else.
@@ -111,9 +108,9 @@ class MotionLiveness:
         evidence = [c for c in tracked if self.live_evidence(c)]
         motion = float(np.median([c.face_motion for c in cues])) if cues else 0.0
         if len(moving) < cfg.min_pairs and len(evidence) < cfg.live_pairs:
-            return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, 0.0, MOVE_PROMPT,
-                                  {"motion": motion, "pairs": float(len(moving)),
-                                   "evidence": float(len(evidence))})
+            return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, 0.0,
+                                  cues=(MotionCues(motion, len(moving), len(evidence)),),
+                                  pending=PendingReason.MOVE_HEAD)
         judged = moving or evidence
         upscale = float(np.median([c.upscale for c in judged]))
         planarity = float(np.median([c.planarity for c in judged]))
@@ -122,25 +119,24 @@ class MotionLiveness:
         structure = float(np.median(structures)) if structures else -1.0
         rings = [c.ring_follow for c in moving if c.ring_follow >= 0.0]
         ring = float(np.median(rings)) if len(rings) >= cfg.min_pairs else -1.0
-        cues_out = {"motion": motion, "planarity": planarity, "parallax": parallax,
-                    "ring_follow": ring, "structure": structure,
-                    "pairs": float(len(moving)), "evidence": float(len(evidence)),
-                    "upscale": upscale}
+        cues_out = (MotionCues(motion, len(moving), len(evidence), planarity, parallax, ring,
+                               structure, upscale),)
         if len(moving) >= cfg.min_pairs and ring >= cfg.ring_follow:
             return LivenessResult(Verdict.SPOOF, parallax,
                                   "the surroundings move with the face", cues_out)
         if upscale > WORK_FACE_PX / cfg.motion_min_face_px:
-            return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, parallax, CLOSER_PROMPT,
-                                  cues_out)
+            return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, parallax, cues=cues_out,
+                                  pending=PendingReason.COME_CLOSER)
         # Evidence is counted, not averaged: a head shows parallax in the pairs where it
         # turns, however still it holds (or however much it slides) in the others.
         if len(evidence) >= cfg.live_pairs and self._room_stays(tracked):
-            return LivenessResult(Verdict.LIVE, parallax, "", cues_out)
+            return LivenessResult(Verdict.LIVE, parallax, cues=cues_out)
         if (len(moving) >= cfg.min_pairs and parallax < cfg.planar_parallax
                 and motion >= cfg.spoof_motion):
             return LivenessResult(Verdict.SPOOF, parallax, "the face moves like a flat picture",
                                   cues_out)
-        return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, parallax, MOVE_PROMPT, cues_out)
+        return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, parallax, cues=cues_out,
+                              pending=PendingReason.MOVE_HEAD)
 
     def _parallax(self, cue: TrackCue) -> float:
         """Planarity residual above the tracking noise per unit of face motion.

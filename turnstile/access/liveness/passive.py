@@ -11,8 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import onnxruntime as ort
 
-from turnstile.access.liveness.verdict import LivenessResult, Verdict
-from turnstile.types import Face, Image
+from turnstile.types import Face, Image, LivenessResult, PassiveCues, Verdict
 from turnstile.vision.align import align
 from turnstile.vision.detect import FaceDetector
 from turnstile.vision.embed import choose_providers
@@ -107,9 +106,9 @@ class PassiveLiveness:
     def observe(self, frame: Image, face: Face, at: float) -> LivenessResult:
         self._scores.extend(self._model.scores([align(frame, face, CROP_SIZE)]))
         score = float(np.median(self._scores))
-        cues = {"passive": score}
+        cues = (PassiveCues(score, len(self._scores)),)
         if len(self._scores) < POOL_FRAMES:
-            return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, score, "", cues)
+            return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, score, cues=cues)
         if score >= self._threshold:
-            return LivenessResult(Verdict.LIVE, score, "", cues)
+            return LivenessResult(Verdict.LIVE, score, cues=cues)
         return LivenessResult(Verdict.SPOOF, score, "the passive model scores a spoof", cues)

@@ -1,4 +1,4 @@
-"""Accounts page (administrators only): create operators and administrators, delete."""
+"""Accounts page (administrators only): create, delete, reset a password, lift a lockout."""
 
 from __future__ import annotations
 
@@ -14,8 +14,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from turnstile.admin.accounts import Accounts, AuthError, Role, User
+from turnstile.admin.accounts import Accounts, AuthError, PermissionDeniedError, Role, User
+from turnstile.gui.admin.passwordpage import password_field
 from turnstile.gui.admin.widgets import MessageLabel, when
+
+#: Everything the core may refuse here; its message is shown as it is.
+REFUSED = (AuthError, PermissionDeniedError)
 
 
 class AccountsPage(QWidget):
@@ -31,6 +35,9 @@ class AccountsPage(QWidget):
         self.role.setCurrentText(Role.OPERATOR.value)
         self.create_button = QPushButton("Create account")
         self.delete_button = QPushButton("Delete selected account")
+        self.new_password = password_field()
+        self.reset_button = QPushButton("Set this password for the selected account")
+        self.unlock_button = QPushButton("Lift the selected account's lockout")
         self.message = MessageLabel()
         form = QFormLayout()
         form.addRow("Name", self.name)
@@ -39,11 +46,18 @@ class AccountsPage(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
         layout.addWidget(self.delete_button)
+        reset = QFormLayout()
+        reset.addRow("New password", self.new_password)
+        layout.addLayout(reset)
+        layout.addWidget(self.reset_button)
+        layout.addWidget(self.unlock_button)
         layout.addLayout(form)
         layout.addWidget(self.create_button)
         layout.addWidget(self.message)
         self.create_button.clicked.connect(self.create_account)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.reset_button.clicked.connect(self.reset_selected)
+        self.unlock_button.clicked.connect(self.unlock_selected)
         self.refresh()
 
     def refresh(self) -> None:
@@ -58,7 +72,7 @@ class AccountsPage(QWidget):
         try:
             user = self._accounts.create(self.name.text(), self.password.text(),
                                          Role(self.role.currentText()), by=self._user)
-        except AuthError as exc:
+        except REFUSED as exc:
             self.message.error(str(exc))
             return None
         finally:
@@ -68,13 +82,44 @@ class AccountsPage(QWidget):
         self.refresh()
         return user
 
-    def delete_selected(self) -> None:
+    def _selected(self) -> int | None:
         item = self.list.currentItem()
-        if item is None:
+        return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
+
+    def delete_selected(self) -> None:
+        selected = self._selected()
+        if selected is None:
             return
         try:
-            self._accounts.delete(int(item.data(Qt.ItemDataRole.UserRole)), by=self._user)
-        except AuthError as exc:
+            self._accounts.delete(selected, by=self._user)
+        except REFUSED as exc:
             self.message.error(str(exc))
             return
         self.refresh()
+
+    def reset_selected(self) -> bool:
+        """A forgotten password: the administrator sets a new one (and tells them)."""
+        selected, password = self._selected(), self.new_password.text()
+        self.new_password.clear()
+        if selected is None:
+            self.message.error("select an account first")
+            return False
+        try:
+            target = self._accounts.reset_password(selected, password, by=self._user)
+        except REFUSED as exc:
+            self.message.error(str(exc))
+            return False
+        self.message.ok(f"password of {target.name} reset; its lockout is lifted")
+        return True
+
+    def unlock_selected(self) -> None:
+        selected = self._selected()
+        if selected is None:
+            return
+        try:
+            name = self._accounts.user(selected).name
+            self._accounts.unlock(name, by=self._user)
+        except REFUSED as exc:
+            self.message.error(str(exc))
+            return
+        self.message.ok(f"{name} may sign in again")

@@ -185,7 +185,7 @@ class EnrolPage(QWidget):
             return None
         try:
             person = self.people.enrol(self.name.text(), self.employee_id.text(), templates,
-                                       consent=True, duplicate_of=self.duplicate.name
+                                       consent=True, duplicate_of=self.duplicate.person_id
                                        if self.duplicate else None)
         except GalleryError as exc:
             self.message.error(str(exc))

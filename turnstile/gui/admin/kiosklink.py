@@ -1,4 +1,5 @@
-"""The kiosk's way into the admin panel: its hidden gesture opens the panel's sign-in."""
+"""The kiosk's way into the admin panel (its hidden gesture opens the panel's sign-in), and
+the administrator's sign-in that quitting the full-screen kiosk needs."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from pathlib import Path
 from PySide6.QtCore import QObject, SignalInstance
 
 from turnstile.admin.context import AdminContext
+from turnstile.admin.roles import Permission
 from turnstile.config import Config, default_config_path
+from turnstile.gui.admin.login import NO_ACCOUNT, AuthoriseDialog
 from turnstile.gui.admin.window import AdminWindow
 
 
@@ -28,12 +31,35 @@ class AdminLink(QObject):
         self._on_settings = on_settings
         self.context: AdminContext | None = None
         self.window: AdminWindow | None = None
+        self.quit_dialog: AuthoriseDialog | None = None
         request.connect(self.open)
+
+    def _context(self) -> AdminContext:
+        self.context = self.context or self._make_context()
+        return self.context
+
+    def authorise_quit(self, allow: Callable[[], None]) -> AuthoriseDialog:
+        """Ask for an administrator's sign-in; `allow` runs once one is accepted."""
+        if self.quit_dialog is None:
+            dialog = AuthoriseDialog(self._context().accounts, Permission.QUIT_KIOSK,
+                                     "An administrator must sign in to quit the kiosk")
+            dialog.accepted.connect(allow)
+            dialog.finished.connect(self._quit_dialog_closed)
+            self.quit_dialog = dialog
+        if self._context().accounts.first_run():
+            self.quit_dialog.message.error(NO_ACCOUNT)
+        self.quit_dialog.open()
+        self.quit_dialog.raise_()
+        return self.quit_dialog
+
+    def _quit_dialog_closed(self) -> None:
+        if self.quit_dialog is not None:
+            self.quit_dialog.deleteLater()
+            self.quit_dialog = None
 
     def open(self) -> AdminWindow:
         if self.window is None:
-            self.context = self.context or self._make_context()
-            self.window = AdminWindow(self.context)
+            self.window = AdminWindow(self._context())
             if self._on_settings is not None:
                 self.window.settings_saved.connect(self._on_settings)
         self.window.show()
@@ -42,6 +68,8 @@ class AdminLink(QObject):
         return self.window
 
     def close(self) -> None:
+        if self.quit_dialog is not None:
+            self.quit_dialog.reject()
         if self.window is not None:
             self.window.close()
             self.window = None

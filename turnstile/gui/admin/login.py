@@ -1,12 +1,32 @@
-"""The login page, which on first run creates the first administrator instead."""
+"""The sign-in page, and the sign-in dialog that authorises one action (quitting the kiosk).
+
+Neither ever creates an account: the panel opens from a gesture anyone at the kiosk can make,
+so the first administrator is made by the installer at the PC's own account
+(`turnstile accounts create`), never here.
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
-from turnstile.admin.accounts import Accounts, AuthError, Role, User
+from turnstile.admin.accounts import Accounts, AuthError, PermissionDeniedError, User
+from turnstile.admin.roles import Permission
 from turnstile.gui.admin.widgets import MessageLabel
+
+#: What the panel says while no account exists (and refuses every sign-in).
+NO_ACCOUNT = ("No administrator account exists yet. The installer creates the first one on "
+              "this PC, signed in as the kiosk account:\n"
+              "    turnstile accounts create NAME --role administrator")
 
 
 class LoginPage(QWidget):
@@ -17,19 +37,16 @@ class LoginPage(QWidget):
     def __init__(self, accounts: Accounts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._accounts = accounts
-        self.title = QLabel()
+        self.title = QLabel("Sign in to the admin panel")
         self.name = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.confirm = QLineEdit()
-        self.confirm.setEchoMode(QLineEdit.EchoMode.Password)
-        self.submit = QPushButton()
+        self.submit = QPushButton("Sign in")
         self.message = MessageLabel()
+        self.message.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("Password", self.password)
-        self._confirm_label = QLabel("Repeat password")
-        form.addRow(self._confirm_label, self.confirm)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(form)
@@ -38,7 +55,6 @@ class LoginPage(QWidget):
         layout.addStretch(1)
         self.submit.clicked.connect(self._submit)
         self.password.returnPressed.connect(self._submit)
-        self.confirm.returnPressed.connect(self._submit)
         self.reset()
 
     @property
@@ -47,29 +63,61 @@ class LoginPage(QWidget):
 
     def reset(self, message: str = "") -> None:
         """Back to an empty form (after locking, the password must be typed again)."""
-        first = self.first_run
-        self.title.setText("Create the first administrator account" if first
-                           else "Sign in to the admin panel")
-        self.submit.setText("Create administrator" if first else "Sign in")
-        self.confirm.setVisible(first)
-        self._confirm_label.setVisible(first)
         self.password.clear()
-        self.confirm.clear()
-        self.message.setText(message)
+        if self.first_run:
+            self.message.error(NO_ACCOUNT)
+        else:
+            self.message.setText(message)
 
     def _submit(self) -> None:
         name, password = self.name.text(), self.password.text()
         self.password.clear()
+        if self.first_run:
+            self.message.error(NO_ACCOUNT)
+            return
         try:
-            if self.first_run:
-                if password != self.confirm.text():
-                    raise AuthError("the two passwords differ")
-                self._accounts.create(name, password, Role.ADMINISTRATOR, by=None)
             user: User = self._accounts.login(name, password)
         except AuthError as exc:
-            self.confirm.clear()
             self.message.error(str(exc))
             return
-        self.confirm.clear()
         self.message.setText("")
         self.logged_in.emit(user)
+
+
+class AuthoriseDialog(QDialog):
+    """An administrator's name and password for one action; accepted only when the core
+    says that account may do `permission`."""
+
+    def __init__(self, accounts: Accounts, permission: Permission, title: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self._accounts, self._permission = accounts, permission
+        self.user: User | None = None
+        self.name = QLineEdit()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.message = MessageLabel()
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.submit)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow("Administrator", self.name)
+        form.addRow("Password", self.password)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(title))
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def submit(self) -> None:
+        name, password = self.name.text(), self.password.text()
+        self.password.clear()
+        try:
+            self.user = self._accounts.authorise(name, password, self._permission)
+        except (AuthError, PermissionDeniedError) as exc:
+            self.message.error(str(exc))
+            return
+        self.accept()

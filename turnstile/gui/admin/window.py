@@ -18,6 +18,7 @@ from turnstile.gui.admin.enrol import EnrolPage
 from turnstile.gui.admin.eventspage import EventsPage
 from turnstile.gui.admin.importpage import ImportPage
 from turnstile.gui.admin.login import LoginPage
+from turnstile.gui.admin.passwordpage import PasswordPage
 from turnstile.gui.admin.people import PeoplePage
 from turnstile.gui.admin.settingspage import SettingsPage
 from turnstile.store.events import EventLog
@@ -116,6 +117,7 @@ class AdminWindow(QMainWindow):
             self._add("settings", "Settings", settings)
             self._add("accounts", "Accounts", AccountsPage(self.context.accounts, user))
             self._add("audit", "Audit log", AuditPage(self.context.audit))
+        self._add("password", "Password", PasswordPage(self.context.accounts, user))
 
     def _add(self, key: str, title: str, page: QWidget) -> None:
         self.pages[key] = page
