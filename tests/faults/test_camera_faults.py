@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 
 import numpy as np
 import pytest
@@ -102,9 +102,10 @@ def test_a_frozen_picture_is_a_lost_camera(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.setattr(camera, "_quiet_capture", lambda target: device)
     source = DeviceSource(0, frozen_s=0.3)
     frames = source.frames()
+    assert isinstance(frames, Generator)
     started = time.monotonic()
     if frozen:
-        with pytest.raises(CameraLostError, match="same picture for 0.3 s"):
+        with pytest.raises(CameraLostError, match=r"same picture for 0\.3 s"):
             for _ in frames:
                 pass
         assert 0.3 <= time.monotonic() - started < 5

@@ -198,11 +198,11 @@ class DeviceSource:
                 ok, image = capture.read()
                 if not ok:
                     raise CameraLostError(f"{self.name} stopped delivering frames")
-                image = np.asarray(image, np.uint8)
-                if frozen.stuck(image, time.monotonic()):
+                picture: Image = np.asarray(image, np.uint8)
+                if frozen.stuck(picture, time.monotonic()):
                     raise CameraLostError(f"{self.name} delivered the same picture for "
                                           f"{self.frozen_s:g} s")
-                yield Frame(image, index, time.monotonic() - started, datetime.now())
+                yield Frame(picture, index, time.monotonic() - started, datetime.now())
                 index += 1
         finally:
             capture.release()
