@@ -78,20 +78,10 @@ class PeopleAdmin:
         employee_id = (employee_id or "").strip() or None
         if employee_id and any(p.employee_id == employee_id for p in self.gallery.people()):
             raise GalleryError(f"employee id {employee_id} is already enrolled")
-        if not any(p.name == name.strip() for p in self.gallery.people()):
-            # One transaction for the person and every template.
-            person = self.gallery.enroll(name, employee_id, templates)
-        else:
-            # A namesake exists (gallery.enroll would add to them): a new person, and undo
-            # it if the templates cannot be stored.
-            person = self.gallery.add_person(name, employee_id)
-            try:
-                self.gallery.add_templates(person.id, templates)
-            except BaseException:
-                self.gallery.remove_person(person.id)
-                raise
-        if consent:
-            self._update(person.id, consent_at=self._stamp())
+        # One transaction for the person, every template and the consent stamp (a namesake
+        # stays a different person): a crash never leaves half an enrolment.
+        person = self.gallery.enroll(name, employee_id, templates, new=True,
+                                     consent_at=self._stamp() if consent else None)
         # Audit details never hold a name or employee id: an erasure must leave none behind,
         # in this person's entries or in anyone else's (the chain forbids rewriting them).
         detail: dict[str, str | int | float | bool | None] = {

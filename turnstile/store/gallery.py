@@ -157,16 +157,21 @@ class Gallery:
         return ids
 
     def enroll(self, name: str, employee_id: str | None,
-               templates: Sequence[NewTemplate]) -> Person:
-        """Create a person (or add to the one with that exact name) with templates, atomically."""
+               templates: Sequence[NewTemplate], *, new: bool = False,
+               consent_at: str | None = None) -> Person:
+        """Create a person (or add to the one with that exact name, unless `new`) with
+        templates and consent stamp, atomically: a crash leaves all of it or none."""
         vectors = [self._check_vector(t.embedding) for t in templates]
         if not vectors:
             raise GalleryError("nothing to enrol: no usable face")
         self._sync()
-        existing = [p for p in self.find(name) if p.name == name.strip()]
+        existing = [] if new else [p for p in self.find(name) if p.name == name.strip()]
         with self._transaction() as conn:
             person_id = (existing[0].id if existing
                          else self._insert_person(conn, name, employee_id))
+            if consent_at is not None:
+                conn.execute("UPDATE people SET consent_at = ? WHERE id = ?",
+                             (consent_at, person_id))
             for vector, template in zip(vectors, templates, strict=True):
                 self._insert_template(conn, person_id, vector, template)
         person = self.person(person_id)
