@@ -239,7 +239,12 @@ def child_import(database: Path, photos: Path) -> None:
     gallery = engine.gallery(people.gallery.connection)  # type: ignore[attr-defined]
     people.gallery = gallery  # type: ignore[attr-defined]
     importer = Importer(Enroller(engine, gallery, config), people, consent=True)  # type: ignore[arg-type]
+    # Each child starts at another person, so kills land in every part of the import.
     items = plan_folder(photos)
+    names = sorted({item.name for item in items})
+    start = random.Random(os.getpid()).randrange(len(names))
+    order = {name: (i - start) % len(names) for i, name in enumerate(names)}
+    items = sorted(items, key=lambda item: order[item.name])
     _say("ready")
     importer.run(items)
 
