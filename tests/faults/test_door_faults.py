@@ -81,7 +81,8 @@ def test_a_close_the_board_does_not_take_is_retried_until_it_does(relay: FakeRel
         assert relay.wait_for(3, timeout=10.0)
     assert kinds(relay) == ["close", "open", "close"] and not relay.energised
     assert confirmed(door)
-    assert sum("did not take the close command" in r.message for r in caplog.records) == 3
+    assert sum("did not take the close command" in r.getMessage() and relay.port in
+               r.getMessage() for r in caplog.records) == 3
     door.close()
 
 

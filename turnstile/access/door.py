@@ -88,6 +88,8 @@ class SerialDoor:
         self._retry = Backoff(CLOSE_RETRY_S, CLOSE_RETRY_MAX_S)
         #: Whether the board took the last close (None: not known yet).
         self.closed: bool | None = None
+        #: close() was called: no retry may start again behind its back.
+        self._shut = False
 
     def _connected(self) -> tuple[Any, str | None]:
         """The open port, and the board's answer to the close sent on connecting (None when
@@ -164,6 +166,8 @@ class SerialDoor:
 
     def _schedule(self, delay: float) -> None:
         self._cancel_timer()
+        if self._shut:
+            return
         self._timer = threading.Timer(delay, self._timed_release)
         self._timer.daemon = True
         self._timer.start()
@@ -176,7 +180,8 @@ class SerialDoor:
     def _timed_release(self) -> None:
         with self._lock:
             self._timer = None
-            self._release()
+            if not self._shut:
+                self._release()
 
     def _release(self) -> DoorResult:
         """Send the close command; when it is not taken, retry (backoff) until it is."""
@@ -208,6 +213,7 @@ class SerialDoor:
                         break
                 time.sleep(CLOSE_RETRY_S)
         with self._lock:
+            self._shut = True
             self._cancel_timer()
             self._drop()
 
