@@ -9,14 +9,13 @@ accuracy cannot change.
 
 from __future__ import annotations
 
-import dataclasses
 import random
 import sys
 from pathlib import Path
 
 import numpy as np
 
-from turnstile.config import Config, ModelsConfig
+from turnstile.config import Config, ModelsConfig, replace
 from turnstile.vision.align import align, center_crop
 from turnstile.vision.engine import Engine, build_embedder
 from turnstile.vision.imageio import read_image
@@ -33,8 +32,8 @@ def main() -> None:
     random.Random(0).shuffle(files)
     config = Config(models=ModelsConfig(device="cpu", runtime="onnxruntime"))
     engine = Engine.from_config(config)
-    opencv = build_embedder(dataclasses.replace(
-        config, models=dataclasses.replace(config.models, runtime="opencv")))
+    opencv = build_embedder(replace(
+        config, models=replace(config.models, runtime="opencv")))
     crops = []
     for path in files[:count]:
         image = read_image(path)

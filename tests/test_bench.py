@@ -156,15 +156,13 @@ def test_coldstart_child_usage_and_peak_rss() -> None:
 
 
 def test_engine_applies_blas_thread_limit_and_config_checks_it(config: Config) -> None:
-    import dataclasses
-
     from threadpoolctl import threadpool_info
 
-    from turnstile.config import ConfigError, from_dict
+    from turnstile.config import ConfigError, from_dict, replace
     from turnstile.vision.engine import Engine
 
-    models = dataclasses.replace(config.models, blas_threads=1, spinning=False)
-    Engine.from_config(dataclasses.replace(config, models=models))
+    models = replace(config.models, blas_threads=1, spinning=False)
+    Engine.from_config(replace(config, models=models))
     blas = [lib["num_threads"] for lib in threadpool_info() if lib["user_api"] == "blas"]
     assert blas and all(n == 1 for n in blas)
     with pytest.raises(ConfigError, match="blas_threads"):

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from turnstile.config import Config, ConfigError, from_dict, load
+from turnstile.config import Config, ConfigError, from_dict, load, replace
+from turnstile.configmeta import leaf, leaves
 
 
 def test_defaults_are_valid_and_lean_secure() -> None:
@@ -77,7 +78,8 @@ def test_bad_values_are_rejected(table: dict[str, object], message: str) -> None
 def test_ranges_are_closed_and_named(section: str, field: str, low: float, high: float,
                                      message: str) -> None:
     for edge in (low, high):
-        assert getattr(getattr(from_dict({section: {field: edge}}), section), field) == edge
+        table = {"allow_insecure": True, section: {field: edge}}  # ranges, not floors
+        assert getattr(getattr(from_dict(table), section), field) == edge
     step = 1 if isinstance(low, int) else 0.01
     for outside in (low - step, high + step):
         with pytest.raises(ConfigError, match=message):
@@ -106,3 +108,40 @@ def test_environment_overrides_paths(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     config = Config()
     assert config.database_path() == tmp_path / "g.db"
     assert config.models.models_dir() == tmp_path / "m"
+
+
+def test_every_numeric_field_is_bounded_with_a_unit_and_description() -> None:
+    for item in leaves(Config):
+        assert item.doc, f"{item.key} has no description"
+        if item.kind in (int, float):
+            assert item.bounds is not None, f"{item.key} has no range"
+
+
+@pytest.mark.parametrize("value", [float("inf"), float("-inf"), float("nan")])
+def test_infinite_and_nan_values_are_refused(value: float) -> None:
+    with pytest.raises(ConfigError, match=r"door\.http_timeout_s must be a finite number"):
+        from_dict({"door": {"http_timeout_s": value}})
+
+
+def test_zero_timeout_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"door.http_timeout_s must be between 0 \(excluded\)"):
+        from_dict({"door": {"http_timeout_s": 0}})
+
+
+def test_choices_come_from_the_schema() -> None:
+    assert leaf(Config, "door.kind").choices == ("simulated", "serial", "http")
+    assert leaf(Config, "models.device").choices == ("auto", "cpu", "cuda")
+    with pytest.raises(ConfigError, match=r"unknown setting door\.colour"):
+        leaf(Config, "door.colour")
+
+
+def test_replace_validates_the_copy() -> None:
+    policy = Config().policy
+    assert replace(policy, cooldown_s=2.0).cooldown_s == 2.0
+    assert policy.cooldown_s == 5.0  # frozen: the original is unchanged
+    with pytest.raises(ConfigError, match="cooldown_s must be between 0 and 600"):
+        replace(policy, cooldown_s=-1.0)
+
+
+def test_camera_index_may_be_written_as_a_number() -> None:
+    assert from_dict({"camera": {"source": 1}}).camera.source == "1"

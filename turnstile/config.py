@@ -1,17 +1,26 @@
-"""Configuration: one frozen dataclass tree loaded from TOML; unknown keys are an error."""
+"""Configuration: one validated, frozen schema (pydantic) loaded from TOML.
+
+Every range, choice and cross-field rule lives here; the settings page, `turnstile config`,
+the generated reference (docs/config.md) and every error message derive from it. Unknown keys,
+wrong types, inf/NaN and out-of-range values are errors that name the key.
+"""
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import tomllib
-import types
-import typing
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import platformdirs
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
+
+from turnstile.configmeta import ConfigError, Section, describe, num, replace, text
+
+__all__ = ["APP_NAME", "DB_ENV", "MODELS_DIR_ENV", "AdminConfig", "CameraConfig", "Config",
+           "ConfigError", "DetectorConfig", "DoorConfig", "EnrolmentConfig", "EventsConfig",
+           "KioskConfig", "LivenessConfig", "ModelsConfig", "PolicyConfig", "RecognitionConfig",
+           "default_config_path", "default_data_dir", "from_dict", "load", "replace"]
 
 APP_NAME = "turnstile"
 #: Environment variable that overrides where models are installed and read from.
@@ -19,9 +28,10 @@ MODELS_DIR_ENV = "TURNSTILE_MODELS_DIR"
 #: Environment variable that overrides where the gallery database lives.
 DB_ENV = "TURNSTILE_DB"
 
-
-class ConfigError(ValueError):
-    """The configuration file is unreadable, has an unknown key or a value out of range."""
+Device = Literal["auto", "cpu", "cuda"]
+Runtime = Literal["auto", "onnxruntime", "opencv"]
+DoorKind = Literal["simulated", "serial", "http"]
+HttpMethod = Literal["POST", "PUT", "GET"]
 
 
 def default_data_dir() -> Path:
@@ -32,28 +42,33 @@ def default_config_path() -> Path:
     return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
 
 
-@dataclass(frozen=True)
-class ModelsConfig:
+def _zero_or_at_least(value: int, low: int, key: str) -> int:
+    if value != 0 and value < low:
+        raise ValueError(f"{key} must be 0 or at least {low}, not {value}")
+    return value
+
+
+class ModelsConfig(Section):
     """Where the ONNX models live and which ones are used."""
 
-    #: Folder holding installed models; empty means $TURNSTILE_MODELS_DIR or the user data dir.
-    dir: str = ""
-    #: Face embedder ONNX file; empty means the installed default (SFace).
-    embedder: str = ""
-    #: Execution device for the embedder: "auto" (CUDA when present), "cpu" or "cuda".
-    device: str = "auto"
-    #: onnxruntime intra-op threads; 0 lets onnxruntime decide.
-    threads: int = 0
-    #: Let onnxruntime's idle pool threads busy-wait for the next run. Off leaves the cores
-    #: to OpenCV and the camera between embeddings (measured: benchmarks/README.md).
-    spinning: bool = False
-    #: What runs the embedder: "onnxruntime"; "opencv" (OpenCV's DNN: CPU, default model
-    #: only; a third less CPU per face with OpenCV 5, see benchmarks/README.md); or "auto":
-    #: opencv where it applies and OpenCV is 5 or newer, onnxruntime otherwise.
-    runtime: str = "auto"
-    #: Threads numpy's BLAS may use for 1:N matching (0 keeps the library's default). One
-    #: avoids idle BLAS threads spinning after each match on a 2-core kiosk.
-    blas_threads: int = 1
+    dir: str = text("", "Folder holding installed models; empty means $TURNSTILE_MODELS_DIR "
+                        "or the user data folder.")
+    embedder: str = text("", "Face embedder ONNX file; empty means the installed default "
+                             "(SFace).")
+    device: Device = Field("auto", description="Execution device for the embedder: auto "
+                           "(CUDA when present), cpu or cuda.")
+    threads: int = num(0, 0, 256, "threads", "onnxruntime intra-op threads; 0 lets "
+                       "onnxruntime decide.")
+    spinning: bool = Field(False, description="Let onnxruntime's idle pool threads busy-wait "
+                           "for the next run. Off leaves the cores to OpenCV and the camera "
+                           "between embeddings (measured: benchmarks/README.md).")
+    runtime: Runtime = Field("auto", description="What runs the embedder: onnxruntime; opencv "
+                             "(OpenCV's DNN: CPU, default model only; a third less CPU per "
+                             "face with OpenCV 5); or auto: opencv where it applies and OpenCV "
+                             "is 5 or newer, onnxruntime otherwise.")
+    blas_threads: int = num(1, 0, 256, "threads", "Threads numpy's BLAS may use for 1:N "
+                            "matching (0 keeps the library's default). One avoids idle BLAS "
+                            "threads spinning after each match on a 2-core kiosk.")
 
     def models_dir(self) -> Path:
         if self.dir:
@@ -64,279 +79,407 @@ class ModelsConfig:
         return default_data_dir() / "models"
 
 
-@dataclass(frozen=True)
-class DetectorConfig:
+class DetectorConfig(Section):
     """YuNet face detector settings."""
 
-    #: Minimum detector confidence (0-1); lower finds more faces and more false ones.
-    score_threshold: float = 0.8
-    #: Non-maximum-suppression overlap (0-1).
-    nms_threshold: float = 0.3
-    #: Most faces returned per frame.
-    top_k: int = 50
-    #: Longest side (pixels) a frame is shrunk to before detection; 0 keeps full size.
-    max_side: int = 640
-    #: Frames whose longest side is below this (pixels) are enlarged towards it (at most 2x)
-    #: before detection: YuNet places the landmarks of small faces more finely on a larger
-    #: image (LFW's 250x250 photos at 500x500: TAR at FAR=1e-3 98.57% -> 98.90%, flip off;
-    #: benchmarks/README.md). Camera frames are larger and unaffected; 0 never enlarges.
-    upscale_to: int = 500
-    #: While a face stays in front of the camera, the kiosk detects each next frame shrunk so
-    #: that face is about this many pixels (shorter side) in the detector's image, never
-    #: below half the usual size; a frame without a face there gets the usual full look.
-    #: 112 is the embedder's own crop size, so finer landmarks add nothing the crop keeps
-    #: (measured on the clips: benchmarks/README.md). 0 always detects at max_side.
-    follow_face_px: int = 112
+    score_threshold: float = num(0.8, 0.0, 1.0, "", "Minimum detector confidence; lower finds "
+                                 "more faces and more false ones.", low_open=True,
+                                 high_open=True)
+    nms_threshold: float = num(0.3, 0.0, 1.0, "", "Non-maximum-suppression overlap.",
+                               low_open=True, high_open=True)
+    top_k: int = num(50, 1, 5000, "faces", "Most faces returned per frame.")
+    max_side: int = num(640, 0, 8192, "px", "Longest side a frame is shrunk to before "
+                        "detection; 0 keeps full size, otherwise at least 160.")
+    upscale_to: int = num(500, 0, 8192, "px", "Frames whose longest side is below this are "
+                          "enlarged towards it (at most 2x) before detection: YuNet places the "
+                          "landmarks of small faces more finely on a larger image (LFW: TAR at "
+                          "FAR=1e-3 98.57% -> 98.90%). Camera frames are larger and unaffected; "
+                          "0 never enlarges, otherwise between 160 and max_side.")
+    follow_face_px: int = num(112, 0, 1000, "px", "While a face stays in front of the camera, "
+                              "the kiosk detects each next frame shrunk so that face is about "
+                              "this size (shorter side), never below half the usual size; 112 "
+                              "is the embedder's own crop. 0 always detects at max_side, "
+                              "otherwise at least 40.")
+
+    @model_validator(mode="after")
+    def _sizes(self) -> DetectorConfig:
+        _zero_or_at_least(self.max_side, 160, "detector.max_side")
+        _zero_or_at_least(self.follow_face_px, 40, "detector.follow_face_px")
+        _zero_or_at_least(self.upscale_to, 160, "detector.upscale_to")
+        if self.max_side and self.upscale_to > self.max_side:
+            raise ValueError("detector.upscale_to must be 0 or between 160 and "
+                             "detector.max_side")
+        return self
 
 
-@dataclass(frozen=True)
-class RecognitionConfig:
+class RecognitionConfig(Section):
     """1:N matching thresholds (cosine similarity of L2-normalised embeddings)."""
 
-    #: Similarity at or above which the best match is taken as that person (-1 to 1).
-    #: Calibrated for a stranger false-accept rate of 1e-4 per attempt with 100 enrolled
-    #: people: `turnstile calibrate --far 1e-4 --gallery-size 100 --images <LFW folder>`
-    #: (SFace; mirrored-sum enrolments, single-view searches as the kiosk runs them); see
-    #: README "Accuracy and thresholds". Recalibrate for your gallery size.
-    threshold: float = 0.57
-    #: Minimum lead of the best person's similarity over the runner-up's (0-2); from the same
-    #: calibration (the largest margin that refuses at most 1% of otherwise granted people).
-    margin: float = 0.2
-    #: Also embed the mirrored face and add both embeddings (test-time augmentation) for
-    #: enrolment templates, photo identification and evaluation. On by default: on LFW it
-    #: raised TAR at FAR=1e-3 from 98.87% to 98.90% and at 1e-4 from 97.77% to 98.03%
-    #: (benchmarks/README.md), for one more embedder run per face.
-    flip_augment: bool = True
-    #: The same for the kiosk's per-frame searches. Off by default: against mirrored-sum
-    #: templates a single view scored LFW's strangers no higher (8.9e-7 vs 9.1e-7 of
-    #: comparisons over 0.57) and refused 1 point more genuine photos at 0.57, which the
-    #: agreement frames absorb, while it halves the embedding time of every frame.
-    flip_probe: bool = False
+    threshold: float = num(0.57, -1.0, 1.0, "cosine", "Similarity at or above which the best "
+                           "match is taken as that person. Calibrated for a stranger false-"
+                           "accept rate of 1e-4 per attempt with 100 enrolled people (`turnstile "
+                           "calibrate --far 1e-4 --gallery-size 100`, SFace); recalibrate for "
+                           "your gallery size. Below the security floor only with "
+                           "allow_insecure.")
+    margin: float = num(0.2, 0.0, 2.0, "cosine", "Minimum lead of the best person's similarity "
+                        "over the runner-up's; from the same calibration (the largest margin "
+                        "that refuses at most 1% of otherwise granted people).")
+    flip_augment: bool = Field(True, description="Also embed the mirrored face and add both "
+                               "embeddings for enrolment templates, photo identification and "
+                               "evaluation (LFW TAR at FAR=1e-4 97.77% -> 98.03%).")
+    flip_probe: bool = Field(False, description="The same for the kiosk's per-frame searches. "
+                             "Off: against mirrored-sum templates a single view scored "
+                             "strangers no higher, and it halves the embedding time per frame.")
 
 
-@dataclass(frozen=True)
-class CameraConfig:
+class CameraConfig(Section):
     """The kiosk's video source."""
 
-    #: Device index ("0"), RTSP/HTTP URL, video file or image folder.
-    source: str = "0"
-    #: Requested capture size in pixels (0 keeps the camera's default).
-    width: int = 640
-    height: int = 480
-    #: Repeat a file source when it ends.
-    loop: bool = False
-    #: Seconds between attempts to reopen a lost camera (doubles up to reconnect_max_s).
-    reconnect_s: float = 0.5
-    reconnect_max_s: float = 10.0
-    #: Seconds without a new frame before a camera counts as lost (0.5-60).
-    stall_s: float = 3.0
-    #: Frames per second at which an image-folder source is played (0.1-120).
-    folder_fps: float = 5.0
+    source: str = text("0", "Device index (\"0\"), RTSP/HTTP URL, video file or image folder.",
+                       min_length=1)
+    width: int = num(640, 0, 8192, "px", "Requested capture width (0 keeps the camera's "
+                     "default).")
+    height: int = num(480, 0, 8192, "px", "Requested capture height (0 keeps the camera's "
+                      "default).")
+    loop: bool = Field(False, description="Repeat a file source when it ends.")
+    reconnect_s: float = num(0.5, 0.0, 3600.0, "s", "Seconds between attempts to reopen a lost "
+                             "camera (doubles up to reconnect_max_s).", low_open=True)
+    reconnect_max_s: float = num(10.0, 0.0, 3600.0, "s", "Longest wait between reconnection "
+                                 "attempts.", low_open=True)
+    stall_s: float = num(3.0, 0.5, 60.0, "s", "Seconds without a new frame before a camera "
+                         "counts as lost.")
+    folder_fps: float = num(5.0, 0.1, 120.0, "fps", "Frames per second at which an image-folder "
+                            "source is played.")
+    frozen_s: float = num(5.0, 0.0, 600.0, "s", "Seconds a live camera may deliver the very same "
+                          "picture before it counts as lost (0: never).")
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _index_as_text(cls, value: Any) -> Any:
+        # `source = 0` in TOML is the device index, as "0" is.
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+    @model_validator(mode="after")
+    def _reconnect(self) -> CameraConfig:
+        if self.reconnect_s > self.reconnect_max_s:
+            raise ValueError("camera.reconnect_s must be at most camera.reconnect_max_s")
+        return self
 
 
-@dataclass(frozen=True)
-class PolicyConfig:
+class PolicyConfig(Section):
     """When a recognised face opens the door."""
 
-    #: Consecutive agreeing recognitions needed before a decision (1-30). Measured on the four
-    #: real clips against 1,004 enrolled people (benchmarks/kiosk_clips.py): 3 agreeing frames
-    #: came 0.07-0.08 s after the face appeared; no impostor frame passed threshold and margin,
-    #: but the best impostor similarity (0.460, crowd clip) did pass the threshold alone: 3
-    #: keeps a single misread frame (blur, a half-turned head) from deciding anything.
-    agreement_frames: int = 3
-    #: Faces whose shorter side is below this many pixels are ignored (20-1000). Measured by
-    #: shrinking the clips' faces: at 40 px YuNet found all of them and 90 % matched their own
-    #: enrolment above the threshold (92 % at 64 px); the best impostor was 0.417 (0.407 at
-    #: 64 px). Below 40 px detection starts to drop (97.6 % at 32 px).
-    min_face_px: int = 40
-    #: A second face at least this fraction of the largest one's size means "one at a time".
-    crowd_ratio: float = 0.8
-    #: Seconds a decided person must be out of sight before they can be decided again (0-600):
-    #: one walk-through gives one grant, however long they stand in front of the camera.
-    cooldown_s: float = 5.0
-    #: While a decided person stays in view, a face overlapping their last box by at least
-    #: this intersection-over-union (0-1) in the next frame is taken as them without being
-    #: recognised again, so the kiosk does not re-embed a face it has already decided.
-    #: 0 recognises every frame. Tracking only ever keeps a decision's cooldown going: it
-    #: never grants, and a new person is recognised afresh when the box jumps or at recheck_s.
-    track_iou: float = 0.5
-    #: A tracked face is recognised again at least this often (seconds, 0.1-60), so a person
-    #: who steps into a departing one's place is noticed within this time.
-    recheck_s: float = 1.0
-    #: Optional region of interest as x, y, w, h in pixels; empty means the whole frame.
-    roi: tuple[int, ...] = ()
-    #: Access group names this door admits. Empty: this door admits every enrolled, active,
-    #: in-schedule person; otherwise only members of at least one of these groups (names
-    #: compare case-insensitively).
-    allowed_groups: tuple[str, ...] = ()
+    agreement_frames: int = num(3, 1, 30, "frames", "Consecutive agreeing recognitions needed "
+                                "before a decision. Measured on four real clips against 1,004 "
+                                "enrolled people: 3 agreeing frames came 0.07-0.08 s after the "
+                                "face appeared, and 3 keeps a single misread frame from "
+                                "deciding anything. Below the security floor only with "
+                                "allow_insecure.")
+    min_face_px: int = num(40, 20, 1000, "px", "Faces whose shorter side is below this are "
+                           "ignored (at 40 px YuNet found all faces of the clips and 90% matched "
+                           "their own enrolment).")
+    crowd_ratio: float = num(0.8, 0.0, 1.0, "", "A second face at least this fraction of the "
+                             "largest one's size means \"one at a time\".", low_open=True)
+    cooldown_s: float = num(5.0, 0.0, 600.0, "s", "Seconds a decided person must be out of sight "
+                            "before they can be decided again: one walk-through, one grant.")
+    track_iou: float = num(0.5, 0.0, 1.0, "", "While a decided person stays in view, a face "
+                           "overlapping their last box by at least this intersection-over-union "
+                           "is taken as them without being recognised again (it only keeps a "
+                           "cooldown going, never grants). 0 recognises every frame.")
+    recheck_s: float = num(1.0, 0.1, 60.0, "s", "A tracked face is recognised again at least "
+                           "this often, so a person stepping into a departing one's place is "
+                           "noticed.")
+    roi: tuple[int, ...] = Field((), strict=False, description="Optional region of interest as "
+                                 "[x, y, w, h] in pixels; empty means the whole frame.")
+    allowed_groups: tuple[str, ...] = Field((), strict=False, description="Access group names "
+                                            "this door admits (case-insensitive). Empty: every "
+                                            "enrolled, active, in-schedule person.")
+
+    @field_validator("roi", "allowed_groups", mode="before")
+    @classmethod
+    def _list_only(cls, value: Any, info: ValidationInfo) -> Any:
+        # bool is an int subclass: `true` is not a pixel count; "1" is not one either.
+        element, word = (int, "integers") if info.field_name == "roi" else (str, "strings")
+        if not isinstance(value, list | tuple) or any(
+                isinstance(v, bool) or not isinstance(v, element) for v in value):
+            raise ValueError(f"policy.{info.field_name} must be a list of {word}, "
+                             f"not {value!r}")
+        return tuple(value)
+
+    @field_validator("roi")
+    @classmethod
+    def _roi(cls, value: tuple[int, ...]) -> tuple[int, ...]:
+        if len(value) not in (0, 4):
+            raise ValueError("policy.roi must be empty or [x, y, w, h]")
+        if value and (min(value[:2]) < 0 or min(value[2:]) <= 0):
+            raise ValueError("policy.roi needs x, y >= 0 and w, h > 0")
+        return value
+
+    @field_validator("allowed_groups")
+    @classmethod
+    def _groups(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if not all(g.strip() for g in value):
+            raise ValueError("policy.allowed_groups must not contain an empty name")
+        return value
 
 
-@dataclass(frozen=True)
-class DoorConfig:
-    """The relay that opens the door."""
+class DoorConfig(Section):
+    """The relay that opens the door; door.kind decides which other keys it needs."""
 
-    #: "simulated", "serial" or "http".
-    kind: str = "simulated"
-    #: Seconds the relay stays open per grant.
-    pulse_s: float = 1.0
-    serial_port: str = ""
-    serial_baud: int = 9600
-    #: Bytes sent to open / close the relay, written as hex (e.g. "A00101A2").
-    serial_open_hex: str = ""
-    serial_close_hex: str = ""
-    http_url: str = ""
-    http_method: str = "POST"
-    http_body: str = ""
-    http_timeout_s: float = 2.0
+    kind: DoorKind = Field("simulated", description="simulated, serial (needs serial_port and "
+                           "serial_open_hex) or http (needs http_url).")
+    pulse_s: float = num(1.0, 0.0, 30.0, "s", "Seconds the relay stays open per grant.",
+                         low_open=True)
+    serial_port: str = text("", "Serial port of a relay board (e.g. /dev/ttyUSB0 or COM3).")
+    serial_baud: int = num(9600, 300, 4_000_000, "baud", "Serial speed of the relay board.")
+    serial_open_hex: str = text("", "Bytes sent to open the relay, as hex (e.g. \"A00101A2\").")
+    serial_close_hex: str = text("", "Bytes sent to close the relay after pulse_s, as hex; "
+                                 "empty when the board times the pulse itself.")
+    http_url: str = text("", "URL of a network relay, starting with http:// or https://.")
+    http_method: HttpMethod = Field("POST", description="HTTP method of the relay request.")
+    http_body: str = text("", "Request body; {pulse_ms} and {pulse_s} are replaced by the pulse "
+                          "length.")
+    http_timeout_s: float = num(2.0, 0.0, 30.0, "s", "Seconds to wait for the relay's answer.",
+                                low_open=True)
+    http_token_file: str = text("", "File holding the HTTP relay's token (mode 0600, readable by "
+                                "the kiosk account only); sent as Authorization: Bearer.")
+    http_token_env: str = text("", "Environment variable holding the HTTP relay's token "
+                               "(instead of http_token_file).")
+    serial_open_ack_hex: str = text("", "Bytes a board that answers sends back for the open "
+                                    "command, as hex; empty for a silent board.")
+    serial_close_ack_hex: str = text("", "Bytes a board that answers sends back for the close "
+                                     "command, as hex; the close is retried until they come.")
+    max_open_s: float = num(10.0, 0.1, 120.0, "s", "Longest a serial relay stays open in one go, "
+                            "however often it is re-triggered.")
+
+    @field_validator("http_method", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _complete(self) -> DoorConfig:
+        """A half-configured relay is refused when the config is read, not at kiosk start."""
+        if self.kind == "serial":
+            if not self.serial_port or not self.serial_open_hex:
+                raise ValueError("door.kind = \"serial\" needs door.serial_port and "
+                                 "door.serial_open_hex")
+            for key in ("serial_open_hex", "serial_close_hex", "serial_open_ack_hex",
+                        "serial_close_ack_hex"):
+                try:
+                    bytes.fromhex(getattr(self, key))
+                except ValueError:
+                    raise ValueError(f"door.{key} must be hex bytes like \"A00101A2\", not "
+                                     f"{getattr(self, key)!r}") from None
+        if self.kind == "http" and not self.http_url.startswith(("http://", "https://")):
+            raise ValueError("door.kind = \"http\" needs door.http_url starting with "
+                             "http(s)://")
+        return self
 
 
-@dataclass(frozen=True)
-class EventsConfig:
+class EventsConfig(Section):
     """The event log."""
 
-    #: Days to keep events; 0 keeps them forever.
-    retention_days: int = 90
-    #: Store a face thumbnail with each event (off by default for privacy).
-    store_thumbnails: bool = False
+    retention_days: int = num(90, 0, 36500, "days", "Days to keep events; 0 keeps them "
+                              "forever.")
+    store_thumbnails: bool = Field(False, description="Store a face thumbnail with each event "
+                                   "(off by default for privacy).")
+    max_db_mb: int = num(2048, 0, 1_000_000, "MiB", "Oldest events are pruned while the database "
+                         "uses more than this; 0: no size limit.")
 
 
-@dataclass(frozen=True)
-class KioskConfig:
+class KioskConfig(Section):
     """The full-screen kiosk screen."""
 
-    #: Seconds a result stays on screen before returning to idle.
-    result_s: float = 3.0
-    fullscreen: bool = True
-    #: Play a sound per outcome.
-    sounds: bool = False
+    result_s: float = num(3.0, 0.0, 60.0, "s", "Seconds a result stays on screen before "
+                          "returning to idle.", low_open=True)
+    fullscreen: bool = Field(True, description="Cover the whole screen.")
+    sounds: bool = Field(False, description="Play a sound per outcome.")
+    fault_exit_s: float = num(60.0, 1.0, 3600.0, "s", "A fault lasting this long (database, "
+                              "camera, processing) shows Out of service and ends the kiosk "
+                              "with status 3 for the service manager to restart it.")
 
 
-@dataclass(frozen=True)
-class LivenessConfig:
+class LivenessConfig(Section):
     """Presentation-attack detection: a face that fails it gets the outcome SPOOF."""
 
-    #: Model-free motion check (parallax of the face, surroundings that move with it).
-    motion: bool = True
-    #: Seconds between the two frames of each compared pair (0.1-2).
-    gap_s: float = 0.4
-    #: Seconds of frame pairs a verdict rests on (0.3-5).
-    window_s: float = 1.0
-    #: Frame pairs with enough face motion needed before any verdict (2-60).
-    min_pairs: int = 5
-    #: Faces smaller than this (pixels, shorter side) are never called live by the motion
-    #: check: their tracking noise mimics parallax; the kiosk asks the person to come closer.
-    motion_min_face_px: int = 100
-    #: Face motion per pair, in face sizes, below which a pair cannot show a picture moving
-    #: (the SPOOF rules) and counts as this much in the parallax ratio (0-1).
-    min_motion: float = 0.025
-    #: Face motion per pair, in face sizes, below which a pair is never evidence of a live
-    #: head (0-1; talking and small turns show parallax below `min_motion`).
-    evidence_motion: float = 0.02
-    #: Frame pairs of the window that must each show a live head's parallax (2-60).
-    live_pairs: int = 5
-    #: Share of tracks around the face that move with it, at or above which a pair is no
-    #: evidence of a live head, and which the window's median must stay below for LIVE (0-1).
-    live_ring_follow: float = 0.3
-    #: Tracking noise of the planarity residual, in face sizes, subtracted before the ratio.
-    noise_floor: float = 0.0015
-    #: Planarity residual, in face sizes, a pair must reach to be evidence of a live head,
-    #: times the face's enlargement to the working size (0-1).
-    live_planarity: float = 0.0025
-    #: Parallax per unit of face motion at or above which a pair is evidence of a live
-    #: head (0-1).
-    live_parallax: float = 0.04
-    #: Share of a pair's planarity residual that must form a smooth field over the face, above
-    #: chance, for the pair to be evidence of a live head (0-1; 0 switches the test off): a
-    #: head's parallax is smooth, a blurred or noisy print's residual is scattered.
-    live_structure: float = 0.3
-    #: Parallax per unit of motion below which a strongly moving face is a flat picture (0-1).
-    planar_parallax: float = 0.012
-    #: Median face motion per pair, in face sizes, that makes low parallax a spoof (0-1).
-    spoof_motion: float = 0.06
-    #: Share of tracks around the face that move with it, at or above which the
-    #: surroundings belong to a held picture (0-1).
-    ring_follow: float = 0.6
-    #: Active challenge: ask the person to turn their head to a random side.
-    challenge: bool = False
-    #: Yaw change in degrees the challenge needs toward the asked side (5-60).
-    challenge_yaw_deg: float = 15.0
-    #: Seconds the person has to complete the challenge (1-30).
-    challenge_timeout_s: float = 6.0
-    #: Embedding similarity to the face at the start below which the identity changed (-1-1).
-    challenge_min_similarity: float = 0.5
-    #: Passive ONNX model from `turnstile train-liveness`; empty means none.
-    passive_model: str = ""
-    #: Passive model live score (0-1) below which a face is a spoof.
-    passive_threshold: float = 0.5
+    motion: bool = Field(True, description="Model-free motion check (parallax of the face, "
+                         "surroundings that move with it).")
+    gap_s: float = num(0.4, 0.1, 2.0, "s", "Seconds between the two frames of each compared "
+                       "pair.")
+    window_s: float = num(1.0, 0.3, 5.0, "s", "Seconds of frame pairs a verdict rests on.")
+    min_pairs: int = num(5, 2, 60, "pairs", "Frame pairs with enough face motion needed before "
+                         "any verdict.")
+    motion_min_face_px: int = num(100, 20, 1000, "px", "Faces smaller than this (shorter side) "
+                                  "are never called live by the motion check: their tracking "
+                                  "noise mimics parallax; the kiosk asks the person to come "
+                                  "closer.")
+    min_motion: float = num(0.025, 0.0, 1.0, "face sizes", "Face motion per pair below which a "
+                            "pair cannot show a picture moving (the SPOOF rules) and counts as "
+                            "this much in the parallax ratio.")
+    evidence_motion: float = num(0.02, 0.0, 1.0, "face sizes", "Face motion per pair below "
+                                 "which a pair is never evidence of a live head.")
+    live_pairs: int = num(5, 2, 60, "pairs", "Frame pairs of the window that must each show a "
+                          "live head's parallax.")
+    live_ring_follow: float = num(0.3, 0.0, 1.0, "", "Share of tracks around the face that move "
+                                  "with it at or above which a pair is no evidence of a live "
+                                  "head; the window's median must stay below it for LIVE (at "
+                                  "most ring_follow).", low_open=True)
+    noise_floor: float = num(0.0015, 0.0, 1.0, "face sizes", "Tracking noise of the planarity "
+                             "residual, subtracted before the ratio.")
+    live_planarity: float = num(0.0025, 0.0, 1.0, "face sizes", "Planarity residual a pair must "
+                                "reach to be evidence of a live head, times the face's "
+                                "enlargement to the working size.")
+    live_parallax: float = num(0.04, 0.0, 1.0, "", "Parallax per unit of face motion at or "
+                               "above which a pair is evidence of a live head.")
+    live_structure: float = num(0.3, 0.0, 1.0, "", "Share of a pair's planarity residual that "
+                                "must form a smooth field over the face, above chance, for live "
+                                "evidence (0 switches the test off).")
+    planar_parallax: float = num(0.012, 0.0, 1.0, "", "Parallax per unit of motion below which "
+                                 "a strongly moving face is a flat picture (at most "
+                                 "live_parallax).")
+    spoof_motion: float = num(0.06, 0.0, 1.0, "face sizes", "Median face motion per pair that "
+                              "makes low parallax a spoof.")
+    ring_follow: float = num(0.6, 0.0, 1.0, "", "Share of tracks around the face that move with "
+                             "it at or above which the surroundings belong to a held picture.",
+                             low_open=True)
+    challenge: bool = Field(False, description="Active challenge: ask the person to turn their "
+                            "head to a random side.")
+    challenge_yaw_deg: float = num(15.0, 5.0, 60.0, "degrees", "Yaw change the challenge needs "
+                                   "toward the asked side.")
+    challenge_timeout_s: float = num(6.0, 1.0, 30.0, "s", "Seconds the person has to complete "
+                                     "the challenge.")
+    challenge_min_similarity: float = num(0.5, -1.0, 1.0, "cosine", "Embedding similarity to "
+                                          "the face at the start below which the identity "
+                                          "changed.")
+    passive_model: str = text("", "Passive ONNX model from `turnstile train-liveness`; empty "
+                              "means none.")
+    passive_threshold: float = num(0.5, 0.0, 1.0, "", "Passive model live score below which a "
+                                   "face is a spoof.")
+
+    @model_validator(mode="after")
+    def _orders(self) -> LivenessConfig:
+        if self.planar_parallax > self.live_parallax:
+            raise ValueError("liveness.planar_parallax must not exceed liveness.live_parallax")
+        if self.live_ring_follow > self.ring_follow:
+            raise ValueError("liveness.live_ring_follow must be in (0, ring_follow]")
+        return self
 
 
-@dataclass(frozen=True)
-class EnrolmentConfig:
+class EnrolmentConfig(Section):
     """The quality gate every enrolled template passes (stricter than the kiosk's)."""
 
-    #: Faces whose shorter side is below this many pixels are "too far" / "too small".
-    min_face_px: int = 80
-    #: Live only: a face whose shorter side exceeds this fraction of the frame's is "too close".
-    max_face_fraction: float = 0.75
-    #: Variance of the Laplacian on the aligned crop below which the face is "blurred"
-    #: (measured: a sharp photo gives 500-5000, Gaussian blur sigma 3 gives about 80).
-    min_sharpness: float = 100.0
-    #: Mean grey level (0-255) of the aligned crop outside this range is too dark / too bright.
-    min_brightness: float = 50.0
-    max_brightness: float = 210.0
-    #: Largest head yaw / pitch in degrees accepted for any template.
-    max_yaw: float = 35.0
-    max_pitch: float = 30.0
-    #: Live: |yaw| at or below this many degrees counts as looking straight.
-    straight_yaw: float = 10.0
-    #: Live: yaw of at least this many degrees counts as "turned a little" to one side.
-    turn_yaw: float = 15.0
-    #: Live: straight shots taken automatically (1-10), then this many per side (0-5).
-    straight_shots: int = 3
-    turn_shots: int = 1
-    #: Live: seconds between two automatic shots, so they are not the same frame twice.
-    shot_interval_s: float = 0.4
+    min_face_px: int = num(80, 20, 2000, "px", "Faces whose shorter side is below this are "
+                           "\"too far\" / \"too small\".")
+    max_face_fraction: float = num(0.75, 0.0, 1.0, "", "Live only: a face whose shorter side "
+                                   "exceeds this fraction of the frame's is \"too close\".",
+                                   low_open=True)
+    min_sharpness: float = num(100.0, 0.0, 100_000.0, "", "Variance of the Laplacian on the "
+                               "aligned crop below which the face is \"blurred\" (a sharp photo "
+                               "gives 500-5000, Gaussian blur sigma 3 about 80).")
+    min_brightness: float = num(50.0, 0.0, 255.0, "grey level", "Mean grey level of the aligned "
+                                "crop below which it is too dark.")
+    max_brightness: float = num(210.0, 0.0, 255.0, "grey level", "Mean grey level above which "
+                                "it is too bright.")
+    max_yaw: float = num(35.0, 0.0, 90.0, "degrees", "Largest head yaw accepted for any "
+                         "template.", low_open=True)
+    max_pitch: float = num(30.0, 0.0, 90.0, "degrees", "Largest head pitch accepted for any "
+                           "template.", low_open=True)
+    straight_yaw: float = num(10.0, 0.0, 90.0, "degrees", "Live: |yaw| at or below this counts "
+                              "as looking straight.")
+    turn_yaw: float = num(15.0, 0.0, 90.0, "degrees", "Live: yaw of at least this counts as "
+                          "\"turned a little\" to one side.")
+    straight_shots: int = num(3, 1, 10, "shots", "Live: straight shots taken automatically.")
+    turn_shots: int = num(1, 0, 5, "shots", "Live: shots per side after the straight ones.")
+    shot_interval_s: float = num(0.4, 0.0, 10.0, "s", "Live: seconds between two automatic "
+                                 "shots, so they are not the same frame twice.")
+
+    @model_validator(mode="after")
+    def _orders(self) -> EnrolmentConfig:
+        if self.min_brightness >= self.max_brightness:
+            raise ValueError("enrolment brightness range must satisfy 0 <= min < max <= 255")
+        if not self.straight_yaw < self.turn_yaw <= self.max_yaw:
+            raise ValueError("enrolment yaws must satisfy 0 <= straight_yaw < turn_yaw <= "
+                             "max_yaw")
+        return self
 
 
-@dataclass(frozen=True)
-class AdminConfig:
+class AdminConfig(Section):
     """The admin panel's accounts and sessions."""
 
-    #: Seconds without input after which the panel locks itself (0 never locks).
-    lock_after_s: float = 300.0
-    #: Failed logins allowed before the account name is locked out.
-    max_failed_logins: int = 3
-    #: First lockout in seconds; it doubles with every further failure up to lockout_max_s.
-    lockout_s: float = 30.0
-    lockout_max_s: float = 900.0
-    #: Shortest accepted password, in characters.
-    min_password_length: int = 8
-    #: Failed sign-ins of all names together, within global_window_s, after which every
-    #: further attempt waits global_delay_s after the last failure (guessing many names).
-    global_failed_logins: int = 10
-    global_window_s: float = 600.0
-    global_delay_s: float = 10.0
-    #: Days the audit log keeps its entries (0 keeps them for ever).
-    audit_retention_days: float = 730.0
+    lock_after_s: float = num(300.0, 0.0, 86_400.0, "s", "Seconds without input after which "
+                              "the panel locks itself (0 never locks).")
+    max_failed_logins: int = num(3, 1, 100, "attempts", "Failed logins allowed before the "
+                                 "account name is locked out.")
+    lockout_s: float = num(30.0, 0.0, 86_400.0, "s", "First lockout; it doubles with every "
+                           "further failure up to lockout_max_s.", low_open=True)
+    lockout_max_s: float = num(900.0, 0.0, 604_800.0, "s", "Longest lockout.", low_open=True)
+    min_password_length: int = num(8, 8, 128, "characters", "Shortest accepted password.")
+    global_failed_logins: int = num(10, 1, 10_000, "attempts", "Failed sign-ins of all names "
+                                    "together, within global_window_s, after which every "
+                                    "further attempt waits global_delay_s after the last failure "
+                                    "(guessing many names).")
+    global_window_s: float = num(600.0, 0.0, 86_400.0, "s", "Window of the global sign-in "
+                                 "throttle.", low_open=True)
+    global_delay_s: float = num(10.0, 0.0, 3600.0, "s", "Wait after the last failure once the "
+                                "global throttle is reached.", low_open=True)
+    audit_retention_days: float = num(730.0, 0.0, 36_500.0, "days", "Days the audit log keeps "
+                                      "its entries (0 keeps them for ever).")
+
+    @model_validator(mode="after")
+    def _lockout(self) -> AdminConfig:
+        if self.lockout_s > self.lockout_max_s:
+            raise ValueError("admin lockout must satisfy 0 < lockout_s <= lockout_max_s")
+        return self
 
 
-@dataclass(frozen=True)
-class Config:
+#: Security floors: the shipped calibrated operating point of the default embedder (threshold
+#: and margin from `turnstile calibrate --far 1e-4 --gallery-size 100`, agreement from the
+#: clips), less the room a site's own calibration for a smaller gallery may take. A value below
+#: its floor lets strangers in more often; it loads only with `allow_insecure = true`.
+FLOORS: dict[str, float] = {"recognition.threshold": 0.5, "recognition.margin": 0.1,
+                            "policy.agreement_frames": 2}
+#: A custom embedder has its own score scale, so only these floors apply to it.
+CUSTOM_MODEL_FLOORS: dict[str, float] = {"recognition.threshold": 0.0,
+                                         "recognition.margin": 0.0,
+                                         "policy.agreement_frames": 2}
+
+
+class Config(Section):
     """Everything Turnstile can be told; every section has safe defaults."""
 
-    #: Gallery database file; empty means $TURNSTILE_DB or the user data dir.
-    database: str = ""
-    models: ModelsConfig = field(default_factory=ModelsConfig)
-    detector: DetectorConfig = field(default_factory=DetectorConfig)
-    recognition: RecognitionConfig = field(default_factory=RecognitionConfig)
-    camera: CameraConfig = field(default_factory=CameraConfig)
-    policy: PolicyConfig = field(default_factory=PolicyConfig)
-    door: DoorConfig = field(default_factory=DoorConfig)
-    events: EventsConfig = field(default_factory=EventsConfig)
-    kiosk: KioskConfig = field(default_factory=KioskConfig)
-    liveness: LivenessConfig = field(default_factory=LivenessConfig)
-    enrolment: EnrolmentConfig = field(default_factory=EnrolmentConfig)
-    admin: AdminConfig = field(default_factory=AdminConfig)
+    database: str = text("", "Gallery database file; empty means $TURNSTILE_DB or the user "
+                         "data folder.")
+    allow_insecure: bool = Field(False, description="Accept recognition.threshold, "
+                                 "recognition.margin and policy.agreement_frames below their "
+                                 "security floors (tests and demos only; the admin panel shows "
+                                 "a warning while it is on).")
+    models: ModelsConfig = Field(default_factory=ModelsConfig)
+    detector: DetectorConfig = Field(default_factory=DetectorConfig)
+    recognition: RecognitionConfig = Field(default_factory=RecognitionConfig)
+    camera: CameraConfig = Field(default_factory=CameraConfig)
+    policy: PolicyConfig = Field(default_factory=PolicyConfig)
+    door: DoorConfig = Field(default_factory=DoorConfig)
+    events: EventsConfig = Field(default_factory=EventsConfig)
+    kiosk: KioskConfig = Field(default_factory=KioskConfig)
+    liveness: LivenessConfig = Field(default_factory=LivenessConfig)
+    enrolment: EnrolmentConfig = Field(default_factory=EnrolmentConfig)
+    admin: AdminConfig = Field(default_factory=AdminConfig)
+
+    def below_floors(self) -> list[str]:
+        """Each security-relevant value below its floor, in words ([] when none is)."""
+        floors = CUSTOM_MODEL_FLOORS if self.models.embedder else FLOORS
+        values = {"recognition.threshold": self.recognition.threshold,
+                  "recognition.margin": self.recognition.margin,
+                  "policy.agreement_frames": self.policy.agreement_frames}
+        weak = []
+        for key, value in values.items():
+            floor = floors[key]
+            # A threshold or margin of exactly 0 means "no check" for a custom model too.
+            below = value < floor or (floor == 0.0 and value <= 0.0)
+            if below:
+                weak.append(f"{key} = {value:g} is below its security floor {floor:g}")
+        return weak
 
     def database_path(self) -> Path:
         if self.database:
@@ -365,150 +508,8 @@ def load(path: Path | None) -> Config:
 
 
 def from_dict(table: dict[str, Any], source: str = "config") -> Config:
-    config: Config = _build(Config, table, source)
-    validate(config)
-    return config
-
-
-def _build(cls: type[Any], table: dict[str, Any], where: str) -> Any:
-    hints = typing.get_type_hints(cls)
-    known = {f.name: f for f in dataclasses.fields(cls)}
-    unknown = sorted(set(table) - set(known))
-    if unknown:
-        raise ConfigError(
-            f"{where}: unknown key(s) {', '.join(unknown)}; known: {', '.join(known)}")
-    values: dict[str, Any] = {}
-    for name, value in table.items():
-        values[name] = _coerce(hints[name], value, f"{where}.{name}")
-    return cls(**values)
-
-
-def _coerce(hint: Any, value: Any, where: str) -> Any:
-    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
-        if not isinstance(value, dict):
-            raise ConfigError(f"{where} must be a table")
-        return _build(hint, value, where)
-    origin = typing.get_origin(hint)
-    if origin is tuple:
-        return _coerce_tuple(hint, value, where)
-    if origin in (types.UnionType, typing.Union):
-        return value
-    if hint is bool:
-        if not isinstance(value, bool):
-            raise ConfigError(f"{where} must be true or false, not {value!r}")
-        return value
-    if hint is float and isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    if hint is int and isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if hint is str and isinstance(value, str | int) and not isinstance(value, bool):
-        return str(value)
-    raise ConfigError(f"{where} must be of type {getattr(hint, '__name__', hint)}, not {value!r}")
-
-
-def _coerce_tuple(hint: Any, value: Any, where: str) -> tuple[Any, ...]:
-    """A TOML list into a homogeneous tuple (tuple[int, ...] or tuple[str, ...])."""
-    element = typing.get_args(hint)[0]
-    # bool is an int subclass: `true` is not a pixel count.
-    ok = isinstance(value, list) and all(
-        isinstance(v, element) and not isinstance(v, bool) for v in value)
-    if not ok:
-        kind = {int: "integers", str: "strings"}.get(element, element.__name__)
-        raise ConfigError(f"{where} must be a list of {kind}, not {value!r}")
-    return tuple(value)
-
-
-def _check(ok: bool, message: str) -> None:
-    if not ok:
-        raise ConfigError(message)
-
-
-def _between(section: object, prefix: str, **bounds: tuple[float, float]) -> None:
-    """Each named field of `section` must lie in its closed range [low, high]."""
-    for name, (low, high) in bounds.items():
-        _check(low <= getattr(section, name) <= high,
-               f"{prefix}.{name} must be between {low:g} and {high:g}")
-
-
-def validate(config: Config) -> None:
-    """Reject values outside their documented range (a typo must not weaken security)."""
-    rec, pol, det = config.recognition, config.policy, config.detector
-    _between(rec, "recognition", threshold=(-1.0, 1.0), margin=(0.0, 2.0))
-    _check(0.0 < det.score_threshold < 1.0, "detector.score_threshold must be between 0 and 1")
-    _check(0.0 < det.nms_threshold < 1.0, "detector.nms_threshold must be between 0 and 1")
-    _check(det.top_k >= 1, "detector.top_k must be at least 1")
-    _check(det.max_side == 0 or det.max_side >= 160, "detector.max_side must be 0 or >= 160")
-    _check(det.follow_face_px == 0 or det.follow_face_px >= 40,
-           "detector.follow_face_px must be 0 or at least 40")
-    _check(det.upscale_to == 0 or 160 <= det.upscale_to <= (det.max_side or det.upscale_to),
-           "detector.upscale_to must be 0 or between 160 and detector.max_side")
-    _between(pol, "policy", agreement_frames=(1, 30), track_iou=(0.0, 1.0),
-             recheck_s=(0.1, 60.0))
-    _check(pol.min_face_px >= 20, "policy.min_face_px must be at least 20")
-    _check(0.0 < pol.crowd_ratio <= 1.0, "policy.crowd_ratio must be in (0, 1]")
-    _check(pol.cooldown_s >= 0.0, "policy.cooldown_s must not be negative")
-    _check(len(pol.roi) in (0, 4), "policy.roi must be empty or [x, y, w, h]")
-    _check(all(g.strip() for g in pol.allowed_groups),
-           "policy.allowed_groups must not contain an empty name")
-    _check(config.models.device in ("auto", "cpu", "cuda"),
-           "models.device must be auto, cpu or cuda")
-    _check(config.models.threads >= 0, "models.threads must not be negative")
-    _check(config.models.blas_threads >= 0, "models.blas_threads must not be negative")
-    _check(config.models.runtime in ("auto", "onnxruntime", "opencv"),
-           "models.runtime must be auto, onnxruntime or opencv")
-    _check(config.door.kind in ("simulated", "serial", "http"),
-           "door.kind must be simulated, serial or http")
-    _check(0.0 < config.door.pulse_s <= 30.0, "door.pulse_s must be in (0, 30]")
-    _check(config.events.retention_days >= 0, "events.retention_days must not be negative")
-    _check(config.kiosk.result_s > 0.0, "kiosk.result_s must be positive")
-    _validate_kiosk(config)
-    _validate_admin(config)
-    _validate_liveness(config.liveness)
-
-
-def _validate_kiosk(config: Config) -> None:
-    cam, pol = config.camera, config.policy
-    _between(cam, "camera", stall_s=(0.5, 60.0), folder_fps=(0.1, 120.0))
-    _check(0.0 < cam.reconnect_s <= cam.reconnect_max_s,
-           "camera.reconnect_s must be positive and at most camera.reconnect_max_s")
-    _check(pol.cooldown_s <= 600.0, "policy.cooldown_s must be at most 600")
-    _check(pol.min_face_px <= 1000, "policy.min_face_px must be at most 1000")
-
-
-def _validate_admin(config: Config) -> None:
-    enr, adm = config.enrolment, config.admin
-    _check(enr.min_face_px >= 20, "enrolment.min_face_px must be at least 20")
-    _check(0.0 < enr.max_face_fraction <= 1.0, "enrolment.max_face_fraction must be in (0, 1]")
-    _check(enr.min_sharpness >= 0.0, "enrolment.min_sharpness must not be negative")
-    _check(0.0 <= enr.min_brightness < enr.max_brightness <= 255.0,
-           "enrolment brightness range must satisfy 0 <= min < max <= 255")
-    _check(0.0 < enr.max_yaw <= 90.0, "enrolment.max_yaw must be in (0, 90]")
-    _check(0.0 < enr.max_pitch <= 90.0, "enrolment.max_pitch must be in (0, 90]")
-    _check(0.0 <= enr.straight_yaw < enr.turn_yaw <= enr.max_yaw,
-           "enrolment yaws must satisfy 0 <= straight_yaw < turn_yaw <= max_yaw")
-    _between(enr, "enrolment", straight_shots=(1, 10), turn_shots=(0, 5))
-    _check(enr.shot_interval_s >= 0.0, "enrolment.shot_interval_s must not be negative")
-    _check(adm.lock_after_s >= 0.0, "admin.lock_after_s must not be negative")
-    _check(adm.max_failed_logins >= 1, "admin.max_failed_logins must be at least 1")
-    _check(0.0 < adm.lockout_s <= adm.lockout_max_s,
-           "admin lockout must satisfy 0 < lockout_s <= lockout_max_s")
-    _check(adm.min_password_length >= 8, "admin.min_password_length must be at least 8")
-    _check(adm.global_failed_logins >= 1 and adm.global_window_s > 0
-           and adm.global_delay_s > 0, "admin global sign-in throttle values must be positive")
-    _check(adm.audit_retention_days >= 0, "admin.audit_retention_days must not be negative")
-
-
-def _validate_liveness(live: LivenessConfig) -> None:
-    unit = (0.0, 1.0)
-    _between(live, "liveness", gap_s=(0.1, 2.0), window_s=(0.3, 5.0), min_pairs=(2, 60),
-             live_pairs=(2, 60), min_motion=unit, evidence_motion=unit, noise_floor=unit,
-             live_planarity=unit, live_parallax=unit, live_structure=unit,
-             planar_parallax=unit, spoof_motion=unit, challenge_yaw_deg=(5.0, 60.0),
-             challenge_timeout_s=(1.0, 30.0), challenge_min_similarity=(-1.0, 1.0),
-             passive_threshold=unit)
-    _check(live.motion_min_face_px >= 20, "liveness.motion_min_face_px must be at least 20")
-    _check(live.planar_parallax <= live.live_parallax,
-           "liveness.planar_parallax must not exceed liveness.live_parallax")
-    _check(0.0 < live.ring_follow <= 1.0, "liveness.ring_follow must be in (0, 1]")
-    _check(0.0 < live.live_ring_follow <= live.ring_follow,
-           "liveness.live_ring_follow must be in (0, ring_follow]")
+    """A validated Config from a TOML table; ConfigError names every bad key."""
+    try:
+        return Config.model_validate(table)
+    except ValidationError as exc:
+        raise ConfigError(describe(exc, Config, source)) from None

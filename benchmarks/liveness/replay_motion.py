@@ -16,7 +16,6 @@ started every 0.25 s instead of only at the start of each video.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import itertools
 import pickle
 from collections import Counter
@@ -29,7 +28,7 @@ import numpy as np
 from turnstile.access.liveness.cues import TrackCue
 from turnstile.access.liveness.evaluate import Presentation, present_frames, read_video, video_files
 from turnstile.access.liveness.motion import MotionLiveness, _Frame
-from turnstile.config import Config, LivenessConfig
+from turnstile.config import Config, LivenessConfig, replace
 from turnstile.types import Face, LivenessResult, Verdict
 from turnstile.vision.engine import build_detector
 
@@ -103,8 +102,7 @@ def replay(video: Path, data: dict[str, Any], config: LivenessConfig, bona_fide:
 
 def settings(pairs: list[str]) -> list[dict[str, Any]]:
     """Every combination of `name=v1,v2` values, typed like the LivenessConfig field."""
-    fields = {f.name: type(getattr(LivenessConfig(), f.name))
-              for f in dataclasses.fields(LivenessConfig)}
+    fields = {name: type(getattr(LivenessConfig(), name)) for name in LivenessConfig.model_fields}
     grid: dict[str, list[Any]] = {}
     for pair in pairs:
         name, _, values = pair.partition("=")
@@ -123,7 +121,7 @@ def summary(config: LivenessConfig, live: dict[Path, Any], attacks: dict[Path, A
         out[path.stem] = {"presentations": len(shown),
                           "verdicts": dict(Counter(p.verdict.value for p in shown)),
                           "max_s_to_live": round(max(times), 2) if times else None}
-    no_spoof = dataclasses.replace(config, ring_follow=1.0, spoof_motion=1.0)
+    no_spoof = replace(config, ring_follow=1.0, spoof_motion=1.0)
     checks: list[tuple[str, LivenessConfig, float]] = [("accepted", config, 0.0),
                                                        ("accepted_without_spoof_rules",
                                                         no_spoof, 0.0)]
@@ -169,7 +167,7 @@ def main() -> None:
     live = {v: record(v, args.cache, base) for v in video_files(args.live)}
     attacks = {v: record(v, args.cache, base) for v in video_files(args.attack)}
     for overrides in settings(args.set) or [{}]:
-        config = dataclasses.replace(base, **overrides)
+        config = replace(base, **overrides)
         print(overrides or "defaults", summary(config, live, attacks, args.within,
                                                args.slide_attacks), flush=True)
 

@@ -12,9 +12,15 @@ from typing import ClassVar
 
 import pytest
 
-from turnstile.access.door import DoorOutput, SerialDoor, SimulatedDoor, build_door
+from turnstile.access.door import (
+    DoorOutput,
+    SerialDoor,
+    SimulatedDoor,
+    build_door,
+    pulse_once,
+)
 from turnstile.access.httpdoor import HttpDoor
-from turnstile.config import ConfigError, DoorConfig
+from turnstile.config import ConfigError, DoorConfig, from_dict
 
 
 def read_bytes(fd: int, count: int, timeout: float = 3.0) -> bytes:
@@ -74,12 +80,21 @@ def test_build_door_from_config(pty_pair: tuple[int, str]) -> None:
     door = build_door(DoorConfig(kind="serial", serial_port=port, serial_open_hex="01"))
     assert isinstance(door, SerialDoor) and door.close_bytes == b""
     assert isinstance(build_door(DoorConfig()), SimulatedDoor)
-    with pytest.raises(ConfigError, match="serial_port"):
-        build_door(DoorConfig(kind="serial"))
-    with pytest.raises(ConfigError, match="hex"):
-        build_door(DoorConfig(kind="serial", serial_port=port, serial_open_hex="zz"))
-    with pytest.raises(ConfigError, match="http_url"):
-        build_door(DoorConfig(kind="http", http_url="relay.local/open"))
+
+
+
+@pytest.mark.parametrize(("door", "message"), [
+    ({"kind": "serial"}, "serial_port"),
+    ({"kind": "serial", "serial_port": "/dev/ttyUSB0", "serial_open_hex": "zz"}, "hex"),
+    ({"kind": "serial", "serial_port": "/dev/ttyUSB0", "serial_open_hex": "01",
+      "serial_close_hex": "0"}, "serial_close_hex"),
+    ({"kind": "http", "http_url": "relay.local/open"}, "http_url"),
+    ({"kind": "http"}, "http_url"),
+])
+def test_half_configured_door_is_refused_when_the_config_is_read(
+        door: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        from_dict({"door": door})
 
 
 class Relay(BaseHTTPRequestHandler):
@@ -137,3 +152,22 @@ def test_http_relay_down_fails() -> None:
     server.server_close()  # nothing listens there any more
     result = HttpDoor(f"http://127.0.0.1:{port}/", "POST", "", 1.0, 1.0).open()
     assert not result.opened and "did not answer" in result.detail
+
+
+def test_pulse_once_opens_waits_the_pulse_and_releases(pty_pair: tuple[int, str]) -> None:
+    board, port = pty_pair
+    config = DoorConfig(kind="serial", serial_port=port, serial_open_hex="01",
+                        serial_close_hex="00", pulse_s=0.2)
+    waited: list[float] = []
+    result = pulse_once(config, wait=waited.append)  # no real wait: close() releases at once
+    assert result.opened, result.detail
+    assert waited == [0.2]
+    # Closed when the driver starts (fail shut), opened, closed again.
+    assert read_bytes(board, 3) == b"\x00\x01\x00"
+
+
+def test_pulse_once_reports_a_relay_that_does_not_answer() -> None:
+    waited: list[float] = []
+    config = DoorConfig(kind="http", http_url="http://127.0.0.1:9/relay", http_timeout_s=0.5)
+    result = pulse_once(config, wait=waited.append)
+    assert not result.opened and waited == []

@@ -183,8 +183,8 @@ def test_http_token_from_a_private_file_is_sent_and_never_logged(
     token = tmp_path / "relay.token"
     token.write_text("s3cret-token\n")
     token.chmod(0o600)
-    config = DoorConfig(kind="http", http_url=f"{http_relay}/open?key=url-secret")
-    object.__setattr__(config, "http_token_file", str(token))
+    config = DoorConfig(kind="http", http_url=f"{http_relay}/open?key=url-secret",
+                        http_token_file=str(token))
     with caplog.at_level(logging.DEBUG):
         door = build_http_door(config)
         assert door.open().opened
@@ -200,8 +200,8 @@ def test_http_token_file_readable_by_others_is_refused(tmp_path: Path) -> None:
     token = tmp_path / "relay.token"
     token.write_text("s3cret")
     token.chmod(0o644)
-    config = DoorConfig(kind="http", http_url="https://relay.example/open")
-    object.__setattr__(config, "http_token_file", str(token))
+    config = DoorConfig(kind="http", http_url="https://relay.example/open",
+                        http_token_file=str(token))
     with pytest.raises(ConfigError, match="chmod 600"):
         build_http_door(config)
 
@@ -209,8 +209,7 @@ def test_http_token_file_readable_by_others_is_refused(tmp_path: Path) -> None:
 def test_http_token_from_the_environment(http_relay: str,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("RELAY_TOKEN", "from-env")
-    config = DoorConfig(kind="http", http_url=f"{http_relay}/open")
-    object.__setattr__(config, "http_token_env", "RELAY_TOKEN")
+    config = DoorConfig(kind="http", http_url=f"{http_relay}/open", http_token_env="RELAY_TOKEN")
     assert build_http_door(config).open().opened
     assert Relay.seen[0]["Authorization"] == "Bearer from-env"
 

@@ -21,6 +21,7 @@ from tests.conftest import dataset
 from tests.gui.kiosk_fixtures import blank_folder, enrol_from_clip
 from turnstile.access.door import SimulatedDoor
 from turnstile.config import Config, KioskConfig, LivenessConfig
+from turnstile.config import replace as config_replace
 from turnstile.gui.app import Kiosk
 from turnstile.gui.kiosk import ADMIN_CORNER_PX, ADMIN_TAPS, KioskWindow, Screen
 from turnstile.gui.worker import KioskUpdate
@@ -42,7 +43,7 @@ def make_kiosk(qtbot: QtBot, config: Config, engine: Engine,
     def make(source: str, result_s: float = 3.0) -> Kiosk:
         # These tests are about what the screen shows; the liveness check, which refuses a few
         # percent of real presentations by design, is driven by test_liveness_kiosk.py.
-        cfg = replace(config, kiosk=KioskConfig(result_s=result_s, fullscreen=False),
+        cfg = config_replace(config, kiosk=KioskConfig(result_s=result_s, fullscreen=False),
                       liveness=LivenessConfig(motion=False))
         kiosk = Kiosk(cfg, db_path, source, engine=engine, door=SimulatedDoor())
         qtbot.addWidget(kiosk.window)

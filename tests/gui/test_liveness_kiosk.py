@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -15,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from tests.conftest import dataset
 from turnstile.access.door import SimulatedDoor
 from turnstile.access.liveness import attack
-from turnstile.config import Config, KioskConfig
+from turnstile.config import Config, KioskConfig, replace
 from turnstile.gui.app import Kiosk
 from turnstile.gui.kiosk import Screen
 from turnstile.gui.worker import KioskUpdate

@@ -17,6 +17,8 @@ from turnstile.vision.imageio import read_image
 
 def detector(config: Config, **settings: int) -> YuNetDetector:
     path = models.model_path(config.models.models_dir(), models.DETECTOR)
+    if 0 < settings.get("max_side", 0) < DetectorConfig().upscale_to:
+        settings.setdefault("upscale_to", 0)  # may not exceed max_side; the photo is larger
     return YuNetDetector(path, DetectorConfig(**settings))
 
 

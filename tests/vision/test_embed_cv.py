@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 
 import cv2
@@ -10,7 +9,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import dataset
-from turnstile.config import Config, ConfigError, from_dict
+from turnstile.config import Config, ConfigError, from_dict, replace
 from turnstile.types import Image
 from turnstile.vision import models
 from turnstile.vision.align import align
@@ -21,7 +20,7 @@ from turnstile.vision.imageio import read_image
 
 
 def _opencv(config: Config) -> Config:
-    return dataclasses.replace(config, models=dataclasses.replace(config.models,
+    return replace(config, models=replace(config.models,
                                                                   runtime="opencv"))
 
 
@@ -63,7 +62,7 @@ def test_same_embeddings_as_onnxruntime(engine: Engine, config: Config,
 def test_flip_augment_matches_onnxruntime(engine: Engine, config: Config,
                                           examples: Path) -> None:
     crops = _crops(engine, examples)[:2]
-    flip = dataclasses.replace(config, recognition=dataclasses.replace(
+    flip = replace(config, recognition=replace(
         config.recognition, flip_augment=True))
     ours = _embedder(flip).embed(crops)
     reference = build_embedder(flip).embed(crops)
@@ -79,7 +78,7 @@ def test_auto_runtime_picks_opencv_5_on_the_cpu_and_onnxruntime_otherwise(
     assert isinstance(build_embedder(config), OpenCvEmbedder if newer else OnnxEmbedder)
     custom = models.model_path(models_dir, models.EMBEDDER)
     assert isinstance(build_embedder(config, custom), OnnxEmbedder)
-    pinned = dataclasses.replace(config, models=dataclasses.replace(config.models,
+    pinned = replace(config, models=replace(config.models,
                                                                     runtime="onnxruntime"))
     assert isinstance(build_embedder(pinned), OnnxEmbedder)
 
@@ -95,7 +94,7 @@ def test_bad_files_and_settings_fail_clearly(tmp_path: Path, config: Config) -> 
         build_embedder(_opencv(config), models.model_path(config.models.models_dir(),
                                                           models.EMBEDDER))
     cuda = _opencv(config)
-    cuda = dataclasses.replace(cuda, models=dataclasses.replace(cuda.models, device="cuda"))
+    cuda = replace(cuda, models=replace(cuda.models, device="cuda"))
     with pytest.raises(ValueError, match="CPU only"):
         build_embedder(cuda)
     with pytest.raises(ConfigError, match="runtime"):
@@ -106,11 +105,11 @@ def test_per_call_flip_overrides_the_embedders_setting(engine: Engine, config: C
                                                         examples: Path) -> None:
     crops = _crops(engine, examples)[:2]
     for flip_augment in (True, False):
-        settled = dataclasses.replace(config, recognition=dataclasses.replace(
+        settled = replace(config, recognition=replace(
             config.recognition, flip_augment=flip_augment))
-        plain_config = dataclasses.replace(config, recognition=dataclasses.replace(
+        plain_config = replace(config, recognition=replace(
             config.recognition, flip_augment=False))
-        mirrored_config = dataclasses.replace(config, recognition=dataclasses.replace(
+        mirrored_config = replace(config, recognition=replace(
             config.recognition, flip_augment=True))
         for build in (_embedder, _onnxruntime):
             embedder = build(settled)
@@ -121,5 +120,5 @@ def test_per_call_flip_overrides_the_embedders_setting(engine: Engine, config: C
 
 
 def _onnxruntime(config: Config) -> Embedder:
-    return build_embedder(dataclasses.replace(
-        config, models=dataclasses.replace(config.models, runtime="onnxruntime")))
+    return build_embedder(replace(
+        config, models=replace(config.models, runtime="onnxruntime")))

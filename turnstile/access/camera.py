@@ -233,9 +233,9 @@ def open_source(spec: str, config: CameraConfig, *, pace: bool, loop: bool | Non
     """The source `spec` names: digits are a device, "scheme://" a stream, else a path."""
     loop = config.loop if loop is None else loop
     if spec.strip().isdigit():
-        return DeviceSource(int(spec), config.width, config.height)
+        return DeviceSource(int(spec), config.width, config.height, config.frozen_s)
     if "://" in spec:
-        return DeviceSource(spec, config.width, config.height)
+        return DeviceSource(spec, config.width, config.height, config.frozen_s)
     return PathSource(Path(spec).expanduser(), config.folder_fps, loop, pace, epoch)
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from turnstile.access.health import Backoff
-from turnstile.config import ConfigError, DoorConfig
+from turnstile.config import DoorConfig
 
 log = logging.getLogger(__name__)
 
@@ -218,22 +219,16 @@ class SerialDoor:
             self._drop()
 
 
-def _hex(value: str, key: str) -> bytes:
-    try:
-        return bytes.fromhex(value)
-    except ValueError as exc:
-        raise ConfigError(f"door.{key} must be hex bytes like \"A00101A2\", not {value!r}") from exc
-
-
 def build_door(config: DoorConfig) -> DoorOutput:
-    """The configured driver; a half-configured relay is a config error, not a silent no-op."""
+    """The configured driver. DoorConfig's schema already refused a half-configured relay
+    (missing port, bad hex, no URL) when the config was read."""
     if config.kind == "serial":
-        if not config.serial_port or not config.serial_open_hex:
-            raise ConfigError("door.kind = \"serial\" needs door.serial_port and "
-                              "door.serial_open_hex")
         door = SerialDoor(config.serial_port, config.serial_baud,
-                          _hex(config.serial_open_hex, "serial_open_hex"),
-                          _hex(config.serial_close_hex, "serial_close_hex"), config.pulse_s)
+                          bytes.fromhex(config.serial_open_hex),
+                          bytes.fromhex(config.serial_close_hex), config.pulse_s,
+                          open_ack=bytes.fromhex(config.serial_open_ack_hex),
+                          close_ack=bytes.fromhex(config.serial_close_ack_hex),
+                          max_open_s=config.max_open_s)
         if door.close_bytes:
             # Fail shut from the first moment: a relay left energised (a crash, a kill
             # mid-pulse) is closed before the kiosk decides anything.
@@ -244,3 +239,17 @@ def build_door(config: DoorConfig) -> DoorOutput:
 
         return build_http_door(config)
     return SimulatedDoor(config.pulse_s)
+
+
+def pulse_once(config: DoorConfig, wait: Callable[[float], None] = time.sleep) -> DoorResult:
+    """Open the configured door once for its pulse, then release it: the settings page's
+    "Test door" calls this against the driver the kiosk uses (`turnstile door test` also
+    reports the relay's close)."""
+    door = build_door(config)
+    try:
+        result = door.open()
+        if result.opened:
+            wait(config.pulse_s)  # a serial board gets its close bytes after the full pulse
+    finally:
+        door.close()
+    return result

@@ -114,9 +114,6 @@ def read_token(file: str, variable: str) -> str:
 def build_http_door(config: DoorConfig) -> HttpDoor:
     if not config.http_url.startswith(("http://", "https://")):
         raise ConfigError("door.kind = \"http\" needs door.http_url starting with http(s)://")
-    token = read_token(getattr(config, "http_token_file", ""),
-                       getattr(config, "http_token_env", ""))
+    token = read_token(config.http_token_file, config.http_token_env)
     return HttpDoor(config.http_url, config.http_method, config.http_body,
-                    config.http_timeout_s, config.pulse_s, token,
-                    getattr(config, "http_auth_header", "Authorization"),
-                    getattr(config, "http_auth_scheme", "Bearer"))
+                    config.http_timeout_s, config.pulse_s, token)

@@ -114,8 +114,11 @@ class Pipeline:
         detector: FaceDetector = engine.detector
         if isinstance(detector, YuNetDetector) and config.detector.follow_face_px:
             detector = FollowingDetector(detector, config.detector)
-        return cls(engine, gallery, policy, door, EventLog(gallery.connection, config.events),
-                   source_name, config.recognition.flip_probe, detector)
+        pipeline = cls(engine, gallery, policy, door,
+                       EventLog(gallery.connection, config.events), source_name,
+                       config.recognition.flip_probe, detector, config.kiosk.fault_exit_s)
+        pipeline.upkeep.max_bytes = config.events.max_db_mb * 2**20
+        return pipeline
 
     def process(self, frame: Frame) -> FrameResult:
         """Decide on one frame; a final decision is recorded before the door is driven."""

@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import tomli_w
 
 from turnstile import config as config_module
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.config import Config, ConfigError
+from turnstile.configfile import write_settings
 
 #: File written by calibration beside the config: {"thresholds": [...], "far": [...]}.
 CALIBRATION_FILE = "calibration.json"
@@ -24,14 +21,7 @@ CALIBRATION_FILE = "calibration.json"
 
 def to_table(config: Config) -> dict[str, Any]:
     """The config as a TOML-ready table (tuples become lists)."""
-    def convert(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: convert(v) for k, v in value.items()}
-        if isinstance(value, tuple):
-            return list(value)
-        return value
-    table: dict[str, Any] = convert(dataclasses.asdict(config))
-    return table
+    return config.model_dump(mode="json")
 
 
 def flatten(table: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -73,22 +63,15 @@ class SettingsStore:
         return config_module.load(self.path) if self.path.exists() else Config()
 
     def save(self, changes: Mapping[str, Any], actor: str) -> Config:
-        """Validate, write atomically (a crash never leaves half a file), audit."""
+        """Validate, write only the keys whose value changes (through the one config writer,
+        which keeps the file's comments and replaces it atomically), audit each."""
         before = self.load()
         after = apply(before, changes)
         old, new = flatten(to_table(before)), flatten(to_table(after))
-        changed = [key for key in new if new[key] != old[key]]
+        changed = [key for key in changes if new[key] != old[key]]
         if not changed:
             return after
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=self.path.parent, prefix=".config-", suffix=".toml")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                tomli_w.dump(to_table(after), out)
-            os.replace(temp, self.path)
-        except BaseException:
-            Path(temp).unlink(missing_ok=True)
-            raise
+        after = write_settings(self.path, {key: new[key] for key in changed})
         for key in changed:
             self._audit.record(actor, AuditAction.SETTING_CHANGE, key,
                                {"old": _scalar(old[key]), "new": _scalar(new[key])})

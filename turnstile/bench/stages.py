@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 
 import numpy as np
 
 from turnstile.bench.kiosk import build_pipeline, process
 from turnstile.bench.timing import Stat, time_ms
-from turnstile.config import Config
+from turnstile.config import Config, replace
 from turnstile.store.gallery import Gallery
 from turnstile.store.matcher import TemplateMatrix
 from turnstile.types import Face, Image

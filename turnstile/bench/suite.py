@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +18,7 @@ from turnstile.bench.peers import run_face_recognition
 from turnstile.bench.stages import faces_in, match_times, stage_times
 from turnstile.bench.synthetic import fill_gallery, unit_vectors
 from turnstile.bench.timing import summarize
-from turnstile.config import Config
+from turnstile.config import Config, replace
 from turnstile.store import database as storage
 from turnstile.store.gallery import Gallery
 from turnstile.store.matcher import TemplateMatrix
@@ -95,7 +94,7 @@ def _cold_start(config: Config, engine: Engine, enrol: Image, options: BenchOpti
         conn = storage.connect(db)
         _enrolled(engine, engine.gallery(conn), enrol, options.gallery)
         conn.close()
-        config_json = json.dumps(dataclasses.asdict(config))
+        config_json = config.model_dump_json()
         runs: list[float] = []
         summaries: list[dict[str, Any]] = []
         for i in range(options.cold_starts):

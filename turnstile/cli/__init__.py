@@ -16,6 +16,7 @@ from turnstile.cli import (
     backupcmd,
     benchcmd,
     common,
+    configcmd,
     core,
     doorcmd,
     evalcmd,
@@ -32,8 +33,8 @@ from turnstile.vision.models import ModelError
 
 #: Modules that add subcommands; each has register(subparsers, parent). evalcmd comes
 #: before livenesscmd, which adds `eval liveness` to its group.
-COMMAND_MODULES = (core, modelcmd, kioskcmd, doorcmd, backupcmd, admincmd, accountscmd, benchcmd,
-                   evalcmd, traincmd, livenesscmd)
+COMMAND_MODULES = (core, configcmd, modelcmd, kioskcmd, doorcmd, backupcmd, admincmd, accountscmd,
+                   benchcmd, evalcmd, traincmd, livenesscmd)
 #: Errors that are the user's input or environment: one line, no traceback.
 USER_ERRORS = (AuthError, PermissionDeniedError, ConfigError, GalleryError, ImageError, ModelError,
                SchemaError, FileNotFoundError, FileExistsError, PermissionError, ValueError,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sqlite3
 import sys
@@ -41,8 +40,8 @@ def load_config(args: argparse.Namespace) -> Config:
     config = config_module.load(args.config)
     device = getattr(args, "device", None)
     if device:
-        config = dataclasses.replace(
-            config, models=dataclasses.replace(config.models, device=device))
+        config = config_module.replace(
+            config, models=config_module.replace(config.models, device=device))
     return config
 
 

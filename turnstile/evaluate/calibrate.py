@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from turnstile import config as config_module
+from turnstile.configfile import write_settings
 from turnstile.evaluate.embedding import EmbeddedSet
 from turnstile.evaluate.identify import (
     Searches,
@@ -134,41 +133,10 @@ def write_curve(path: Path, result: Calibration) -> None:
     temp.replace(path)
 
 
-_SECTION = re.compile(r"^\s*\[([^\]]+)\]\s*(#.*)?$")
-
-
 def write_config(path: Path, threshold: float, margin: float, comment: str) -> None:
-    """Set recognition.threshold and .margin in a TOML file, keeping everything else as is;
-    the result is validated before it replaces the file."""
-    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
-    values = {"threshold": f"{threshold:.4g}", "margin": f"{margin:.4g}"}
-    start = next((i for i, line in enumerate(lines)
-                  if (m := _SECTION.match(line)) and m.group(1).strip() == "recognition"), None)
-    if start is None:
-        lines += ["", "[recognition]", f"# {comment}"]
-        lines += [f"{key} = {value}" for key, value in values.items()]
-    else:
-        end = next((i for i in range(start + 1, len(lines)) if _SECTION.match(lines[i])),
-                   len(lines))
-        stale = [i for i in range(start + 1, end) if lines[i].startswith("# calibrated:")]
-        for i in reversed(stale):  # the previous calibration's note is replaced, not kept
-            del lines[i]
-        end -= len(stale)
-        for key, value in values.items():
-            pattern = re.compile(rf"^\s*{key}\s*=")
-            found = next((i for i in range(start + 1, end) if pattern.match(lines[i])), None)
-            if found is None:
-                lines.insert(start + 1, f"{key} = {value}")
-                end += 1
-            else:
-                lines[found] = f"{key} = {value}"
-        lines.insert(start + 1, f"# {comment}")
-    text = "\n".join(lines).lstrip("\n") + "\n"
-    temp = path.with_name(path.name + ".new")
-    temp.write_text(text, encoding="utf-8")
-    try:
-        config_module.load(temp)
-    except config_module.ConfigError:
-        temp.unlink()
-        raise
-    temp.replace(path)
+    """Set recognition.threshold and .margin in a TOML file through the one config writer
+    (everything else and every comment kept; validated before the file is replaced). The
+    comment goes at the end of the threshold's line, replacing the previous calibration's."""
+    values = {"recognition.threshold": float(f"{threshold:.4g}"),
+              "recognition.margin": float(f"{margin:.4g}")}
+    write_settings(path, values, notes={"recognition.threshold": comment})

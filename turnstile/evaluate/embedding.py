@@ -8,7 +8,7 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ import numpy.typing as npt
 import platformdirs
 from tqdm import tqdm
 
-from turnstile.config import APP_NAME, Config
+from turnstile.config import APP_NAME, Config, replace
 from turnstile.types import Box, Embedding, Face, Image
 from turnstile.vision import cvlog, models
 from turnstile.vision.align import align, center_crop

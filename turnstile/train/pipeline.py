@@ -101,7 +101,7 @@ def prepare(options: RunOptions, detector: FaceDetector, detector_config: Detect
             size: int, log: Callable[[str], None]) -> FaceSet:
     """Detect and align every image once; later runs with the same inputs read the cache."""
     files = scan(options.data, options.identities)
-    tag = json.dumps([asdict(detector_config), models.DETECTOR.sha256])
+    tag = json.dumps([detector_config.model_dump(), models.DETECTOR.sha256])
     cache = (options.cache_dir / f"{cache_key(files, size, options.fallback, tag)}.npz"
              if options.cache_dir else None)
     if cache is not None and (cached := load_cache(cache)) is not None:

@@ -1,9 +1,10 @@
-"""Settings page (administrators only): validated, saved to the TOML config, audited."""
+"""Settings page (administrators only): widgets built from the config schema, validated,
+saved through the one config writer, audited; "Test door" pulses the relay once."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -12,6 +13,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -20,35 +23,109 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from turnstile.admin.settings import FarCurve, SettingsStore, flatten, to_table
+from turnstile.access.door import DoorResult, pulse_once
+from turnstile.admin.settings import FarCurve, SettingsStore, apply, flatten, to_table
 from turnstile.config import Config, ConfigError
-from turnstile.gui.admin.widgets import MessageLabel
+from turnstile.configmeta import Leaf, leaf
+from turnstile.gui.admin.widgets import ERROR_STYLE, MessageLabel
 
-
-@dataclass(frozen=True)
-class Field:
-    """One editable setting: dotted key, label, and the widget's range or choices."""
-
-    key: str
-    label: str
-    low: float = 0.0
-    high: float = 0.0
-    step: float = 1.0
-    choices: tuple[str, ...] = ()
-
-
-FIELDS = (
-    Field("camera.source", "Camera (index, URL or file)"),
-    Field("recognition.threshold", "Match threshold", -1.0, 1.0, 0.01),
-    Field("recognition.margin", "Lead over the runner-up", 0.0, 2.0, 0.01),
-    Field("policy.agreement_frames", "Agreeing frames before a decision", 1, 30),
-    Field("policy.cooldown_s", "Cooldown per person (s)", 0.0, 3600.0, 0.5),
-    Field("policy.min_face_px", "Smallest face (pixels)", 20, 4000),
-    Field("door.kind", "Door output", choices=("simulated", "serial", "http")),
-    Field("door.pulse_s", "Door open pulse (s)", 0.1, 30.0, 0.1),
-    Field("events.retention_days", "Keep events (days, 0 = forever)", 0, 36500),
-    Field("events.store_thumbnails", "Store a face picture with each event"),
+#: The settings a site changes here, by group: (dotted key, label). Everything else about a
+#: widget (type, range, choices, tooltip) comes from the schema.
+GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    ("Camera", (("camera.source", "Camera (index, URL or file)"),)),
+    ("Recognition", (
+        ("recognition.threshold", "Match threshold"),
+        ("recognition.margin", "Lead over the runner-up"),
+        ("policy.agreement_frames", "Agreeing frames before a decision"),
+        ("policy.cooldown_s", "Cooldown per person (s)"),
+        ("policy.min_face_px", "Smallest face (pixels)"),
+    )),
+    ("Door", (
+        ("door.kind", "Door output"),
+        ("door.pulse_s", "Open pulse (s)"),
+        ("door.serial_port", "Serial port"),
+        ("door.serial_baud", "Serial speed (baud)"),
+        ("door.serial_open_hex", "Open bytes (hex)"),
+        ("door.serial_close_hex", "Close bytes (hex, optional)"),
+        ("door.serial_open_ack_hex", "Board's answer to open (hex, optional)"),
+        ("door.serial_close_ack_hex", "Board's answer to close (hex, optional)"),
+        ("door.max_open_s", "Longest open time (s)"),
+        ("door.http_url", "Relay URL"),
+        ("door.http_method", "HTTP method"),
+        ("door.http_body", "Request body"),
+        ("door.http_timeout_s", "Answer timeout (s)"),
+        ("door.http_token_file", "Token file (0600)"),
+        ("door.http_token_env", "Token environment variable"),
+    )),
+    ("Events", (
+        ("events.retention_days", "Keep events (days, 0 = forever)"),
+        ("events.store_thumbnails", "Store a face picture with each event"),
+    )),
 )
+FIELDS: tuple[str, ...] = tuple(key for _, rows in GROUPS for key, _ in rows)
+#: Door keys that matter for each door.kind; the others are greyed out.
+DOOR_KEYS = {"simulated": ("door.pulse_s",),
+             "serial": ("door.pulse_s", "door.serial_port", "door.serial_baud",
+                        "door.serial_open_hex", "door.serial_close_hex",
+                        "door.serial_open_ack_hex", "door.serial_close_ack_hex",
+                        "door.max_open_s"),
+             "http": ("door.pulse_s", "door.http_url", "door.http_method", "door.http_body",
+                      "door.http_timeout_s", "door.http_token_file", "door.http_token_env")}
+INSECURE_TEXT = ("allow_insecure = true: this kiosk accepts recognition settings below the "
+                 "security floors; strangers may be let in more often.")
+
+
+def decimals(item: Leaf) -> int:
+    """Digits a float field's spin box shows: fine for similarities, coarse for seconds."""
+    bounds = item.bounds
+    return 3 if bounds is not None and bounds.high <= 2.0 else 1
+
+
+def widget_range(item: Leaf) -> tuple[float, float]:
+    """The widget's [minimum, maximum]: the schema's bounds, an open end moved in one step."""
+    bounds = item.bounds
+    assert bounds is not None, item.key
+    step = 1.0 if item.kind is int else 10.0 ** -decimals(item)
+    return (bounds.low + step if bounds.low_open else bounds.low,
+            bounds.high - step if bounds.high_open else bounds.high)
+
+
+def make_widget(item: Leaf, value: Any) -> QWidget:
+    """The editor for one schema field, showing `value`."""
+    widget: QWidget
+    if item.choices:
+        widget = QComboBox()
+        widget.addItems(list(item.choices))
+        widget.setCurrentText(str(value))
+    elif item.kind is bool:
+        widget = QCheckBox()
+        widget.setChecked(bool(value))
+    elif item.kind is int:
+        widget = QSpinBox()
+        low, high = widget_range(item)
+        widget.setRange(int(low), int(high))
+        widget.setValue(int(value))
+    elif item.kind is float:
+        widget = QDoubleSpinBox()
+        widget.setDecimals(decimals(item))
+        widget.setRange(*widget_range(item))
+        widget.setSingleStep(10.0 ** -min(decimals(item), 2))
+        widget.setValue(float(value))
+    else:
+        widget = QLineEdit(str(value))
+    widget.setToolTip(item.doc)
+    return widget
+
+
+def widget_value(widget: QWidget) -> Any:
+    if isinstance(widget, QComboBox):
+        return widget.currentText()
+    if isinstance(widget, QCheckBox):
+        return widget.isChecked()
+    if isinstance(widget, QSpinBox | QDoubleSpinBox):
+        return widget.value()
+    assert isinstance(widget, QLineEdit)
+    return widget.text()
 
 
 def _far_text(curve: FarCurve | None, threshold: float) -> str:
@@ -62,6 +139,7 @@ class SettingsPage(QWidget):
     """A form over the settings that sites change; Save validates and writes the file."""
 
     saved = Signal(object)
+    door_tested = Signal(object)  # the DoorResult, emitted from the test thread
 
     def __init__(self, store: SettingsStore, actor: str,
                  far_curve: Callable[[], FarCurve | None], parent: QWidget | None = None) -> None:
@@ -69,66 +147,64 @@ class SettingsPage(QWidget):
         self._store, self._actor, self._far_curve = store, actor, far_curve
         self.widgets: dict[str, QWidget] = {}
         self.far_label = QLabel()
+        self.insecure_banner = QLabel(INSECURE_TEXT)
+        self.insecure_banner.setStyleSheet(ERROR_STYLE)
+        self.insecure_banner.setWordWrap(True)
         self.message = MessageLabel()
+        self.door_message = MessageLabel()
         self.save_button = QPushButton("Save")
-        form = QFormLayout()
-        values = flatten(to_table(store.load()))
-        for field in FIELDS:
-            widget = self._widget(field, values[field.key])
-            self.widgets[field.key] = widget
-            form.addRow(field.label, widget)
-            if field.key == "recognition.threshold":
-                form.addRow("", self.far_label)
+        self.test_door_button = QPushButton("Test door")
+        self.test_door_button.setToolTip("Pulse the door once with the settings shown here")
+        config = store.load()
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.save_button)
+        layout.addWidget(self.insecure_banner)
+        self.insecure_banner.setVisible(config.allow_insecure)
+        values = flatten(to_table(config))
+        for title, rows in GROUPS:
+            layout.addWidget(self._group(title, rows, values))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
         layout.addWidget(self.message)
         layout.addStretch(1)
         threshold = self.widgets["recognition.threshold"]
         assert isinstance(threshold, QDoubleSpinBox)
         threshold.valueChanged.connect(self._update_far)
         self._update_far(threshold.value())
+        kind = self.widgets["door.kind"]
+        assert isinstance(kind, QComboBox)
+        kind.currentTextChanged.connect(self._door_kind_changed)
+        self._door_kind_changed(kind.currentText())
         self.save_button.clicked.connect(self.save)
+        self.test_door_button.clicked.connect(self.test_door)
+        self.door_tested.connect(self._show_door_result)
 
-    def _widget(self, field: Field, value: Any) -> QWidget:
-        if field.choices:
-            combo = QComboBox()
-            combo.addItems(list(field.choices))
-            combo.setCurrentText(str(value))
-            return combo
-        if isinstance(value, bool):
-            box = QCheckBox()
-            box.setChecked(value)
-            return box
-        if isinstance(value, int):
-            spin = QSpinBox()
-            spin.setRange(int(field.low), int(field.high))
-            spin.setValue(value)
-            return spin
-        if isinstance(value, float):
-            double = QDoubleSpinBox()
-            double.setDecimals(3 if field.step < 0.1 else 1)
-            double.setRange(field.low, field.high)
-            double.setSingleStep(field.step)
-            double.setValue(value)
-            return double
-        return QLineEdit(str(value))
+    def _group(self, title: str, rows: tuple[tuple[str, str], ...],
+               values: dict[str, Any]) -> QGroupBox:
+        box = QGroupBox(title)
+        form = QFormLayout(box)
+        for key, label in rows:
+            widget = make_widget(leaf(Config, key), values[key])
+            self.widgets[key] = widget
+            form.addRow(label, widget)
+            if key == "recognition.threshold":
+                form.addRow("", self.far_label)
+        if title == "Door":
+            form.addRow(self.test_door_button, self.door_message)
+        return box
+
+    def _door_kind_changed(self, kind: str) -> None:
+        relevant = DOOR_KEYS.get(kind, ())
+        for key in FIELDS:
+            if key.startswith("door.") and key != "door.kind":
+                self.widgets[key].setEnabled(key in relevant)
 
     def _update_far(self, threshold: float) -> None:
         self.far_label.setText(_far_text(self._far_curve(), threshold))
 
     def values(self) -> dict[str, Any]:
-        values: dict[str, Any] = {}
-        for key, widget in self.widgets.items():
-            if isinstance(widget, QComboBox):
-                values[key] = widget.currentText()
-            elif isinstance(widget, QCheckBox):
-                values[key] = widget.isChecked()
-            elif isinstance(widget, QSpinBox | QDoubleSpinBox):
-                values[key] = widget.value()
-            elif isinstance(widget, QLineEdit):
-                values[key] = widget.text()
-        return values
+        return {key: widget_value(widget) for key, widget in self.widgets.items()}
 
     def save(self) -> Config | None:
         try:
@@ -137,5 +213,34 @@ class SettingsPage(QWidget):
             self.message.error(str(exc))
             return None
         self.message.ok(f"saved to {self._store.path}")
+        self.insecure_banner.setVisible(config.allow_insecure)
         self.saved.emit(config)
         return config
+
+    def test_door(self) -> bool:
+        """Pulse the door shown in the form (saved or not) once, off the UI thread; the
+        answer appears beside the button. False when the form's door is not valid."""
+        try:
+            door = apply(self._store.load(), self.values()).door
+        except ConfigError as exc:
+            self.door_message.error(str(exc))
+            return False
+        self.test_door_button.setEnabled(False)
+        self.door_message.setText(f"pulsing the door ({door.kind}) ...")
+
+        def run() -> None:
+            try:
+                result = pulse_once(door)
+            except Exception as exc:  # a driver bug must not leave the button disabled
+                result = DoorResult(False, str(exc))
+            self.door_tested.emit(result)
+
+        threading.Thread(target=run, name="door-test", daemon=True).start()
+        return True
+
+    def _show_door_result(self, result: DoorResult) -> None:
+        self.test_door_button.setEnabled(True)
+        if result.opened:
+            self.door_message.ok(f"door answered: {result.detail}")
+        else:
+            self.door_message.error(f"door did not open: {result.detail}")
