@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -145,3 +146,30 @@ def test_replace_validates_the_copy() -> None:
 
 def test_camera_index_may_be_written_as_a_number() -> None:
     assert from_dict({"camera": {"source": 1}}).camera.source == "1"
+
+
+@pytest.mark.parametrize(("table", "key"), [
+    ({"recognition": {"threshold": -1.0}}, "recognition.threshold"),
+    ({"recognition": {"threshold": 0.39}}, "recognition.threshold"),
+    ({"recognition": {"margin": 0.0}}, "recognition.margin"),
+    ({"policy": {"agreement_frames": 1}}, "policy.agreement_frames"),
+    ({"models": {"embedder": "mine.onnx"}, "recognition": {"threshold": 0.0}},
+     "recognition.threshold"),
+    ({"models": {"embedder": "mine.onnx"}, "recognition": {"margin": 0.0}}, "recognition.margin"),
+])
+def test_values_below_the_security_floors_need_allow_insecure(
+        table: dict[str, Any], key: str) -> None:
+    with pytest.raises(ConfigError, match=rf"{key} = .* is below its security floor"):
+        from_dict(table)
+    config = from_dict({"allow_insecure": True, **table})
+    assert [line.split(" = ")[0] for line in config.below_floors()] == [key]
+
+
+def test_the_floors_admit_every_calibrated_operating_point() -> None:
+    # benchmarks/README.md "Calibration": far 1e-4 with 10 and 100 enrolled people.
+    for threshold, margin in ((0.475, 0.225), (0.57, 0.2), (0.57, 0.205)):
+        assert from_dict({"recognition": {"threshold": threshold, "margin": margin}})
+    assert Config().below_floors() == []
+    # A custom embedder has its own scale: a low but positive threshold is its calibration's.
+    assert from_dict({"models": {"embedder": "mine.onnx"},
+                      "recognition": {"threshold": 0.2, "margin": 0.05}})

@@ -119,6 +119,7 @@ def test_calibrate_writes_the_config(capsys: pytest.CaptureFixture[str], tmp_pat
                                      models_dir: Path) -> None:
     images = orl_subset(tmp_path)
     config = tmp_path / "config.toml"
+    config.write_text("allow_insecure = true  # 1 stranger in 20 is far below the floors\n")
     argv = ["calibrate", "--far", "0.05", "--gallery-size", "4", "--images", str(images),
             "--write-config", str(config), "--quiet", "--cache-dir", str(tmp_path / "cache"),
             "--pick", "largest"]

@@ -17,7 +17,8 @@ from pydantic import Field, ValidationError, ValidationInfo, field_validator, mo
 
 from turnstile.configmeta import ConfigError, Section, describe, num, replace, text
 
-__all__ = ["APP_NAME", "DB_ENV", "MODELS_DIR_ENV", "AdminConfig", "CameraConfig", "Config",
+__all__ = ["APP_NAME", "DB_ENV", "MODELS_DIR_ENV", "AdminConfig", "CameraConfig", "CentralConfig",
+           "Config",
            "ConfigError", "DetectorConfig", "DoorConfig", "EnrolmentConfig", "EventsConfig",
            "KioskConfig", "LivenessConfig", "ModelsConfig", "PolicyConfig", "RecognitionConfig",
            "default_config_path", "default_data_dir", "from_dict", "load", "replace"]
@@ -32,6 +33,7 @@ Device = Literal["auto", "cpu", "cuda"]
 Runtime = Literal["auto", "onnxruntime", "opencv"]
 DoorKind = Literal["simulated", "serial", "http"]
 HttpMethod = Literal["POST", "PUT", "GET"]
+SslMode = Literal["", "disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 
 
 def default_data_dir() -> Path:
@@ -194,6 +196,14 @@ class PolicyConfig(Section):
     allowed_groups: tuple[str, ...] = Field((), strict=False, description="Access group names "
                                             "this door admits (case-insensitive). Empty: every "
                                             "enrolled, active, in-schedule person.")
+    spoof_alarm_count: int = num(3, 0, 100, "spoofs", "This many SPOOF verdicts for one person "
+                                 "within spoof_alarm_window_s raise an alarm (logged, shown in "
+                                 "the events page) and suspend that person's face access for "
+                                 "spoof_suspend_s. 0 switches it off.")
+    spoof_alarm_window_s: float = num(300.0, 10.0, 86400.0, "s", "Seconds within which repeated "
+                                      "spoof verdicts count toward the alarm.")
+    spoof_suspend_s: float = num(900.0, 0.0, 604800.0, "s", "Seconds a person's face access "
+                                 "stays suspended after a spoof alarm.")
 
     @field_validator("roi", "allowed_groups", mode="before")
     @classmethod
@@ -305,6 +315,10 @@ class LivenessConfig(Section):
 
     motion: bool = Field(True, description="Model-free motion check (parallax of the face, "
                          "surroundings that move with it).")
+    align_tracks: bool = Field(False, description="Undo the face's rotation, scale and shift "
+                               "between the two frames of a pair (from its landmarks) before "
+                               "tracking, so a rolled or approaching picture is tracked "
+                               "correctly.")
     gap_s: float = num(0.4, 0.1, 2.0, "s", "Seconds between the two frames of each compared "
                        "pair.")
     window_s: float = num(1.0, 0.3, 5.0, "s", "Seconds of frame pairs a verdict rests on.")
@@ -352,8 +366,9 @@ class LivenessConfig(Section):
     challenge_min_similarity: float = num(0.5, -1.0, 1.0, "cosine", "Embedding similarity to "
                                           "the face at the start below which the identity "
                                           "changed.")
-    passive_model: str = text("", "Passive ONNX model from `turnstile train-liveness`; empty "
-                              "means none.")
+    passive_model: str = text("", "Passive model: an ONNX file from `turnstile "
+                              "train-liveness`, \"minifasnet\" for the vendored MiniFASNet "
+                              "models, or empty for none.")
     passive_threshold: float = num(0.5, 0.0, 1.0, "", "Passive model live score below which a "
                                    "face is a spoof.")
 
@@ -433,13 +448,39 @@ class AdminConfig(Section):
         return self
 
 
-#: Security floors: the shipped calibrated operating point of the default embedder (threshold
-#: and margin from `turnstile calibrate --far 1e-4 --gallery-size 100`, agreement from the
-#: clips), less the room a site's own calibration for a smaller gallery may take. A value below
-#: its floor lets strangers in more often; it loads only with `allow_insecure = true`.
-FLOORS: dict[str, float] = {"recognition.threshold": 0.5, "recognition.margin": 0.1,
+class CentralConfig(Section):
+    """Several kiosks sharing one roster in a central PostgreSQL database (README "Several
+    doors"); empty: this kiosk stands alone."""
+
+    dsn: str = text("", "libpq connection string without a password, e.g. "
+                    "\"postgresql://turnstile_kiosk@db.example/turnstile\".")
+    dsn_file: str = text("", "File readable only by its owner (mode 0600) holding the "
+                         "connection string with its password; $TURNSTILE_CENTRAL_DSN serves "
+                         "the same purpose.")
+    kiosk_id: str = text("", "This kiosk's name in the central event log and in `turnstile "
+                         "central status` (e.g. \"door-1\").")
+    sslmode: SslMode = Field("", description="libpq sslmode; empty means verify-full when "
+                             "sslrootcert is given, libpq's default otherwise.")
+    sslrootcert: str = text("", "CA certificate that signed the server's certificate.")
+    sslcert: str = text("", "Client certificate, where the server asks for one.")
+    sslkey: str = text("", "Key of the client certificate.")
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.dsn or self.dsn_file or self.kiosk_id)
+
+
+#: Security floors for the default embedder (SFace), from its calibration on LFW
+#: (benchmarks/README.md, `turnstile calibrate --far 1e-4`): the threshold that keeps a
+#: stranger's rate at 1e-4 is 0.40 with one enrolled person, 0.475 with 10 and 0.57 with 100,
+#: so no gallery's operating point lies below 0.40; the calibrated margins with a runner-up
+#: are 0.20-0.225 (half of that is the floor; 0 switches the runner-up check off); one
+#: agreeing frame lets a single misread frame open the door. Values below a floor weaken
+#: security below any calibrated operating point: they load only with allow_insecure = true.
+FLOORS: dict[str, float] = {"recognition.threshold": 0.4, "recognition.margin": 0.1,
                             "policy.agreement_frames": 2}
-#: A custom embedder has its own score scale, so only these floors apply to it.
+#: A custom embedder has its own score scale (calibrate it with `turnstile calibrate
+#: --model`), so only the scale-free floors apply: a positive threshold and margin.
 CUSTOM_MODEL_FLOORS: dict[str, float] = {"recognition.threshold": 0.0,
                                          "recognition.margin": 0.0,
                                          "policy.agreement_frames": 2}
@@ -465,6 +506,14 @@ class Config(Section):
     liveness: LivenessConfig = Field(default_factory=LivenessConfig)
     enrolment: EnrolmentConfig = Field(default_factory=EnrolmentConfig)
     admin: AdminConfig = Field(default_factory=AdminConfig)
+    central: CentralConfig = Field(default_factory=CentralConfig)
+
+    @model_validator(mode="after")
+    def _floors(self) -> Config:
+        if not self.allow_insecure and (weak := self.below_floors()):
+            raise ValueError("; ".join(weak) + " (refused: it lets strangers in more often; "
+                             "allow_insecure = true accepts it)")
+        return self
 
     def below_floors(self) -> list[str]:
         """Each security-relevant value below its floor, in words ([] when none is)."""

@@ -127,6 +127,9 @@ class Outcome(enum.Enum):
     DENIED = "denied"
     UNKNOWN = "unknown"
     SPOOF = "spoof"
+    #: A spoof that makes several for one person within a few minutes: logged as an alarm,
+    #: and that person's face access is suspended for a while.
+    ALARM = "alarm"
 
 
 class DenyReason(enum.Enum):
@@ -141,6 +144,8 @@ class DenyReason(enum.Enum):
     DOOR_FAILED = "door_failed"
     #: The event log could not be written, so the door stayed shut (record, then open).
     NOT_RECORDED = "not_recorded"
+    #: Face access suspended after repeated spoof attempts for this person.
+    SUSPENDED = "suspended"
 
 
 class PendingReason(enum.Enum):

@@ -108,11 +108,11 @@ def main() -> None:
         if keep is None or folder.name in keep:
             stills += photo_sources(folder, detector)
     families = [Family(f) for f in args.family] if args.family else list(Family)
-    for number, family in enumerate(families):
+    for family in families:
         pool = replays if family.replay else stills
         if not pool:
             raise SystemExit(f"no sources with a face for {family.value}")
-        generate(family, pool, rooms, args, args.seed + 100_000 * number)
+        generate(family, pool, rooms, args, args.seed + 100_000 * list(Family).index(family))
 
 
 def generate(family: Family, pool: list[Source], rooms: dict[str, Image],

@@ -14,6 +14,7 @@ from turnstile.access.schedule import AccessRule, Window
 from turnstile.config import PolicyConfig, RecognitionConfig
 from turnstile.types import (
     Box,
+    Decision,
     DenyReason,
     Face,
     Image,
@@ -388,3 +389,40 @@ def test_followed_frames_read_as_recently_decided() -> None:
     assert recogniser.calls == 1
     assert followed.outcome is Outcome.PENDING
     assert followed.pending is PendingReason.RECENTLY_DECIDED
+
+
+def test_repeated_spoofs_raise_an_alarm_and_suspend_face_access() -> None:
+    liveness = ScriptedLiveness(Verdict.SPOOF)
+    config = PolicyConfig(agreement_frames=1, cooldown_s=1.0, spoof_alarm_count=3,
+                          spoof_alarm_window_s=60.0, spoof_suspend_s=600.0)
+    policy = AccessPolicy(config, RecognitionConfig(), Rules(AccessRule(ALICE), AccessRule(BOB)),
+                          liveness)
+
+    def attempt(at: datetime, who: Match) -> Decision:
+        """One presentation after more than the cooldown out of view."""
+        return policy.decide(at, [face()], IMAGE, lambda f: who)
+
+    outcomes = [attempt(T0 + timedelta(seconds=10 * k), alice()).outcome for k in range(3)]
+    assert outcomes == [Outcome.SPOOF, Outcome.SPOOF, Outcome.ALARM]
+    alarm = policy.decide(T0 + timedelta(seconds=20), [face()], IMAGE, lambda f: alice())
+    assert alarm.pending is PendingReason.STEP_OUT  # told like any spoof while in view
+    # Suspended: even a face the check would call live is refused, without asking it.
+    liveness.verdicts = [Verdict.LIVE]
+    seen = len(liveness.seen)
+    denied = attempt(T0 + timedelta(seconds=40), alice())
+    assert denied.outcome is Outcome.DENIED and denied.reason is DenyReason.SUSPENDED
+    assert len(liveness.seen) == seen
+    assert attempt(T0 + timedelta(seconds=50), bob()).outcome is Outcome.GRANTED  # others pass
+    later = T0 + timedelta(seconds=20 + 600 + 1)
+    assert attempt(later, alice()).outcome is Outcome.GRANTED  # the suspension ends
+
+
+def test_spoofs_spread_beyond_the_window_raise_no_alarm_and_zero_switches_it_off() -> None:
+    for count, gap in ((3, 40.0), (0, 1.5)):
+        config = PolicyConfig(agreement_frames=1, cooldown_s=1.0, spoof_alarm_count=count,
+                              spoof_alarm_window_s=60.0)
+        policy = AccessPolicy(config, RecognitionConfig(), Rules(AccessRule(ALICE)),
+                              ScriptedLiveness(Verdict.SPOOF))
+        outcomes = {policy.decide(T0 + timedelta(seconds=gap * k), [face()], IMAGE,
+                                  lambda f: alice()).outcome for k in range(6)}
+        assert outcomes == {Outcome.SPOOF}

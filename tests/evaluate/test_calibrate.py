@@ -28,7 +28,8 @@ def test_margin_costs_at_most_one_percent_of_grants() -> None:
 
 def test_write_config_keeps_other_settings_and_comments(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
-    path.write_text("# site config\n[policy]\nagreement_frames = 5\n\n[recognition]\n"
+    path.write_text("# site config\nallow_insecure = true\n[policy]\nagreement_frames = 5\n\n"
+                    "[recognition]\n"
                     "threshold = 0.3\nflip_augment = true\n\n[door]\nkind = \"simulated\"\n")
     write_config(path, 0.4321, 0.075, "calibrated: test")
     write_config(path, 0.4321, 0.075, "calibrated: again")
@@ -42,12 +43,15 @@ def test_write_config_keeps_other_settings_and_comments(tmp_path: Path) -> None:
 
 def test_write_config_creates_the_section_and_refuses_bad_values(tmp_path: Path) -> None:
     path = tmp_path / "new.toml"
-    write_config(path, 0.5, 0.05, "calibrated: fresh")
+    write_config(path, 0.5, 0.15, "calibrated: fresh")
     assert config_module.load(path).recognition.threshold == pytest.approx(0.5)
     before = path.read_text()
     with pytest.raises(ConfigError, match="margin"):
         write_config(path, 0.5, 3.0, "calibrated: broken")
-    assert path.read_text() == before and not list(tmp_path.glob("*.new"))
+    # Below the security floors only where the file says allow_insecure = true.
+    with pytest.raises(ConfigError, match=r"threshold = 0\.3 is below its security floor"):
+        write_config(path, 0.3, 0.15, "calibrated: lenient")
+    assert path.read_text() == before and list(tmp_path.iterdir()) == [path]
 
 
 @pytest.mark.slow

@@ -164,8 +164,8 @@ def test_a_door_driver_that_raises_is_a_logged_refusal(site: sqlite3.Connection)
 
 def test_a_run_keeps_no_frames_only_counters(conn: sqlite3.Connection) -> None:
     """Memory stays flat however many decisions a run makes (it used to keep every frame)."""
-    pipeline = build(conn, k=1)
-    script = Script(([1, 1] + [0] * 25) * 25)
+    pipeline = build(conn)
+    script = Script(([1, 1, 1, 1] + [0] * 25) * 25)
 
     class Big:
         """640x480 frames, as a kiosk camera gives them, made as they are read."""

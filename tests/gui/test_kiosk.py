@@ -125,6 +125,8 @@ def update(outcome: Outcome, reason: DenyReason | None = None, detail: str = "",
     (Outcome.DENIED, DenyReason.OUT_OF_SCHEDULE, "Access denied", "at this time"),
     (Outcome.DENIED, DenyReason.DOOR_FAILED, "The door did not open", "try again"),
     (Outcome.SPOOF, None, "Live face not confirmed", "step out of view"),
+    (Outcome.ALARM, None, "Live face not confirmed", "step out of view"),
+    (Outcome.DENIED, DenyReason.SUSPENDED, "Access denied", "suspended"),
 ])
 def test_refusals_say_why_in_plain_words(qtbot: QtBot, outcome: Outcome,
                                          reason: DenyReason | None, title: str,

@@ -73,6 +73,13 @@ class CameraStatus:
     retry_in_s: float = 0.0
 
 
+def following_detector(config: Config, detector: FaceDetector) -> FaceDetector:
+    """The camera's detector as the kiosk runs it: following the face in view when it can."""
+    if isinstance(detector, YuNetDetector) and config.detector.follow_face_px:
+        return FollowingDetector(detector, config.detector)
+    return detector
+
+
 class Pipeline:
     """One frame in, one FrameResult out; owns no thread and no connection of its own."""
 
@@ -111,12 +118,10 @@ class Pipeline:
             # must not open the door.
             liveness = configured_liveness(config, engine)
         policy = AccessPolicy(config.policy, config.recognition, Directory(gallery), liveness)
-        detector: FaceDetector = engine.detector
-        if isinstance(detector, YuNetDetector) and config.detector.follow_face_px:
-            detector = FollowingDetector(detector, config.detector)
         pipeline = cls(engine, gallery, policy, door,
                        EventLog(gallery.connection, config.events), source_name,
-                       config.recognition.flip_probe, detector, config.kiosk.fault_exit_s)
+                       config.recognition.flip_probe, following_detector(config, engine.detector),
+                       config.kiosk.fault_exit_s)
         pipeline.upkeep.max_bytes = config.events.max_db_mb * 2**20
         return pipeline
 

@@ -37,7 +37,10 @@ from turnstile.types import (
 )
 
 #: Outcomes that end a presentation: logged, shown, and (GRANTED) open the door.
-FINAL = frozenset({Outcome.GRANTED, Outcome.DENIED, Outcome.UNKNOWN, Outcome.SPOOF})
+FINAL = frozenset({Outcome.GRANTED, Outcome.DENIED, Outcome.UNKNOWN, Outcome.SPOOF,
+                   Outcome.ALARM})
+#: Outcomes of a failed liveness check (the person is told to step out of view).
+SPOOFED = frozenset({Outcome.SPOOF, Outcome.ALARM})
 #: Cooldown key for faces that match nobody.
 _UNKNOWN = -1
 #: Most frames of a streak kept for the liveness check until it is first asked (the frames
@@ -135,6 +138,9 @@ class AccessPolicy:
         self._cooldown: dict[int, datetime] = {}
         #: Those of them refused as a spoof (told to step out of view and try again).
         self._spoofed: set[int] = set()
+        #: Recent spoof verdicts per person, and persons suspended after an alarm (until).
+        self._spoofs: dict[int, deque[datetime]] = {}
+        self._suspended: dict[int, datetime] = {}
         self._track: _Track | None = None
 
     def select(self, faces: Sequence[Face]) -> Selection:
@@ -235,6 +241,8 @@ class AccessPolicy:
             return self._final(Decision(Outcome.UNKNOWN, at, match, face, scores=scores,
                                         detail="person no longer enrolled"), key)
         reason = deny_reason(rule, at, self._config.allowed_groups)
+        if reason is None and self._suspended.get(key, at) > at:
+            reason = DenyReason.SUSPENDED
         if reason is not None:
             return self._final(Decision(Outcome.DENIED, at, match, face, reason, reason.value,
                                         scores), key)
@@ -265,6 +273,8 @@ class AccessPolicy:
     def _final(self, decision: Decision, key: int) -> Decision:
         self._cooldown[key] = decision.at
         if decision.outcome is Outcome.SPOOF:
+            decision = self._count_spoof(decision, key)
+        if decision.outcome in SPOOFED:
             self._spoofed.add(key)
         else:
             self._spoofed.discard(key)
@@ -273,7 +283,30 @@ class AccessPolicy:
             self._track = _Track(decision.face, decision.match, decision.at, decision.at)
         return decision
 
+    def _count_spoof(self, decision: Decision, key: int) -> Decision:
+        """A spoof that makes `spoof_alarm_count` within the window is an ALARM, and the
+        person's face access is suspended: a picture cannot keep trying at one door."""
+        config, at = self._config, decision.at
+        if config.spoof_alarm_count <= 0:
+            return decision
+        recent = self._spoofs.setdefault(key, deque())
+        recent.append(at)
+        while recent and at - recent[0] > timedelta(seconds=config.spoof_alarm_window_s):
+            recent.popleft()
+        if len(recent) < config.spoof_alarm_count:
+            return decision
+        recent.clear()
+        until = at + timedelta(seconds=config.spoof_suspend_s)
+        self._suspended[key] = until
+        detail = (f"{config.spoof_alarm_count} spoof attempts within "
+                  f"{config.spoof_alarm_window_s:g} s; face access suspended until "
+                  f"{until:%Y-%m-%d %H:%M:%S} ({decision.detail})")
+        return replace(decision, outcome=Outcome.ALARM, detail=detail)
+
     def _expire(self, at: datetime) -> None:
+        for key, until in list(self._suspended.items()):
+            if at >= until:
+                del self._suspended[key]
         limit = timedelta(seconds=self._config.cooldown_s)
         for key, seen in list(self._cooldown.items()):
             if at - seen > limit or at < seen:

@@ -15,6 +15,7 @@ from turnstile.cli import (
     admincmd,
     backupcmd,
     benchcmd,
+    centralcmd,
     common,
     configcmd,
     core,
@@ -34,7 +35,7 @@ from turnstile.vision.models import ModelError
 #: Modules that add subcommands; each has register(subparsers, parent). evalcmd comes
 #: before livenesscmd, which adds `eval liveness` to its group.
 COMMAND_MODULES = (core, configcmd, modelcmd, kioskcmd, doorcmd, backupcmd, admincmd, accountscmd,
-                   benchcmd, evalcmd, traincmd, livenesscmd)
+                   centralcmd, benchcmd, evalcmd, traincmd, livenesscmd)
 #: Errors that are the user's input or environment: one line, no traceback.
 USER_ERRORS = (AuthError, PermissionDeniedError, ConfigError, GalleryError, ImageError, ModelError,
                SchemaError, FileNotFoundError, FileExistsError, PermissionError, ValueError,

@@ -5,19 +5,31 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import cv2
 import numpy as np
 
+from turnstile.access.camera import FALLBACK_FPS
 from turnstile.access.liveness import metrics
 from turnstile.access.liveness.build import build_check, passive_model
 from turnstile.access.liveness.evaluate import Presentation, present_video, video_files
-from turnstile.access.liveness.passive import PassiveModel, crops_from, image_files
+from turnstile.access.liveness.passive import FaceScorer, crops_from, faces_from, image_files
+from turnstile.access.liveness.realtime import (
+    RealtimeRun,
+    load_average,
+    present_realtime,
+    start_offsets,
+)
 from turnstile.access.liveness.verdict import LivenessCheck
+from turnstile.access.pipeline import following_detector
 from turnstile.cli.common import emit_to_file, load_config
 from turnstile.config import Config
-from turnstile.vision.engine import build_detector
+from turnstile.types import Face, Image
+from turnstile.vision.align import align
+from turnstile.vision.engine import Engine, build_detector
 
 #: The APCER the passive model's suggested threshold is chosen for.
 TARGET_APCER = 0.01
@@ -37,13 +49,19 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
         "liveness", help="APCER, BPCER and ACER (ISO/IEC 30107-3) of the liveness check")
     _options(evaluate)
     evaluate.add_argument("--model", type=Path, metavar="MODEL.onnx",
-                          help="passive model (default: the config's liveness.passive_model)")
+                          help="passive model: an ONNX file from train-liveness or "
+                               "`minifasnet` for the vendored models (default: the config's "
+                               "liveness.passive_model)")
     evaluate.add_argument("--within", type=float, default=2.0, metavar="S",
                           help="seconds a bona fide video presentation has to be accepted "
                                "(default 2); attack videos run to their end")
     evaluate.add_argument("--starts-every", type=float, default=0.0, metavar="S",
                           help="start a bona fide presentation every S seconds of each live "
                                "video (default 0: one per file)")
+    evaluate.add_argument("--realtime", type=int, default=0, metavar="N",
+                          help="also run N presentations of each live video as the kiosk "
+                               "does: paced in real time, newest frame only, on this "
+                               "machine's current load (attack videos stay frame by frame)")
     evaluate.add_argument("--json", nargs="?", const="-", metavar="OUT",
                           help="write the results as JSON to OUT (or stdout without OUT)")
     evaluate.set_defaults(func=run_eval)
@@ -110,8 +128,46 @@ def _eval_videos(config: Config, args: argparse.Namespace, live: list[Path],
                                float(np.mean([p.accepted for p in attacks])),
                                float(np.mean([not p.accepted for p in bona])),
                                len(attacks), len(bona))
-    return {"mode": "video", "operating_point": rates.as_dict(),
-            "within_s": args.within, "files": _per_file(shown)}
+    payload: dict[str, Any] = {"mode": "video", "operating_point": rates.as_dict(),
+                               "within_s": args.within, "files": _per_file(shown)}
+    if args.realtime > 0:
+        payload["realtime"] = _eval_realtime(config, args, live, new_check)
+    return payload
+
+
+def _eval_realtime(config: Config, args: argparse.Namespace, live: list[Path],
+                   new_check: Callable[[], LivenessCheck]) -> dict[str, Any]:
+    """BPCER with every live video paced in real time through the kiosk's frame source."""
+    engine = Engine.from_config(config)
+    size = engine.embedder.input_size
+
+    def recognise(image: Image, face: Face) -> object:
+        return engine.embedder.embed([align(image, face, size)])
+
+    runs: list[RealtimeRun] = []
+    load = [load_average()]
+    for path in live:
+        for start in start_offsets(_duration(path), args.within, args.realtime):
+            detector = following_detector(config, engine.detector)
+            runs.append(present_realtime(path, True, start, args.within, detector, recognise,
+                                         new_check()))
+            load.append(load_average())
+    shown = [run.presentation for run in runs]
+    taken = sum(run.frames_taken for run in runs)
+    return {"bpcer": float(np.mean([not p.accepted for p in shown])),
+            "presentations": len(shown), "files": _per_file(shown),
+            "frames_processed_share": taken / max(sum(r.frames_shown for r in runs), 1),
+            "load_average_1min": {"min": min(load), "median": float(np.median(load)),
+                                  "max": max(load)}}
+
+
+def _duration(path: Path) -> float:
+    capture = cv2.VideoCapture(str(path))
+    try:
+        fps = capture.get(cv2.CAP_PROP_FPS) or FALLBACK_FPS
+        return float(capture.get(cv2.CAP_PROP_FRAME_COUNT)) / fps
+    finally:
+        capture.release()
 
 
 def _per_file(shown: list[Presentation]) -> list[dict[str, Any]]:
@@ -127,15 +183,15 @@ def _per_file(shown: list[Presentation]) -> list[dict[str, Any]]:
     return rows
 
 
-def _eval_images(config: Config, args: argparse.Namespace, model: PassiveModel) -> dict[str, Any]:
+def _eval_images(config: Config, args: argparse.Namespace, model: FaceScorer) -> dict[str, Any]:
     detector = build_detector(config)
     scores: dict[bool, list[float]] = {}
     missed = 0
     for bona_fide, folders in ((True, args.live), (False, args.attack)):
         files = image_files(folders)
-        crops = [crop for _, crop in crops_from(detector, files)]
-        missed += len(files) - len(crops)
-        scores[bona_fide] = model.scores(crops)
+        found = [(image, face) for _, image, face in faces_from(detector, files)]
+        missed += len(files) - len(found)
+        scores[bona_fide] = [model.live(image, face) for image, face in found]
     at_config = metrics.rates_at(scores[True], scores[False], config.liveness.passive_threshold)
     equal = metrics.equal_error(scores[True], scores[False])
     strict = metrics.threshold_for_apcer(scores[True], scores[False], TARGET_APCER)
@@ -161,6 +217,16 @@ def _summary(payload: dict[str, Any]) -> str:
                          f"BPCER {r['bpcer']:.2%}, ACER {r['acer']:.2%}")
     if payload.get("no_face"):
         lines.append(f"  {payload['no_face']} image(s) without a face were skipped")
+    if "realtime" in payload:
+        real = payload["realtime"]
+        lines.append(f"real time (newest frame only, {real['frames_processed_share']:.0%} of "
+                     f"frames processed, load {real['load_average_1min']['median']:.1f}): "
+                     f"BPCER {real['bpcer']:.2%} of {real['presentations']} presentations")
+        for row in real["files"]:
+            verdicts = ", ".join(f"{k} {v}" for k, v in sorted(row["verdicts"].items()))
+            timing = (f"; live after {row['median_s_to_live']:.2f} s median, "
+                      f"{row['max_s_to_live']:.2f} s max" if row["median_s_to_live"] else "")
+            lines.append(f"  {Path(row['file']).name}: {verdicts}{timing}")
     return "\n".join(lines)
 
 

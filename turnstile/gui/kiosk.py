@@ -67,6 +67,7 @@ _REFUSALS = {
     DenyReason.EXPIRED: "Your access has expired. Please see reception.",
     DenyReason.OUT_OF_SCHEDULE: "No access at this time. Please see reception.",
     DenyReason.NOT_IN_GROUP: "No access through this door. Please see reception.",
+    DenyReason.SUSPENDED: "Face access is suspended. Please see reception.",
 }
 BOX_COLOURS = {Screen.GRANTED: QColor("#2ecc71"), Screen.DENIED: QColor("#ff5a4f"),
                Screen.UNKNOWN: QColor("#ff5a4f"), Screen.SPOOF: QColor("#ff5a4f")}
@@ -103,7 +104,7 @@ def message_for(update: KioskUpdate) -> Message | None:
         return Message(Screen.DENIED, "Access denied", text, "denied")
     if outcome is Outcome.UNKNOWN:
         return Message(Screen.UNKNOWN, "Not recognised", "Please see reception.", "unknown")
-    if outcome is Outcome.SPOOF or decision.pending is PendingReason.STEP_OUT:
+    if outcome in (Outcome.SPOOF, Outcome.ALARM) or decision.pending is PendingReason.STEP_OUT:
         return SPOOF
     if outcome is Outcome.MULTIPLE_FACES:
         return Message(Screen.ONE_AT_A_TIME, "One person at a time",

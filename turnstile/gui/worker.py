@@ -20,6 +20,7 @@ from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
 from turnstile.store import database as storage
 from turnstile.store import upkeep
+from turnstile.store.central.background import start_background
 from turnstile.types import Box, Decision, Outcome
 from turnstile.vision.engine import Engine
 
@@ -92,6 +93,9 @@ class RecognitionWorker(QThread):
             # stays shut and the outcome waits in the backlog.
             conn.execute(f"PRAGMA busy_timeout = {KIOSK_BUSY_TIMEOUT_MS}")
             door = self._door or build_door(self._config.door)
+            # With [central], the replica follows the central roster and events go there.
+            stop_sync = start_background(self._config.central, self._db_path,
+                                         engine.embedder.name, engine.embedder.dimension)
         except Exception as exc:  # every start-up failure goes to the screen, not a traceback
             log.exception("the recognition worker could not start")
             self._give_up(str(exc))
@@ -115,6 +119,8 @@ class RecognitionWorker(QThread):
         finally:
             if self._door is None:
                 door.close()
+            if stop_sync is not None:
+                stop_sync()
             conn.close()
 
     def _give_up(self, message: str) -> None:

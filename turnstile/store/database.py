@@ -129,6 +129,51 @@ MIGRATIONS: tuple[str, ...] = (
                                               '$.confirmed_duplicate_of')
         WHERE json_valid(detail);
     """,
+    # 7: the outbox: events and audit entries queued for other systems (the central
+    # database, event streams), each with a unique id so a resend is recognised. Rows are
+    # written by triggers in the same transaction as the event, and only once a sink is
+    # registered: a single kiosk keeps no second copy of its log. AUTOINCREMENT: a delivered
+    # and pruned seq is never handed out again, so each sink's cursor stays meaningful.
+    # replica_state: what this file mirrors of the central database (change number, model).
+    """
+    CREATE TABLE outbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        uid TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        created TEXT NOT NULL
+    );
+    CREATE TABLE outbox_sinks (
+        name TEXT PRIMARY KEY,
+        delivered INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TRIGGER events_to_outbox AFTER INSERT ON events
+    WHEN EXISTS (SELECT 1 FROM outbox_sinks)
+    BEGIN
+        INSERT INTO outbox (uid, kind, payload, created) VALUES (
+            lower(hex(randomblob(16))), 'event',
+            json_object('local_id', NEW.id, 'at', NEW.at, 'outcome', NEW.outcome,
+                        'person_id', NEW.person_id, 'name', NEW.name,
+                        'similarity', NEW.similarity, 'runner_up', NEW.runner_up,
+                        'reason', NEW.reason, 'detail', NEW.detail, 'door', NEW.door,
+                        'scores', NEW.scores, 'source', NEW.source),
+            NEW.at);
+    END;
+    CREATE TRIGGER audit_to_outbox AFTER INSERT ON audit_log
+    WHEN EXISTS (SELECT 1 FROM outbox_sinks)
+    BEGIN
+        INSERT INTO outbox (uid, kind, payload, created) VALUES (
+            lower(hex(randomblob(16))), 'audit',
+            json_object('local_id', NEW.id, 'at', NEW.at, 'actor', NEW.actor,
+                        'action', NEW.action, 'target', NEW.target, 'detail', NEW.detail,
+                        'prev_hash', NEW.prev_hash, 'hash', NEW.hash),
+            NEW.at);
+    END;
+    CREATE TABLE replica_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 #: The WAL file is truncated back to at most this many bytes after each checkpoint.

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from turnstile.access.liveness.cues import structure_share, track_cue
+from turnstile.access.liveness.cues import landmark_similarity, structure_share, track_cue
 from turnstile.types import Box
 
 BOX = Box(120, 80, 80, 80)
@@ -107,3 +107,29 @@ def test_noise_misses_show_little_structure_and_too_few_tracks_say_nothing() -> 
     assert structure_share(points[:29], noise[:29], (80.0, 80.0), 160.0) == -1.0
     assert structure_share(points, np.zeros_like(noise), (80.0, 80.0), 160.0) == -1.0
 
+
+
+def test_a_rolled_picture_is_tracked_as_flat_once_the_landmarks_align_the_pair() -> None:
+    scene = texture(7)
+    centre = BOX.center
+    rotation = np.vstack([cv2.getRotationMatrix2D(centre, 18.0, 1.08), [0, 0, 1.0]])
+    after = warp(scene, rotation)
+    corners = np.array([[BOX.x, BOX.y], [BOX.x + BOX.w, BOX.y], [BOX.x, BOX.y + BOX.h],
+                        [BOX.x + BOX.w, BOX.y + BOX.h], list(centre)], np.float32)
+    moved = cv2.perspectiveTransform(corners.reshape(-1, 1, 2), rotation).reshape(-1, 2)
+    align = landmark_similarity(corners, np.asarray(moved, np.float32))
+    assert align is not None
+    aligned = track_cue(scene, after, BOX, align=align)
+    assert aligned.face_points >= 20 and aligned.planarity < 0.005
+    assert aligned.ring_follow > 0.8  # the picture's own surroundings follow it
+    # Without it the translating windows lose most tracks, and the wrong ones that survive
+    # look like a head's parallax.
+    plain = track_cue(scene, after, BOX)
+    assert plain.face_points < aligned.face_points
+    assert plain.planarity > 10 * max(aligned.planarity, 0.0005)
+
+
+def test_an_implausible_alignment_is_refused() -> None:
+    points = np.array([[0, 0], [10, 0], [0, 10], [10, 10], [5, 5]], np.float32)
+    assert landmark_similarity(points, points * 3.0) is None
+    assert landmark_similarity(points, points + 4.0) is not None

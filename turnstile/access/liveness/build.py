@@ -7,25 +7,31 @@ from pathlib import Path
 
 from turnstile.access.liveness.challenge import HeadTurnChallenge, Identify
 from turnstile.access.liveness.combine import AllOf
+from turnstile.access.liveness.minifasnet import MiniFasNet
 from turnstile.access.liveness.motion import MotionLiveness
-from turnstile.access.liveness.passive import PassiveLiveness, PassiveModel
+from turnstile.access.liveness.passive import FaceScorer, PassiveLiveness, PassiveModel
 from turnstile.access.liveness.verdict import AssumeLive, LivenessCheck
 from turnstile.config import Config
 from turnstile.types import Embedding, Face, Image
 from turnstile.vision.engine import Engine
 
+#: `liveness.passive_model` naming the vendored MiniFASNet models instead of a file.
+MINIFASNET = "minifasnet"
 
-def passive_model(config: Config, override: Path | None = None) -> PassiveModel | None:
+
+def passive_model(config: Config, override: Path | None = None) -> FaceScorer | None:
     """The configured passive model (or `override`), loaded once; None when there is none."""
-    path = override or (Path(config.liveness.passive_model).expanduser()
-                        if config.liveness.passive_model else None)
-    if path is None:
+    name = str(override) if override else config.liveness.passive_model
+    device = "cpu" if config.models.device == "cpu" else "auto"
+    if not name:
         return None
-    return PassiveModel(path, "cpu" if config.models.device == "cpu" else "auto")
+    if name == MINIFASNET:
+        return MiniFasNet(device=device)
+    return PassiveModel(Path(name).expanduser(), device)
 
 
 def build_check(config: Config, engine: Engine | None = None,
-                passive: PassiveModel | None = None, challenge: bool | None = None,
+                passive: FaceScorer | None = None, challenge: bool | None = None,
                 rng: random.Random | None = None) -> LivenessCheck | None:
     """Every enabled check combined; None when liveness is switched off entirely.
 

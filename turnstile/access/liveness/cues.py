@@ -52,6 +52,25 @@ class TrackCue:
     structure: float = -1.0
 
 
+Affine = npt.NDArray[np.float64]
+#: A pre-alignment whose scale changes more than this factor is a mistake, not a motion.
+MAX_ALIGN_SCALE = 1.6
+
+
+def landmark_similarity(before: FloatArray, after: FloatArray) -> Affine | None:
+    """The rotation, scale and shift (2x3) carrying the five landmarks of one face onto the
+    next frame's; None when it cannot be fitted or is implausible."""
+    found, _ = cv2.estimateAffinePartial2D(before.reshape(-1, 1, 2), after.reshape(-1, 1, 2),
+                                           method=cv2.LMEDS)
+    if found is None:
+        return None
+    matrix = np.asarray(found, np.float64)
+    scale = float(np.hypot(matrix[0, 0], matrix[1, 0]))
+    if not 1.0 / MAX_ALIGN_SCALE <= scale <= MAX_ALIGN_SCALE:
+        return None
+    return matrix
+
+
 def crop_pair(before: GreyImage, after: GreyImage,
               box: Box) -> tuple[GreyImage, GreyImage, Box]:
     """The same region around the face from both frames, scaled to the working face size."""
@@ -155,22 +174,55 @@ def follow_share(homography: npt.NDArray[np.float64], start: FloatArray, end: Fl
     return float(np.mean(_residuals(homography, start, end) < 0.3 * face_motion_px))
 
 
+def _to_crop(box: Box, local: Box) -> Affine:
+    """Frame pixels to the working crop's pixels (3x3)."""
+    scale = local.w / max(box.w, 1e-6)
+    return np.array([[scale, 0, local.x - box.x * scale], [0, scale, local.y - box.y * scale],
+                     [0, 0, 1.0]])
+
+
+def _aligned(g1: GreyImage, align: Affine, box: Box, local: Box) -> tuple[GreyImage, Affine]:
+    """`g1` warped back by the pre-alignment (crop pixels), and that alignment (3x3)."""
+    crop = _to_crop(box, local)
+    matrix = crop @ np.vstack([align, [0, 0, 1.0]]) @ np.linalg.inv(crop)
+    height, width = g1.shape[:2]
+    warped = cv2.warpAffine(g1, matrix[:2], (width, height),
+                            flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                            borderMode=cv2.BORDER_REPLICATE)
+    return np.asarray(warped, np.uint8), matrix
+
+
+def _carry(matrix: Affine | None, points: FloatArray) -> FloatArray:
+    if matrix is None or not len(points):
+        return points
+    moved = cv2.perspectiveTransform(points.reshape(-1, 1, 2).astype(np.float64), matrix)
+    return np.asarray(moved.reshape(-1, 2), np.float32)
+
+
 def track_cue(before: GreyImage, after: GreyImage, box: Box,
-              after_box: Box | None = None) -> TrackCue:
+              after_box: Box | None = None, align: Affine | None = None) -> TrackCue:
     """Track corners on the face and in its ring between two frames of the same scene.
 
     `box` is the face in `before`; `after_box`, the face in `after`, seeds the search.
+    `align` (2x3, frame pixels), the face's rotation, scale and shift between the frames
+    from its landmarks, is undone before tracking: the tracker's windows only translate, so
+    a rolled or approaching picture would lose its corners or track them wrongly, and wrong
+    tracks look like a head's parallax. Tracks are carried back to `after`'s own pixels.
     """
     g0, g1, local = crop_pair(before, after, box)
     face_mask, ring_mask = region_masks(g0.shape[:2], local)
     size = max(local.size, 1.0)
     upscale = max(1.0, size / max(box.size, 1.0))
     guess = (0.0, 0.0)
-    if after_box is not None:
+    back: Affine | None = None
+    if align is not None:
+        g1, back = _aligned(g1, align, box, local)
+    elif after_box is not None:
         scale = local.size / max(box.size, 1.0)
         guess = ((after_box.center[0] - box.center[0]) * scale,
                  (after_box.center[1] - box.center[1]) * scale)
     start, end = track(g0, g1, face_mask, 120, guess)
+    end = _carry(back, end)
     if len(start) < MIN_TRACKS:
         return TrackCue(0.0, 0.0, len(start), upscale=upscale)
     motion_px = float(np.median(np.linalg.norm(end - start, axis=1)))
@@ -184,6 +236,7 @@ def track_cue(before: GreyImage, after: GreyImage, box: Box,
     plane = float(np.percentile(np.linalg.norm(misses, axis=1), 75)) / size
     structure = structure_share(start, misses, local.center, size)
     ring_start, ring_end = track(g0, g1, ring_mask, 80)
+    ring_end = _carry(back, ring_end)
     if len(ring_start) < MIN_TRACKS:
         return TrackCue(motion_px / size, plane, len(start), len(ring_start), upscale=upscale,
                         structure=structure)

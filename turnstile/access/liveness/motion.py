@@ -13,6 +13,7 @@ from turnstile.access.liveness.cues import (
     WORK_FACE_PX,
     GreyImage,
     TrackCue,
+    landmark_similarity,
     track_cue,
 )
 from turnstile.config import LivenessConfig
@@ -80,7 +81,11 @@ class MotionLiveness:
 
     def _cue(self, earlier: _Frame, current: _Frame) -> TrackCue:
         """The cues of one pair (a method so that benchmarks can replay recorded cues)."""
-        return track_cue(earlier.grey, current.grey, earlier.face.box, current.face.box)
+        align = None
+        if self._config.align_tracks:
+            align = landmark_similarity(earlier.face.landmark_array(),
+                                        current.face.landmark_array())
+        return track_cue(earlier.grey, current.grey, earlier.face.box, current.face.box, align)
 
     def _prune(self, at: float) -> None:
         """Keep `window_s` of pairs, or the last `min_pairs` of up to MAX_WINDOW_FACTOR times

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Protocol
 
 import cv2
 import numpy as np
@@ -33,17 +34,35 @@ def to_tensor(crops: Sequence[Image]) -> npt.NDArray[np.float32]:
     return np.ascontiguousarray((batch.astype(np.float32) / 127.5 - 1.0).transpose(0, 3, 1, 2))
 
 
-def face_crop(detector: FaceDetector, image: Image) -> Image | None:
-    """The largest face aligned to CROP_SIZE, padding tight crops so the detector finds them."""
+def find_face(detector: FaceDetector, image: Image) -> tuple[Image, Face] | None:
+    """The image and its first face, padding tight crops (NUAA) so the detector finds them."""
     faces = detector.detect(image)
     if not faces:
         pad = image.shape[0] * 2 // 5
-        padded = cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_CONSTANT)
-        faces = detector.detect(np.asarray(padded, np.uint8))
+        image = np.asarray(cv2.copyMakeBorder(image, pad, pad, pad, pad, cv2.BORDER_CONSTANT),
+                           np.uint8)
+        faces = detector.detect(image)
         if not faces:
             return None
-        return align(np.asarray(padded, np.uint8), faces[0], CROP_SIZE)
-    return align(image, faces[0], CROP_SIZE)
+    return image, faces[0]
+
+
+def face_crop(detector: FaceDetector, image: Image) -> Image | None:
+    """The first face aligned to CROP_SIZE (tight crops padded, see find_face)."""
+    found = find_face(detector, image)
+    return None if found is None else align(found[0], found[1], CROP_SIZE)
+
+
+def faces_from(detector: FaceDetector,
+               files: Sequence[Path]) -> Iterator[tuple[Path, Image, Face]]:
+    """Each readable file with a face found, and that face (the others are skipped)."""
+    for path in files:
+        try:
+            found = find_face(detector, read_image(path))
+        except ImageError:
+            continue
+        if found is not None:
+            yield path, found[0], found[1]
 
 
 def image_files(folders: Sequence[Path]) -> list[Path]:
@@ -66,6 +85,12 @@ def crops_from(detector: FaceDetector, files: Sequence[Path]) -> Iterator[tuple[
         crop = face_crop(detector, image)
         if crop is not None:
             yield path, crop
+
+
+class FaceScorer(Protocol):
+    """Scores one face in one frame: the probability (0-1) that it is a live face."""
+
+    def live(self, image: Image, face: Face) -> float: ...
 
 
 class PassiveModel:
@@ -91,11 +116,14 @@ class PassiveModel:
         output = self._session.run(None, {self._input: to_tensor(crops)})[0]
         return [float(v) for v in np.asarray(output).reshape(-1)]
 
+    def live(self, image: Image, face: Face) -> float:
+        return self.scores([align(image, face, CROP_SIZE)])[0]
+
 
 class PassiveLiveness:
     """Scores each frame's face crop; the median of the last few frames decides."""
 
-    def __init__(self, model: PassiveModel, threshold: float) -> None:
+    def __init__(self, model: FaceScorer, threshold: float) -> None:
         self._model = model
         self._threshold = threshold
         self._scores: deque[float] = deque(maxlen=POOL_FRAMES)
@@ -104,7 +132,7 @@ class PassiveLiveness:
         self._scores.clear()
 
     def observe(self, frame: Image, face: Face, at: float) -> LivenessResult:
-        self._scores.extend(self._model.scores([align(frame, face, CROP_SIZE)]))
+        self._scores.append(self._model.live(frame, face))
         score = float(np.median(self._scores))
         cues = (PassiveCues(score, len(self._scores)),)
         if len(self._scores) < POOL_FRAMES:

@@ -9,6 +9,7 @@ from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QThread, QTimer, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,7 +43,9 @@ POLL_MS = 1000
 
 
 #: Outcomes that always name someone: without a name, that person was erased.
-_NAMED = (Outcome.GRANTED, Outcome.DENIED)
+_NAMED = (Outcome.GRANTED, Outcome.DENIED, Outcome.ALARM)
+#: Rows of alarms (repeated spoof attempts, face access suspended).
+ALARM_BACKGROUND = QColor("#f8c9c5")
 
 
 def _number(value: float | None) -> str:
@@ -67,7 +70,8 @@ class EventsPage(QWidget):
         self.person = QComboBox()
         self.outcome = QComboBox()
         self.outcome.addItem("any outcome", None)
-        for outcome in (Outcome.GRANTED, Outcome.DENIED, Outcome.UNKNOWN, Outcome.SPOOF):
+        for outcome in (Outcome.GRANTED, Outcome.DENIED, Outcome.UNKNOWN, Outcome.SPOOF,
+                        Outcome.ALARM):
             self.outcome.addItem(outcome.value, outcome)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
@@ -148,7 +152,11 @@ class EventsPage(QWidget):
                       _number(event.similarity), _number(event.runner_up),
                       event.reason.value if event.reason else event.detail, event.door)
             for column, value in enumerate(values):
-                self.table.setItem(row, column, QTableWidgetItem(value))
+                item = QTableWidgetItem(value)
+                if event.outcome is Outcome.ALARM:  # repeated spoofs: make it stand out
+                    item.setBackground(ALARM_BACKGROUND)
+                    item.setToolTip(event.detail)
+                self.table.setItem(row, column, item)
         total = self._log.count(outcome=where.outcome, person_id=where.person_id,
                                 since=where.since, until=where.until)
         self.count.setText(f"{total} event(s)" + (f", newest {SHOWN} shown" if total > SHOWN

@@ -1,0 +1,112 @@
+"""Record the motion check's cues on attack families, rendered in memory (no video files).
+
+Each presentation of `generate_attacks.py` (the same sources, rooms, seeds and rendering) is
+rendered frame by frame, the detector runs on every frame and the motion check records every
+frame pair's cues, exactly as `replay_motion.py` records them from a video file; the record
+goes to CACHE/<family>/<seed>.pickle (skipped when present), so thresholds can be tuned and
+families held out by replaying cues (`lofo.py`) without rendering or tracking again.
+
+    python benchmarks/liveness/family_cues.py --videos ../shared/datasets/videos \
+        --photos ../shared/datasets/face_recognition_examples \
+        --sources evm_mit_face,short_hamilton_clip,face_recognition_examples \
+        --per-family 10 --seed 1000000 --cache /somewhere/cues/tune --jobs 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import pickle
+from multiprocessing import Pool
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks.liveness.generate_attacks import clip_sources, photo_sources
+from benchmarks.liveness.replay_motion import Cues, _Recorder
+from turnstile.access.liveness.families import (
+    Family,
+    Source,
+    draw_spec,
+    presentation,
+    room_from,
+)
+from turnstile.config import Config, LivenessConfig
+from turnstile.types import Face, Image
+from turnstile.vision.engine import build_detector
+
+#: Filled before the worker processes fork, so frames are not pickled per task.
+_STILLS: list[Source] = []
+_REPLAYS: list[Source] = []
+_ROOMS: dict[str, Image] = {}
+
+
+def record(job: tuple[Family, int, float, Path, bool]) -> str:
+    family, seed, seconds, cache, align = job
+    stored = cache / family.value / f"{seed}.pickle"
+    if stored.exists():
+        return stored.name
+    rng = np.random.default_rng(seed)
+    pool = _REPLAYS if family.replay else _STILLS
+    source = pool[int(rng.integers(len(pool)))]
+    others = sorted(name for name in _ROOMS if name != source.name)
+    room = others[int(rng.integers(len(others)))]
+    spec = draw_spec(family, source, seed, seconds)
+    detector = build_detector(Config())
+    cues: Cues = {}
+    recorder = _Recorder(LivenessConfig(align_tracks=align), cues)
+    faces: list[tuple[float, Face | None]] = []
+    for index, frame in enumerate(presentation(spec, source, _ROOMS[room])):
+        at = index / spec.fps
+        found = detector.detect(frame)
+        face = max(found, key=lambda f: f.box.size) if found else None
+        faces.append((at, face))
+        if face is not None:
+            recorder.observe(frame, face, at)
+        else:
+            recorder.reset()
+    data: dict[str, Any] = {"faces": faces, "cues": cues, "gap_s": LivenessConfig().gap_s,
+                            "source": source.name, "room": room, "fps": spec.fps}
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    with stored.open("wb") as handle:
+        pickle.dump(data, handle)
+    return stored.name
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--videos", type=Path, required=True)
+    parser.add_argument("--photos", type=Path, action="append", default=[])
+    parser.add_argument("--family", action="append", choices=[f.value for f in Family])
+    parser.add_argument("--sources", help="comma-separated clip stems / photo folder names")
+    parser.add_argument("--per-family", type=int, default=10)
+    parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--seed", type=int, default=1000000)
+    parser.add_argument("--cache", type=Path, required=True)
+    parser.add_argument("--no-align", action="store_true", help="track without pre-alignment")
+    parser.add_argument("--jobs", type=int, default=1)
+    args = parser.parse_args()
+    keep = set(args.sources.split(",")) if args.sources else None
+    families = [Family(f) for f in args.family] if args.family else list(Family)
+    detector = build_detector(Config())
+    replays_wanted = any(f.replay for f in families)
+    for clip in sorted(args.videos.glob("*.mp4")):
+        stills, replay, (frame, faces) = clip_sources(clip, detector)
+        _ROOMS[clip.stem] = room_from(frame, [f.box for f in faces])
+        if keep is None or clip.stem in keep:
+            _STILLS.extend(stills)
+            if replay is not None and replays_wanted:
+                _REPLAYS.append(replay)
+    for folder in args.photos:
+        if keep is None or folder.name in keep:
+            _STILLS.extend(photo_sources(folder, detector))
+    jobs = [(family, args.seed + 100_000 * list(Family).index(family) + k, args.seconds,
+             args.cache, not args.no_align)
+            for k in range(args.per_family) for family in families]
+    with Pool(args.jobs) as pool:
+        for done, name in enumerate(pool.imap_unordered(record, jobs), 1):
+            print(f"{done}/{len(jobs)} {name}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
