@@ -23,8 +23,11 @@ setup: $(STAMP)
 models: setup
 	$(BIN)/turnstile models install
 
+# ruff over the package, the tests and the benchmark scripts; the layer rules
+# ([tool.importlinter] in pyproject.toml). mypy (typecheck) covers the same three folders.
 lint: setup
-	$(BIN)/ruff check turnstile tests
+	$(BIN)/ruff check turnstile tests benchmarks
+	$(BIN)/lint-imports
 
 typecheck: setup
 	$(BIN)/mypy

@@ -12,11 +12,12 @@ against an enrolment would see it. Speed is interleaved; pass REPEAT 0 to skip i
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
-from common import interleaved, print_table
 
+from turnstile.bench.abtest import interleaved, print_table
 from turnstile.bench.frames import RESOLUTIONS, fit, read_frames, resolution_key
 from turnstile.config import Config, DetectorConfig, ModelsConfig
 from turnstile.types import Box
@@ -75,17 +76,17 @@ def main() -> None:
         print(f"\n{resolution_key(size)}: {len(frames)} frames of {len(videos)} clips, "
               f"{reference_faces} with a face at full size")
         for side in SIDES:
-            c = np.asarray(cosines[side] or [np.nan])
-            g = np.asarray(genuine[side] or [np.nan])
+            cos = np.asarray(cosines[side] or [np.nan])
+            gen = np.asarray(genuine[side] or [np.nan])
             print(f"  max_side {side or 'full':>4}: recall {found[side]}/{reference_faces}"
-                  f"  cosine to full-size crop: median {np.median(c):.4f} min {c.min():.4f}"
-                  f"  genuine: median {np.median(g):.4f} p10 {np.percentile(g, 10):.4f}"
-                  f" min {g.min():.4f}")
+                  f"  cosine to full-size crop: median {np.median(cos):.4f} min {cos.min():.4f}"
+                  f"  genuine: median {np.median(gen):.4f} p10 {np.percentile(gen, 10):.4f}"
+                  f" min {gen.min():.4f}")
         if not repeat:
             continue
         timed = [f for f in frames if detectors[0].detect(f)]
 
-        def call(side: int, timed: list[np.ndarray] = timed) -> object:
+        def call(side: int, timed: list[np.ndarray] = timed) -> Callable[[int], object]:
             return lambda i: detectors[side].detect(timed[i % len(timed)])
 
         stats = interleaved({f"max_side {side or 'full'}": call(side) for side in SIDES},

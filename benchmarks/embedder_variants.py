@@ -7,6 +7,7 @@ variant's embeddings are from the float32 model's on the same faces.
 
 from __future__ import annotations
 
+import functools
 import sys
 import tempfile
 from pathlib import Path
@@ -14,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import onnx
 import onnxruntime as ort
-from common import clip_frames, interleaved, print_table
 
+from turnstile.bench.abtest import clip_frames, interleaved, print_table
 from turnstile.config import Config, ModelsConfig
 from turnstile.vision import models
 from turnstile.vision.align import align
@@ -72,8 +73,10 @@ def main() -> None:
             cosine = (out * reference).sum(axis=1)
             print(f"{name:44} min cosine to float32 over {len(tensors)} faces: "
                   f"{cosine.min():.5f}")
-        stats = interleaved({name: (lambda i, s=s, n=names[name]:
-                                    s.run(None, {n: tensors[i % len(tensors)]}))
+        def run(session: ort.InferenceSession, name: str, i: int) -> object:
+            return session.run(None, {name: tensors[i % len(tensors)]})
+
+        stats = interleaved({name: functools.partial(run, s, names[name])
                              for name, s in sessions.items()}, warmup=5, repeat=repeat)
     print_table("SFace embedding, one 112x112 face", stats)
 

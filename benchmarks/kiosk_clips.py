@@ -17,7 +17,9 @@ import cv2
 import numpy as np
 
 from turnstile.config import Config, ModelsConfig
+from turnstile.types import Image
 from turnstile.vision.engine import Engine
+from turnstile.vision.imageio import read_image
 
 ROOT = Path(__file__).resolve().parents[1]
 VIDEOS = ROOT.parent / "shared" / "datasets" / "videos"
@@ -29,14 +31,14 @@ LFW = ROOT.parent / "shared" / "datasets" / "lfw" / "lfw-deepfunneled"
 DISTRACTORS = 1000
 
 
-def frames(path: Path) -> list[np.ndarray]:
+def frames(path: Path) -> list[Image]:
     capture = cv2.VideoCapture(str(path))
-    out = []
+    out: list[Image] = []
     while True:
         ok, image = capture.read()
         if not ok:
             return out
-        out.append(image)
+        out.append(np.asarray(image, np.uint8))
 
 
 def longest_run(flags: list[bool]) -> int:
@@ -63,8 +65,8 @@ def main() -> int:
         assert result is not None, name
         enrolled[name] = result.embedding
     for folder in sorted(p for p in LFW.iterdir() if p.is_dir())[:DISTRACTORS]:
-        image = cv2.imread(str(sorted(folder.glob("*.jpg"))[0]))
-        result = engine.embed_largest(image) if image is not None else None
+        image = read_image(sorted(folder.glob("*.jpg"))[0])
+        result = engine.embed_largest(image)
         if result is not None:
             enrolled[f"lfw:{folder.name}"] = result.embedding
     names = list(enrolled)
@@ -119,7 +121,8 @@ def main() -> int:
                 if run == k:
                     hit = index
                     break
-            delays.append(f"K={k}: {((hit - first_face) / fps[name]) if hit is not None else None}")
+            delay = None if hit is None or first_face is None else (hit - first_face) / fps[name]
+            delays.append(f"K={k}: {delay}")
         print("  time from first face to K agreeing frames (s): " + ", ".join(
             f"{d}" for d in delays))
     print("downscaled faces: size -> detected %, genuine median sim, impostor max sim")
@@ -136,8 +139,8 @@ def main() -> int:
                 if factor >= 1.0:
                     continue
                 total += 1
-                small = cv2.resize(image, None, fx=factor, fy=factor,
-                                   interpolation=cv2.INTER_AREA)
+                small = np.asarray(cv2.resize(image, None, fx=factor, fy=factor,
+                                              interpolation=cv2.INTER_AREA), np.uint8)
                 again = engine.detector.detect(small)
                 if not again:
                     continue

@@ -9,10 +9,12 @@ variants alternate on the same random unit vectors and queries. A float16 copy o
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -29,10 +31,22 @@ def previous_search(matrix: np.ndarray, ids: np.ndarray, query: np.ndarray) -> t
     return int(ids[rows[0]]), float(scores[others[0]])
 
 
+def _before(plain: np.ndarray, ids: np.ndarray, queries: np.ndarray, i: int) -> object:
+    return previous_search(plain, ids, queries[i % 64])
+
+
+def _search(matrix: Any, queries: np.ndarray, i: int) -> object:
+    return matrix.search(queries[i % 64])
+
+
+def _half(half: np.ndarray, queries: np.ndarray, i: int) -> object:
+    return half @ queries[i % 64].astype(np.float16)
+
+
 def child(blas: int, repeat: int) -> None:
-    from common import interleaved
     from threadpoolctl import threadpool_limits
 
+    from turnstile.bench.abtest import interleaved
     from turnstile.bench.synthetic import unit_vectors
     from turnstile.store.matcher import TemplateMatrix
 
@@ -48,13 +62,13 @@ def child(blas: int, repeat: int) -> None:
         exact.replace(ids, vectors[:size])
         plain = np.ascontiguousarray(vectors[:size])
         stats = interleaved({
-            "before": lambda i, p=plain, d=ids: previous_search(p, d, queries[i % 64]),
-            "float32": lambda i, m=exact: m.search(queries[i % 64]),
-            "after": lambda i, m=matrix: m.search(queries[i % 64]),
+            "before": functools.partial(_before, plain, ids, queries),
+            "float32": functools.partial(_search, exact, queries),
+            "after": functools.partial(_search, matrix, queries),
         }, warmup=5, repeat=repeat)
         half = plain.astype(np.float16)
-        stats.update(interleaved({"float16": lambda i, h=half: h @ queries[i % 64].astype(
-            np.float16)}, warmup=1, repeat=5))
+        stats.update(interleaved({"float16": functools.partial(_half, half, queries)},
+                                 warmup=1, repeat=5))
         out[str(size)] = {name: [wall.median, wall.p90, cpu.median]
                           for name, (wall, cpu) in stats.items()}
         del matrix, exact, plain, half

@@ -23,8 +23,8 @@ VARIANTS = [(0, True, -1, -1), (0, False, -1, 1), (1, True, -1, 1), (2, False, -
 def child(ort_threads: int, spin: bool, cv_threads: int, repeat: int) -> None:
     import cv2
     import numpy as np
-    from common import clip_frames
 
+    from turnstile.bench.abtest import clip_frames
     from turnstile.bench.kiosk import build_pipeline, process
     from turnstile.bench.synthetic import fill_gallery, unit_vectors
     from turnstile.config import Config, ModelsConfig

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +20,7 @@ from turnstile.access.camera import VideoFileSource
 from turnstile.bench.frames import fit, read_frames
 from turnstile.bench.kiosk import FittedSource, build_pipeline
 from turnstile.bench.synthetic import fill_gallery, unit_vectors
-from turnstile.config import Config, ModelsConfig
+from turnstile.config import Config, ModelsConfig, replace
 from turnstile.store import database as storage
 from turnstile.types import Outcome
 from turnstile.vision.engine import Engine

@@ -129,9 +129,9 @@ def test_bad_inputs_fail_cleanly_and_lose_nothing(
     tiny = tmp_path / "tiny.png"
     cv2.imwrite(str(tiny), np.zeros((1, 1, 3), np.uint8))
     huge = tmp_path / "huge.png"
-    from tests.vision.test_imageio import _png_header
+    from tests.vision.test_imageio import huge_png
 
-    huge.write_bytes(_png_header(20000, 20000))
+    huge.write_bytes(huge_png(20000, 20000))
     blank = tmp_path / "blank.png"
     cv2.imwrite(str(blank), np.full((300, 300, 3), 90, np.uint8))
     fails_cleanly(capsys, "identify", str(tmp_path / "missing.jpg"), *db, match="no such file")

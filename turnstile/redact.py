@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 #: What replaces a secret.
 HIDDEN = "***"
@@ -11,7 +11,8 @@ HIDDEN = "***"
 SECRET_PARAMS = ("pass", "pwd", "token", "secret", "key", "auth", "sig", "credential")
 #: user:password@ (or user@) right after a scheme, anywhere in a text.
 _USERINFO = re.compile(r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)(?P<info>[^/@\s]+)@")
-_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"<>]+")
+#: A URL inside free text; punctuation that ends a sentence is not part of it.
+_URL = re.compile(r"[a-zA-Z][a-zA-Z0-9+.-]*://[^\s'\"<>]+?(?=[.,;:)\]]*(?:\s|$|['\"<>]))")
 
 
 def _secret_param(name: str) -> bool:
@@ -30,11 +31,10 @@ def redact_url(url: str) -> str:
     netloc = parts.netloc
     if "@" in netloc:
         netloc = f"{HIDDEN}@{netloc.rsplit('@', 1)[1]}"
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        query = urlencode([(k, HIDDEN if _secret_param(k) else v) for k, v in pairs],
-                          safe="*")
+    # Rebuilt by hand, not re-encoded: everything but a secret value stays as it was.
+    pairs = [pair.partition("=") for pair in parts.query.split("&")] if parts.query else []
+    query = "&".join(f"{key}{sep}{HIDDEN}" if sep and _secret_param(unquote(key))
+                     else f"{key}{sep}{value}" for key, sep, value in pairs)
     return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
 
 

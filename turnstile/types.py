@@ -82,6 +82,8 @@ class Quality:
     brightness: float
     yaw: float
     pitch: float
+    #: Darker over brighter cheek mean grey (1 even light, towards 0 lit from one side).
+    evenness: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -287,3 +289,11 @@ class Decision:
     scores: Scores = field(default_factory=Scores)
     #: For PENDING, what the person in view should be told (None: nothing yet).
     pending: PendingReason | None = None
+
+
+@dataclass(frozen=True)
+class DoorResult:
+    """Whether the relay took the open command, and what happened in words (for the log)."""
+
+    opened: bool
+    detail: str

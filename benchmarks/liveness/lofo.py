@@ -69,7 +69,7 @@ def main() -> None:
     live = {v: record(v, args.live_cache, base) for v in video_files([args.live])
             if v.stem in moving}
     tune, test = load(args.tune), load(args.test)
-    grid = [{}] + [s for s in settings(args.set) if s]
+    grid: list[dict[str, Any]] = [{}] + [s for s in settings(args.set) if s]
     configs = [replace(base, **s) for s in grid]
     live_rates = [bpcer(c, live, args.within) for c in configs]
     tuned = {family: [accepted(c, shown) for c in configs] for family, shown in tune.items()}

@@ -36,7 +36,7 @@ def frames_with_a_face(path: Path, step: int = 5) -> tuple[list[np.ndarray], flo
         ok, frame = capture.read()
         if not ok:
             break
-        if index % step == 0 and detector.detect(frame):
+        if index % step == 0 and detector.detect(np.asarray(frame, np.uint8)):
             kept.append(frame)
         index += 1
     capture.release()

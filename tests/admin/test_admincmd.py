@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
+from turnstile.admin.audit import AuditLog
+from turnstile.admin.roles import os_user_name
 from turnstile.cli import main
 
 
@@ -58,9 +61,12 @@ def test_import_bad_source_is_a_clear_error(tmp_path: Path, models_dir: Path,
 
 
 def test_remove_command_anonymises_events(examples: Path, models_dir: Path, tmp_path: Path,
-                                          capsys: pytest.CaptureFixture[str]) -> None:
+                                          capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
     from turnstile.store import database as storage
 
+    monkeypatch.setenv("USER", "mallory")
+    monkeypatch.setenv("LOGNAME", "mallory")
     config = _write_config(tmp_path, models_dir)
     db = tmp_path / "t.db"
     base = ["--db", str(db), "--config", str(config)]
@@ -72,5 +78,11 @@ def test_remove_command_anonymises_events(examples: Path, models_dir: Path, tmp_
     assert main(["remove", "Obama", *base]) == 0
     assert conn.execute("SELECT person_id, name, outcome FROM events").fetchone() == (
         None, None, "granted")
-    assert conn.execute("SELECT action FROM audit_log").fetchone()[0] == "delete"
+    # Both command-line changes are audited, by the OS account (not $USER), without the name.
+    rows = conn.execute("SELECT actor, action, target, detail FROM audit_log ORDER BY id")
+    entries = rows.fetchall()
+    assert [e[1] for e in entries] == ["enrol", "delete"]
+    assert {e[0] for e in entries} == {f"cli:{os_user_name()}"}
+    assert "Obama" not in str(entries)
+    assert AuditLog(conn, datetime.now).verify().ok
     conn.close()

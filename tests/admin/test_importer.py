@@ -74,3 +74,16 @@ def test_bad_plans_are_refused(tmp_path: Path) -> None:
     sheet.write_text("name,employee_id,image_path\n,1,a.jpg\n")
     with pytest.raises(ImportPlanError, match="line 2"):
         plan_csv(sheet)
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_csv_naming_a_device_is_rejected_without_reading_it(
+        examples: Path, tmp_path: Path, enroller: Enroller, people: PeopleAdmin) -> None:
+    sheet = tmp_path / "staff.csv"
+    sheet.write_text("name,employee_id,image_path\n"
+                     "Endless,Z-1,/dev/zero\n"
+                     f"Joe Biden,B-1,{examples / 'biden.jpg'}\n")
+    report = Importer(enroller, people, consent=True).run(plan(sheet))
+    assert report.enrolled == {"Joe Biden": 1}
+    assert report.rejected[0].reason is Rejection.UNREADABLE
+    assert "not a regular file" in report.rejected[0].detail

@@ -7,12 +7,11 @@ import threading
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from turnstile.access.door import DoorResult
 from turnstile.config import EventsConfig
 from turnstile.store import database as storage
 from turnstile.store.events import EventLog
 from turnstile.store.gallery import Gallery
-from turnstile.types import Decision, DenyReason, Match, Outcome, Scores
+from turnstile.types import Decision, DenyReason, DoorResult, Match, Outcome, Scores
 
 NOW = datetime(2026, 3, 2, 9, 0, 0)
 

@@ -8,11 +8,21 @@ import cv2
 import numpy as np
 import pytest
 
+from tests.conftest import dataset
 from turnstile.config import Config, ConfigError, DetectorConfig, from_dict
-from turnstile.types import Face
+from turnstile.evaluate.relight import Family, conditions, relight
+from turnstile.types import Box, Face
 from turnstile.vision import models
-from turnstile.vision.detect import MAX_UPSCALE, MIN_FOLLOW_SCALE, FollowingDetector, YuNetDetector
+from turnstile.vision.detect import (
+    MAX_UPSCALE,
+    MIN_FOLLOW_SCALE,
+    FollowingDetector,
+    LightRescueDetector,
+    YuNetDetector,
+    following,
+)
 from turnstile.vision.imageio import read_image
+from turnstile.vision.quality import plausible_landmarks
 
 
 def detector(config: Config, **settings: int) -> YuNetDetector:
@@ -81,9 +91,10 @@ class ScaleSpy(YuNetDetector):
 
     scales: list[float]
 
-    def detect_scaled(self, image: np.ndarray, scale: float) -> list[Face]:
+    def detect_scaled(self, image: np.ndarray, scale: float,
+                      score_threshold: float | None = None) -> list[Face]:
         self.scales.append(scale)
-        return super().detect_scaled(image, scale)
+        return super().detect_scaled(image, scale, score_threshold)
 
 
 def spy(config: Config, **settings: int) -> ScaleSpy:
@@ -135,3 +146,65 @@ def test_following_off_always_detects_at_the_usual_size(config: Config,
     for _ in range(3):
         following.detect(photo)
     assert inner.scales == [inner.scale_for(*photo.shape[:2])] * 3
+
+
+def rescue(config: Config, inner: YuNetDetector, **settings: float) -> LightRescueDetector:
+    det = DetectorConfig(**settings)  # type: ignore[arg-type]
+    return LightRescueDetector(inner, inner, det)
+
+
+def dim(photo: np.ndarray, face: Face) -> np.ndarray:
+    """The photo at 1/300 of its light with sensor noise (the harness's darkest low light)."""
+    return relight(photo, face, conditions((Family.LOW,))[2], seed=1)
+
+
+def test_rescue_finds_the_face_the_first_look_misses_in_dim_light(config: Config) -> None:
+    photo = read_image(dataset("lfw", "lfw-deepfunneled", "John_Rigas", "John_Rigas_0002.jpg"))
+    inner = spy(config)
+    original = largest(inner.detect(photo))
+    frame = dim(photo, original)
+    inner.scales.clear()
+    assert inner.detect(frame) == []
+    found = rescue(config, inner).detect(frame)
+    assert found and found[0].box.iou(original.box) > 0.5
+    assert rescue(config, inner, rescue_score=0.0).detect(frame) == []  # switched off
+
+
+def test_rescue_adds_no_look_when_the_first_finds_a_face(config: Config,
+                                                         examples: Path) -> None:
+    photo = read_image(examples / "obama.jpg")
+    inner = spy(config)
+    detector = rescue(config, inner)
+    assert detector.detect(photo) and len(inner.scales) == 1 and not detector.rescued
+    assert detector.detect(np.full_like(photo, 127)) == []
+    assert len(inner.scales) == 3  # an empty frame gets the second look
+
+
+def test_grey_camera_frames_are_detected(config: Config, examples: Path) -> None:
+    photo = read_image(examples / "obama.jpg")
+    grey = np.asarray(cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY), np.uint8)
+    for frame in (grey, grey[:, :, None]):
+        assert largest(detector(config).detect(frame)).box.iou(
+            largest(detector(config).detect(photo)).box) > 0.8
+
+
+def test_following_keeps_the_rescue_look(config: Config) -> None:
+    inner = detector(config)
+    wrapped = following(LightRescueDetector(inner, inner, DetectorConfig()), DetectorConfig())
+    assert isinstance(wrapped, LightRescueDetector)
+    assert isinstance(wrapped.first, FollowingDetector)
+    assert following(inner, DetectorConfig(follow_face_px=0)) is inner
+
+
+def test_implausible_landmarks_are_refused() -> None:
+    points = ((40.0, 50.0), (80.0, 50.0), (60.0, 70.0), (45.0, 90.0), (75.0, 90.0))
+    face = Face(Box(20, 20, 80, 100), points, 0.65)
+    assert plausible_landmarks(face)
+    swapped = (points[1], points[0], *points[2:])
+    assert not plausible_landmarks(Face(face.box, swapped, 0.65))
+    nose_high = (points[0], points[1], (60.0, 30.0), *points[3:])
+    assert not plausible_landmarks(Face(face.box, nose_high, 0.65))
+    squeezed = ((58.0, 50.0), (62.0, 50.0), *points[2:])
+    assert not plausible_landmarks(Face(face.box, squeezed, 0.65))
+    outside = (*points[:4], (200.0, 90.0))
+    assert not plausible_landmarks(Face(face.box, outside, 0.65))

@@ -15,7 +15,9 @@ from typing import Protocol
 import cv2
 import numpy as np
 
+from turnstile.access.exposure import QueuedExposure
 from turnstile.config import CameraConfig
+from turnstile.redact import camera_label
 from turnstile.types import Image
 from turnstile.vision import cvlog
 from turnstile.vision.imageio import ImageError, read_image
@@ -179,10 +181,13 @@ class DeviceSource:
         self.width = width
         self.height = height
         self.frozen_s = frozen_s
+        #: Exposure requests from the face meter, applied on the reading thread.
+        self.exposure = QueuedExposure()
 
     @property
     def name(self) -> str:
-        return f"camera {self.target}" if isinstance(self.target, int) else str(self.target)
+        # A stream URL may carry a password: messages, logs and events get only its label.
+        return camera_label(str(self.target))
 
     def frames(self) -> Iterator[Frame]:
         capture = _quiet_capture(self.target)
@@ -193,8 +198,10 @@ class DeviceSource:
             capture.set(cv2.CAP_PROP_FRAME_HEIGHT, self.height)
         started, index = time.monotonic(), 0
         frozen = FrozenCheck(self.frozen_s)
+        self.exposure.opened(capture)
         try:
             while True:
+                self.exposure.apply(capture)
                 ok, image = capture.read()
                 if not ok:
                     raise CameraLostError(f"{self.name} stopped delivering frames")
@@ -205,6 +212,7 @@ class DeviceSource:
                 yield Frame(picture, index, time.monotonic() - started, datetime.now())
                 index += 1
         finally:
+            self.exposure.opened(None)
             capture.release()
 
 

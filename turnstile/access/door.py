@@ -10,11 +10,11 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, Protocol
 
 from turnstile.access.health import Backoff
 from turnstile.config import DoorConfig
+from turnstile.types import DoorResult as DoorResult  # drivers return it; it lives in types
 
 log = logging.getLogger(__name__)
 
@@ -27,14 +27,6 @@ CLOSE_RETRY_S = 0.2
 CLOSE_RETRY_MAX_S = 5.0
 #: Attempts at closing the relay while the kiosk shuts down.
 SHUTDOWN_CLOSE_ATTEMPTS = 5
-
-
-@dataclass(frozen=True)
-class DoorResult:
-    """Whether the relay took the open command, and what happened in words (for the log)."""
-
-    opened: bool
-    detail: str
 
 
 class DoorOutput(Protocol):

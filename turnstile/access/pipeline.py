@@ -31,8 +31,9 @@ from turnstile.types import Decision, DenyReason, Face, Image, Match, Outcome
 __all__ = ["Backoff", "CameraState", "CameraStatus", "FrameResult", "Pipeline", "RunSummary",
            "run"]
 from turnstile.vision.align import align
-from turnstile.vision.detect import FaceDetector, FollowingDetector, YuNetDetector
+from turnstile.vision.detect import FaceDetector, following
 from turnstile.vision.engine import Engine, thumbnail_jpeg
+from turnstile.vision.light import LightHint, LightLimits, as_bgr, assess
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +53,8 @@ class FrameResult:
     decision: Decision
     door: DoorResult | None = None
     event_id: int | None = None
+    #: What the light is doing to the face acted on (or, with none, to the frame).
+    light: LightHint = LightHint.OK
 
     @property
     def final(self) -> bool:
@@ -74,10 +77,9 @@ class CameraStatus:
 
 
 def following_detector(config: Config, detector: FaceDetector) -> FaceDetector:
-    """The camera's detector as the kiosk runs it: following the face in view when it can."""
-    if isinstance(detector, YuNetDetector) and config.detector.follow_face_px:
-        return FollowingDetector(detector, config.detector)
-    return detector
+    """The camera's detector as the kiosk runs it: following the face in view when it can
+    (the light rescue's second look, when configured, stays around it)."""
+    return following(detector, config.detector)
 
 
 class Pipeline:
@@ -101,6 +103,7 @@ class Pipeline:
         self._backlog = Backlog(events, self.health)
         #: Periodic WAL checkpoint and size limit on the loop's own connection.
         self.upkeep = Upkeep(gallery.connection)
+        self.light_limits = LightLimits()
 
     @property
     def events(self) -> EventLog:
@@ -129,6 +132,8 @@ class Pipeline:
         """Decide on one frame; a final decision is recorded before the door is driven."""
         self._backlog.flush()
         self.upkeep.maybe_run()
+        if frame.image.ndim != 3 or frame.image.shape[2] != 3:  # an IR or greyscale camera
+            frame = replace(frame, image=as_bgr(frame.image))
         faces = tuple(self.detector.detect(frame.image))
         crops: dict[Face, Image] = {}
 
@@ -140,7 +145,8 @@ class Pipeline:
 
         decision = self.policy.decide(frame.at, faces, frame.image, recognise)
         if decision.outcome not in FINAL:
-            return FrameResult(frame, faces, decision)
+            light = assess(frame.image, decision.face, self.light_limits)
+            return FrameResult(frame, faces, decision, light=light)
         crop = crops.get(decision.face) if decision.face is not None else None
         thumbnail = thumbnail_jpeg(crop) if crop is not None else None
         granted = decision.outcome is Outcome.GRANTED

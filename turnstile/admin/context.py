@@ -17,7 +17,7 @@ from turnstile.admin.settings import CALIBRATION_FILE, FarCurve, SettingsStore, 
 from turnstile.config import Config
 from turnstile.store import database as storage
 from turnstile.store.gallery import Gallery
-from turnstile.vision.engine import Engine
+from turnstile.vision.engine import Engine, EngineFactory
 
 
 @dataclass
@@ -32,6 +32,8 @@ class AdminContext:
     clock: Callable[[], datetime] = datetime.now
     #: Password hashing cost (tests pass a cheap one; the default is the strong one).
     password_cost: ScryptCost = DEFAULT_COST
+    #: Builds engines with the CLI's --model (the import page's, a reloaded config's).
+    engines: EngineFactory = field(default_factory=EngineFactory)
     audit: AuditLog = field(init=False)
     accounts: Accounts = field(init=False)
     gallery: Gallery = field(init=False)
@@ -50,9 +52,11 @@ class AdminContext:
     def open(cls, config: Config, config_path: Path, database: Path,
              engine: Engine | None = None,
              clock: Callable[[], datetime] = datetime.now,
-             password_cost: ScryptCost = DEFAULT_COST) -> AdminContext:
+             password_cost: ScryptCost = DEFAULT_COST,
+             engines: EngineFactory | None = None) -> AdminContext:
+        engines = engines or EngineFactory()
         return cls(config, config_path, database, storage.connect(database),
-                   engine or Engine.from_config(config), clock, password_cost)
+                   engine or engines(config), clock, password_cost, engines)
 
     def people(self, actor: str) -> PeopleAdmin:
         return PeopleAdmin(self.gallery, self.audit, actor, self.clock)

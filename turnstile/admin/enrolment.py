@@ -14,6 +14,7 @@ from turnstile.store.gallery import Gallery, NewTemplate
 from turnstile.types import Embedding, Image
 from turnstile.vision.engine import Engine, FaceResult, thumbnail_jpeg
 from turnstile.vision.imageio import ImageError, read_image
+from turnstile.vision.light import LightHint
 
 
 class Guidance(enum.Enum):
@@ -102,6 +103,14 @@ def gate(results: Sequence[FaceResult], config: EnrolmentConfig,
     return Guidance.OK
 
 
+def light_warning(face: FaceResult, config: EnrolmentConfig) -> LightHint:
+    """SIDE_LIT when an accepted face is lit from one side: it is enrolled, but a template lit
+    from the front matches every light best (a side-lit one matches the other side badly)."""
+    if face.quality.evenness < config.side_lit_ratio:
+        return LightHint.SIDE_LIT
+    return LightHint.OK
+
+
 @dataclass(frozen=True)
 class Assessment:
     """A photo's verdict: the accepted face, or the rejection with a readable detail."""
@@ -110,6 +119,16 @@ class Assessment:
     face: FaceResult | None
     rejection: Rejection | None = None
     detail: str = ""
+    #: A warning about an accepted face's light (SIDE_LIT), OK otherwise.
+    light: LightHint = LightHint.OK
+
+    @property
+    def warning(self) -> str:
+        """The light warning in words, empty when there is none."""
+        if self.light is LightHint.SIDE_LIT:
+            return (f"{self.source}: lit from one side; a photo lit from the front "
+                    "matches better")
+        return ""
 
     def template(self) -> NewTemplate:
         if self.face is None:
@@ -143,7 +162,8 @@ class Enroller:
         results = self.engine.analyze(image)
         verdict = gate(results, self.config.enrolment)
         if verdict is Guidance.OK:
-            return Assessment(source, results[0])
+            face = results[0]
+            return Assessment(source, face, light=light_warning(face, self.config.enrolment))
         rejection = _REJECTIONS[verdict]
         detail = rejection.value
         if verdict is Guidance.SEVERAL_FACES:

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from turnstile.redact import redact_text
 from turnstile.store.events import Event, EventLog
 from turnstile.types import Outcome
 
@@ -20,6 +21,9 @@ CSV_COLUMNS = ("time", "outcome", "person_id", "name", "similarity", "runner_up"
 PAGE = 1000
 _RELATIVE = re.compile(r"^(\d+)\s*([dhm])$")
 _UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+#: A cell a spreadsheet would run as a formula (or whose control character hides one).
+_FORMULA_START = re.compile(r"^[=+\-@\x00-\x1f\x7f]")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,15 @@ def stream(log: EventLog, where: EventFilter, page: int = PAGE,
         after = (rows[-1].at, rows[-1].id)
 
 
+def safe_cell(value: object) -> str:
+    """A CSV cell no spreadsheet runs: text starting with = + - @ or a control character gets
+    a leading apostrophe (OWASP's advice); plain numbers such as -0.1234 stay numbers."""
+    text = "" if value is None else str(value)
+    if _FORMULA_START.match(text) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
 def _number(value: float | None) -> str:
     return "" if value is None else f"{value:.4f}"
 
@@ -83,11 +96,14 @@ def write_csv(events: Iterable[Event], handle: TextIO) -> int:
     for event in events:
         margin = (event.similarity - event.runner_up
                   if event.similarity is not None and event.runner_up is not None else None)
-        writer.writerow((event.at.isoformat(timespec="milliseconds"), event.outcome.value,
-                         "" if event.person_id is None else event.person_id, event.name or "",
-                         _number(event.similarity), _number(event.runner_up), _number(margin),
-                         event.reason.value if event.reason else "", event.detail, event.door,
-                         event.source))
+        # Names, details and sources come from people and devices: never trusted as cells.
+        # Sources logged before cameras were labelled may hold a URL with its password.
+        row = (event.at.isoformat(timespec="milliseconds"), event.outcome.value,
+               "" if event.person_id is None else event.person_id, event.name or "",
+               _number(event.similarity), _number(event.runner_up), _number(margin),
+               event.reason.value if event.reason else "", event.detail, event.door,
+               redact_text(event.source))
+        writer.writerow([safe_cell(cell) for cell in row])
         count += 1
     return count
 

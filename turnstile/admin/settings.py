@@ -12,6 +12,7 @@ import numpy as np
 
 from turnstile import config as config_module
 from turnstile.admin.audit import AuditAction, AuditLog
+from turnstile.admin.roles import Actor, Permission, require
 from turnstile.config import Config, ConfigError
 from turnstile.configfile import write_settings
 
@@ -62,9 +63,11 @@ class SettingsStore:
     def load(self) -> Config:
         return config_module.load(self.path) if self.path.exists() else Config()
 
-    def save(self, changes: Mapping[str, Any], actor: str) -> Config:
+    def save(self, changes: Mapping[str, Any], by: Actor) -> Config:
         """Validate, write only the keys whose value changes (through the one config writer,
-        which keeps the file's comments and replaces it atomically), audit each."""
+        which keeps the file's comments and replaces it atomically), audit each; only an
+        administrator may (PermissionDeniedError otherwise, whatever the front end shows)."""
+        require(by, Permission.MANAGE_SETTINGS)
         before = self.load()
         after = apply(before, changes)
         old, new = flatten(to_table(before)), flatten(to_table(after))
@@ -73,7 +76,7 @@ class SettingsStore:
             return after
         after = write_settings(self.path, {key: new[key] for key in changed})
         for key in changed:
-            self._audit.record(actor, AuditAction.SETTING_CHANGE, key,
+            self._audit.record(by.name, AuditAction.SETTING_CHANGE, key,
                                {"old": _scalar(old[key]), "new": _scalar(new[key])})
         return after
 

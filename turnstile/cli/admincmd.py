@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -15,12 +14,14 @@ from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.context import AdminContext
 from turnstile.admin.eventexport import EventFilter, export_csv, parse_time, select
 from turnstile.admin.importer import Importer, ImportReport, plan
-from turnstile.cli.common import database_path, emit, load_config
+from turnstile.admin.roles import cli_actor
+from turnstile.cli.common import add_model_option, database_path, emit, load_config
 from turnstile.config import default_config_path
 from turnstile.store import database as storage
 from turnstile.store.events import EventLog
 from turnstile.store.gallery import Gallery, GalleryError
 from turnstile.types import Outcome
+from turnstile.vision.engine import EngineFactory
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -31,9 +32,11 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
                       help="folder of per-person folders, or CSV name,employee_id,image_path")
     bulk.add_argument("--consent", action="store_true",
                       help="record that everyone imported gave consent (stamped now)")
+    add_model_option(bulk)
     bulk.set_defaults(func=run_import)
 
     admin = subparsers.add_parser("admin", parents=[parent], help="open the admin panel")
+    add_model_option(admin)
     admin.set_defaults(func=run_admin)
 
     events = subparsers.add_parser("events", parents=[parent],
@@ -52,13 +55,14 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
 def _context(args: argparse.Namespace) -> AdminContext:
     config = load_config(args)
     config_path = Path(args.config) if args.config else default_config_path()
-    return AdminContext.open(config, config_path, database_path(args, config))
+    return AdminContext.open(config, config_path, database_path(args, config),
+                             engines=EngineFactory(getattr(args, "model", None)))
 
 
 def run_import(args: argparse.Namespace) -> int:
     items = plan(args.source)
     context = _context(args)
-    actor = f"cli:{getpass.getuser()}"
+    actor = cli_actor().name
     try:
         importer = Importer(context.enroller, context.people(actor), consent=args.consent)
         with tqdm(total=len(items), unit="photo", desc="importing",
@@ -108,7 +112,7 @@ def run_events(args: argparse.Namespace) -> int:
         log = EventLog(conn, config.events)
         if args.csv:
             count = export_csv(log, where, args.csv)
-            AuditLog(conn, datetime.now).record(f"cli:{getpass.getuser()}", AuditAction.EXPORT,
+            AuditLog(conn, datetime.now).record(cli_actor().name, AuditAction.EXPORT,
                                                 "events", {"rows": count, "file": args.csv.name})
             emit(args, {"exported": count, "csv": str(args.csv)},
                  f"{count} event(s) written to {args.csv}")

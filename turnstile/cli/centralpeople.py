@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import argparse
 import csv
-import getpass
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
+from turnstile.admin.roles import cli_actor
 from turnstile.cli.centralcmd import central_of
 from turnstile.cli.common import emit
 from turnstile.config import Config
@@ -32,7 +32,7 @@ def _roster(config: Config) -> Iterator[Any]:
     try:
         with central.connect() as conn:
             require_current(conn)
-            yield CentralRoster(conn, f"cli:{getpass.getuser()}", central.kiosk_id)
+            yield CentralRoster(conn, cli_actor().name, central.kiosk_id)
     except psycopg.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise RuntimeError(f"central database: {first}") from exc

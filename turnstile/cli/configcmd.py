@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import tomlkit
 
 from turnstile import config as config_module
+from turnstile.admin.audit import AuditLog
+from turnstile.admin.roles import cli_actor
+from turnstile.admin.settings import SettingsStore
+from turnstile.cli.common import database_path
 from turnstile.configdoc import reference
 from turnstile.configfile import parse_value, write_settings
+from turnstile.store import database as storage
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -69,7 +75,19 @@ def run_check(args: argparse.Namespace) -> int:
 def run_set(args: argparse.Namespace) -> int:
     path = _path(args)
     value = parse_value(args.key, args.value)
-    write_settings(path, {args.key: value})
+    config = config_module.load(args.config)
+    database = database_path(args, config)
+    if database.exists():
+        # A change from the command line is audited like one from the panel, under the OS
+        # account that ran it (the file's owner: it acts as an administrator).
+        conn = storage.connect(database)
+        try:
+            audit = AuditLog(conn, datetime.now, config.admin.audit_retention_days)
+            SettingsStore(path, audit).save({args.key: value}, by=cli_actor())
+        finally:
+            conn.close()
+    else:
+        write_settings(path, {args.key: value})
     print(f"{args.key} = {tomlkit.item(value).as_string()} in {path}")
     return 0
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from turnstile.admin.audit import AuditLog
+from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.people import PeopleAdmin
+from turnstile.admin.roles import cli_actor
 from turnstile.cli.common import (
     add_model_option,
     database_path,
@@ -19,6 +19,7 @@ from turnstile.cli.common import (
     warn,
 )
 from turnstile.config import Config
+from turnstile.redact import camera_label
 from turnstile.store.gallery import Gallery, GalleryError, NewTemplate
 from turnstile.store.groups import GroupStore
 from turnstile.types import Match
@@ -90,8 +91,15 @@ def run_enroll(args: argparse.Namespace) -> int:
     conn = open_connection(args, config)
     templates = [NewTemplate(r.embedding, path.name, r.quality.sharpness,
                              thumbnail_jpeg(r.aligned)) for path, r in results]
-    person = engine.gallery(conn).enroll(args.name, args.employee_id, templates)
-    conn.close()
+    try:
+        person = engine.gallery(conn).enroll(args.name, args.employee_id, templates)
+        # Every change from every front end is audited; the entry names the person by
+        # number only, so an erasure leaves no name behind in it.
+        AuditLog(conn, datetime.now).record(cli_actor().name, AuditAction.ENROL,
+                                            f"person #{person.id}",
+                                            {"templates": len(templates), "via": "enroll"})
+    finally:
+        conn.close()
     payload = {"name": person.name, "person_id": person.id, "enrolled": len(results),
                "skipped": skipped}
     emit(args, payload, f"enrolled {len(results)} template(s) for {person.name}"
@@ -177,7 +185,7 @@ def run_remove(args: argparse.Namespace) -> int:
                            "remove by employee id")
     # The same GDPR erasure as the admin panel: past events lose the name, the audit log
     # records who erased whom (by number).
-    actor = f"cli:{getpass.getuser()}"
+    actor = cli_actor().name
     PeopleAdmin(gallery, AuditLog(conn, datetime.now), actor, datetime.now).delete(matches[0].id)
     conn.close()
     emit(args, {"removed": matches[0].name, "person_id": matches[0].id},
@@ -211,9 +219,10 @@ def _check_camera(source: str) -> str:
     with cvlog.silenced():
         capture = cv2.VideoCapture(int(source) if source.isdigit() else source)
     try:
+        label = camera_label(source)  # never the stream's password on the terminal
         if not capture.isOpened():
-            return f"cannot open camera source {source!r}"
+            return f"cannot open camera source {label!r}"
         ok, _ = capture.read()
-        return "ok" if ok else f"camera source {source!r} opened but gave no frame"
+        return "ok" if ok else f"camera source {label!r} opened but gave no frame"
     finally:
         capture.release()

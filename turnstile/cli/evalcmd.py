@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from turnstile.admin.settings import CALIBRATION_FILE
+from turnstile.cli import lightcmd
 from turnstile.cli.common import add_model_option, emit_to_file, load_config
 from turnstile.config import Config
 from turnstile.evaluate import calibrate as calibration
@@ -70,6 +71,8 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     pairs.add_argument("--plot", type=Path, metavar="OUT.png")
     _common(pairs, Pick.LARGEST)
     pairs.set_defaults(func=run_pairs)
+
+    lightcmd.register(actions)
 
     ident = actions.add_parser("identify", help="open-set 1:N on LFW: enrolled people and "
                                                 "strangers")

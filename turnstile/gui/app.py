@@ -19,7 +19,7 @@ from turnstile.gui import release_qt_env
 from turnstile.gui.admin.kiosklink import AdminLink
 from turnstile.gui.kiosk import KioskWindow
 from turnstile.gui.worker import RecognitionWorker
-from turnstile.vision.engine import Engine
+from turnstile.vision.engine import Engine, EngineFactory
 
 #: How long "Out of service" stays on screen before the process exits for a restart.
 FAULT_EXIT_MS = 5000
@@ -33,19 +33,21 @@ class Kiosk:
                  door: DoorOutput | None = None, liveness: LivenessCheck | None = None,
                  engine_factory: Callable[[], Engine] | None = None) -> None:
         self.window = KioskWindow(config.kiosk)
-        self._args = (db_path, source, loop, engine, model, door, liveness)
+        self._args = (db_path, source, loop, engine, door, liveness)
         self._engine_factory = engine_factory
+        #: The one factory carrying --model: the worker's engine and the admin panel's.
+        self.engines = EngineFactory(model)
         self.config = config
         #: Called (after the screen said "Out of service") when recognition gave up.
         self.on_fault: Callable[[str], None] | None = None
         self.worker = self._make_worker(config)
 
     def _make_worker(self, config: Config) -> RecognitionWorker:
-        db_path, source, loop, engine, model, door, liveness = self._args
+        db_path, source, loop, engine, door, liveness = self._args
         worker = RecognitionWorker(
             config, db_path, source if source is not None else config.camera.source,
             loop or config.camera.loop, engine, door, liveness,
-            engine_factory=self._engine_factory or (lambda: Engine.from_config(config, model)))
+            engine_factory=self._engine_factory or (lambda: self.engines(config)))
         worker.preview.connect(self.window.on_preview)
         worker.update.connect(self.window.on_update)
         worker.camera.connect(self.window.on_camera)
@@ -97,7 +99,7 @@ def run_app(config: Config, db_path: Path, source: str | None = None, loop: bool
     kiosk = Kiosk(config, db_path, source, loop, model=model)
     # The hidden gesture opens the admin panel, which asks for the password itself.
     link = AdminLink(kiosk.window.admin_requested, config, config_path, db_path,
-                     on_settings=kiosk.reconfigure)
+                     on_settings=kiosk.reconfigure, engines=kiosk.engines)
     # Full screen, Ctrl+Q asks for an administrator's sign-in before the kiosk closes.
     kiosk.window.guard_quit = fullscreen
     kiosk.window.quit_requested.connect(lambda: link.authorise_quit(kiosk.window.allow_quit))

@@ -26,6 +26,7 @@ from turnstile.gui.assets import Sounds, icon, stylesheet
 from turnstile.gui.qimage import pixmap_from_bytes
 from turnstile.gui.worker import KioskUpdate
 from turnstile.types import Box, DenyReason, Outcome, PendingReason
+from turnstile.vision.light import FillLight, LightHint
 
 #: Key that asks for the admin panel (the panel itself asks for the password).
 ADMIN_KEY = "Ctrl+Shift+A"
@@ -79,6 +80,18 @@ SPOOF = Message(Screen.SPOOF, "Live face not confirmed",
                 "Please step out of view, then come back and look at the camera.", "spoof")
 
 
+#: What the kiosk says when the light, not the person, is the problem.
+LIGHT_HINTS = {
+    LightHint.TOO_DARK: Message(Screen.HINT, "Too dark: step closer to the screen",
+                                "The screen lights your face.", "idle"),
+    LightHint.BACKLIT: Message(Screen.HINT, "Strong light behind you",
+                               "Step closer to the screen, or turn away from the window.",
+                               "idle"),
+}
+#: The video area's colour when the screen is a fill light, and otherwise.
+FILL_COLOUR, DARK_COLOUR = QColor("#ffffff"), QColor("#101418")
+
+
 def greeting(at: datetime) -> str:
     return ("Good morning" if at.hour < 12 else "Good afternoon" if at.hour < 18
             else "Good evening")
@@ -109,11 +122,14 @@ def message_for(update: KioskUpdate) -> Message | None:
     if outcome is Outcome.MULTIPLE_FACES:
         return Message(Screen.ONE_AT_A_TIME, "One person at a time",
                        "Please step up alone.", "crowd")
-    if outcome is Outcome.TOO_SMALL:
-        return Message(Screen.HINT, "Please come closer", "", "idle")
     if outcome is Outcome.PENDING and decision.pending is not None and decision.pending.prompt:
         prompt = decision.pending.prompt
         return Message(Screen.HINT, prompt[:1].upper() + prompt[1:], "", "idle")
+    if update.light in LIGHT_HINTS and decision.pending is not PendingReason.RECENTLY_DECIDED:
+        # The light, not the person, is what keeps the kiosk from deciding.
+        return LIGHT_HINTS[update.light]
+    if outcome is Outcome.TOO_SMALL:
+        return Message(Screen.HINT, "Please come closer", "", "idle")
     return None
 
 
@@ -128,6 +144,18 @@ class VideoView(QWidget):
         self._boxes: tuple[Box, ...] = ()
         self._chosen: Box | None = None
         self._colour = QColor("#ffffff")
+        self._background = DARK_COLOUR
+
+    def set_fill(self, on: bool) -> None:
+        """Paint the area around the video white: the screen as a fill light."""
+        colour = FILL_COLOUR if on else DARK_COLOUR
+        if colour != self._background:
+            self._background = colour
+            self.update()
+
+    @property
+    def filling(self) -> bool:
+        return self._background == FILL_COLOUR
 
     def set_image(self, image: QImage) -> None:
         self._image = image
@@ -139,7 +167,7 @@ class VideoView(QWidget):
 
     def paintEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
         painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#101418"))
+        painter.fillRect(self.rect(), self._background)
         if self._image is not None and not self._image.isNull():
             target = self._fit(self._image.width(), self._image.height())
             painter.drawImage(target, self._image)
@@ -176,6 +204,7 @@ class KioskWindow(QWidget):
         self.guard_quit = False
         self._quit_allowed = False
         self._sounds = Sounds() if config.sounds else None
+        self._fill = FillLight()
         self.video = VideoView(self)
         self.banner = QFrame(self)
         self.banner.setObjectName("banner")
@@ -235,6 +264,8 @@ class KioskWindow(QWidget):
         self.video.set_image(image)
 
     def on_update(self, update: KioskUpdate) -> None:
+        self.video.set_fill(self._fill.update(update.light, bool(update.boxes),
+                                              time.monotonic()))
         message = message_for(update)
         if update.final and message is not None:
             self._holding = True

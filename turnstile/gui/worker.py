@@ -13,16 +13,19 @@ from PySide6.QtGui import QImage
 
 from turnstile.access.camera import Frame, LatestFrameSource, open_source
 from turnstile.access.door import DoorOutput, build_door
+from turnstile.access.exposure import face_meter
 from turnstile.access.health import Heartbeat
 from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
 from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
+from turnstile.redact import camera_label
 from turnstile.store import database as storage
 from turnstile.store import upkeep
 from turnstile.store.central.background import start_background
 from turnstile.types import Box, Decision, Outcome
-from turnstile.vision.engine import Engine
+from turnstile.vision.engine import Engine, EngineFactory
+from turnstile.vision.light import LightHint
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,8 @@ class KioskUpdate:
     #: The person's enrolled thumbnail (JPEG) for a final decision about a known person.
     thumbnail: bytes | None = None
     door_opened: bool | None = None
+    #: What the light is doing to the face (the kiosk's hint and fill light).
+    light: LightHint = LightHint.OK
 
 
 class RecognitionWorker(QThread):
@@ -71,7 +76,7 @@ class RecognitionWorker(QThread):
         self._engine = engine
         self._door = door
         self._liveness = liveness
-        self._engine_factory = engine_factory or (lambda: Engine.from_config(config))
+        self._engine_factory = engine_factory or (lambda: EngineFactory()(config))
         self._stop = threading.Event()
         # One-frame mailbox: a preview is emitted only once the screen has taken the last
         # one, so a busy GUI thread skips frames instead of queueing them without bound.
@@ -103,11 +108,15 @@ class RecognitionWorker(QThread):
         try:
             gallery = engine.gallery(conn)
             pipeline = Pipeline.build(self._config, engine, gallery, door, self._liveness,
-                                      self._source)
+                                      camera_label(self._source))
             inner = open_source(self._source, self._config.camera, pace=True, loop=self._loop)
             source = LatestFrameSource(inner, self._config.camera.stall_s, self._show)
+            # Exposure metered on the face where the camera lets us (camera.face_exposure).
+            meter = face_meter(inner) if self._config.camera.face_exposure else None
 
             def report(result: FrameResult) -> None:
+                if meter is not None:
+                    meter.observe(result.frame.image, result.decision.face)
                 self.update.emit(_update(result, gallery.thumbnail))
 
             self.heartbeat.ready()
@@ -150,4 +159,4 @@ def _update(result: FrameResult, thumbnail: Callable[[int], bytes | None]) -> Ki
     height, width = result.frame.image.shape[:2]
     return KioskUpdate(decision, result.final, tuple(f.box for f in result.faces), chosen,
                        (width, height), picture,
-                       result.door.opened if result.door is not None else None)
+                       result.door.opened if result.door is not None else None, result.light)

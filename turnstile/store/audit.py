@@ -29,8 +29,17 @@ class AuditRow:
 
 def entry_hash(prev_hash: str, at: str, actor: str, action: str, target: str,
                detail: str) -> str:
-    """SHA-256 over the previous entry's hash and this entry's content."""
-    content = json.dumps([prev_hash, at, actor, action, target, detail], ensure_ascii=False,
+    """SHA-256 over the previous entry's hash and this entry's content.
+
+    The detail enters in a canonical form (parsed, keys sorted, no spaces), so rewriting the
+    same JSON differently (SQLite's json functions minify it) is not an edit; a changed
+    value is. Text that is not JSON enters as it is and fails verification as changed."""
+    try:
+        canonical = json.dumps(json.loads(detail), ensure_ascii=False, sort_keys=True,
+                               separators=(",", ":"))
+    except ValueError:
+        canonical = detail
+    content = json.dumps([prev_hash, at, actor, action, target, canonical], ensure_ascii=False,
                          separators=(",", ":"))
     return hashlib.sha256(content.encode()).hexdigest()
 

@@ -8,9 +8,9 @@ import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from turnstile.access.door import DoorResult
 from turnstile.config import EventsConfig
-from turnstile.types import Decision, DenyReason, Outcome
+from turnstile.redact import redact_text
+from turnstile.types import Decision, DenyReason, DoorResult, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -84,8 +84,9 @@ class EventLog:
              match.name if named and match else None,
              match.similarity if match else None, match.runner_up if match else None,
              decision.reason.value if decision.reason else None, decision.detail,
-             door.detail if door else AWAITING_DOOR if awaiting_door else "",
-             json.dumps(decision.scores.as_dict(), sort_keys=True), source,
+             redact_text(door.detail) if door else AWAITING_DOOR if awaiting_door else "",
+             # Callers pass a camera label; a URL that slips through loses its secrets.
+             json.dumps(decision.scores.as_dict(), sort_keys=True), redact_text(source),
              thumbnail if self._config.store_thumbnails else None))
         event_id = int(cursor.lastrowid or 0)
         if self._pruned is None or decision.at - self._pruned >= PRUNE_EVERY:
@@ -98,13 +99,13 @@ class EventLog:
     def answer_door(self, event_id: int, door: DoorResult) -> None:
         """Add the door's answer to a grant recorded before it; a door that did not open
         turns the grant into a refusal (DOOR_FAILED)."""
+        detail = redact_text(door.detail)
         if door.opened:
-            self._conn.execute("UPDATE events SET door = ? WHERE id = ?", (door.detail, event_id))
+            self._conn.execute("UPDATE events SET door = ? WHERE id = ?", (detail, event_id))
             return
         self._conn.execute(
             "UPDATE events SET outcome = ?, reason = ?, detail = ?, door = ? WHERE id = ?",
-            (Outcome.DENIED.value, DenyReason.DOOR_FAILED.value, door.detail, door.detail,
-             event_id))
+            (Outcome.DENIED.value, DenyReason.DOOR_FAILED.value, detail, detail, event_id))
 
     def recent(self, limit: int = 100, offset: int = 0, *, outcome: Outcome | None = None,
                person_id: int | None = None, since: datetime | None = None,

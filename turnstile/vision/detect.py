@@ -10,6 +10,8 @@ import numpy as np
 
 from turnstile.config import DetectorConfig
 from turnstile.types import Box, Face, Image
+from turnstile.vision.light import as_bgr, rescue_view
+from turnstile.vision.quality import plausible_landmarks
 
 #: The most a small frame is enlarged before detection (detector.upscale_to).
 MAX_UPSCALE = 2.0
@@ -64,15 +66,25 @@ class YuNetDetector:
         height, width = image.shape[:2]
         return self.detect_scaled(image, self.scale_for(height, width))
 
-    def detect_scaled(self, image: Image, scale: float) -> list[Face]:
-        """Faces (largest first) found on the frame resized by `scale`, in frame pixels."""
+    def detect_scaled(self, image: Image, scale: float,
+                      score_threshold: float | None = None) -> list[Face]:
+        """Faces (largest first) found on the frame resized by `scale`, in frame pixels;
+        `score_threshold` replaces the configured one for this look only."""
+        image = as_bgr(image)
         if scale != 1.0:
             image = _resize(image, scale)
         size = (image.shape[1], image.shape[0])
         if size != self._input_size:
             self._net.setInputSize(size)
             self._input_size = size
-        _, rows = self._net.detect(image)
+        if score_threshold is None:
+            _, rows = self._net.detect(image)
+        else:
+            self._net.setScoreThreshold(score_threshold)
+            try:
+                _, rows = self._net.detect(image)
+            finally:
+                self._net.setScoreThreshold(self._config.score_threshold)
         if rows is None:
             return []
         faces = [_face_from_row(row).scaled(1.0 / scale) for row in np.asarray(rows)]
@@ -108,6 +120,50 @@ class FollowingDetector:
             faces = self._detector.detect_scaled(image, base)
         self._last_px = faces[0].box.size if faces else None
         return faces
+
+
+class LightRescueDetector:
+    """Detection that survives hard light: when the usual look finds no face, a second look
+    runs on the smoothed, luminance-normalised frame (`rescue_view`) at
+    `detector.rescue_score`; a face it finds below the usual score threshold is kept only
+    when its landmarks are plausible.
+
+    In good light the first look finds the face and nothing else runs.
+    """
+
+    def __init__(self, first: FaceDetector, detector: YuNetDetector,
+                 config: DetectorConfig) -> None:
+        self.first = first
+        self.detector = detector
+        self._config = config
+        #: Whether the last call's faces came from the second look.
+        self.rescued = False
+
+    def detect(self, image: Image) -> list[Face]:
+        faces = self.first.detect(image)
+        self.rescued = False
+        if faces or not self._config.rescue_score:
+            return faces
+        height, width = image.shape[:2]
+        found = self.detector.detect_scaled(rescue_view(image), self.detector.scale_for(
+            height, width), min(self._config.rescue_score, self._config.score_threshold))
+        kept = [face for face in found
+                if face.score >= self._config.score_threshold or plausible_landmarks(face)]
+        self.rescued = bool(kept)
+        return kept
+
+
+def following(detector: FaceDetector, config: DetectorConfig) -> FaceDetector:
+    """`detector` as one camera loop's: its YuNet look follows the face in view
+    (detector.follow_face_px; 0 leaves it as it is), a rescue look stays the rescue."""
+    if not config.follow_face_px:
+        return detector
+    if isinstance(detector, YuNetDetector):
+        return FollowingDetector(detector, config)
+    if isinstance(detector, LightRescueDetector) and isinstance(detector.first, YuNetDetector):
+        return LightRescueDetector(FollowingDetector(detector.first, config), detector.detector,
+                                   config)
+    return detector
 
 
 def _snap(scale: float, floor: float, height: int, width: int) -> float:

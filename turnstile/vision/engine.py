@@ -14,8 +14,9 @@ from turnstile.store.gallery import Gallery
 from turnstile.types import Embedding, Face, Image, Match, Quality
 from turnstile.vision import cvlog, models
 from turnstile.vision.align import align
-from turnstile.vision.detect import FaceDetector, YuNetDetector
+from turnstile.vision.detect import FaceDetector, LightRescueDetector, YuNetDetector
 from turnstile.vision.embed import Embedder, OnnxEmbedder, choose_providers
+from turnstile.vision.light import as_bgr
 from turnstile.vision.quality import measure
 
 #: JPEG quality of stored face thumbnails (small, recognisable on the kiosk screen).
@@ -36,7 +37,10 @@ class FaceResult:
 def build_detector(config: Config) -> FaceDetector:
     path = models.model_path(config.models.models_dir(), models.DETECTOR)
     cvlog.errors_only()
-    return YuNetDetector(path, config.detector)
+    detector = YuNetDetector(path, config.detector)
+    if not config.detector.rescue_score:
+        return detector
+    return LightRescueDetector(detector, detector, config.detector)
 
 
 def embedder_path(config: Config, model: Path | None = None) -> Path:
@@ -94,6 +98,21 @@ def limit_blas_threads(threads: int) -> None:
         threadpool_limits(threads, user_api="blas")
 
 
+@dataclass(frozen=True)
+class EngineFactory:
+    """Builds the engine for a config, always with the same `--model`.
+
+    The CLI makes one from its --model and hands it to everything that builds an engine later
+    (the kiosk's worker, the admin panel opened from the kiosk or the CLI, its import page),
+    so no part can fall back to the default model while another uses the chosen one.
+    """
+
+    model: Path | None = None
+
+    def __call__(self, config: Config) -> Engine:
+        return Engine.from_config(config, self.model)
+
+
 class Engine:
     """Faces in, embeddings and matches out; the one place the model path is wired."""
 
@@ -112,6 +131,7 @@ class Engine:
     def analyze(self, image: Image, gallery: Gallery | None = None,
                 faces: list[Face] | None = None) -> list[FaceResult]:
         """Every face (largest first) with quality, embedding and, given a gallery, a match."""
+        image = as_bgr(image)
         found = self.detector.detect(image) if faces is None else faces
         if not found:
             return []
@@ -125,6 +145,7 @@ class Engine:
 
     def embed_largest(self, image: Image) -> FaceResult | None:
         """The largest face only (what a turnstile acts on), or None when there is no face."""
+        image = as_bgr(image)
         found = self.detector.detect(image)
         return self.analyze(image, faces=found[:1])[0] if found else None
 

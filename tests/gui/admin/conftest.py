@@ -55,6 +55,7 @@ def admin(context: AdminContext) -> User:
 
 @pytest.fixture
 def admin_window(qtbot: QtBot, window: AdminWindow, admin: User) -> AdminWindow:
+    window.ask_password = lambda purpose: ADMIN_PASSWORD  # she confirms sensitive steps
     sign_in(qtbot, window, "alice", ADMIN_PASSWORD)
     assert not window.locked
     return window

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import cv2
+from PySide6.QtWidgets import QLineEdit
 from pytestqt.qtbot import QtBot
 
 from tests.gui.admin.conftest import cell
@@ -82,3 +83,22 @@ def test_settings_without_calibration_say_so(admin_window: AdminWindow) -> None:
     page = admin_window.pages["settings"]
     assert isinstance(page, SettingsPage)
     assert "not calibrated" in page.far_label.text()
+
+
+def test_settings_never_show_the_camera_password(admin_window: AdminWindow,
+                                                 context: AdminContext) -> None:
+    stream = "rtsp://viewer:hunter2@10.0.0.5/stream"
+    context.settings.save({"camera.source": stream}, by=admin_window.user)  # type: ignore[arg-type]
+    admin_window._build_tabs(admin_window.user)  # type: ignore[arg-type]
+    page = admin_window.pages["settings"]
+    assert isinstance(page, SettingsPage)
+    field = page.widgets["camera.source"]
+    assert isinstance(field, QLineEdit) and field.text() == "rtsp://***@10.0.0.5/stream"
+    page.widgets["policy.cooldown_s"].setValue(9.0)  # type: ignore[attr-defined]
+    assert page.save() is not None
+    assert config_module.load(context.config_path).camera.source == stream  # kept
+    audit = " ".join(str(e) for e in context.audit.entries())
+    assert "hunter2" not in audit and "rtsp://***@10.0.0.5/stream" in audit
+    field.setText("rtsp://viewer:new-secret@10.0.0.6/stream")
+    assert page.save() is not None
+    assert config_module.load(context.config_path).camera.source.endswith("@10.0.0.6/stream")

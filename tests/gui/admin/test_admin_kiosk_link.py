@@ -48,6 +48,7 @@ def test_gesture_opens_the_panel_and_settings_restart_recognition(
         assert window.locked
         assert link.context is not None
         link.context.accounts.create("alice", ADMIN_PASSWORD, Role.ADMINISTRATOR, by=INSTALLER)
+        window.ask_password = lambda purpose: ADMIN_PASSWORD
         sign_in(qtbot, window, "alice", ADMIN_PASSWORD)
         assert not window.locked and window.open_settings()
         page = window.pages["settings"]

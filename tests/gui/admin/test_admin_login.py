@@ -6,6 +6,8 @@ import logging
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton
 from pytestqt.qtbot import QtBot
 
@@ -14,7 +16,15 @@ from tests.gui.admin.conftest import ADMIN_PASSWORD, OPERATOR_PASSWORD, cell, si
 from turnstile.admin.accounts import Role, User
 from turnstile.admin.audit import AuditAction
 from turnstile.admin.context import AdminContext
+from turnstile.admin.roles import PermissionDeniedError
+from turnstile.config import Config
+from turnstile.gui.admin.accountspage import AccountsPage
+from turnstile.gui.admin.eventspage import EventsPage
+from turnstile.gui.admin.passwordpage import PasswordPage
+from turnstile.gui.admin.people import PeoplePage
+from turnstile.gui.admin.settingspage import SettingsPage
 from turnstile.gui.admin.window import AdminWindow
+from turnstile.gui.kiosk import KioskWindow
 
 
 def test_first_run_is_refused_from_the_kiosk(qtbot: QtBot, window: AdminWindow,
@@ -111,3 +121,102 @@ def test_open_panel_shows_the_sign_in(qtbot: QtBot, context: AdminContext) -> No
     assert panel.isVisible() and panel.locked
     assert panel.stack.currentWidget() is panel.login and panel.login.first_run
     assert "turnstile accounts create" in panel.login.message.text()
+
+
+def test_user_changes_own_password(qtbot: QtBot, admin: User, window: AdminWindow,
+                                   context: AdminContext) -> None:
+    context.accounts.create("bob", OPERATOR_PASSWORD, Role.OPERATOR, by=admin)
+    sign_in(qtbot, window, "bob", OPERATOR_PASSWORD)
+    page = window.pages["password"]
+    assert isinstance(page, PasswordPage)
+    page.current.setText("not my password")
+    page.new.setText("bob's new password")
+    page.repeat.setText("bob's new password")
+    assert not page.change() and "wrong name or password" in page.message.text()
+    page.current.setText(OPERATOR_PASSWORD)
+    page.new.setText("bob's new password")
+    page.repeat.setText("something else entirely")
+    assert not page.change() and "differ" in page.message.text()
+    page.current.setText(OPERATOR_PASSWORD)
+    page.new.setText("bob's new password")
+    page.repeat.setText("bob's new password")
+    assert page.change() and page.current.text() == page.new.text() == ""
+    window.lock()
+    sign_in(qtbot, window, "bob", "bob's new password")
+    assert not window.locked
+
+
+def test_administrator_resets_a_forgotten_password(qtbot: QtBot, admin_window: AdminWindow,
+                                                   context: AdminContext, admin: User) -> None:
+    bob = context.accounts.create("bob", OPERATOR_PASSWORD, Role.OPERATOR, by=admin)
+    page = admin_window.pages["accounts"]
+    assert isinstance(page, AccountsPage)
+    page.refresh()
+    rows = [page.list.item(i) for i in range(page.list.count())]
+    page.list.setCurrentItem(next(r for r in rows if r is not None and r.text().startswith("bob")))
+    page.new_password.setText("short")
+    assert not page.reset_selected() and "at least 8" in page.message.text()
+    page.new_password.setText("bob's reset password")
+    assert page.reset_selected() and page.new_password.text() == ""
+    assert context.accounts.login("bob", "bob's reset password").id == bob.id
+    # The page is the GUI's; the core refuses the same call from an operator.
+    with pytest.raises(PermissionDeniedError):
+        context.accounts.reset_password(admin.id, "taken over!", by=bob)
+
+
+def test_sensitive_steps_ask_for_the_password_again(
+        qtbot: QtBot, admin_window: AdminWindow, context: AdminContext, tmp_path: Path) -> None:
+    asked: list[str] = []
+    answer: list[str | None] = ["a wrong password"]
+
+    def ask(purpose: str) -> str | None:
+        asked.append(purpose)
+        return answer[0]
+
+    admin_window.ask_password = ask
+    ada = context.gallery.add_person("Ada Lovelace")
+    people = admin_window.pages["people"]
+    events = admin_window.pages["events"]
+    settings = admin_window.pages["settings"]
+    assert isinstance(people, PeoplePage) and isinstance(events, EventsPage)
+    assert isinstance(settings, SettingsPage)
+    people.refresh()
+    assert people.select(ada.id)
+    for refusal in ("not confirmed", "cancelled"):  # wrong answers count like sign-ins
+        people.delete_selected()
+        assert people.export_selected(tmp_path / "export") is None
+        assert events.export(tmp_path / "events.csv") is None
+        assert settings.save() is None
+        assert refusal in settings.message.text() and refusal in people.message.text()
+        answer[0] = None  # then the user cancels the prompt
+    assert [p.name for p in context.gallery.people()] == ["Ada Lovelace"]
+    assert not (tmp_path / "export").exists() and not (tmp_path / "events.csv").exists()
+    assert asked[:4] == ["erase Ada Lovelace", "export the data of Ada Lovelace",
+                         "export events", "change the settings"]
+    assert context.accounts.lockout_remaining("alice") > 0  # three wrong answers locked her
+    context.clock.advance(31)  # type: ignore[attr-defined]
+    answer[0] = ADMIN_PASSWORD
+    with qtbot.waitSignal(events.exported, timeout=10_000):  # written on a worker thread
+        assert events.export(tmp_path / "events.csv") is not None
+    assert (tmp_path / "events.csv").exists()
+    people.delete_selected()
+    assert context.gallery.people() == []
+    assert any(e.action is AuditAction.REAUTHENTICATED for e in context.audit.entries())
+
+
+def test_idle_lock_counts_only_the_panel_s_own_input(qtbot: QtBot, admin_window: AdminWindow,
+                                                    config: Config) -> None:
+    kiosk = KioskWindow(config.kiosk)
+    qtbot.addWidget(kiosk)
+    kiosk.show()
+    admin_window.idle.start(1000)
+    for _ in range(3):  # someone keeps tapping the kiosk's screen
+        QTest.mouseClick(kiosk, Qt.MouseButton.LeftButton, pos=QPoint(400, 300))
+    assert admin_window.idle.remainingTime() < 2000  # not restarted (the full time is 300 s)
+    qtbot.waitUntil(lambda: admin_window.locked, timeout=3000)
+    sign_in(qtbot, admin_window, "alice", ADMIN_PASSWORD)
+    admin_window.idle.start(1000)
+    people = admin_window.pages["people"]
+    assert isinstance(people, PeoplePage)
+    QTest.keyClick(people.search, Qt.Key.Key_A)  # the operator's own typing keeps it open
+    assert admin_window.idle.remainingTime() > 100_000  # restarted with the full 300 s

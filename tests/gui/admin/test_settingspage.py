@@ -14,11 +14,15 @@ from tests.access.test_door import Relay, relay_url  # noqa: F401 (the fake HTTP
 from tests.admin.conftest import FakeClock
 from tests.test_configfile import COMMENTED
 from turnstile.admin.audit import AuditLog
+from turnstile.admin.roles import Role, SystemUser
 from turnstile.admin.settings import SettingsStore
 from turnstile.config import Config, load
 from turnstile.configmeta import leaf, leaves
+from turnstile.gui.admin.reauth import Confirmation
 from turnstile.gui.admin.settingspage import FIELDS, SettingsPage
 from turnstile.store import database as storage
+
+ALICE = SystemUser("alice", Role.ADMINISTRATOR)
 
 
 @pytest.fixture
@@ -32,7 +36,7 @@ def store(tmp_path: Path) -> Iterator[SettingsStore]:
 
 @pytest.fixture
 def page(qtbot: QtBot, store: SettingsStore) -> SettingsPage:
-    widget = SettingsPage(store, "alice", lambda: None)
+    widget = SettingsPage(store, ALICE, lambda: None, confirm=lambda _: Confirmation(True))
     qtbot.addWidget(widget)
     return widget
 
@@ -103,7 +107,7 @@ def test_test_door_pulses_the_fake_relay_once(qtbot: QtBot, page: SettingsPage,
 
 def test_allow_insecure_shows_a_warning_banner(qtbot: QtBot, store: SettingsStore) -> None:
     store.path.write_text("allow_insecure = true\n")
-    page = SettingsPage(store, "alice", lambda: None)
+    page = SettingsPage(store, ALICE, lambda: None, confirm=lambda _: Confirmation(True))
     qtbot.addWidget(page)
     assert not page.insecure_banner.isHidden()
     assert "allow_insecure" in page.insecure_banner.text()

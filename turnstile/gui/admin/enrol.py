@@ -160,6 +160,8 @@ class EnrolPage(QWidget):
             else:
                 self.photo_templates.append(verdict.template())
                 accepted += 1
+                if verdict.warning:
+                    self.rejections.addItem(f"kept, but {verdict.warning}")
         self.message.ok(f"{accepted} of {len(paths)} photo(s) usable")
         return accepted
 

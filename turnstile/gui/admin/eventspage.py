@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.eventexport import EventFilter, export_csv, select
 from turnstile.config import EventsConfig
+from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel
 from turnstile.gui.qimage import qdatetime
 from turnstile.store import database as storage
@@ -60,9 +61,10 @@ class EventsPage(QWidget):
 
     def __init__(self, log: EventLog, gallery: Gallery, audit: AuditLog, actor: str,
                  now: Callable[[], datetime] = datetime.now,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, confirm: Confirm) -> None:
         super().__init__(parent)
         self._log, self._gallery, self._audit, self._actor = log, gallery, audit, actor
+        self._confirm = confirm
         self._version: int | None = None
         self._job: ExportJob | None = None
         self.has_since, self.since = self._date_filter(now, days=-7)
@@ -168,10 +170,14 @@ class EventsPage(QWidget):
         if name:
             self.export(Path(name))
 
-    def export(self, path: Path) -> ExportJob:
-        """Every event matching the filters (not only those shown), written on a worker
-        thread (the panel stays responsive however long the log), audited when done;
-        `exported` carries the row count."""
+    def export(self, path: Path) -> ExportJob | None:
+        """Every event matching the filters (not only those shown), after the operator
+        confirmed who they are, written on a worker thread (the panel stays responsive
+        however long the log), audited when done; `exported` carries the row count."""
+        confirmed = self._confirm("export events")
+        if not confirmed.ok:
+            self.message.error(confirmed.reason)
+            return None
         job = ExportJob(database_file(self._gallery.connection), self.current_filter(), path)
         job.done.connect(self._exported)
         job.failed.connect(self._export_failed)

@@ -13,6 +13,7 @@ from turnstile.admin.roles import Permission
 from turnstile.config import Config, default_config_path
 from turnstile.gui.admin.login import NO_ACCOUNT, AuthoriseDialog
 from turnstile.gui.admin.window import AdminWindow
+from turnstile.vision.engine import EngineFactory
 
 
 class AdminLink(QObject):
@@ -24,10 +25,11 @@ class AdminLink(QObject):
 
     def __init__(self, request: SignalInstance, config: Config, config_path: Path | None,
                  db_path: Path, on_settings: Callable[[Config], None] | None = None,
-                 make_context: Callable[[], AdminContext] | None = None) -> None:
+                 make_context: Callable[[], AdminContext] | None = None,
+                 engines: EngineFactory | None = None) -> None:
         super().__init__()
         self._make_context = make_context or (lambda: AdminContext.open(
-            config, config_path or default_config_path(), db_path))
+            config, config_path or default_config_path(), db_path, engines=engines))
         self._on_settings = on_settings
         self.context: AdminContext | None = None
         self.window: AdminWindow | None = None

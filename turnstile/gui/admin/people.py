@@ -24,6 +24,7 @@ from turnstile.access.schedule import AccessRule, Window
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin, PersonRow
 from turnstile.gui.admin.editor import PersonEditor
+from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, when
 
 COLUMNS = ("Photo", "Name", "Employee id", "Status", "Templates", "Last seen")
@@ -42,9 +43,10 @@ class PeoplePage(QWidget):
     changed = Signal()
 
     def __init__(self, people: PeopleAdmin, enroller: Enroller | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, confirm: Confirm) -> None:
         super().__init__(parent)
         self.people = people
+        self._confirm = confirm
         self.enroller = enroller
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search name or employee id")
@@ -124,6 +126,10 @@ class PeoplePage(QWidget):
         """Erase the selected person (the button asks first; this is the action itself)."""
         row = self.selected()
         if row is not None:
+            confirmed = self._confirm(f"erase {row.person.name}")
+            if not confirmed.ok:
+                self.message.error(confirmed.reason)
+                return
             self.people.delete(row.person.id)
             self.message.ok(f"{row.person.name} erased with every template")
             self._after_change()
@@ -131,6 +137,10 @@ class PeoplePage(QWidget):
     def export_selected(self, folder: Path) -> Path | None:
         row = self.selected()
         if row is None:
+            return None
+        confirmed = self._confirm(f"export the data of {row.person.name}")
+        if not confirmed.ok:
+            self.message.error(confirmed.reason)
             return None
         target = self.people.export(row.person.id, folder)
         self.message.ok(f"exported to {target}")

@@ -24,10 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from turnstile.access.door import DoorResult, pulse_once
+from turnstile.admin.roles import Actor, PermissionDeniedError
 from turnstile.admin.settings import FarCurve, SettingsStore, apply, flatten, to_table
 from turnstile.config import Config, ConfigError
 from turnstile.configmeta import Leaf, leaf
+from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import ERROR_STYLE, MessageLabel
+from turnstile.redact import redact_text
 
 #: The settings a site changes here, by group: (dotted key, label). Everything else about a
 #: widget (type, range, choices, tooltip) comes from the schema.
@@ -141,11 +144,15 @@ class SettingsPage(QWidget):
     saved = Signal(object)
     door_tested = Signal(object)  # the DoorResult, emitted from the test thread
 
-    def __init__(self, store: SettingsStore, actor: str,
-                 far_curve: Callable[[], FarCurve | None], parent: QWidget | None = None) -> None:
+    def __init__(self, store: SettingsStore, actor: Actor,
+                 far_curve: Callable[[], FarCurve | None], parent: QWidget | None = None,
+                 *, confirm: Confirm) -> None:
         super().__init__(parent)
         self._store, self._actor, self._far_curve = store, actor, far_curve
+        self._confirm = confirm
         self.widgets: dict[str, QWidget] = {}
+        #: Text fields shown with their secrets hidden: key -> (shown text, stored value).
+        self._hidden: dict[str, tuple[str, str]] = {}
         self.far_label = QLabel()
         self.insecure_banner = QLabel(INSECURE_TEXT)
         self.insecure_banner.setStyleSheet(ERROR_STYLE)
@@ -181,11 +188,16 @@ class SettingsPage(QWidget):
         self.door_tested.connect(self._show_door_result)
 
     def _group(self, title: str, rows: tuple[tuple[str, str], ...],
-               values: dict[str, Any]) -> QGroupBox:
+                values: dict[str, Any]) -> QGroupBox:
         box = QGroupBox(title)
         form = QFormLayout(box)
         for key, label in rows:
             widget = make_widget(leaf(Config, key), values[key])
+            if isinstance(widget, QLineEdit):
+                shown = redact_text(str(values[key]))
+                if shown != str(values[key]):  # a camera or door URL's password: never shown
+                    self._hidden[key] = (shown, str(values[key]))
+                    widget.setText(shown)
             self.widgets[key] = widget
             form.addRow(label, widget)
             if key == "recognition.threshold":
@@ -204,12 +216,21 @@ class SettingsPage(QWidget):
         self.far_label.setText(_far_text(self._far_curve(), threshold))
 
     def values(self) -> dict[str, Any]:
-        return {key: widget_value(widget) for key, widget in self.widgets.items()}
+        values = {key: widget_value(widget) for key, widget in self.widgets.items()}
+        for key, (shown, stored) in self._hidden.items():
+            # Left as shown, the URL keeps its hidden password; typed anew, it is replaced.
+            if values[key] == shown:
+                values[key] = stored
+        return values
 
     def save(self) -> Config | None:
+        confirmed = self._confirm("change the settings")
+        if not confirmed.ok:
+            self.message.error(confirmed.reason)
+            return None
         try:
             config = self._store.save(self.values(), self._actor)
-        except (ConfigError, OSError) as exc:
+        except (ConfigError, OSError, PermissionDeniedError) as exc:
             self.message.error(str(exc))
             return None
         self.message.ok(f"saved to {self._store.path}")

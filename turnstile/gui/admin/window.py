@@ -20,6 +20,7 @@ from turnstile.gui.admin.importpage import ImportPage
 from turnstile.gui.admin.login import LoginPage
 from turnstile.gui.admin.passwordpage import PasswordPage
 from turnstile.gui.admin.people import PeoplePage
+from turnstile.gui.admin.reauth import Reauthenticator, ask_in_dialog
 from turnstile.gui.admin.settingspage import SettingsPage
 from turnstile.store.events import EventLog
 from turnstile.vision.engine import Engine
@@ -45,8 +46,10 @@ class AdminWindow(QMainWindow):
         self._open_source = open_source or (
             lambda: CameraFrames.open(self.context.config.camera.source,
                                       self.context.config.camera))
-        self._make_engine = make_engine or (lambda: Engine.from_config(self.context.config))
+        self._make_engine = make_engine or (lambda: self.context.engines(self.context.config))
         self._live_clock = live_clock
+        #: Asks the signed-in user's password again before erase, export and settings.
+        self.ask_password = ask_in_dialog(self)
         self.user: User | None = None
         self.login = LoginPage(context.accounts)
         self.tabs = QTabWidget()
@@ -85,8 +88,18 @@ class AdminWindow(QMainWindow):
         self.stack.setCurrentWidget(self.login)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if event.type() in _ACTIVITY and self.user is not None:
+        # Only input to this panel (or its dialogs) keeps it open: taps on the kiosk's
+        # screen by whoever stands there must not.
+        if event.type() in _ACTIVITY and self.user is not None and self._owns(watched):
             self._touch()
+        return False
+
+    def _owns(self, watched: QObject) -> bool:
+        widget = watched if isinstance(watched, QWidget) else None
+        while widget is not None:
+            if widget is self:
+                return True
+            widget = widget.parentWidget()
         return False
 
     def _touch(self) -> None:
@@ -97,8 +110,10 @@ class AdminWindow(QMainWindow):
     # Pages -----------------------------------------------------------------------------
     def _build_tabs(self, user: User) -> None:
         self._clear_tabs()
+        confirm = Reauthenticator(self.context.accounts, user,
+                                  lambda purpose: self.ask_password(purpose))
         people = self.context.people(user.name)
-        page = PeoplePage(people, self.context.enroller)
+        page = PeoplePage(people, self.context.enroller, confirm=confirm)
         page.changed.connect(self.people_changed.emit)
         self._add("people", "People", page)
         enrol = EnrolPage(self.context.enroller, people, self._open_source, self._live_clock)
@@ -109,10 +124,12 @@ class AdminWindow(QMainWindow):
         imports.imported.connect(lambda _: self._people_refresh())
         self._add("import", "Import photos", imports)
         events = EventsPage(EventLog(self.context.conn, self.context.config.events),
-                            self.context.gallery, self.context.audit, user.name)
+                            self.context.gallery, self.context.audit, user.name,
+                            confirm=confirm)
         self._add("events", "Events", events)
         if user.role.manages_settings:
-            settings = SettingsPage(self.context.settings, user.name, self.context.far_curve)
+            settings = SettingsPage(self.context.settings, user, self.context.far_curve,
+                                    confirm=confirm)
             settings.saved.connect(self._settings_saved)
             self._add("settings", "Settings", settings)
             self._add("accounts", "Accounts", AccountsPage(self.context.accounts, user))

@@ -1,4 +1,4 @@
-"""Shared helpers for the benchmark scripts: interleaved A/B timing and real face crops."""
+"""Interleaved A/B timing for the benchmark scripts, and real face frames to time them on."""
 
 from __future__ import annotations
 
