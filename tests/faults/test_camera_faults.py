@@ -84,6 +84,9 @@ class FakeCapture:
     def set(self, prop: int, value: float) -> bool:
         return True
 
+    def get(self, prop: int) -> float:
+        return 0.0  # no exposure control (as many webcams)
+
     def read(self) -> tuple[bool, np.ndarray]:
         time.sleep(0.01)
         picture = np.full((48, 64, 3), 120, np.uint8)
