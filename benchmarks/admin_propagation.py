@@ -23,8 +23,8 @@ import numpy as np
 from turnstile.admin.audit import AuditLog
 from turnstile.admin.people import PeopleAdmin
 from turnstile.config import Config, ModelsConfig
-from turnstile.store import database as storage
-from turnstile.store.gallery import NewTemplate
+from turnstile.store.records import NewTemplate
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.vision.engine import Engine, thumbnail_jpeg
 from turnstile.vision.imageio import read_image
 
@@ -46,22 +46,22 @@ def _pad(people: PeopleAdmin, count: int, dimension: int) -> None:
 
 def _watch(db: Path, engine: Engine, probe: np.ndarray, seen: dict[str, float],
            stop: threading.Event) -> None:
-    conn = storage.connect(db)
-    gallery = engine.gallery(conn)
+    store = SQLiteStore.open(db)
+    gallery = engine.gallery(store)
     while not stop.is_set():
         if gallery.match(probe).name == "Barack Obama" and "at" not in seen:
             seen["at"] = time.perf_counter()
         time.sleep(POLL_S)
-    conn.close()
+    store.close()
 
 
 def measure(engine: Engine, size: int, enrolled: NewTemplate, probe: np.ndarray) -> list[float]:
     latencies = []
     with tempfile.TemporaryDirectory() as folder:
         db = Path(folder) / "bench.db"
-        conn = storage.connect(db)
-        people = PeopleAdmin(engine.gallery(conn), AuditLog(conn, datetime.now), "bench",
-                             datetime.now)
+        store = SQLiteStore.open(db)
+        people = PeopleAdmin(store, AuditLog(store.connection, datetime.now), "bench",
+                             datetime.now, engine.gallery(store))
         _pad(people, size, engine.embedder.dimension)
         for _ in range(REPEATS):
             seen: dict[str, float] = {}
@@ -77,7 +77,7 @@ def measure(engine: Engine, size: int, enrolled: NewTemplate, probe: np.ndarray)
             watcher.join()
             latencies.append(seen.get("at", float("inf")) - committed)
             people.delete(person.id)
-        conn.close()
+        store.close()
     return latencies
 
 

@@ -46,7 +46,7 @@ from turnstile.store.central.replica import ChangeBatch, ModelId  # noqa: E402
 from turnstile.store.central.roster import CentralRoster  # noqa: E402
 from turnstile.store.central.schema import migrate  # noqa: E402
 from turnstile.store.central.sync import Synchronizer  # noqa: E402
-from turnstile.store.gallery import NewTemplate  # noqa: E402
+from turnstile.store.records import NewTemplate  # noqa: E402
 
 CLIPS = ROOT.parent / "shared" / "datasets" / "videos"
 DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -80,8 +80,8 @@ def _arrivals(sync: Synchronizer) -> dict[int, float]:
 def light_kiosk(args: argparse.Namespace) -> None:
     """Replica + change feed + outbox, decisions injected every few seconds."""
     from turnstile.config import EventsConfig
-    from turnstile.store.events import EventLog
     from turnstile.store.gallery import Gallery
+    from turnstile.store.sqlite import SQLiteStore
     from turnstile.types import Decision, Outcome
 
     started = time.monotonic()
@@ -90,9 +90,10 @@ def light_kiosk(args: argparse.Namespace) -> None:
     arrived = _arrivals(sync)
     stop = threading.Event()
     thread = sync.start(stop)
-    conn = storage.connect(Path(args.db))
-    gallery = Gallery(conn, model.name, model.dimension)
-    log = EventLog(conn, EventsConfig(retention_days=0))
+    store = SQLiteStore(storage.connect(Path(args.db)), EventsConfig(retention_days=0))
+    conn = store.connection
+    gallery = Gallery(store, model.name, model.dimension)
+    log = store.events
     rng = np.random.default_rng(abs(hash(args.kiosk)) % 2**32)
     decisions = burst = 0
     folder = Path(args.control)
@@ -131,6 +132,7 @@ def full_kiosk(args: argparse.Namespace) -> None:
     from turnstile.access.door import SimulatedDoor
     from turnstile.access.pipeline import Pipeline, run
     from turnstile.config import Config, ModelsConfig
+    from turnstile.store.sqlite import SQLiteStore
     from turnstile.vision.engine import Engine
 
     started = time.monotonic()
@@ -141,8 +143,9 @@ def full_kiosk(args: argparse.Namespace) -> None:
     arrived = _arrivals(sync)
     stop = threading.Event()
     thread = sync.start(stop)
-    conn = storage.connect(Path(args.db))
-    pipeline = Pipeline.build(config, engine, engine.gallery(conn),
+    store = SQLiteStore(storage.connect(Path(args.db)), config.events)
+    conn = store.connection
+    pipeline = Pipeline.build(config, engine, engine.gallery(store),
                               SimulatedDoor(config.door.pulse_s), source_name=args.clip)
     source = open_source(args.clip, config.camera, pace=True, loop=True)
     finals = 0

@@ -53,6 +53,7 @@ def build_replica(dsn: str, path: Path) -> dict[str, float]:
     from turnstile.store.central.replica import ModelId
     from turnstile.store.central.sync import Synchronizer
     from turnstile.store.gallery import Gallery
+    from turnstile.store.sqlite import SQLiteStore
 
     start = time.monotonic()
     report = Synchronizer(Central(dsn, "new-kiosk"), path, ModelId(MODEL, DIMENSION)).once()
@@ -60,7 +61,7 @@ def build_replica(dsn: str, path: Path) -> dict[str, float]:
     rss_sync = _rss_mb()
     start = time.monotonic()
     conn = storage.connect(path)
-    gallery = Gallery(conn, MODEL, DIMENSION)
+    gallery = Gallery(SQLiteStore(conn), MODEL, DIMENSION)
     size = gallery.size
     loaded = time.monotonic() - start
     probe = np.random.default_rng(1).standard_normal(DIMENSION).astype(np.float32)

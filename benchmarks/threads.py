@@ -28,7 +28,7 @@ def child(ort_threads: int, spin: bool, cv_threads: int, repeat: int) -> None:
     from turnstile.bench.kiosk import build_pipeline, process
     from turnstile.bench.synthetic import fill_gallery, unit_vectors
     from turnstile.config import Config, ModelsConfig
-    from turnstile.store import database as storage
+    from turnstile.store.sqlite import SQLiteStore
     from turnstile.vision.embed import OnnxEmbedder
     from turnstile.vision.engine import Engine, build_detector
     from turnstile.vision.models import EMBEDDER, model_path
@@ -39,7 +39,7 @@ def child(ort_threads: int, spin: bool, cv_threads: int, repeat: int) -> None:
     embedder = OnnxEmbedder(model_path(config.models.models_dir(), EMBEDDER), "cpu",
                             ort_threads, spinning=spin)
     engine = Engine(build_detector(config), embedder)
-    gallery = engine.gallery(storage.connect(":memory:"))
+    gallery = engine.gallery(SQLiteStore.open(":memory:"))
     fill_gallery(gallery, unit_vectors(10_000, embedder.dimension))
     pipeline = build_pipeline(config, engine, gallery)
     frames = clip_frames(16)

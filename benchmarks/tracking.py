@@ -21,7 +21,8 @@ from turnstile.bench.frames import fit, read_frames
 from turnstile.bench.kiosk import FittedSource, build_pipeline
 from turnstile.bench.synthetic import fill_gallery, unit_vectors
 from turnstile.config import Config, ModelsConfig, replace
-from turnstile.store import database as storage
+from turnstile.store.records import NewTemplate
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Outcome
 from turnstile.vision.engine import Engine
 
@@ -45,10 +46,12 @@ class CountingEmbedder:
 
 
 def replay(config: Config, engine: Engine, video: Path, seconds: float) -> str:
-    gallery = engine.gallery(storage.connect(":memory:"))
+    store = SQLiteStore.open(":memory:")
+    gallery = engine.gallery(store)
     first = fit(read_frames(video, 1)[0], SIZE)
-    person = gallery.add_person("clip person")
-    gallery.add_template(person.id, engine.analyze(first)[0].embedding)
+    person = store.people.add("clip person")
+    store.templates.add(person.id, gallery.model, gallery.dimension,
+                        [NewTemplate(engine.analyze(first)[0].embedding)])
     fill_gallery(gallery, unit_vectors(9_999, gallery.dimension, seed=1))
     counting = CountingEmbedder(engine.embedder)
     pipeline = build_pipeline(config, Engine(engine.detector, counting),  # type: ignore[arg-type]

@@ -11,6 +11,7 @@ import pytest
 
 from turnstile.config import Config, ModelsConfig
 from turnstile.store import database as storage
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.vision import models
 from turnstile.vision.engine import Engine
 
@@ -61,6 +62,12 @@ def conn() -> Iterator[sqlite3.Connection]:
     connection = storage.connect(":memory:")
     yield connection
     connection.close()
+
+
+@pytest.fixture
+def store(conn: sqlite3.Connection) -> SQLiteStore:
+    """The store over the in-memory database."""
+    return SQLiteStore(conn)
 
 
 @pytest.fixture

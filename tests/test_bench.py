@@ -13,8 +13,8 @@ from tests.conftest import dataset
 from turnstile.bench import coldstart, frames, peers, synthetic, timing
 from turnstile.cli import main
 from turnstile.config import Config
-from turnstile.store import database as storage
 from turnstile.store.gallery import Gallery
+from turnstile.store.sqlite import SQLiteStore
 
 TINY = ["--repeat", "2", "--warmup", "1", "--frames", "2", "--loop-seconds", "1",
         "--grant-runs", "1", "--gallery", "30", "--match-sizes", "10,200", "--cold-starts", "1"]
@@ -68,9 +68,9 @@ def test_read_frames_rejects_a_non_video(tmp_path: Path) -> None:
 def test_synthetic_gallery_is_unit_and_matchable() -> None:
     vectors = synthetic.unit_vectors(100, 16, seed=5)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
-    gallery = Gallery(storage.connect(":memory:"), "m", 16)
+    gallery = Gallery(SQLiteStore.open(":memory:"), "m", 16)
     synthetic.fill_gallery(gallery, vectors)
-    assert gallery.size == 100 and len(gallery.people()) == 100
+    assert gallery.size == 100 and len(gallery.store.people.all()) == 100
     match = gallery.match(vectors[42])
     assert match.similarity == pytest.approx(1.0) and match.name is not None
 

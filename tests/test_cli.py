@@ -10,8 +10,8 @@ import pytest
 
 from turnstile.cli import main
 from turnstile.store import database as storage
-from turnstile.store.gallery import Gallery
-from turnstile.store.groups import GroupStore
+from turnstile.store.sqlite import SQLiteStore
+from turnstile.vision.imageio import read_image
 
 
 def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
@@ -61,11 +61,10 @@ def test_enrol_then_identify_both_faces_and_an_unknown(
 def test_people_json_lists_each_persons_groups(
     capsys: pytest.CaptureFixture[str], db_path: Path
 ) -> None:
-    conn = storage.connect(db_path)
-    gallery = Gallery(conn, "test", 4)
-    alice, bob = gallery.add_person("Alice"), gallery.add_person("Bob")
-    GroupStore(conn).set_groups(alice.id, ["Staff", "Cleaning"])
-    conn.close()
+    store = SQLiteStore.open(db_path)
+    alice, bob = store.people.add("Alice"), store.people.add("Bob")
+    store.groups.set(alice.id, ["Staff", "Cleaning"])
+    store.close()
     people = run_json(capsys, "people", "--db", str(db_path))["people"]
     assert isinstance(people, list)
     assert {p["name"]: p["groups"] for p in people} == {"Alice": ["Cleaning", "Staff"],
@@ -89,16 +88,75 @@ def test_enrol_skips_bad_images_but_keeps_the_good(
     result = json.loads(captured.out)
     assert result["enrolled"] == 1
     reasons = {Path(s["image"]).name: s["reason"] for s in result["skipped"]}
-    assert "2 faces found" in reasons["two_people.jpg"] and "no face" in reasons["blank.png"]
+    # The panel's quality gate, with its words.
+    assert "several faces (2)" in reasons["two_people.jpg"] and "no face" in reasons["blank.png"]
+
+
+def _degraded(examples: Path, tmp_path: Path) -> dict[str, Path]:
+    import cv2
+    import numpy as np
+
+    photo = read_image(examples / "obama.jpg")
+    out = {"blurred": tmp_path / "blurred.jpg", "dark": tmp_path / "dark.jpg"}
+    cv2.imwrite(str(out["blurred"]), cv2.GaussianBlur(photo, (0, 0), 12))
+    cv2.imwrite(str(out["dark"]), np.asarray(photo * 0.08, np.uint8))
+    return out
+
+
+def test_enroll_applies_the_panels_quality_gate(capsys: pytest.CaptureFixture[str],
+                                                examples: Path, db_path: Path,
+                                                tmp_path: Path, models_dir: Path) -> None:
+    photos = _degraded(examples, tmp_path)
+    db = ["--db", str(db_path)]
+    fails_cleanly(capsys, "enroll", "Barack Obama", str(photos["blurred"]), *db,
+                  match="blurred")
+    fails_cleanly(capsys, "enroll", "Barack Obama", str(photos["dark"]), *db, match="too dark")
+    # --force overrides the duplicate check only, never the quality gate.
+    fails_cleanly(capsys, "enroll", "Barack Obama", str(photos["blurred"]), "--force", *db,
+                  match="blurred")
+    assert run_json(capsys, "people", *db)["people"] == []
+
+
+def test_enroll_refuses_a_duplicate_unless_forced(capsys: pytest.CaptureFixture[str],
+                                                  examples: Path, db_path: Path,
+                                                  models_dir: Path) -> None:
+    db = ["--db", str(db_path)]
+    run_json(capsys, "enroll", "Barack Obama", str(examples / "obama.jpg"), "--consent", *db)
+    # Obama's other photo under another name: the kiosk would take him for Obama.
+    fails_cleanly(capsys, "enroll", "Joe Biden", str(examples / "obama2.jpg"), *db,
+                  match="the face matches Barack Obama")
+    people = run_json(capsys, "people", *db)["people"]
+    assert isinstance(people, list) and [p["name"] for p in people] == ["Barack Obama"]
+    assert main(["enroll", "Joe Biden", str(examples / "obama2.jpg"), "--force", *db]) == 0
+    assert "matches Barack Obama" in capsys.readouterr().err  # still said, once
+    store = SQLiteStore.open(db_path)
+    [obama] = store.people.find("Barack Obama")
+    assert store.people.consent(obama.id) is not None  # --consent stamped it
+    detail = store.connection.execute(
+        "SELECT detail FROM audit_log WHERE action = 'enrol' ORDER BY id DESC").fetchone()[0]
+    assert json.loads(detail)["confirmed_duplicate_of"] == f"person #{obama.id}"
+    assert "Obama" not in detail  # audit entries name people by number only
+    store.close()
+
+
+def test_enrol_again_adds_to_the_same_person(capsys: pytest.CaptureFixture[str], examples: Path,
+                                            db_path: Path, models_dir: Path) -> None:
+    db = ["--db", str(db_path)]
+    first = run_json(capsys, "enroll", "Joe Biden", str(examples / "biden.jpg"), *db)
+    again = run_json(capsys, "enroll", "Joe Biden", str(examples / "biden.jpg"), *db)
+    assert again["person_id"] == first["person_id"]
+    people = run_json(capsys, "people", *db)["people"]
+    assert isinstance(people, list) and [(p["name"], p["templates"]) for p in people] == [
+        ("Joe Biden", 2)]
 
 
 def test_remove_erases_templates(capsys: pytest.CaptureFixture[str], examples: Path,
                                  db_path: Path, models_dir: Path) -> None:
     run_json(capsys, "enroll", "Obama", str(examples / "obama.jpg"), "--db", str(db_path))
-    assert run_json(capsys, "remove", "Obama", "--db", str(db_path))["removed"] == "Obama"
+    assert run_json(capsys, "remove", "Obama", "--yes", "--db", str(db_path))["removed"] == "Obama"
     conn = storage.connect(db_path)
     assert conn.execute("SELECT COUNT(*) FROM templates").fetchone()[0] == 0
-    fails_cleanly(capsys, "remove", "Obama", "--db", str(db_path), match="no one named")
+    fails_cleanly(capsys, "remove", "Obama", "--yes", "--db", str(db_path), match="no one named")
 
 
 @pytest.fixture
@@ -138,7 +196,7 @@ def test_bad_inputs_fail_cleanly_and_lose_nothing(
     fails_cleanly(capsys, "enroll", "X", str(corrupt), *db, match="not a readable image")
     fails_cleanly(capsys, "enroll", "X", str(tiny), *db, match="too small")
     fails_cleanly(capsys, "enroll", "X", str(huge), *db, match="larger than the limit")
-    fails_cleanly(capsys, "enroll", "X", str(blank), *db, match="no face found; nothing enrolled")
+    fails_cleanly(capsys, "enroll", "X", str(blank), *db, match="no face; nothing enrolled")
     fails_cleanly(capsys, "verify", str(blank), str(blank), *db, match="no face found")
     bad_model = tmp_path / "model.onnx"
     bad_model.write_bytes(b"not a model")
@@ -183,3 +241,39 @@ def test_check_reports_each_part(capsys: pytest.CaptureFixture[str], db_path: Pa
     assert result["ok"] is True and isinstance(checks, dict)
     assert set(checks) == {"models", "database"}
     assert main(["check", "--db", str(db_path)]) in (0, 1)  # camera may or may not exist here
+
+
+def test_read_only_commands_create_no_database_or_folder(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path, examples: Path,
+        models_dir: Path) -> None:
+    typo = tmp_path / "typo" / "galery.db"
+    db = ["--db", str(typo)]
+    for argv in (["people"], ["events"], ["identify", str(examples / "obama.jpg")],
+                 ["remove", "Obama", "--yes"]):
+        fails_cleanly(capsys, *argv, *db, match=f"no database at {typo}")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_remove_asks_first_and_matches_names_in_any_case(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+        enrolled_db: Path) -> None:
+    db = ["--db", str(enrolled_db)]
+    before = _gallery_rows(enrolled_db)
+    # Not at a terminal and no --yes: refused, nothing erased.
+    fails_cleanly(capsys, "remove", "Biden", *db, match="add --yes")
+    fails_cleanly(capsys, "remove", "Bidne", "--yes", *db, match="did you mean 'Biden'?")
+    # At a terminal the operator is asked; anything but yes keeps the person.
+    answers: list[str] = []
+
+    def answer_no(prompt: str) -> str:
+        answers.append(prompt)
+        return "n"
+
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", answer_no)
+    assert main(["remove", "biden", *db]) == 1
+    assert "Erase Biden with 1 template(s)?" in answers[0] and "cannot be undone" in answers[0]
+    assert _gallery_rows(enrolled_db) == before
+    monkeypatch.setattr("builtins.input", lambda prompt: "y")
+    assert main(["remove", "BIDEN", *db]) == 0
+    assert _gallery_rows(enrolled_db) == []

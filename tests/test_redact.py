@@ -12,7 +12,7 @@ from turnstile.access.door import DoorResult
 from turnstile.config import EventsConfig
 from turnstile.redact import camera_label, redact_text, redact_url
 from turnstile.store import database as storage
-from turnstile.store.events import EventLog
+from turnstile.store.sqlite.events import EventLog
 from turnstile.types import Decision, Outcome
 
 STREAM = "rtsp://admin:hunter2@10.0.0.5:554/Streaming/Channels/101?token=s3cret&fps=10"

@@ -326,7 +326,11 @@ class LivenessConfig(Section):
 
     motion: bool = Field(True, description="Model-free motion check (parallax of the face, "
                          "surroundings that move with it).")
-    align_tracks: bool = Field(False, description="Undo the face's rotation, scale and shift "
+    smooth_light: float = num(0.06, 0.0, 1.0, "face sizes", "Track images less their blur of "
+                              "this many face sizes, so a highlight or shadow moving over a "
+                              "glossy print does not bend its tracks into a head-like parallax "
+                              "(0 tracks the plain images).")
+    align_tracks: bool = Field(True, description="Undo the face's rotation, scale and shift "
                                "between the two frames of a pair (from its landmarks) before "
                                "tracking, so a rolled or approaching picture is tracked "
                                "correctly.")
@@ -360,7 +364,7 @@ class LivenessConfig(Section):
     live_structure: float = num(0.3, 0.0, 1.0, "", "Share of a pair's planarity residual that "
                                 "must form a smooth field over the face, above chance, for live "
                                 "evidence (0 switches the test off).")
-    planar_parallax: float = num(0.012, 0.0, 1.0, "", "Parallax per unit of motion below which "
+    planar_parallax: float = num(0.006, 0.0, 1.0, "", "Parallax per unit of motion below which "
                                  "a strongly moving face is a flat picture (at most "
                                  "live_parallax).")
     spoof_motion: float = num(0.06, 0.0, 1.0, "face sizes", "Median face motion per pair that "

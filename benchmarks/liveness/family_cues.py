@@ -41,8 +41,8 @@ _REPLAYS: list[Source] = []
 _ROOMS: dict[str, Image] = {}
 
 
-def record(job: tuple[Family, int, float, Path, bool]) -> str:
-    family, seed, seconds, cache, align = job
+def record(job: tuple[Family, int, float, Path, bool, float]) -> str:
+    family, seed, seconds, cache, align, smooth = job
     stored = cache / family.value / f"{seed}.pickle"
     if stored.exists():
         return stored.name
@@ -54,7 +54,7 @@ def record(job: tuple[Family, int, float, Path, bool]) -> str:
     spec = draw_spec(family, source, seed, seconds)
     detector = build_detector(Config())
     cues: Cues = {}
-    recorder = _Recorder(LivenessConfig(align_tracks=align), cues)
+    recorder = _Recorder(LivenessConfig(align_tracks=align, smooth_light=smooth), cues)
     faces: list[tuple[float, Face | None]] = []
     for index, frame in enumerate(presentation(spec, source, _ROOMS[room])):
         at = index / spec.fps
@@ -84,6 +84,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1000000)
     parser.add_argument("--cache", type=Path, required=True)
     parser.add_argument("--no-align", action="store_true", help="track without pre-alignment")
+    parser.add_argument("--smooth-light", type=float, default=0.0)
     parser.add_argument("--jobs", type=int, default=1)
     args = parser.parse_args()
     keep = set(args.sources.split(",")) if args.sources else None
@@ -101,7 +102,7 @@ def main() -> None:
         if keep is None or folder.name in keep:
             _STILLS.extend(photo_sources(folder, detector))
     jobs = [(family, args.seed + 100_000 * list(Family).index(family) + k, args.seconds,
-             args.cache, not args.no_align)
+             args.cache, not args.no_align, args.smooth_light)
             for k in range(args.per_family) for family in families]
     with Pool(args.jobs) as pool:
         for done, name in enumerate(pool.imap_unordered(record, jobs), 1):

@@ -23,6 +23,7 @@ from turnstile.access.camera import (
     PathSource,
     VideoFileSource,
     open_source,
+    probe,
 )
 from turnstile.config import CameraConfig
 
@@ -201,3 +202,13 @@ def test_latest_frame_passes_on_the_inner_error(tmp_path: Path) -> None:
     source = LatestFrameSource(VideoFileSource(tmp_path / "gone.mp4"), stall_s=2.0)
     with pytest.raises(CameraLostError, match="cannot open"):
         list(source.frames())
+
+
+def test_probe_opens_the_source_as_the_kiosk_would(tmp_path: Path) -> None:
+    """`turnstile check` asks the camera module, which opens sources one way for everyone."""
+    config = CameraConfig()
+    assert probe(str(clip()), config) is None
+    assert probe(str(tmp_path / "gone.mp4"), config) == f"cannot open video {tmp_path / 'gone.mp4'}"
+    (tmp_path / "empty").mkdir()
+    assert probe(str(tmp_path / "empty"), config) is not None
+    assert probe("7", config) == "cannot open camera 7"

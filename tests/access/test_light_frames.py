@@ -17,6 +17,8 @@ from turnstile.access.liveness import AssumeLive
 from turnstile.access.pipeline import FrameResult, Pipeline, run
 from turnstile.config import CameraConfig, Config
 from turnstile.store import database as storage
+from turnstile.store.records import NewTemplate
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Outcome
 from turnstile.vision.engine import Engine
 from turnstile.vision.light import LightHint
@@ -44,9 +46,10 @@ class GreyCamera:
 
 
 def pipeline(engine: Engine, config: Config, tmp_path: Path) -> tuple[Pipeline, sqlite3.Connection]:
-    conn = storage.connect(tmp_path / "gallery.db")
-    gallery = engine.gallery(conn)
-    return Pipeline.build(config, engine, gallery, SimulatedDoor(), AssumeLive(), "test"), conn
+    store = SQLiteStore(storage.connect(tmp_path / "gallery.db"), config.events)
+    gallery = engine.gallery(store)
+    return (Pipeline.build(config, engine, gallery, SimulatedDoor(), AssumeLive(), "test"),
+            store.connection)
 
 
 def enrol_from_clip(engine: Engine, pipeline_: Pipeline, clip: Path, at_s: float) -> None:
@@ -57,8 +60,10 @@ def enrol_from_clip(engine: Engine, pipeline_: Pipeline, clip: Path, at_s: float
     assert ok
     result = engine.embed_largest(np.asarray(image, np.uint8))
     assert result is not None
-    person = pipeline_.gallery.add_person("Clip Person")
-    pipeline_.gallery.add_template(person.id, result.embedding)
+    gallery = pipeline_.gallery
+    person = gallery.store.people.add("Clip Person")
+    gallery.store.templates.add(person.id, gallery.model, gallery.dimension,
+                                [NewTemplate(result.embedding)])
 
 
 def test_a_greyscale_camera_is_recognised_end_to_end(engine: Engine, config: Config,

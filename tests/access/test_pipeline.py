@@ -15,8 +15,10 @@ from turnstile.access.door import DoorResult, SimulatedDoor
 from turnstile.access.liveness.verdict import AssumeLive, LivenessCheck
 from turnstile.access.pipeline import Backoff, CameraState, CameraStatus, FrameResult, Pipeline, run
 from turnstile.config import CameraConfig, Config, PolicyConfig
-from turnstile.store.events import EventLog
 from turnstile.store.gallery import Gallery
+from turnstile.store.records import NewTemplate
+from turnstile.store.sqlite import SQLiteStore
+from turnstile.store.sqlite.events import EventLog
 from turnstile.types import (
     Box,
     DenyReason,
@@ -96,11 +98,13 @@ class BrokenDoor:
 
 def build(conn: sqlite3.Connection, door: object = None, k: int = 3,
           liveness: LivenessCheck | None = None) -> Pipeline:
-    gallery = Gallery(conn, "script", 4)
+    store = SQLiteStore(conn)
+    gallery = Gallery(store, "script", 4)
     for pid, name in ((1, "Alice"), (2, "Bob")):
-        person = gallery.add_person(name)
+        person = store.people.add(name)
         assert person.id == pid
-        gallery.add_template(person.id, np.array(VECTORS[pid], np.float32))
+        store.templates.add(person.id, "script", 4,
+                            [NewTemplate(np.array(VECTORS[pid], np.float32))])
     config = Config(policy=PolicyConfig(agreement_frames=k, cooldown_s=2.0))
     engine = Engine(ScriptDetector(), ScriptEmbedder())
     # Flat scripted frames cannot show a live head: these tests are about the loop, so the
@@ -230,8 +234,10 @@ def test_a_failed_liveness_check_is_a_logged_spoof_and_no_door(conn: sqlite3.Con
 
 
 def test_the_configured_liveness_never_grants_a_still_picture(conn: sqlite3.Connection) -> None:
-    gallery = Gallery(conn, "script", 4)
-    gallery.add_template(gallery.add_person("Alice").id, np.array(VECTORS[1], np.float32))
+    store = SQLiteStore(conn)
+    gallery = Gallery(store, "script", 4)
+    store.templates.add(store.people.add("Alice").id, "script", 4,
+                        [NewTemplate(np.array(VECTORS[1], np.float32))])
     engine = Engine(ScriptDetector(), ScriptEmbedder())
     pipeline = Pipeline.build(Config(), engine, gallery, SimulatedDoor())
     seen = run_script(pipeline, Script([1] * 40))

@@ -9,9 +9,10 @@ from datetime import datetime, time, timedelta
 import numpy as np
 import pytest
 
-from turnstile.access.policy import AccessPolicy, deny_reason
-from turnstile.access.schedule import AccessRule, Window
+from turnstile.access.policy import AccessPolicy, accepted, deny_reason
+from turnstile.access.schedule import AccessRule
 from turnstile.config import PolicyConfig, RecognitionConfig
+from turnstile.store.records import Window
 from turnstile.types import (
     Box,
     Decision,
@@ -426,3 +427,21 @@ def test_spoofs_spread_beyond_the_window_raise_no_alarm_and_zero_switches_it_off
         outcomes = {policy.decide(T0 + timedelta(seconds=gap * k), [face()], IMAGE,
                                   lambda f: alice()).outcome for k in range(6)}
         assert outcomes == {Outcome.SPOOF}
+
+
+@pytest.mark.parametrize(("match", "expected"), [
+    (Match(1, "Alice", 0.5, 0.25), True),  # both limits met exactly
+    (Match(1, "Alice", 0.49, -1.0), False),  # below the threshold
+    (Match(1, "Alice", 0.9, 0.7), False),  # not far enough ahead of the runner-up
+    (Match(None, None, 0.9, -1.0), False),  # no one
+])
+def test_one_accepted_rule_for_the_kiosk_and_identify(match: Match, expected: bool) -> None:
+    from turnstile.cli.core import accepted_name
+    from turnstile.config import Config
+
+    recognition = RecognitionConfig(threshold=0.5, margin=0.25)
+    policy = AccessPolicy(PolicyConfig(), recognition, Rules())
+    assert policy.accepted(match) is expected
+    assert accepted(match, recognition) is expected
+    named = accepted_name(match, Config(recognition=recognition))
+    assert named == (match.name if expected else None)

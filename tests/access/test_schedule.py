@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 import numpy as np
 import pytest
 
-from turnstile.access.schedule import (
-    Directory,
-    ScheduleError,
-    ScheduleStore,
-    Window,
-    set_validity,
-    within,
-)
-from turnstile.store.gallery import Gallery, GalleryError
+from turnstile.access.schedule import Directory, within
+from turnstile.store.records import NewTemplate, ScheduleError, StoreError, Window
+from turnstile.store.sqlite import SQLiteStore
 
 MONDAY = datetime(2026, 3, 2)
 
@@ -49,30 +42,32 @@ def test_bad_windows_are_rejected(weekday: int, start: str, end: str) -> None:
         Window.parse(weekday, start, end)
 
 
-def test_store_round_trip_and_directory(conn: sqlite3.Connection) -> None:
-    gallery = Gallery(conn, "test", 4)
-    person = gallery.add_person("Alice")
-    gallery.add_template(person.id, np.array([1, 0, 0, 0], np.float32))
-    store = ScheduleStore(conn)
+def test_store_round_trip_and_directory(store: SQLiteStore) -> None:
+    person = store.people.add("Alice")
+    store.templates.add(person.id, "test", 4, [NewTemplate(np.array([1, 0, 0, 0], np.float32))])
+    schedules = store.schedules
     windows = [Window.parse(0, "08:00", "12:00"), Window.parse(2, "13:00", "18:00")]
-    store.set_windows(person.id, windows)
-    assert store.windows(person.id) == tuple(windows)
-    set_validity(conn, person.id, MONDAY, datetime(2026, 12, 31))
-    rule = Directory(gallery).rule(person.id)
+    schedules.set(person.id, windows)
+    assert schedules.windows(person.id) == tuple(windows)
+    store.people.set_validity(person.id, MONDAY, datetime(2026, 12, 31))
+    rule = Directory(store).rule(person.id)
     assert rule is not None and rule.windows == tuple(windows)
     assert rule.person.valid_until == datetime(2026, 12, 31)
-    store.set_windows(person.id, [])
-    assert store.windows(person.id) == ()
-    gallery.remove_person(person.id)
-    assert Directory(gallery).rule(person.id) is None
+    schedules.set(person.id, [])
+    assert schedules.windows(person.id) == ()
+    store.people.erase(person.id)
+    assert Directory(store).rule(person.id) is None
 
 
-def test_store_rejects_unknown_people_and_keeps_old_rows(conn: sqlite3.Connection) -> None:
-    store = ScheduleStore(conn)
-    with pytest.raises(GalleryError):
-        store.set_windows(99, [Window.parse(0, "08:00", "12:00")])
-    with pytest.raises(GalleryError):
-        set_validity(conn, 99, None, None)
-    person = Gallery(conn, "test", 4).add_person("Bob")
-    with pytest.raises(ScheduleError):
-        set_validity(conn, person.id, MONDAY, MONDAY)
+def test_store_rejects_unknown_people_and_keeps_old_rows(store: SQLiteStore) -> None:
+    with pytest.raises(StoreError):
+        store.schedules.set(99, [Window.parse(0, "08:00", "12:00")])
+    with pytest.raises(StoreError):
+        store.people.set_validity(99, None, None)
+    person = store.people.add("Bob")
+    store.people.set_validity(person.id, MONDAY, MONDAY + timedelta(days=1))
+    # One rule for validity: it must end after it starts (an empty span admits no one).
+    for end in (MONDAY, MONDAY - timedelta(days=1)):
+        with pytest.raises(ScheduleError, match="must end after it starts"):
+            store.people.set_validity(person.id, MONDAY, end)
+    assert store.people.get(person.id).valid_until == MONDAY + timedelta(days=1)

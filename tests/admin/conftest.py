@@ -19,6 +19,7 @@ from turnstile.admin.roles import SystemUser
 from turnstile.config import Config, PolicyConfig
 from turnstile.store import database as storage
 from turnstile.store.gallery import Gallery
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Decision, Face, Image, Match
 from turnstile.vision.engine import Engine
 
@@ -54,18 +55,24 @@ def file_conn(db_path: Path) -> Iterator[sqlite3.Connection]:
 
 
 @pytest.fixture
+def file_store(file_conn: sqlite3.Connection) -> SQLiteStore:
+    return SQLiteStore(file_conn)
+
+
+@pytest.fixture
 def audit(file_conn: sqlite3.Connection, clock: FakeClock) -> AuditLog:
     return AuditLog(file_conn, clock)
 
 
 @pytest.fixture
-def gallery(engine: Engine, file_conn: sqlite3.Connection) -> Gallery:
-    return engine.gallery(file_conn)
+def gallery(engine: Engine, file_store: SQLiteStore) -> Gallery:
+    return engine.gallery(file_store)
 
 
 @pytest.fixture
-def people(gallery: Gallery, audit: AuditLog, clock: FakeClock) -> PeopleAdmin:
-    return PeopleAdmin(gallery, audit, "alice", clock)
+def people(file_store: SQLiteStore, gallery: Gallery, audit: AuditLog,
+           clock: FakeClock) -> PeopleAdmin:
+    return PeopleAdmin(file_store, audit, "alice", clock, gallery)
 
 
 @pytest.fixture
@@ -77,7 +84,7 @@ def decide(engine: Engine, gallery: Gallery, config: Config, image: Image,
            at: datetime) -> Decision:
     """The kiosk policy's final decision on one real photo (one agreeing frame suffices)."""
     policy = AccessPolicy(PolicyConfig(agreement_frames=1), config.recognition,
-                          Directory(gallery))
+                          Directory(gallery.store))
     faces = engine.detector.detect(image)
 
     def recognise(face: Face) -> Match:

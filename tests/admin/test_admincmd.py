@@ -75,7 +75,7 @@ def test_remove_command_anonymises_events(examples: Path, models_dir: Path, tmp_
     person_id = conn.execute("SELECT id FROM people").fetchone()[0]
     conn.execute("INSERT INTO events (at, outcome, person_id, name) VALUES"
                  " ('2026-03-02T08:00:00', 'granted', ?, 'Obama')", (person_id,))
-    assert main(["remove", "Obama", *base]) == 0
+    assert main(["remove", "Obama", "--yes", *base]) == 0
     assert conn.execute("SELECT person_id, name, outcome FROM events").fetchone() == (
         None, None, "granted")
     # Both command-line changes are audited, by the OS account (not $USER), without the name.

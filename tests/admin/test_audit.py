@@ -10,6 +10,7 @@ import pytest
 
 from tests.admin.conftest import FakeClock
 from turnstile.admin.audit import AuditAction, AuditLog
+from turnstile.admin.roles import PermissionDeniedError, Role, SystemUser
 from turnstile.store import database as storage
 
 
@@ -84,6 +85,13 @@ def test_urls_lose_their_secrets_and_secret_keys_are_refused(
     assert "hunter2" not in caplog.text and "hunter2" not in str(audit.entries())
     with pytest.raises(ValueError, match="secret"):
         audit.record("alice", AuditAction.EDIT, "x", {"api_token": "nope"})
+
+
+def test_reading_the_log_is_an_administrator_s(audit: AuditLog) -> None:
+    audit.record("alice", AuditAction.LOGIN, "alice")
+    assert len(audit.read(SystemUser("alice", Role.ADMINISTRATOR))) == 1
+    with pytest.raises(PermissionDeniedError, match="may not read the audit log"):
+        audit.read(SystemUser("bob", Role.OPERATOR))
 
 
 def test_rewriting_the_same_json_is_not_an_edit(audit: AuditLog, clock: FakeClock,

@@ -16,29 +16,31 @@ from turnstile.admin.eventexport import EventFilter, export_csv, parse_time, saf
 from turnstile.admin.people import PeopleAdmin
 from turnstile.cli import main
 from turnstile.config import Config, EventsConfig
-from turnstile.store.events import EventLog
+from turnstile.store.gallery import Gallery
+from turnstile.store.sqlite.events import EventLog
 from turnstile.types import DenyReason, Outcome
 from turnstile.vision.engine import Engine
 from turnstile.vision.imageio import read_image
 
 
 @pytest.fixture
-def logged(engine: Engine, enroller: Enroller, people: PeopleAdmin, config: Config,
-           file_conn: sqlite3.Connection, examples: Path, clock: FakeClock) -> EventLog:
+def logged(engine: Engine, enroller: Enroller, people: PeopleAdmin, gallery: Gallery,
+           config: Config, file_conn: sqlite3.Connection, examples: Path,
+           clock: FakeClock) -> EventLog:
     """Obama granted, then denied once deactivated; Biden unknown: three real decisions."""
     log = EventLog(file_conn, EventsConfig(retention_days=0))
     obama = people.enrol("Barack Obama", "E1",
                          [enroller.assess_file(examples / "obama.jpg").template()], consent=True)
     probe = read_image(examples / "obama-720p.jpg")
-    granted = decide(engine, people.gallery, config, probe, clock.now)
+    granted = decide(engine, gallery, config, probe, clock.now)
     assert granted.outcome is Outcome.GRANTED and granted.match is not None
     assert granted.match.name == "Barack Obama"
     log.record(granted)
     people.set_active(obama.id, False)
-    denied = decide(engine, people.gallery, config, probe, clock.now + timedelta(minutes=1))
+    denied = decide(engine, gallery, config, probe, clock.now + timedelta(minutes=1))
     assert denied.outcome is Outcome.DENIED and denied.reason is DenyReason.INACTIVE
     log.record(denied)
-    stranger = decide(engine, people.gallery, config, read_image(examples / "biden.jpg"),
+    stranger = decide(engine, gallery, config, read_image(examples / "biden.jpg"),
                       clock.now + timedelta(minutes=2))
     assert stranger.outcome is Outcome.UNKNOWN
     log.record(stranger)
@@ -57,7 +59,7 @@ def test_csv_contains_the_decisions(logged: EventLog, tmp_path: Path) -> None:
 
 
 def test_filters(logged: EventLog, clock: FakeClock, people: PeopleAdmin) -> None:
-    obama = people.gallery.find("E1")[0].id
+    obama = people.store.people.find("E1")[0].id
     assert len(select(logged, EventFilter(person_id=obama))) == 2
     assert [e.outcome for e in select(logged, EventFilter(outcome=Outcome.DENIED))] == [
         Outcome.DENIED]
@@ -68,7 +70,7 @@ def test_filters(logged: EventLog, clock: FakeClock, people: PeopleAdmin) -> Non
 
 def test_erasure_leaves_an_anonymous_trace(logged: EventLog, people: PeopleAdmin,
                                            tmp_path: Path) -> None:
-    people.delete(people.gallery.find("E1")[0].id)
+    people.delete(people.store.people.find("E1")[0].id)
     target = tmp_path / "events.csv"
     assert export_csv(logged, EventFilter(), target) == 3
     text = target.read_text()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from turnstile.admin.eventexport import EventFilter, export_csv, stream
 from turnstile.config import EventsConfig
-from turnstile.store.events import EventLog
+from turnstile.store.sqlite.events import EventLog
 from turnstile.types import Decision, Outcome
 
 START = datetime(2026, 3, 2, 9, 0, 0)

@@ -45,7 +45,7 @@ def test_folder_import(import_tree: Path, enroller: Enroller, people: PeopleAdmi
     # Importing again adds to the same people instead of flagging them as duplicates.
     again = Importer(enroller, people).run(plan_folder(import_tree))
     assert again.enrolled == {"Barack Obama": 2, "Joe Biden": 1}
-    assert len(people.gallery.people()) == 2
+    assert len(people.store.people.all()) == 2
 
 
 def test_csv_import(examples: Path, tmp_path: Path, enroller: Enroller,

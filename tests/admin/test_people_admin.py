@@ -12,8 +12,8 @@ import pytest
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin
-from turnstile.store import database as storage
-from turnstile.store.gallery import GalleryError
+from turnstile.store.records import StoreError
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Person
 from turnstile.vision.engine import Engine
 
@@ -33,10 +33,10 @@ def test_enrol_edit_and_search(people: PeopleAdmin, enroller: Enroller, examples
     edited = people.edit(person.id, "Barack Obama", "E8")
     assert (edited.name, edited.employee_id) == ("Barack Obama", "E8")
     assert people.rows("barack")[0].person.name == "Barack Obama" and people.rows("nobody") == []
-    with pytest.raises(GalleryError, match="needs a name"):
+    with pytest.raises(StoreError, match="needs a name"):
         people.edit(person.id, "  ", None)
-    assert people.gallery.person(person.id).name == "Barack Obama"  # unchanged by the error
-    with pytest.raises(GalleryError, match="already enrolled"):
+    assert people.store.people.get(person.id).name == "Barack Obama"  # unchanged by the error
+    with pytest.raises(StoreError, match="already enrolled"):
         people.enrol("Someone", "E8", [enroller.assess_file(examples / "biden.jpg").template()],
                      consent=False)
     actions = [e.action for e in audit.entries()]
@@ -49,7 +49,7 @@ def test_active_and_validity(people: PeopleAdmin, enroller: Enroller, examples: 
     start, end = datetime(2026, 3, 1), datetime(2026, 3, 31)
     updated = people.set_validity(person.id, start, end)
     assert (updated.valid_from, updated.valid_until) == (start, end)
-    with pytest.raises(GalleryError, match="ends before it starts"):
+    with pytest.raises(StoreError, match="must end after it starts"):
         people.set_validity(person.id, end, start)
 
 
@@ -57,7 +57,7 @@ def test_changes_reach_another_connection_within_a_second(
         people: PeopleAdmin, enroller: Enroller, examples: Path, engine: Engine,
         db_path: Path) -> None:
     """The kiosk's worker holds its own connection; it must see enrolments and edits."""
-    worker = storage.connect(db_path)
+    worker = SQLiteStore.open(db_path)
     kiosk_gallery = engine.gallery(worker)
     probe = enroller.assess_file(examples / "obama-720p.jpg").face
     assert probe is not None
@@ -90,7 +90,7 @@ def test_delete_erases_templates_and_anonymises_events(
     dump = "\n".join(file_conn.iterdump())
     assert "Obama" not in dump and "E7" not in dump
     assert audit.entries()[0].action is AuditAction.DELETE
-    with pytest.raises(GalleryError):
+    with pytest.raises(StoreError):
         people.delete(person.id)
 
 
@@ -114,9 +114,9 @@ def test_namesakes_are_two_people(people: PeopleAdmin, enroller: Enroller,
                           [enroller.assess_file(examples / "alex-lacamoire.png").template()],
                           consent=True)
     assert first.id != second.id and (first.templates, second.templates) == (1, 1)
-    with pytest.raises(GalleryError, match="nothing to enrol"):
+    with pytest.raises(StoreError, match="nothing to enrol"):
         people.enrol("Empty", None, [], consent=True)
-    assert len(people.gallery.people()) == 2
+    assert len(people.store.people.all()) == 2
 
 
 def test_groups_are_audited_exported_and_erased(

@@ -8,11 +8,12 @@ from pathlib import Path
 import pytest
 
 from tests.admin.conftest import decide
-from turnstile.access.schedule import ScheduleError, Window
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin
 from turnstile.admin.schedules import format_schedule, parse_schedule
 from turnstile.config import Config
+from turnstile.store.gallery import Gallery
+from turnstile.store.records import ScheduleError, Window
 from turnstile.types import DenyReason, Outcome
 from turnstile.vision.engine import Engine
 from turnstile.vision.imageio import read_image
@@ -34,8 +35,8 @@ def test_parse_and_format() -> None:
 
 
 def test_schedule_set_in_the_panel_makes_the_policy_deny(
-        engine: Engine, enroller: Enroller, people: PeopleAdmin, config: Config,
-        examples: Path) -> None:
+        engine: Engine, enroller: Enroller, people: PeopleAdmin, gallery: Gallery,
+        config: Config, examples: Path) -> None:
     person = people.enrol("Barack Obama", None,
                           [enroller.assess_file(examples / "obama.jpg").template()],
                           consent=True)
@@ -43,6 +44,6 @@ def test_schedule_set_in_the_panel_makes_the_policy_deny(
     assert format_schedule(people.schedule(person.id)).startswith("Mon 08:00-18:00")
     probe = read_image(examples / "obama-720p.jpg")
     monday_noon, sunday_noon = datetime(2026, 3, 2, 12, 0), datetime(2026, 3, 8, 12, 0)
-    assert decide(engine, people.gallery, config, probe, monday_noon).outcome is Outcome.GRANTED
-    refused = decide(engine, people.gallery, config, probe, sunday_noon)
+    assert decide(engine, gallery, config, probe, monday_noon).outcome is Outcome.GRANTED
+    refused = decide(engine, gallery, config, probe, sunday_noon)
     assert refused.outcome is Outcome.DENIED and refused.reason is DenyReason.OUT_OF_SCHEDULE

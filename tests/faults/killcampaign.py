@@ -194,8 +194,7 @@ def _people_admin(database: Path) -> object:
 
     from turnstile.admin.audit import AuditLog
     from turnstile.admin.people import PeopleAdmin
-    from turnstile.store import database as storage
-    from turnstile.store.gallery import Gallery
+    from turnstile.store.sqlite import SQLiteStore
 
     class Reporting(PeopleAdmin):
         def enrol(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
@@ -203,16 +202,14 @@ def _people_admin(database: Path) -> object:
             _say(f"person {person.id} {person.templates}")
             return person
 
-    conn = storage.connect(database)
-    dimension = 128
-    return Reporting(Gallery(conn, "sface", dimension), AuditLog(conn, datetime.now),
-                     "campaign", datetime.now)
+    store = SQLiteStore.open(database)
+    return Reporting(store, AuditLog(store.connection, datetime.now), "campaign", datetime.now)
 
 
 def child_enrol(database: Path) -> None:
     import numpy as np
 
-    from turnstile.store.gallery import NewTemplate
+    from turnstile.store.records import NewTemplate
 
     people = _people_admin(database)
     rng = np.random.default_rng(os.getpid())
@@ -236,7 +233,7 @@ def child_import(database: Path, photos: Path) -> None:
     people = _people_admin(database)
     config = Config()
     engine = Engine.from_config(config)
-    gallery = engine.gallery(people.gallery.connection)  # type: ignore[attr-defined]
+    gallery = engine.gallery(people.store)  # type: ignore[attr-defined]
     people.gallery = gallery  # type: ignore[attr-defined]
     importer = Importer(Enroller(engine, gallery, config), people, consent=True)  # type: ignore[arg-type]
     # Each child starts at another person, so kills land in every part of the import.
@@ -258,15 +255,18 @@ def child_events(database: Path, port: str) -> None:
     from turnstile.access.liveness.verdict import AssumeLive
     from turnstile.access.pipeline import Pipeline, run
     from turnstile.config import CameraConfig, Config, PolicyConfig
-    from turnstile.store import database as storage
     from turnstile.store.gallery import Gallery
+    from turnstile.store.records import NewTemplate
+    from turnstile.store.sqlite import SQLiteStore
     from turnstile.vision.engine import Engine
 
-    gallery = Gallery(storage.connect(database), "script", 4)
-    if not gallery.people():
+    store = SQLiteStore.open(database)
+    gallery = Gallery(store, "script", 4)
+    if not store.people.all():
         for pid in (1, 2):
-            person = gallery.add_person(f"Person {pid}")
-            gallery.add_template(person.id, np.array(VECTORS[pid], np.float32))
+            person = store.people.add(f"Person {pid}")
+            store.templates.add(person.id, "script", 4,
+                                [NewTemplate(np.array(VECTORS[pid], np.float32))])
     door = SerialDoor(port, 9600, OPEN, CLOSE, 0.3, open_ack=OPEN, close_ack=CLOSE)
     door.secure()
     config = Config(policy=PolicyConfig(agreement_frames=3, cooldown_s=2.0))

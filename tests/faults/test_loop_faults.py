@@ -22,7 +22,7 @@ from turnstile.access.health import ServiceFaultError
 from turnstile.access.pipeline import run
 from turnstile.config import CameraConfig, Config
 from turnstile.store import database as storage
-from turnstile.store.events import EventLog
+from turnstile.store.sqlite.events import EventLog
 from turnstile.types import DenyReason, Embedding, Match, Outcome
 
 ALICE = [1] * 4 + [0] * 25  # one grant (agreement 3), then she leaves past the cooldown

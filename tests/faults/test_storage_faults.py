@@ -15,8 +15,8 @@ import pytest
 from turnstile.config import EventsConfig
 from turnstile.store import database as storage
 from turnstile.store import upkeep
-from turnstile.store.events import EventLog
-from turnstile.store.gallery import Gallery
+from turnstile.store.sqlite import SQLiteStore
+from turnstile.store.sqlite.events import EventLog
 from turnstile.types import Decision, Outcome
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,8 +25,7 @@ START = datetime(2026, 3, 2, 9, 0, 0)
 
 def populated(path: Path, events: int = 200, thumbnail: bytes = b"") -> None:
     conn = storage.connect(path)
-    gallery = Gallery(conn, "script", 4)
-    gallery.add_person("Alice")
+    SQLiteStore(conn).people.add("Alice")
     log = EventLog(conn, EventsConfig(retention_days=0, store_thumbnails=True))
     for i in range(events):
         log.record(Decision(Outcome.UNKNOWN, START + timedelta(seconds=i)),
@@ -97,7 +96,7 @@ def test_backup_while_writing_then_restore_after_damage(tmp_path: Path) -> None:
     assert "replaced file is kept" in result.stdout
     conn = storage.connect(path)
     upkeep.check(conn, path)
-    assert [p.name for p in Gallery(conn, "script", 4).people()] == ["Alice"]
+    assert [p.name for p in SQLiteStore(conn).people.all()] == ["Alice"]
     conn.close()
     assert list(tmp_path.glob("site.replaced-*.db"))
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from turnstile.store import database as storage
-from turnstile.store.gallery import NewTemplate
+from turnstile.store.records import NewTemplate
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.vision.engine import Engine, thumbnail_jpeg
 
 #: The enrolment frame of a clip (seconds in).
@@ -23,10 +23,11 @@ def enrol_from_clip(engine: Engine, clip: Path, name: str, db: Path) -> None:
     assert ok
     result = engine.embed_largest(np.asarray(image, np.uint8))
     assert result is not None
-    conn = storage.connect(db)
-    engine.gallery(conn).enroll(name, None, [NewTemplate(
+    store = SQLiteStore.open(db)
+    person = store.people.add(name)
+    store.templates.add(person.id, engine.embedder.name, engine.embedder.dimension, [NewTemplate(
         result.embedding, clip.name, result.quality.sharpness, thumbnail_jpeg(result.aligned))])
-    conn.close()
+    store.close()
 
 
 def blank_folder(folder: Path, count: int = 5) -> Path:

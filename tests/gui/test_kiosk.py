@@ -229,3 +229,10 @@ def test_granted_screen_renders_under_xvfb(engine: Engine, db_path: Path,
     assert target.stat().st_size > 10_000
     print(f"granted screen written to {target}")
 
+
+
+def test_out_of_service_tooltip_hides_a_stream_password(qtbot: QtBot) -> None:
+    window = KioskWindow(KioskConfig())
+    qtbot.addWidget(window)
+    window.on_failed("cannot open rtsp://admin:hunter2@10.0.0.5/stream: refused")
+    assert "hunter2" not in window.toolTip() and "rtsp://***@10.0.0.5/stream" in window.toolTip()

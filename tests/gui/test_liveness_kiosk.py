@@ -18,7 +18,8 @@ from turnstile.config import Config, KioskConfig, replace
 from turnstile.gui.app import Kiosk
 from turnstile.gui.kiosk import Screen
 from turnstile.gui.worker import KioskUpdate
-from turnstile.store import database as storage
+from turnstile.store.records import NewTemplate
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Outcome
 from turnstile.vision.engine import Engine
 
@@ -48,13 +49,13 @@ def write_video(path: Path, frames: list[np.ndarray], fps: float) -> Path:
 @pytest.fixture
 def enrolled(engine: Engine, db_path: Path) -> tuple[list[np.ndarray], float]:
     frames, fps = first_frames(3.0)
-    conn = storage.connect(db_path)
-    gallery = engine.gallery(conn)
-    person = gallery.add_person(PERSON)
+    store = SQLiteStore.open(db_path)
+    person = store.people.add(PERSON)
     result = engine.embed_largest(frames[0])
     assert result is not None
-    gallery.add_template(person.id, result.embedding, source="first frame")
-    conn.close()
+    store.templates.add(person.id, engine.embedder.name, engine.embedder.dimension,
+                        [NewTemplate(result.embedding, "first frame")])
+    store.close()
     return frames, fps
 
 

@@ -43,11 +43,12 @@ def test_process_killed_mid_enrol_loses_only_the_unfinished_enrolment(db_path: P
     script = textwrap.dedent(f"""
         import sys, time
         import numpy as np
-        from turnstile.store import database as storage
-        from turnstile.store.gallery import Gallery, NewTemplate
-        gallery = Gallery(storage.connect({str(db_path)!r}), "m", 3)
-        gallery.enroll("Kept", None, [NewTemplate(np.array([1, 0, 0], np.float32))])
-        conn = gallery.connection
+        from turnstile.store.records import NewTemplate
+        from turnstile.store.sqlite import SQLiteStore
+        store = SQLiteStore.open({str(db_path)!r})
+        kept = store.people.add("Kept")
+        store.templates.add(kept.id, "m", 3, [NewTemplate(np.array([1, 0, 0], np.float32))])
+        conn = store.connection
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("INSERT INTO people (name, active, created) VALUES ('Half', 1, 'now')")
         print("inside", flush=True)

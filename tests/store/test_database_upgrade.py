@@ -13,6 +13,7 @@ import pytest
 from turnstile.cli import main
 from turnstile.store import database as storage
 from turnstile.store.gallery import Gallery
+from turnstile.store.sqlite import SQLiteStore
 
 #: Every schema version a previous release could have left behind.
 OLD_VERSIONS = range(1, storage.SCHEMA_VERSION)
@@ -198,11 +199,10 @@ def test_upgrade_first_writes_a_timestamped_backup(db_path: Path, version: int) 
 def test_upgraded_gallery_still_matches_its_people(db_path: Path, version: int) -> None:
     vectors = make_old_database(db_path, version)
 
-    conn = storage.connect(db_path)
-    gallery = Gallery(conn, "sface", DIMENSION)
-    people = gallery.people()
-    match = gallery.match(vectors[1])
-    conn.close()
+    store = SQLiteStore.open(db_path)
+    people = store.people.all()
+    match = Gallery(store, "sface", DIMENSION).match(vectors[1])
+    store.close()
 
     assert [(p.name, p.employee_id, p.templates) for p in people] == [
         (f"Person {row}", f"E{row:03}", 1) for row in range(ROWS)]

@@ -9,15 +9,15 @@ from pathlib import Path
 
 from turnstile.config import EventsConfig
 from turnstile.store import database as storage
-from turnstile.store.events import EventLog
-from turnstile.store.gallery import Gallery
+from turnstile.store.sqlite import SQLiteStore
+from turnstile.store.sqlite.events import EventLog
 from turnstile.types import Decision, DenyReason, DoorResult, Match, Outcome, Scores
 
 NOW = datetime(2026, 3, 2, 9, 0, 0)
 
 
 def granted(conn: sqlite3.Connection, at: datetime = NOW) -> Decision:
-    person = Gallery(conn, "test", 4).add_person("Alice")
+    person = SQLiteStore(conn).people.add("Alice")
     return Decision(Outcome.GRANTED, at, Match(person.id, "Alice", 0.81, 0.12),
                     scores=Scores(similarity=0.81, agreement=3))
 
@@ -45,7 +45,7 @@ def test_thumbnails_when_enabled(conn: sqlite3.Connection) -> None:
 
 def test_unknown_keeps_scores_but_no_name(conn: sqlite3.Connection) -> None:
     log = EventLog(conn, EventsConfig())
-    person = Gallery(conn, "test", 4).add_person("Alice")
+    person = SQLiteStore(conn).people.add("Alice")
     log.record(Decision(Outcome.UNKNOWN, NOW, Match(person.id, "Alice", 0.3, 0.1)))
     [event] = log.recent()
     assert event.person_id is None and event.name is None and event.similarity == 0.3
@@ -78,14 +78,17 @@ def test_retention_prunes_old_events(conn: sqlite3.Connection) -> None:
     assert log.count() == 1
 
 
-def test_removing_a_person_keeps_their_events(conn: sqlite3.Connection) -> None:
-    log = EventLog(conn, EventsConfig())
+def test_erasing_a_person_keeps_their_events_without_the_name(conn: sqlite3.Connection) -> None:
+    log = EventLog(conn, EventsConfig(store_thumbnails=True))
     decision = granted(conn)
-    log.record(decision)
+    log.record(decision, thumbnail=b"jpeg")
     assert decision.match is not None and decision.match.person_id is not None
-    Gallery(conn, "test", 4).remove_person(decision.match.person_id)
+    assert log.last_seen() == {decision.match.person_id: NOW}
+    SQLiteStore(conn).people.erase(decision.match.person_id)
     [event] = log.recent()
-    assert event.person_id is None and event.name == "Alice"
+    assert event.person_id is None and event.name is None and not event.has_thumbnail
+    assert (event.outcome, event.similarity) == (Outcome.GRANTED, 0.81)
+    assert log.last_seen() == {}
 
 
 def test_worker_writes_while_another_connection_reads(db_path: Path) -> None:

@@ -2,50 +2,51 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from turnstile.access.schedule import Directory
-from turnstile.store.gallery import Gallery, GalleryError
-from turnstile.store.groups import GroupError, GroupStore, parse_groups
+from turnstile.store.groups import GroupError, parse_groups
+from turnstile.store.records import StoreError
+from turnstile.store.sqlite import SQLiteStore
 
 
-def test_set_groups_creates_missing_groups_and_reuses_existing(conn: sqlite3.Connection) -> None:
-    gallery = Gallery(conn, "test", 4)
-    alice, bob = gallery.add_person("Alice"), gallery.add_person("Bob")
-    store = GroupStore(conn)
-    assert store.set_groups(alice.id, [" Staff ", "Night shift", "staff"]) == (
+def test_set_groups_creates_missing_groups_and_reuses_existing(store: SQLiteStore) -> None:
+    alice, bob = store.people.add("Alice"), store.people.add("Bob")
+    groups = store.groups
+    assert groups.set(alice.id, [" Staff ", "Night shift", "staff"]) == (
         "Night shift", "Staff")
-    store.set_groups(bob.id, ["STAFF"])  # same group, whatever the case
-    assert store.names() == ("Night shift", "Staff")
-    assert store.of(bob.id) == frozenset({"Staff"})
-    assert store.all_memberships() == {alice.id: ("Night shift", "Staff"),
-                                       bob.id: ("Staff",)}
-    rule = Directory(gallery).rule(alice.id)
+    groups.set(bob.id, ["STAFF"])  # same group, whatever the case
+    assert groups.names() == ("Night shift", "Staff")
+    assert groups.of(bob.id) == frozenset({"Staff"})
+    assert groups.memberships() == {alice.id: ("Night shift", "Staff"), bob.id: ("Staff",)}
+    rule = Directory(store).rule(alice.id)
     assert rule is not None and rule.groups == frozenset({"Staff", "Night shift"})
-    store.set_groups(alice.id, [])
-    assert store.of(alice.id) == frozenset()
+    groups.set(alice.id, [])
+    assert groups.of(alice.id) == frozenset()
+    # The name column's NOCASE rule is the schema's own: no index was added at run time.
+    indexes = store.connection.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        " AND tbl_name = 'access_groups'").fetchall()
+    assert indexes == []
 
 
-def test_bad_names_and_unknown_people_change_nothing(conn: sqlite3.Connection) -> None:
-    person = Gallery(conn, "test", 4).add_person("Alice")
-    store = GroupStore(conn)
-    store.set_groups(person.id, ["Staff"])
+def test_bad_names_and_unknown_people_change_nothing(store: SQLiteStore) -> None:
+    person = store.people.add("Alice")
+    groups = store.groups
+    groups.set(person.id, ["Staff"])
     with pytest.raises(GroupError, match="needs a name"):
-        store.set_groups(person.id, ["Cleaning", "  "])
-    assert store.of(person.id) == frozenset({"Staff"})
-    assert store.names() == ("Staff",)
-    with pytest.raises(GalleryError, match="no person"):
-        store.set_groups(99, ["Staff"])
+        groups.set(person.id, ["Cleaning", "  "])
+    assert groups.of(person.id) == frozenset({"Staff"})
+    assert groups.names() == ("Staff",)
+    with pytest.raises(StoreError, match="no person"):
+        groups.set(99, ["Staff"])
 
 
-def test_deleting_a_person_erases_their_memberships(conn: sqlite3.Connection) -> None:
-    gallery = Gallery(conn, "test", 4)
-    person = gallery.add_person("Alice")
-    GroupStore(conn).set_groups(person.id, ["Staff"])
-    gallery.remove_person(person.id)
-    assert conn.execute("SELECT COUNT(*) FROM person_groups").fetchone()[0] == 0
+def test_deleting_a_person_erases_their_memberships(store: SQLiteStore) -> None:
+    person = store.people.add("Alice")
+    store.groups.set(person.id, ["Staff"])
+    store.people.erase(person.id)
+    assert store.connection.execute("SELECT COUNT(*) FROM person_groups").fetchone()[0] == 0
 
 
 def test_parse_groups_reads_comma_separated_names() -> None:

@@ -88,23 +88,23 @@ def test_replace_rejects_mismatched_lengths() -> None:
 
 def test_gallery_matches_through_the_matrix_and_follows_other_connections(
         tmp_path: Path) -> None:
-    from turnstile.store import database as storage
     from turnstile.store.gallery import Gallery
+    from turnstile.store.records import NewTemplate
+    from turnstile.store.sqlite import SQLiteStore
 
     rng = np.random.default_rng(3)
     rows = _unit(rng, 6)
-    conn = storage.connect(tmp_path / "g.db")
-    gallery = Gallery(conn, "m", 8)
-    ann, bob = gallery.add_person("Ann"), gallery.add_person("Bob")
+    store = SQLiteStore.open(tmp_path / "g.db")
+    gallery = Gallery(store, "m", 8)
+    ann, bob = store.people.add("Ann"), store.people.add("Bob")
     for i in range(3):
-        gallery.add_template(ann.id, rows[i])
-        gallery.add_template(bob.id, rows[3 + i])
+        store.templates.add(ann.id, "m", 8, [NewTemplate(rows[i])])
+        store.templates.add(bob.id, "m", 8, [NewTemplate(rows[3 + i])])
     match = gallery.match(rows[4])
     assert match.name == "Bob"
     assert match.similarity == pytest.approx(1.0)
     assert match.runner_up == pytest.approx(float((rows[:3] @ rows[4]).max()), abs=1e-5)
-    other = Gallery(storage.connect(tmp_path / "g.db"), "m", 8)
-    other.remove_person(bob.id)
+    SQLiteStore.open(tmp_path / "g.db").people.erase(bob.id)
     assert gallery.size == 3
     assert gallery.match(rows[4]).name == "Ann"
     assert gallery.match(rows[4]).runner_up == -1.0

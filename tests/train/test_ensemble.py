@@ -11,8 +11,9 @@ torch = pytest.importorskip("torch")
 
 from torch import Tensor, nn  # noqa: E402
 
-from turnstile.store.database import connect  # noqa: E402
 from turnstile.store.gallery import Gallery  # noqa: E402
+from turnstile.store.records import NewTemplate  # noqa: E402
+from turnstile.store.sqlite import SQLiteStore  # noqa: E402
 from turnstile.train.data import load_faces, scan  # noqa: E402
 from turnstile.train.ensemble import (  # noqa: E402
     WHITENING_RIDGE,
@@ -99,13 +100,14 @@ def test_whitened_members_identify_through_the_unchanged_engine(
 
     kiosk = Engine(engine.detector, OnnxEmbedder(path, device="cpu"))
     assert kiosk.embedder.dimension == 256
-    conn = connect(":memory:")
-    gallery: Gallery = kiosk.gallery(conn)
+    store = SQLiteStore.open(":memory:")
+    gallery: Gallery = kiosk.gallery(store)
     for person in ("s1", "s2", "s3", "s4"):
         enrolled = kiosk.embed_largest(read_image(tiny_orl / person / "1.pgm"))
         assert enrolled is not None
-        gallery.add_template(gallery.add_person(person).id, enrolled.embedding, source="1.pgm")
+        store.templates.add(store.people.add(person).id, gallery.model, gallery.dimension,
+                            [NewTemplate(enrolled.embedding, "1.pgm")])
     found = kiosk.analyze(read_image(tiny_orl / "s2" / "1.pgm"), gallery)
     assert found and found[0].match is not None
     assert found[0].match.name == "s2" and found[0].match.similarity == pytest.approx(1.0, 1e-4)
-    conn.close()
+    store.close()

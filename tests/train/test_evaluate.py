@@ -8,40 +8,46 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from turnstile.train.data import scan
+from turnstile.evaluate.protocol import accuracy_at, best_threshold
+from turnstile.train.data import FaceSet, scan
 from turnstile.train.evaluate import (
-    accuracy_at,
-    best_threshold,
     evaluate_engine,
-    kfold_accuracy,
+    evaluate_faces,
+    kfold,
+    pair_scores,
     write_pairs_csv,
 )
 from turnstile.vision.engine import Engine
 
 
-def test_best_threshold_by_hand() -> None:
+def test_train_eval_and_eval_pairs_share_one_tie_rule() -> None:
+    """`train-eval` and `eval pairs` pick the same threshold on the same pairs: among equally
+    accurate cuts the higher one (a false accept costs more than a false reject)."""
     scores = np.array([0.1, 0.4, 0.35, 0.8])
     same = np.array([0, 0, 1, 1])
     # Sorted: 0.1(-) 0.35(+) 0.4(-) 0.8(+): cutting at 0.225 or 0.6 both get 3 of 4 right.
-    accuracy, threshold = best_threshold(scores, same)
-    assert accuracy == 0.75 and threshold == pytest.approx(0.225)
-    assert accuracy_at(scores, same, 0.6) == 0.75
-    assert accuracy_at(scores, same, 0.9) == 0.5
-
-
-def test_best_threshold_at_the_ends() -> None:
-    accuracy, threshold = best_threshold(np.array([0.5, 0.6]), np.array([1, 1]))
-    assert accuracy == 1.0 and threshold < 0.5
-    accuracy, threshold = best_threshold(np.array([0.5, 0.6]), np.array([0, 0]))
-    assert accuracy == 1.0 and threshold > 0.6
+    assert best_threshold(scores, same == 1) == pytest.approx(0.6)
+    assert accuracy_at(scores, same == 1, 0.6) == 0.75
+    assert accuracy_at(scores, same == 1, 0.9) == 0.5
+    # Two people, two photos each, with these pair scores: same 0.35 and 0.8, different
+    # 0.1 and 0.4 (rows of a Cholesky factor have exactly the wanted dot products).
+    gram = np.array([[3.0, 0.35, 0.1, 0.1], [0.35, 3.0, 0.4, 0.4],
+                     [0.1, 0.4, 3.0, 0.8], [0.1, 0.4, 0.8, 3.0]])
+    vectors = np.linalg.cholesky(gram).astype(np.float32)
+    faces = FaceSet(np.zeros((4, 4, 4, 3), np.uint8), np.array([0, 0, 1, 1]), ("a", "b"),
+                    tuple(f"{i}.jpg" for i in range(4)), np.zeros(4, bool))
+    report, pairs, labels = evaluate_faces(faces, lambda _: vectors, "probe", seed=0)
+    chosen = pair_scores(vectors, pairs)
+    assert report.threshold == pytest.approx(best_threshold(chosen, labels == 1))
+    assert report.accuracy == pytest.approx(accuracy_at(chosen, labels == 1, report.threshold))
 
 
 def test_kfold_on_separable_and_on_random_scores() -> None:
     same = np.array([1] * 50 + [0] * 50)
     scores = np.where(same == 1, 0.9, 0.1) + np.linspace(0, 0.05, 100)
-    assert kfold_accuracy(scores, same) == (1.0, 0.0)
+    assert kfold(scores, same) == (1.0, 0.0)
     noise = np.random.default_rng(0).random(100)
-    mean, _ = kfold_accuracy(noise, same)
+    mean, _ = kfold(noise, same)
     assert mean < 0.7  # chance-level scores cannot look good when thresholds are held out
 
 

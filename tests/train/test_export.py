@@ -11,8 +11,9 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from turnstile.store.database import connect  # noqa: E402
 from turnstile.store.gallery import Gallery  # noqa: E402
+from turnstile.store.records import NewTemplate  # noqa: E402
+from turnstile.store.sqlite import SQLiteStore  # noqa: E402
 from turnstile.train.data import load_faces, scan  # noqa: E402
 from turnstile.train.export import OPSET, export_onnx, plot_history  # noqa: E402
 from turnstile.train.settings import TrainSettings  # noqa: E402
@@ -74,16 +75,17 @@ def test_trained_model_runs_in_the_unchanged_engine(tiny_orl: Path, engine: Engi
             trainer.model(to_tensor(result.aligned[None], torch.device("cpu"))), dim=1)
     np.testing.assert_allclose(result.embedding, expected.numpy()[0], atol=1e-4)
 
-    conn = connect(":memory:")
-    gallery: Gallery = kiosk.gallery(conn)
+    store = SQLiteStore.open(":memory:")
+    gallery: Gallery = kiosk.gallery(store)
     for person in ("s1", "s2", "s3", "s4"):
         enrolled = kiosk.embed_largest(read_image(tiny_orl / person / "1.pgm"))
         assert enrolled is not None
-        gallery.add_template(gallery.add_person(person).id, enrolled.embedding, source="1.pgm")
+        store.templates.add(store.people.add(person).id, gallery.model, gallery.dimension,
+                            [NewTemplate(enrolled.embedding, "1.pgm")])
     found = kiosk.analyze(image, gallery)
     assert found and found[0].match is not None
     assert found[0].match.name == "s2" and found[0].match.similarity == pytest.approx(1.0, 1e-4)
-    conn.close()
+    store.close()
 
 
 @pytest.mark.parametrize("loss", ["contrastive", "bce", "arcface", "cosface"])

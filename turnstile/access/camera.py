@@ -247,6 +247,24 @@ def open_source(spec: str, config: CameraConfig, *, pace: bool, loop: bool | Non
     return PathSource(Path(spec).expanduser(), config.folder_fps, loop, pace, epoch)
 
 
+def probe(spec: str, config: CameraConfig) -> str | None:
+    """Open the source `spec` names and read one frame; None when that works, else why not
+    (`turnstile check` asks this before the kiosk starts)."""
+    source = open_source(spec, config, pace=False, loop=False)
+    frames = source.frames()
+    try:
+        next(frames)
+    except CameraLostError as exc:
+        return str(exc)
+    except StopIteration:
+        return f"{source.name} opened but gave no frame"
+    finally:
+        close = getattr(frames, "close", None)  # a generator releases its capture on close
+        if close is not None:
+            close()
+    return None
+
+
 class PathSource:
     """A video file or an image folder, told apart each time it is opened: a path that is
     missing when the kiosk starts may appear later as either."""

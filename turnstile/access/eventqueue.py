@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from turnstile.access.door import DoorResult
 from turnstile.access.health import Backoff, FaultClock
-from turnstile.store.events import EventLog
+from turnstile.store.interfaces import EventStore
 from turnstile.types import Decision
 
 log = logging.getLogger(__name__)
@@ -42,9 +42,9 @@ class _DoorAnswer:
 
 
 class Backlog:
-    """Writes events through an EventLog; failures are kept and retried, never raised."""
+    """Writes events through an EventStore; failures are kept and retried, never raised."""
 
-    def __init__(self, events: EventLog, health: FaultClock, limit: int = BACKLOG_LIMIT,
+    def __init__(self, events: EventStore, health: FaultClock, limit: int = BACKLOG_LIMIT,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.events = events
         self._health = health

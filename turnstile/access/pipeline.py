@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import sqlite3
 import threading
 import time
 from collections import Counter
@@ -23,8 +24,8 @@ from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.access.policy import FINAL, AccessPolicy
 from turnstile.access.schedule import Directory
 from turnstile.config import CameraConfig, Config
-from turnstile.store.events import EventLog
 from turnstile.store.gallery import Gallery
+from turnstile.store.interfaces import EventStore
 from turnstile.store.upkeep import Upkeep
 from turnstile.types import Decision, DenyReason, Face, Image, Match, Outcome
 
@@ -86,7 +87,7 @@ class Pipeline:
     """One frame in, one FrameResult out; owns no thread and no connection of its own."""
 
     def __init__(self, engine: Engine, gallery: Gallery, policy: AccessPolicy,
-                 door: DoorOutput, events: EventLog, source_name: str = "",
+                 door: DoorOutput, events: EventStore, source_name: str = "",
                  flip_probe: bool = False, detector: FaceDetector | None = None,
                  fault_exit_s: float = FAULT_EXIT_S) -> None:
         self.engine = engine
@@ -101,16 +102,16 @@ class Pipeline:
         #: How long each fault has lasted (the loop ends the run past the limit).
         self.health = FaultClock(fault_exit_s)
         self._backlog = Backlog(events, self.health)
-        #: Periodic WAL checkpoint and size limit on the loop's own connection.
-        self.upkeep = Upkeep(gallery.connection)
+        #: Periodic WAL checkpoint and size limit on the loop's own connection (SQLite).
+        self.upkeep: Upkeep | None = None
         self.light_limits = LightLimits()
 
     @property
-    def events(self) -> EventLog:
+    def events(self) -> EventStore:
         return self._backlog.events
 
     @events.setter
-    def events(self, events: EventLog) -> None:
+    def events(self, events: EventStore) -> None:
         self._backlog.events = events
 
     @classmethod
@@ -120,18 +121,20 @@ class Pipeline:
             # The configured presentation-attack checks: on by default, a still picture
             # must not open the door.
             liveness = configured_liveness(config, engine)
-        policy = AccessPolicy(config.policy, config.recognition, Directory(gallery), liveness)
-        pipeline = cls(engine, gallery, policy, door,
-                       EventLog(gallery.connection, config.events), source_name,
-                       config.recognition.flip_probe, following_detector(config, engine.detector),
-                       config.kiosk.fault_exit_s)
-        pipeline.upkeep.max_bytes = config.events.max_db_mb * 2**20
+        policy = AccessPolicy(config.policy, config.recognition, Directory(gallery.store), liveness)
+        pipeline = cls(engine, gallery, policy, door, gallery.store.events,
+                       source_name, config.recognition.flip_probe,
+                       following_detector(config, engine.detector), config.kiosk.fault_exit_s)
+        connection = getattr(gallery.store, "connection", None)
+        if isinstance(connection, sqlite3.Connection):
+            pipeline.upkeep = Upkeep(connection, config.events.max_db_mb * 2**20)
         return pipeline
 
     def process(self, frame: Frame) -> FrameResult:
         """Decide on one frame; a final decision is recorded before the door is driven."""
         self._backlog.flush()
-        self.upkeep.maybe_run()
+        if self.upkeep is not None:
+            self.upkeep.maybe_run()
         if frame.image.ndim != 3 or frame.image.shape[2] != 3:  # an IR or greyscale camera
             frame = replace(frame, image=as_bgr(frame.image))
         faces = tuple(self.detector.detect(frame.image))

@@ -97,6 +97,14 @@ class _Track:
     recognised: datetime
 
 
+def accepted(match: Match, recognition: RecognitionConfig) -> bool:
+    """The match names a person with enough similarity and a lead over the runner-up: the
+    one rule for "recognised" (the kiosk, `turnstile identify` and the panel use it)."""
+    return (match.person_id is not None
+            and match.similarity >= recognition.threshold
+            and match.margin >= recognition.margin)
+
+
 def deny_reason(rule: AccessRule, at: datetime,
                 allowed_groups: Sequence[str] = ()) -> DenyReason | None:
     """Why this person may not enter at `at`, or None when they may.
@@ -166,10 +174,7 @@ class AccessPolicy:
         return x <= cx < x + w and y <= cy < y + h
 
     def accepted(self, match: Match) -> bool:
-        """The match names a person with enough similarity and a lead over the runner-up."""
-        return (match.person_id is not None
-                and match.similarity >= self._recognition.threshold
-                and match.margin >= self._recognition.margin)
+        return accepted(match, self._recognition)
 
     def decide(self, at: datetime, faces: Sequence[Face], image: Image,
                recognise: Callable[[Face], Match]) -> Decision:

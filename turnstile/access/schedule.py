@@ -1,58 +1,14 @@
-"""Weekly access schedules and the per-person access rules the policy checks."""
+"""The per-person access rules the policy checks: validity, weekly windows, groups."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime
 
-from turnstile.store.gallery import Gallery, GalleryError
-from turnstile.store.groups import GroupStore
+from turnstile.store.interfaces import Store
+from turnstile.store.records import StoreError, Window
 from turnstile.types import Person
-
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-class ScheduleError(ValueError):
-    """A schedule window is malformed (weekday out of range, unreadable time)."""
-
-
-@dataclass(frozen=True)
-class Window:
-    """One weekly window: `weekday` (0 = Monday) from `start` to `end`, local time.
-
-    A window whose end is not after its start runs past midnight into the next day
-    (22:00-06:00 on Friday covers Friday night until Saturday 06:00).
-    """
-
-    weekday: int
-    start: time
-    end: time
-
-    def __post_init__(self) -> None:
-        if not 0 <= self.weekday <= 6:
-            raise ScheduleError(f"weekday must be 0 (Monday) to 6 (Sunday), not {self.weekday}")
-
-    @classmethod
-    def parse(cls, weekday: int, start: str, end: str) -> Window:
-        """Build from "HH:MM" strings (what the database and the admin forms hold)."""
-        try:
-            return cls(weekday, time.fromisoformat(start), time.fromisoformat(end))
-        except ValueError as exc:
-            raise ScheduleError(f"times must be HH:MM, not {start!r} to {end!r}") from exc
-
-    def contains(self, at: datetime) -> bool:
-        clock = at.time()
-        if self.start < self.end:
-            return at.weekday() == self.weekday and self.start <= clock < self.end
-        # Overnight: the evening part on `weekday`, the morning part on the day after.
-        after = (self.weekday + 1) % 7
-        return ((at.weekday() == self.weekday and clock >= self.start)
-                or (at.weekday() == after and clock < self.end))
-
-    def __str__(self) -> str:
-        return f"{WEEKDAYS[self.weekday]} {self.start:%H:%M}-{self.end:%H:%M}"
 
 
 def within(windows: Sequence[Window], at: datetime) -> bool:
@@ -70,60 +26,16 @@ class AccessRule:
     groups: frozenset[str] = frozenset()
 
 
-class ScheduleStore:
-    """Read and replace each person's weekly windows (the admin panel edits through this)."""
-
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self._conn = conn
-
-    def windows(self, person_id: int) -> tuple[Window, ...]:
-        rows = self._conn.execute(
-            "SELECT weekday, start_time, end_time FROM schedules WHERE person_id = ?"
-            " ORDER BY weekday, start_time", (person_id,)).fetchall()
-        return tuple(Window.parse(int(d), str(s), str(e)) for d, s, e in rows)
-
-    def set_windows(self, person_id: int, windows: Sequence[Window]) -> None:
-        """Replace the person's schedule; an empty list means no restriction."""
-        if self._conn.execute("SELECT 1 FROM people WHERE id = ?", (person_id,)).fetchone() is None:
-            raise GalleryError(f"no person with id {person_id}")
-        self._conn.execute("BEGIN IMMEDIATE")
-        try:
-            self._conn.execute("DELETE FROM schedules WHERE person_id = ?", (person_id,))
-            self._conn.executemany(
-                "INSERT INTO schedules (person_id, weekday, start_time, end_time)"
-                " VALUES (?, ?, ?, ?)",
-                [(person_id, w.weekday, f"{w.start:%H:%M}", f"{w.end:%H:%M}") for w in windows])
-        except BaseException:
-            self._conn.execute("ROLLBACK")
-            raise
-        self._conn.execute("COMMIT")
-
-
 class Directory:
-    """Access rules straight from the database, so admin changes apply on the next face."""
+    """Access rules straight from the store, so admin changes apply on the next face."""
 
-    def __init__(self, gallery: Gallery) -> None:
-        self._gallery = gallery
-        self._schedules = ScheduleStore(gallery.connection)
-        self._groups = GroupStore(gallery.connection)
+    def __init__(self, store: Store) -> None:
+        self._store = store
 
     def rule(self, person_id: int) -> AccessRule | None:
         try:
-            person = self._gallery.person(person_id)
-        except GalleryError:
+            person = self._store.people.get(person_id)
+        except StoreError:
             return None  # removed since the matrix was built: treated as unknown
-        return AccessRule(person, self._schedules.windows(person_id),
-                          self._groups.of(person_id))
-
-
-def set_validity(conn: sqlite3.Connection, person_id: int, valid_from: datetime | None,
-                 valid_until: datetime | None) -> None:
-    """Set the dates between which a person may enter (None leaves that side open)."""
-    if valid_from and valid_until and valid_until <= valid_from:
-        raise ScheduleError("valid_until must be after valid_from")
-    cursor = conn.execute(
-        "UPDATE people SET valid_from = ?, valid_until = ? WHERE id = ?",
-        (valid_from.isoformat() if valid_from else None,
-         valid_until.isoformat() if valid_until else None, person_id))
-    if cursor.rowcount == 0:
-        raise GalleryError(f"no person with id {person_id}")
+        return AccessRule(person, self._store.schedules.windows(person_id),
+                          self._store.groups.of(person_id))

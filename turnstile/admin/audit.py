@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from turnstile.admin.roles import Actor, Permission, require
 from turnstile.redact import redact_text
 from turnstile.store.audit import AuditRow, AuditStore, entry_hash
 
@@ -112,19 +113,12 @@ class AuditLog:
         stamp = at.isoformat(timespec="seconds")
         target = redact_text(target)
         text = json.dumps(clean, ensure_ascii=False, sort_keys=True)
-        began = self._store.write_lock()
-        try:
+        with self._store.transaction():
             self._seal_legacy()
             prev = self._store.head()
             digest = entry_hash(prev, stamp, actor, action.value, target, text)
             entry_id = self._store.append(stamp, actor, action.value, target, text, prev,
                                           digest)
-            if began:
-                self._store.commit()
-        except BaseException:
-            if began:
-                self._store.rollback()
-            raise
         log.info("%s %s %s %s", actor, action.value, target, text)
         if self._pruned_on != at.date() and action is not AuditAction.AUDIT_PRUNED:
             self.prune()
@@ -148,16 +142,9 @@ class AuditLog:
         if self._retention_days <= 0:
             return 0
         cutoff = (now - timedelta(days=self._retention_days)).isoformat(timespec="seconds")
-        began = self._store.write_lock()
-        try:
+        with self._store.transaction():
             self._seal_legacy()
             count = self._store.prune_before(cutoff)
-            if began:
-                self._store.commit()
-        except BaseException:
-            if began:
-                self._store.rollback()
-            raise
         if count:
             self.record("turnstile", AuditAction.AUDIT_PRUNED, "audit log",
                         {"entries": count, "older_than_days": self._retention_days})
@@ -182,6 +169,12 @@ class AuditLog:
                                          f"entry {row.id} was changed after it was written")
             prev, checked = row.hash, checked + 1
         return AuditVerification(checked, pruned, prev)
+
+    def read(self, by: Actor, since: datetime | None = None, actor: str | None = None,
+             limit: int = 1000) -> list[AuditEntry]:
+        """What the panel shows: refused (PermissionDeniedError) unless `by` may read it."""
+        require(by, Permission.READ_AUDIT)
+        return self.entries(since, actor, limit)
 
     def entries(self, since: datetime | None = None, actor: str | None = None,
                 limit: int = 1000) -> list[AuditEntry]:

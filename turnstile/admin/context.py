@@ -17,12 +17,13 @@ from turnstile.admin.settings import CALIBRATION_FILE, FarCurve, SettingsStore, 
 from turnstile.config import Config
 from turnstile.store import database as storage
 from turnstile.store.gallery import Gallery
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.vision.engine import Engine, EngineFactory
 
 
 @dataclass
 class AdminContext:
-    """The panel's connection, engine, accounts, audit log and settings file."""
+    """The panel's store, engine, accounts, audit log and settings file."""
 
     config: Config
     config_path: Path
@@ -34,6 +35,7 @@ class AdminContext:
     password_cost: ScryptCost = DEFAULT_COST
     #: Builds engines with the CLI's --model (the import page's, a reloaded config's).
     engines: EngineFactory = field(default_factory=EngineFactory)
+    store: SQLiteStore = field(init=False)
     audit: AuditLog = field(init=False)
     accounts: Accounts = field(init=False)
     gallery: Gallery = field(init=False)
@@ -41,10 +43,11 @@ class AdminContext:
     settings: SettingsStore = field(init=False)
 
     def __post_init__(self) -> None:
+        self.store = SQLiteStore(self.conn, self.config.events)
         self.audit = AuditLog(self.conn, self.clock, self.config.admin.audit_retention_days)
         self.accounts = Accounts(self.conn, self.config.admin, self.audit, self.clock,
                                  self.password_cost)
-        self.gallery = self.engine.gallery(self.conn)
+        self.gallery = self.engine.gallery(self.store)
         self.enroller = Enroller(self.engine, self.gallery, self.config)
         self.settings = SettingsStore(self.config_path, self.audit)
 
@@ -59,7 +62,7 @@ class AdminContext:
                    engine or engines(config), clock, password_cost, engines)
 
     def people(self, actor: str) -> PeopleAdmin:
-        return PeopleAdmin(self.gallery, self.audit, actor, self.clock)
+        return PeopleAdmin(self.store, self.audit, actor, self.clock, self.gallery)
 
     def far_curve(self) -> FarCurve | None:
         """Calibration's measured false-accept rates, kept beside the config file."""

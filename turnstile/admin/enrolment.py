@@ -7,10 +7,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from turnstile.config import Config, EnrolmentConfig
-from turnstile.store.gallery import Gallery, NewTemplate
+from turnstile.store.gallery import Gallery
+from turnstile.store.records import NewTemplate, StoreError
 from turnstile.types import Embedding, Image
 from turnstile.vision.engine import Engine, FaceResult, thumbnail_jpeg
 from turnstile.vision.imageio import ImageError, read_image
@@ -141,6 +140,10 @@ def to_template(face: FaceResult, source: str) -> NewTemplate:
                        thumbnail_jpeg(face.aligned))
 
 
+class DuplicateFaceError(StoreError):
+    """The face matches someone already enrolled under another name (nothing was saved)."""
+
+
 @dataclass(frozen=True)
 class Duplicate:
     """An enrolled person the new face already matches, and how closely."""
@@ -200,36 +203,15 @@ def _describe(face: FaceResult, verdict: Guidance) -> str:
 
 def best_person(gallery: Gallery, embeddings: Sequence[Embedding], exclude: int | None = None,
                 floor: float = -1.0) -> Duplicate | None:
-    """Most similar enrolled person other than `exclude`, when at least `floor` similar.
-
-    Uses the gallery's in-memory matrix; only when the best match is the excluded person and
-    the runner-up clears `floor` is the database scanned to learn who that runner-up is.
-    """
+    """Most similar enrolled person other than `exclude`, when at least `floor` similar
+    (the gallery's matcher answers; the database is not searched a second way)."""
     best: Duplicate | None = None
     for embedding in embeddings:
-        match = gallery.match(embedding)
-        found: Duplicate | None = None
-        if match.person_id is not None and match.person_id != exclude:
-            found = Duplicate(match.person_id, match.name or "", match.similarity)
-        elif match.person_id is not None and match.runner_up >= floor:
-            found = _scan(gallery, embedding, exclude)
-        if found is not None and found.similarity >= floor and (
-                best is None or found.similarity > best.similarity):
-            best = found
+        found = gallery.nearest(embedding, exclude)
+        if found is not None and found.person_id is not None and found.similarity >= floor \
+                and (best is None or found.similarity > best.similarity):
+            best = Duplicate(found.person_id, found.name or "", found.similarity)
     return best
-
-
-def _scan(gallery: Gallery, embedding: Embedding, exclude: int | None) -> Duplicate | None:
-    rows = gallery.connection.execute(
-        "SELECT t.person_id, p.name, t.embedding FROM templates t JOIN people p"
-        " ON p.id = t.person_id WHERE t.model = ? AND t.dimension = ? AND t.person_id IS NOT ?",
-        (gallery.model, gallery.dimension, exclude)).fetchall()
-    if not rows:
-        return None
-    matrix = np.frombuffer(b"".join(r[2] for r in rows), np.float32).reshape(len(rows), -1)
-    scores = matrix @ np.asarray(embedding, np.float32).reshape(-1)
-    best = int(np.argmax(scores))
-    return Duplicate(int(rows[best][0]), str(rows[best][1]), float(scores[best]))
 
 
 class Pose(enum.Enum):

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import TextIO
 
 from turnstile.redact import redact_text
-from turnstile.store.events import Event, EventLog
+from turnstile.store.interfaces import EventStore
+from turnstile.store.records import Event
 from turnstile.types import Outcome
 
 CSV_COLUMNS = ("time", "outcome", "person_id", "name", "similarity", "runner_up", "margin",
@@ -49,7 +50,7 @@ def parse_time(text: str, now: datetime) -> datetime:
                          "2026-03-01T08:00 or a span like 7d, 12h, 30m") from exc
 
 
-def select(log: EventLog, where: EventFilter, limit: int | None = None) -> list[Event]:
+def select(log: EventStore, where: EventFilter, limit: int | None = None) -> list[Event]:
     """Matching events, newest first; all of them when `limit` is None."""
     events: list[Event] = []
     while limit is None or len(events) < limit:
@@ -62,7 +63,7 @@ def select(log: EventLog, where: EventFilter, limit: int | None = None) -> list[
     return events
 
 
-def stream(log: EventLog, where: EventFilter, page: int = PAGE,
+def stream(log: EventStore, where: EventFilter, page: int = PAGE,
            cancel: threading.Event | None = None) -> Iterator[Event]:
     """Every matching event, oldest first, one keyset page in memory at a time."""
     after: tuple[datetime, int] | None = None
@@ -108,7 +109,7 @@ def write_csv(events: Iterable[Event], handle: TextIO) -> int:
     return count
 
 
-def export_csv(log: EventLog, where: EventFilter, path: Path,
+def export_csv(log: EventStore, where: EventFilter, path: Path,
                cancel: threading.Event | None = None) -> int:
     """Write the matching events to `path` in time order, streamed; returns how many rows."""
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from turnstile.admin.enrolment import Assessment, Enroller, Rejection
 from turnstile.admin.people import PeopleAdmin
-from turnstile.store.gallery import GalleryError
+from turnstile.store.records import StoreError
 
 #: Files taken from a person's folder (others are skipped without comment).
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".pgm", ".ppm")
@@ -136,13 +136,8 @@ class Importer:
         return ImportReport(enrolled, rejected, len(items))
 
     def _existing(self, name: str, employee_id: str | None) -> int | None:
-        """The enrolled person this group adds to: same employee id, or same name without."""
-        for person in self._people.gallery.people():
-            if employee_id and person.employee_id == employee_id:
-                return person.id
-            if not employee_id and person.name == name and not person.employee_id:
-                return person.id
-        return None
+        person = self._people.existing(name, employee_id)
+        return person.id if person else None
 
     def _drop_duplicates(self, accepted: list[tuple[ImportItem, Assessment]],
                          existing: int | None,
@@ -166,7 +161,7 @@ class Importer:
                 self._people.enrol(name, employee_id, templates, consent=self._consent)
             else:
                 self._people.add_templates(existing, templates)
-        except GalleryError as exc:
+        except StoreError as exc:
             rejected.extend(Rejected(item.path, name, Rejection.NOT_SAVED, str(exc))
                             for item, _ in kept)
             return False

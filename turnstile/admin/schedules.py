@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from turnstile.access.schedule import WEEKDAYS, ScheduleError, Window
+from turnstile.store.records import WEEKDAYS, ScheduleError, Window
 
 _ENTRY = re.compile(r"^([A-Za-z,\-\s]+?)\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})$")
 

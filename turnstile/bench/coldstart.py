@@ -73,7 +73,7 @@ def _decide_frames(pipeline: Pipeline, video: str, frames: int,
 def _child(config_json: str, db: str, video: str, frames: int) -> dict[str, Any]:
     from turnstile import config as config_module
     from turnstile.bench.kiosk import build_pipeline
-    from turnstile.store import database as storage
+    from turnstile.store.sqlite import SQLiteStore
     from turnstile.vision import models
     from turnstile.vision.engine import Engine
 
@@ -87,7 +87,7 @@ def _child(config_json: str, db: str, video: str, frames: int) -> dict[str, Any]
     marks["verify_s"] = time.perf_counter() - _STARTED
     engine = Engine.from_config(config)
     marks["models_s"] = time.perf_counter() - _STARTED
-    gallery = engine.gallery(storage.connect(db))
+    gallery = engine.gallery(SQLiteStore.open(db, config.events))
     people = gallery.size  # loads the matrix
     pipeline = build_pipeline(config, engine, gallery)
     marks["gallery_s"] = time.perf_counter() - _STARTED

@@ -127,26 +127,27 @@ def _churn(database: str, stop: Any, counts: Any, dimension: int, model: str) ->
     """The second process: an operator enrolling and erasing people all the while."""
     import numpy as np
 
-    from turnstile.store import database as storage
-    from turnstile.store.gallery import Gallery, NewTemplate
+    from turnstile.store.records import NewTemplate
+    from turnstile.store.sqlite import SQLiteStore
 
-    conn = storage.connect(database)
-    gallery = Gallery(conn, model, dimension)
+    store = SQLiteStore.open(database)
     rng = np.random.default_rng(1)
     number = 0
     while not stop.is_set():
         vectors = rng.standard_normal((3, dimension)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-        gallery.enroll(f"Soak {number}", None, [NewTemplate(v, "soak") for v in vectors],
-                       new=True)
+        with store.transaction():
+            person = store.people.add(f"Soak {number}")
+            store.templates.add(person.id, model, dimension,
+                                [NewTemplate(v, "soak") for v in vectors])
         counts[0] += 1
-        people = gallery.people()
+        people = store.people.all()
         if len(people) > 40:
-            gallery.remove_person(people[0].id)
+            store.people.erase(people[0].id)
             counts[1] += 1
         number += 1
         stop.wait(0.5)
-    conn.close()
+    store.close()
 
 
 def soak(clips: Sequence[Path], frames: int, database: Path | None = None,
@@ -157,15 +158,15 @@ def soak(clips: Sequence[Path], frames: int, database: Path | None = None,
     from turnstile.access.door import SimulatedDoor
     from turnstile.access.pipeline import FrameResult, Pipeline, run
     from turnstile.config import Config
-    from turnstile.store import database as storage
+    from turnstile.store.sqlite import SQLiteStore
     from turnstile.vision.engine import Engine
 
     scratch = tempfile.TemporaryDirectory()
     database = database or Path(scratch.name) / "soak.db"
     config = Config()
     engine = Engine.from_config(config)
-    conn = storage.connect(database)
-    gallery = engine.gallery(conn)
+    store = SQLiteStore.open(database)
+    gallery = engine.gallery(store)
     pipeline = Pipeline.build(config, engine, gallery, SimulatedDoor(config.door.pulse_s))
     context = multiprocessing.get_context("spawn")
     stop, counts = context.Event(), context.Array("i", [0, 0])
@@ -202,7 +203,7 @@ def soak(clips: Sequence[Path], frames: int, database: Path | None = None,
     finally:
         stop.set()
         churn.join(10)
-        conn.close()
+        store.close()
         scratch.cleanup()
     report.seconds = time.monotonic() - started
     report.decisions = {o.value: n for o, n in summary.outcomes.items()}

@@ -19,9 +19,10 @@ from turnstile.bench.stages import faces_in, match_times, stage_times
 from turnstile.bench.synthetic import fill_gallery, unit_vectors
 from turnstile.bench.timing import summarize
 from turnstile.config import Config, replace
-from turnstile.store import database as storage
 from turnstile.store.gallery import Gallery
 from turnstile.store.matcher import TemplateMatrix
+from turnstile.store.records import NewTemplate
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Image
 from turnstile.vision.engine import Engine
 
@@ -66,8 +67,9 @@ def _enrolled(engine: Engine, gallery: Gallery, enrol: Image, people: int) -> No
     if not faces:
         raise ValueError("no face in the clip's first frame to enrol")
     result = engine.analyze(enrol, faces=faces)[0]
-    person = gallery.add_person("clip person")
-    gallery.add_template(person.id, result.embedding, source="benchmark clip")
+    person = gallery.store.people.add("clip person")
+    gallery.store.templates.add(person.id, gallery.model, gallery.dimension,
+                                [NewTemplate(result.embedding, "benchmark clip")])
     fill_gallery(gallery, unit_vectors(max(people - 1, 0), gallery.dimension, seed=1))
 
 
@@ -91,9 +93,9 @@ def _cold_start(config: Config, engine: Engine, enrol: Image, options: BenchOpti
                 log: Log) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="turnstile-bench-") as scratch:
         db = Path(scratch) / "bench.db"
-        conn = storage.connect(db)
-        _enrolled(engine, engine.gallery(conn), enrol, options.gallery)
-        conn.close()
+        store = SQLiteStore.open(db)
+        _enrolled(engine, engine.gallery(store), enrol, options.gallery)
+        store.close()
         config_json = config.model_dump_json()
         runs: list[float] = []
         summaries: list[dict[str, Any]] = []
@@ -162,7 +164,7 @@ def run(config: Config, options: BenchOptions, log: Log = lambda _: None) -> dic
     raw = read_frames(options.source, options.frames + 1)
     enrol, timed = fit(raw[0], RESOLUTIONS[0]), raw[1:]
     engine = Engine.from_config(config)
-    gallery = engine.gallery(storage.connect(":memory:"))
+    gallery = engine.gallery(SQLiteStore.open(":memory:", config.events))
     log(f"enrolling {options.gallery} people")
     _enrolled(engine, gallery, enrol, options.gallery)
     result: dict[str, Any] = {

@@ -6,15 +6,13 @@ cost of 1:N matching); every face that is detected or embedded in a benchmark is
 
 from __future__ import annotations
 
-import sqlite3
-from datetime import datetime
-
 import numpy as np
 import numpy.typing as npt
 
 from turnstile.store.gallery import Gallery
+from turnstile.store.sqlite import SQLiteStore
 
-#: Rows generated and written per chunk (bounds temporary memory at 1e6 people).
+#: Rows generated per chunk (bounds temporary memory at 1e6 people).
 _CHUNK = 65_536
 
 
@@ -30,27 +28,11 @@ def unit_vectors(count: int, dimension: int, seed: int = 0) -> npt.NDArray[np.fl
 
 
 def fill_gallery(gallery: Gallery, vectors: npt.NDArray[np.float32]) -> None:
-    """Enrol one synthetic person per row through the gallery's own tables, in bulk.
+    """Enrol one synthetic person per row into the gallery's SQLite store, in bulk.
 
-    Going through add_person/add_template would time SQLite round trips, not matching.
+    Going through the people service would time SQLite round trips, not matching.
     """
-    conn: sqlite3.Connection = gallery.connection
-    now = datetime.now().isoformat(timespec="seconds")
-    first = int(conn.execute("SELECT COALESCE(MAX(id), 0) FROM people").fetchone()[0]) + 1
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        for start in range(0, vectors.shape[0], _CHUNK):
-            block = vectors[start : start + _CHUNK]
-            ids = range(first + start, first + start + block.shape[0])
-            conn.executemany("INSERT INTO people (id, name, active, created) VALUES (?, ?, 1, ?)",
-                             ((i, f"synthetic {i}", now) for i in ids))
-            conn.executemany(
-                "INSERT INTO templates (person_id, model, dimension, embedding, created)"
-                " VALUES (?, ?, ?, ?, ?)",
-                ((i, gallery.model, gallery.dimension, row.tobytes(), now)
-                 for i, row in zip(ids, block, strict=True)))
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-    gallery.reload()
+    store = gallery.store
+    if not isinstance(store, SQLiteStore):
+        raise TypeError("synthetic galleries are written into the embedded SQLite store")
+    store.templates.add_people("synthetic", gallery.model, gallery.dimension, vectors)

@@ -28,7 +28,7 @@ from turnstile.cli import (
 )
 from turnstile.config import ConfigError
 from turnstile.store.database import SchemaError
-from turnstile.store.gallery import GalleryError
+from turnstile.store.records import StoreError
 from turnstile.vision.imageio import ImageError
 from turnstile.vision.models import ModelError
 
@@ -37,7 +37,7 @@ from turnstile.vision.models import ModelError
 COMMAND_MODULES = (core, configcmd, modelcmd, kioskcmd, doorcmd, backupcmd, admincmd, accountscmd,
                    centralcmd, benchcmd, evalcmd, traincmd, livenesscmd)
 #: Errors that are the user's input or environment: one line, no traceback.
-USER_ERRORS = (AuthError, PermissionDeniedError, ConfigError, GalleryError, ImageError, ModelError,
+USER_ERRORS = (AuthError, PermissionDeniedError, ConfigError, StoreError, ImageError, ModelError,
                SchemaError, FileNotFoundError, FileExistsError, PermissionError, ValueError,
                RuntimeError, sqlite3.Error)
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -15,11 +14,10 @@ from turnstile.admin.context import AdminContext
 from turnstile.admin.eventexport import EventFilter, export_csv, parse_time, select
 from turnstile.admin.importer import Importer, ImportReport, plan
 from turnstile.admin.roles import cli_actor
-from turnstile.cli.common import add_model_option, database_path, emit, load_config
+from turnstile.cli.common import add_model_option, database_path, emit, load_config, open_store
 from turnstile.config import default_config_path
-from turnstile.store import database as storage
-from turnstile.store.events import EventLog
-from turnstile.store.gallery import Gallery, GalleryError
+from turnstile.store.interfaces import Store
+from turnstile.store.records import StoreError
 from turnstile.types import Outcome
 from turnstile.vision.engine import EngineFactory
 
@@ -90,13 +88,13 @@ def _summary(report: ImportReport) -> str:
     return "\n".join(lines)
 
 
-def _event_filter(args: argparse.Namespace, conn: sqlite3.Connection) -> EventFilter:
+def _event_filter(args: argparse.Namespace, store: Store) -> EventFilter:
     now = datetime.now()
     person_id = None
     if args.person:
-        found = Gallery(conn, "", 0).find(args.person)
+        found = store.people.find(args.person)
         if len(found) != 1:
-            raise GalleryError(f"{len(found)} people match {args.person!r}; "
+            raise StoreError(f"{len(found)} people match {args.person!r}; "
                                "give the exact name or employee id")
         person_id = found[0].id
     return EventFilter(parse_time(args.since, now) if args.since else None,
@@ -106,20 +104,20 @@ def _event_filter(args: argparse.Namespace, conn: sqlite3.Connection) -> EventFi
 
 def run_events(args: argparse.Namespace) -> int:
     config = load_config(args)
-    conn = storage.connect(database_path(args, config))
+    store = open_store(args, config, create=False)
     try:
-        where = _event_filter(args, conn)
-        log = EventLog(conn, config.events)
+        where = _event_filter(args, store)
         if args.csv:
-            count = export_csv(log, where, args.csv)
-            AuditLog(conn, datetime.now).record(cli_actor().name, AuditAction.EXPORT,
-                                                "events", {"rows": count, "file": args.csv.name})
+            count = export_csv(store.events, where, args.csv)
+            AuditLog(store.connection, datetime.now).record(
+                cli_actor().name, AuditAction.EXPORT, "events",
+                {"rows": count, "file": args.csv.name})
             emit(args, {"exported": count, "csv": str(args.csv)},
                  f"{count} event(s) written to {args.csv}")
             return 0
-        events = select(log, where, limit=args.limit)
+        events = select(store.events, where, limit=args.limit)
     finally:
-        conn.close()
+        store.close()
     rows = [{"at": e.at.isoformat(timespec="milliseconds"), "outcome": e.outcome.value,
              "name": e.name, "similarity": e.similarity, "runner_up": e.runner_up,
              "reason": e.reason.value if e.reason else None, "door": e.door} for e in events]

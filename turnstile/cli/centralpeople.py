@@ -17,7 +17,7 @@ from turnstile.admin.roles import cli_actor
 from turnstile.cli.centralcmd import central_of
 from turnstile.cli.common import emit
 from turnstile.config import Config
-from turnstile.store.gallery import GalleryError, NewTemplate
+from turnstile.store.records import NewTemplate, StoreError
 
 
 @contextmanager
@@ -67,10 +67,10 @@ def remove(args: argparse.Namespace, config: Config) -> int:
     with _roster(config) as roster:
         matches = roster.find(args.name)
         if not matches:
-            raise GalleryError(f"no one named {args.name!r} is enrolled")
+            raise StoreError(f"no one named {args.name!r} is enrolled")
         if len(matches) > 1:
             ids = ", ".join(str(p.person.employee_id or p.person.id) for p in matches)
-            raise GalleryError(f"{len(matches)} people are named {args.name!r} ({ids}); "
+            raise StoreError(f"{len(matches)} people are named {args.name!r} ({ids}); "
                                "remove by employee id")
         person = matches[0].person
         roster.erase(person.id)
@@ -89,7 +89,7 @@ def events(args: argparse.Namespace, config: Config, since: datetime | None,
         if args.person:
             found = roster.find(args.person)
             if len(found) != 1:
-                raise GalleryError(f"{len(found)} people match {args.person!r}; "
+                raise StoreError(f"{len(found)} people match {args.person!r}; "
                                    "give the exact name or employee id")
             person_id = found[0].person.id
         limit = 10**9 if args.csv else args.limit

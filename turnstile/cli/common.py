@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
 
 from turnstile import config as config_module
 from turnstile.config import Config
-from turnstile.store import database as storage
+from turnstile.store.sqlite import SQLiteStore
 
 
 def parent_parser() -> argparse.ArgumentParser:
@@ -49,8 +48,14 @@ def database_path(args: argparse.Namespace, config: Config) -> Path:
     return Path(args.db) if args.db else config.database_path()
 
 
-def open_connection(args: argparse.Namespace, config: Config) -> sqlite3.Connection:
-    return storage.connect(database_path(args, config))
+def open_store(args: argparse.Namespace, config: Config, *, create: bool = True) -> SQLiteStore:
+    """The gallery database; commands that only read or remove pass create=False, so a
+    mistyped --db is an error instead of a new empty database (and folders) on disk."""
+    path = database_path(args, config)
+    if not create and not path.is_file():
+        raise FileNotFoundError(f"no database at {path} (nothing has been enrolled there; "
+                                "check --db or the config's database)")
+    return SQLiteStore.open(path, config.events)
 
 
 def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:

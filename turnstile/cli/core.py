@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import difflib
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from turnstile.admin.audit import AuditAction, AuditLog
+from turnstile.access.camera import probe
+from turnstile.access.policy import accepted
+from turnstile.admin.audit import AuditLog
+from turnstile.admin.enrolment import Assessment, DuplicateFaceError, Enroller, light_warning
 from turnstile.admin.people import PeopleAdmin
 from turnstile.admin.roles import cli_actor
 from turnstile.cli.common import (
@@ -15,17 +20,18 @@ from turnstile.cli.common import (
     database_path,
     emit,
     load_config,
-    open_connection,
+    open_store,
     warn,
 )
 from turnstile.config import Config
-from turnstile.redact import camera_label
-from turnstile.store.gallery import Gallery, GalleryError, NewTemplate
-from turnstile.store.groups import GroupStore
-from turnstile.types import Match
-from turnstile.vision import cvlog, models
-from turnstile.vision.engine import Engine, FaceResult, similarity, thumbnail_jpeg
+from turnstile.store.gallery import Gallery
+from turnstile.store.records import StoreError
+from turnstile.store.sqlite import SQLiteStore
+from turnstile.types import Match, Person
+from turnstile.vision import models
+from turnstile.vision.engine import Engine, FaceResult, similarity
 from turnstile.vision.imageio import ImageError, read_image
+from turnstile.vision.light import LightHint
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -34,6 +40,11 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     enroll.add_argument("images", nargs="+", type=Path, metavar="IMAGE",
                         help="photos with exactly one face each")
     enroll.add_argument("--employee-id", metavar="ID", help="the person's employee id")
+    enroll.add_argument("--consent", action="store_true",
+                        help="record that the person consented to storing their face (now)")
+    enroll.add_argument("--force", action="store_true",
+                        help="enrol even when the face matches someone already enrolled "
+                             "(never overrides the photo quality checks)")
     add_model_option(enroll)
     enroll.set_defaults(func=run_enroll)
 
@@ -49,13 +60,12 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     verify.set_defaults(func=run_verify)
 
     people = subparsers.add_parser("people", parents=[parent], help="list enrolled people")
-    add_model_option(people)
     people.set_defaults(func=run_people)
 
     remove = subparsers.add_parser("remove", parents=[parent],
                                    help="erase a person with all templates and thumbnails")
-    remove.add_argument("name", help="name or employee id")
-    add_model_option(remove)
+    remove.add_argument("name", help="name (any case) or employee id")
+    remove.add_argument("--yes", action="store_true", help="erase without asking first")
     remove.set_defaults(func=run_remove)
 
     check = subparsers.add_parser("check", parents=[parent],
@@ -64,66 +74,88 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     check.set_defaults(func=run_check)
 
 
-def _single_face(engine: Engine, path: Path) -> FaceResult:
-    faces = engine.analyze(read_image(path))
-    if not faces:
-        raise ImageError(f"{path}: no face found")
-    if len(faces) > 1:
-        raise ImageError(f"{path}: {len(faces)} faces found, need exactly one")
-    return faces[0]
+def _people_admin(store: SQLiteStore, gallery: Gallery | None = None) -> PeopleAdmin:
+    """The panel's people service, acting for the user at this terminal."""
+    actor = cli_actor().name
+    return PeopleAdmin(store, AuditLog(store.connection, datetime.now), actor, datetime.now,
+                       gallery)
+
+
+def _assess(enroller: Enroller,
+            paths: list[Path]) -> tuple[list[Assessment], list[dict[str, str]]]:
+    """The panel's quality gate on every photo: accepted ones, and each skipped photo with
+    why; one bad photo of one is an error, since nothing would be enrolled."""
+    accepted: list[Assessment] = []
+    skipped: list[dict[str, str]] = []
+    for path in paths:
+        verdict = enroller.assess_file(path)
+        if verdict.face is None and len(paths) == 1:
+            raise ImageError(f"{path}: {verdict.detail}; nothing enrolled")
+        if verdict.face is None:
+            skipped.append({"image": str(path), "reason": verdict.detail})
+            warn(f"skipped {path}: {verdict.detail}")
+        else:
+            accepted.append(verdict)
+    if not accepted:
+        raise ImageError("no usable face in any image; nothing enrolled")
+    return accepted, skipped
 
 
 def run_enroll(args: argparse.Namespace) -> int:
     config = load_config(args)
     engine = Engine.from_config(config, args.model)
-    results: list[tuple[Path, FaceResult]] = []
-    skipped: list[dict[str, str]] = []
-    for path in args.images:
-        try:
-            results.append((path, _single_face(engine, path)))
-        except ImageError as exc:
-            if len(args.images) == 1:
-                raise ImageError(f"{exc}; nothing enrolled") from exc
-            skipped.append({"image": str(path), "reason": str(exc)})
-            warn(f"skipped {exc}")
-    if not results:
-        raise ImageError("no usable face in any image; nothing enrolled")
-    conn = open_connection(args, config)
-    templates = [NewTemplate(r.embedding, path.name, r.quality.sharpness,
-                             thumbnail_jpeg(r.aligned)) for path, r in results]
+    store = open_store(args, config)
     try:
-        person = engine.gallery(conn).enroll(args.name, args.employee_id, templates)
-        # Every change from every front end is audited; the entry names the person by
-        # number only, so an erasure leaves no name behind in it.
-        AuditLog(conn, datetime.now).record(cli_actor().name, AuditAction.ENROL,
-                                            f"person #{person.id}",
-                                            {"templates": len(templates), "via": "enroll"})
+        gallery = engine.gallery(store)
+        enroller = Enroller(engine, gallery, config)
+        people = _people_admin(store, gallery)
+        accepted, skipped = _assess(enroller, list(args.images))
+        side_lit = [a.source for a in accepted if a.face is not None
+                    and light_warning(a.face, config.enrolment) is LightHint.SIDE_LIT]
+        for name in side_lit:
+            warn(f"{name}: lit from one side; a photo lit from the front matches better")
+        existing = people.existing(args.name, args.employee_id)
+        faces = [a.face.embedding for a in accepted if a.face is not None]
+        duplicate = enroller.duplicate(faces, exclude=existing.id if existing else None)
+        if duplicate is not None:
+            found = f"the face matches {duplicate.name} (similarity {duplicate.similarity:.3f})"
+            if not args.force:
+                raise DuplicateFaceError(
+                    f"{found}, who is already enrolled; nothing enrolled. Check the name, "
+                    "or enrol anyway with --force")
+            warn(f"{found}; enrolled anyway (--force)")
+        templates = [a.template() for a in accepted]
+        if existing is not None:  # the same person again: more templates for them
+            people.add_templates(existing.id, templates)
+            person = store.people.get(existing.id)
+        else:
+            person = people.enrol(args.name, args.employee_id, templates, consent=args.consent,
+                                  duplicate_of=duplicate.person_id if duplicate else None)
     finally:
-        conn.close()
-    payload = {"name": person.name, "person_id": person.id, "enrolled": len(results),
-               "skipped": skipped}
-    emit(args, payload, f"enrolled {len(results)} template(s) for {person.name}"
+        store.close()
+    payload = {"name": person.name, "person_id": person.id, "enrolled": len(accepted),
+               "skipped": skipped, "side_lit": side_lit}
+    emit(args, payload, f"enrolled {len(accepted)} template(s) for {person.name}"
          + (f"; skipped {len(skipped)} image(s)" if skipped else ""))
     return 0 if not skipped else 1
 
 
 def accepted_name(match: Match | None, config: Config) -> str | None:
-    """The match's name only when it clears both the threshold and the margin."""
-    rec = config.recognition
-    if match is None or match.name is None:
+    """The match's name only when the kiosk would accept it (threshold and margin)."""
+    if match is None or not accepted(match, config.recognition):
         return None
-    if match.similarity >= rec.threshold and match.margin >= rec.margin:
-        return match.name
-    return None
+    return match.name
 
 
 def run_identify(args: argparse.Namespace) -> int:
     config = load_config(args)
     engine = Engine.from_config(config, args.model)
     image = read_image(args.image)
-    conn = open_connection(args, config)
-    results = engine.analyze(image, engine.gallery(conn))
-    conn.close()
+    store = open_store(args, config, create=False)
+    try:
+        results = engine.analyze(image, engine.gallery(store))
+    finally:
+        store.close()
     faces = []
     lines = []
     for result in results:
@@ -159,10 +191,12 @@ def _single_largest(engine: Engine, path: Path) -> FaceResult:
 
 def run_people(args: argparse.Namespace) -> int:
     config = load_config(args)
-    conn = open_connection(args, config)
-    people = Gallery(conn, "", 0).people()
-    groups = GroupStore(conn).all_memberships()
-    conn.close()
+    store = open_store(args, config, create=False)
+    try:
+        people = store.people.all()
+        groups = store.groups.memberships()
+    finally:
+        store.close()
     rows = [{"id": p.id, "name": p.name, "employee_id": p.employee_id, "templates": p.templates,
              "active": p.active, "created": p.created.isoformat(),
              "groups": list(groups.get(p.id, ()))} for p in people]
@@ -172,24 +206,50 @@ def run_people(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_remove(args: argparse.Namespace) -> int:
-    config = load_config(args)
-    conn = open_connection(args, config)
-    gallery = Gallery(conn, "", 0)
-    matches = gallery.find(args.name)
-    if not matches:
-        raise GalleryError(f"no one named {args.name!r} is enrolled")
+def _one_person(store: SQLiteStore, name: str) -> Person:
+    """The one person `name` means (name in any case, or employee id), else a clear error
+    with the enrolled names it might have meant."""
+    matches = store.people.find(name)
     if len(matches) > 1:
         ids = ", ".join(str(p.employee_id or p.id) for p in matches)
-        raise GalleryError(f"{len(matches)} people are named {args.name!r} ({ids}); "
-                           "remove by employee id")
-    # The same GDPR erasure as the admin panel: past events lose the name, the audit log
-    # records who erased whom (by number).
-    actor = cli_actor().name
-    PeopleAdmin(gallery, AuditLog(conn, datetime.now), actor, datetime.now).delete(matches[0].id)
-    conn.close()
-    emit(args, {"removed": matches[0].name, "person_id": matches[0].id},
-         f"removed {matches[0].name} with all templates")
+        raise StoreError(f"{len(matches)} people are named {name!r} ({ids}); "
+                         "remove by employee id")
+    if not matches:
+        names = {p.name.casefold(): p.name for p in store.people.all()}
+        close = [names[n] for n in difflib.get_close_matches(name.casefold(), list(names))]
+        hint = f"; did you mean {' or '.join(repr(n) for n in close)}?" if close else ""
+        raise StoreError(f"no one named {name!r} is enrolled{hint}")
+    return matches[0]
+
+
+def _confirmed(person: Person, yes: bool) -> bool:
+    """--yes, or the operator's "y" at the terminal; never silently without either."""
+    if yes:
+        return True
+    if not sys.stdin.isatty():
+        raise StoreError(f"remove erases {person.name} for good and asks first; "
+                         "add --yes to erase without asking")
+    label = f"{person.name} ({person.employee_id})" if person.employee_id else person.name
+    answer = input(f"Erase {label} with {person.templates} template(s)? "
+                   "This cannot be undone. [y/N] ")
+    return answer.strip().lower() in ("y", "yes")
+
+
+def run_remove(args: argparse.Namespace) -> int:
+    config = load_config(args)
+    store = open_store(args, config, create=False)
+    try:
+        person = _one_person(store, args.name)
+        if not _confirmed(person, args.yes):
+            emit(args, {"removed": None}, "nothing erased")
+            return 1
+        # The same GDPR erasure as the admin panel: past events lose the name, the audit log
+        # records who erased whom (by number).
+        _people_admin(store).delete(person.id)
+    finally:
+        store.close()
+    emit(args, {"removed": person.name, "person_id": person.id},
+         f"removed {person.name} with all templates")
     return 0
 
 
@@ -199,30 +259,15 @@ def run_check(args: argparse.Namespace) -> int:
     problems = models.verify(config.models.models_dir())
     checks["models"] = "ok" if not problems else "; ".join(problems)
     try:
-        conn = open_connection(args, config)
-        conn.close()
+        # Opening creates or migrates the file as the kiosk would (the installer relies on
+        # it): `check` prepares the kiosk, it is not a read-only listing.
+        open_store(args, config).close()
         checks["database"] = f"ok ({database_path(args, config)})"
     except Exception as exc:  # report every failure, exit code tells the kiosk's fate
         checks["database"] = str(exc)
     if not args.no_camera:
-        checks["camera"] = _check_camera(config.camera.source)
+        checks["camera"] = probe(config.camera.source, config.camera) or "ok"
     ok = all(value.startswith("ok") for value in checks.values())
     emit(args, {"ok": ok, "checks": checks},
          "\n".join(f"{name:9} {value}" for name, value in checks.items()))
     return 0 if ok else 1
-
-
-def _check_camera(source: str) -> str:
-    import cv2
-
-    # OpenCV prints several backend errors for a missing camera; the check says it once.
-    with cvlog.silenced():
-        capture = cv2.VideoCapture(int(source) if source.isdigit() else source)
-    try:
-        label = camera_label(source)  # never the stream's password on the terminal
-        if not capture.isOpened():
-            return f"cannot open camera source {label!r}"
-        ok, _ = capture.read()
-        return "ok" if ok else f"camera source {label!r} opened but gave no frame"
-    finally:
-        capture.release()

@@ -13,9 +13,9 @@ from turnstile.access.camera import open_source
 from turnstile.access.door import SimulatedDoor
 from turnstile.access.pipeline import FrameResult, Pipeline, run
 from turnstile.cli.common import add_model_option, database_path, emit, load_config, warn
-from turnstile.config import Config, EventsConfig
-from turnstile.store import database as storage
-from turnstile.store.events import EventLog
+from turnstile.config import Config
+from turnstile.store.sqlite import SQLiteStore
+from turnstile.store.sqlite.events import scratch_log
 from turnstile.vision import models
 from turnstile.vision.engine import Engine
 
@@ -86,17 +86,13 @@ def run_replay(args: argparse.Namespace) -> int:
     if not args.video.exists():
         raise FileNotFoundError(f"{args.video} does not exist")
     engine = Engine.from_config(config, args.model)
-    conn = storage.connect(database_path(args, config))
-    # Decisions from a recording stay out of the site's event log unless asked for.
-    log_conn = conn if args.log_events else storage.connect(":memory:")
-    if log_conn is not conn:
-        # The scratch log holds no people rows for person_id to point at.
-        log_conn.execute("PRAGMA foreign_keys = OFF")
-    gallery = engine.gallery(conn)
+    store = SQLiteStore.open(database_path(args, config), config.events)
+    gallery = engine.gallery(store)
     pipeline = Pipeline.build(config, engine, gallery, SimulatedDoor(config.door.pulse_s),
                               source_name=str(args.video))
     if not args.log_events:
-        pipeline.events = EventLog(log_conn, EventsConfig(retention_days=0))
+        # Decisions from a recording stay out of the site's event log unless asked for.
+        pipeline.events = scratch_log()
     source = open_source(str(args.video), config.camera, pace=False, loop=False,
                          epoch=datetime.now())
 
@@ -111,9 +107,7 @@ def run_replay(args: argparse.Namespace) -> int:
     try:
         summary = run(source, pipeline, show, camera=config.camera, reconnect=False)
     finally:
-        conn.close()
-        if log_conn is not conn:
-            log_conn.close()
+        store.close()
     counts = Counter({o.value: n for o, n in summary.outcomes.items()})
     payload = {"summary": {"frames": summary.frames, "decisions": dict(sorted(counts.items()))}}
     emit(args, payload, f"{summary.frames} frames; " + (", ".join(

@@ -25,6 +25,7 @@ from turnstile.config import KioskConfig
 from turnstile.gui.assets import Sounds, icon, stylesheet
 from turnstile.gui.qimage import pixmap_from_bytes
 from turnstile.gui.worker import KioskUpdate
+from turnstile.redact import redact_text
 from turnstile.types import Box, DenyReason, Outcome, PendingReason
 from turnstile.vision.light import FillLight, LightHint
 
@@ -298,7 +299,8 @@ class KioskWindow(QWidget):
         self._holding = False
         self.show_message(Message(Screen.CAMERA_LOST, "Out of service",
                                   "Please see reception.", "camera_off"))
-        self.setToolTip(message)  # for the technician; visitors never see internals
+        # For the technician; visitors never see internals, nobody sees a stream's password.
+        self.setToolTip(redact_text(message))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         # Handled here, not with QShortcut, so they work whichever child has the focus.

@@ -20,9 +20,9 @@ from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
 from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
 from turnstile.redact import camera_label
-from turnstile.store import database as storage
 from turnstile.store import upkeep
 from turnstile.store.central.background import start_background
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Box, Decision, Outcome
 from turnstile.vision.engine import Engine, EngineFactory
 from turnstile.vision.light import LightHint
@@ -91,12 +91,12 @@ class RecognitionWorker(QThread):
     def run(self) -> None:
         try:
             engine = self._engine or self._engine_factory()
-            conn = storage.connect(self._db_path)
+            store = SQLiteStore.open(self._db_path, self._config.events)
             # A clear "restore the last backup" instead of errors frame after frame.
-            upkeep.check(conn, self._db_path)
+            upkeep.check(store.connection, self._db_path)
             # A writer holding the lock delays a grant by at most this, then the door
             # stays shut and the outcome waits in the backlog.
-            conn.execute(f"PRAGMA busy_timeout = {KIOSK_BUSY_TIMEOUT_MS}")
+            store.connection.execute(f"PRAGMA busy_timeout = {KIOSK_BUSY_TIMEOUT_MS}")
             door = self._door or build_door(self._config.door)
             # With [central], the replica follows the central roster and events go there.
             stop_sync = start_background(self._config.central, self._db_path,
@@ -106,7 +106,7 @@ class RecognitionWorker(QThread):
             self._give_up(str(exc))
             return
         try:
-            gallery = engine.gallery(conn)
+            gallery = engine.gallery(store)
             pipeline = Pipeline.build(self._config, engine, gallery, door, self._liveness,
                                       camera_label(self._source))
             inner = open_source(self._source, self._config.camera, pace=True, loop=self._loop)
@@ -117,7 +117,7 @@ class RecognitionWorker(QThread):
             def report(result: FrameResult) -> None:
                 if meter is not None:
                     meter.observe(result.frame.image, result.decision.face)
-                self.update.emit(_update(result, gallery.thumbnail))
+                self.update.emit(_update(result, store.templates.thumbnail))
 
             self.heartbeat.ready()
             run(source, pipeline, report, camera=self._config.camera, reconnect=True,
@@ -130,7 +130,7 @@ class RecognitionWorker(QThread):
                 door.close()
             if stop_sync is not None:
                 stop_sync()
-            conn.close()
+            store.close()
 
     def _give_up(self, message: str) -> None:
         self.heartbeat.status(f"out of service: {message}")

@@ -6,7 +6,10 @@ import hashlib
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
+
+from turnstile.store import database
 
 #: The hash before the first entry ever written.
 GENESIS = "0" * 64
@@ -56,20 +59,9 @@ class AuditStore:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn = conn
 
-    def write_lock(self) -> bool:
-        """Take the write lock before reading the chain's head (two processes append);
-        True when this call began the transaction and must commit it."""
-        if self._conn.in_transaction:
-            return False
-        self._conn.execute("BEGIN IMMEDIATE")
-        return True
-
-    def commit(self) -> None:
-        self._conn.execute("COMMIT")
-
-    def rollback(self) -> None:
-        if self._conn.in_transaction:
-            self._conn.execute("ROLLBACK")
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """The write lock, taken before reading the chain's head (two processes append)."""
+        return database.transaction(self._conn)
 
     def anchor(self) -> tuple[str, int]:
         """(hash the oldest remaining entry follows, entries pruned so far)."""

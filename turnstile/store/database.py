@@ -1,14 +1,15 @@
-"""The SQLite file: opening it in WAL mode and running versioned schema migrations."""
+"""The SQLite file: opening it privately in WAL mode, transactions and schema migrations."""
 
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-import sqlite_utils
+from turnstile.store.files import backup, create_private_file, expire_backups, make_private_folder
 
 #: Each entry moves the schema one version forward; never edit a released one, append.
 MIGRATIONS: tuple[str, ...] = (
@@ -188,6 +189,26 @@ def schema_version(conn: sqlite3.Connection) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error; inside another one it joins it.
+
+    IMMEDIATE takes the write lock at the start, so two writers queue on the busy timeout
+    instead of failing half-way with "database is locked".
+    """
+    if conn.in_transaction:
+        yield conn
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
 def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     """Apply pending migrations up to `target`, each in its own transaction; returns version."""
     version = schema_version(conn)
@@ -214,21 +235,6 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
     return schema_version(conn)
 
 
-def backup(path: Path) -> Path:
-    """Copy the database beside itself with a timestamp (before an upgrade migrates it)."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = path.with_name(f"{path.stem}.backup-{stamp}{path.suffix}")
-    source = sqlite3.connect(path)
-    try:
-        with sqlite3.connect(target) as dest:
-            source.backup(dest)
-    finally:
-        source.close()
-    # The copy holds the same biometric templates: no more readable than the original.
-    shutil.copymode(path, target)
-    return target
-
-
 def _enable_wal(conn: sqlite3.Connection, patience_s: float = 10.0) -> None:
     """Switch to WAL, waiting out another connection that holds the file right now.
 
@@ -246,15 +252,25 @@ def _enable_wal(conn: sqlite3.Connection, patience_s: float = 10.0) -> None:
             time.sleep(0.02)
 
 
+def open_raw(path: Path | str) -> sqlite3.Connection:
+    """A connection with the settings every Turnstile connection has, schema untouched:
+    foreign keys on, and deleted content overwritten with zeros (set here, not left to how
+    the system SQLite was built, so an erased person leaves no bytes behind)."""
+    conn = sqlite3.connect(str(path), check_same_thread=True, timeout=10.0,
+                           isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA secure_delete = ON")
+    return conn
+
+
 def connect(path: Path | str, migrate_schema: bool = True) -> sqlite3.Connection:
     """Open (creating if needed) a Turnstile database: WAL, foreign keys, current schema."""
     memory = str(path) == ":memory:"
     if not memory:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(Path(path).parent)
+        create_private_file(Path(path))
     try:
-        conn = sqlite3.connect(str(path), check_same_thread=True, timeout=10.0,
-                               isolation_level=None)
-        conn.execute("PRAGMA foreign_keys = ON")
+        conn = open_raw(path)
         version = schema_version(conn)
     except sqlite3.DatabaseError as exc:
         raise SchemaError(f"{path} is not a usable SQLite database: {exc}") from exc
@@ -268,13 +284,9 @@ def connect(path: Path | str, migrate_schema: bool = True) -> sqlite3.Connection
         _enable_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
+        expire_backups(Path(path), datetime.now())
     if migrate_schema and version < SCHEMA_VERSION:
         if version > 0 and not memory:
             backup(Path(path))
         migrate(conn)
     return conn
-
-
-def open_db(path: Path | str) -> sqlite_utils.Database:
-    """The sqlite-utils view of a connected, migrated database."""
-    return sqlite_utils.Database(connect(path))

@@ -128,6 +128,24 @@ class TemplateMatrix:
             np.dot(self._rows[:count], query, out=scores)
             return _search_rows(scores, ids)
 
+    def nearest(self, query: npt.NDArray[np.float32],
+                exclude: int | None = None) -> tuple[int, float] | None:
+        """(person id, similarity) of the most similar row of anyone but `exclude`, exactly
+        (no pre-selection); None when no other person has a row. For enrolment's duplicate
+        check, which is rare enough that one full product costs nothing."""
+        with self._lock:
+            count = self._count
+            if count == 0:
+                return None
+            scores = self._rows[:count] @ query
+            ids = self._ids[:count]
+            if exclude is not None:
+                scores[ids == exclude] = -np.inf
+            if not np.isfinite(scores.max()):
+                return None
+            best = int(scores.argmax())
+            return int(ids[best]), float(scores[best])
+
 
 def _search_rows(scores: npt.NDArray[np.float32],
                  ids: npt.NDArray[np.int64]) -> tuple[int, float, float]:

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from turnstile.evaluate.protocol import accuracy_at, best_threshold, kfold_accuracy
 from turnstile.train.data import FaceSet, load_faces
 from turnstile.train.sampling import IntArray, balanced_pairs
 from turnstile.vision.engine import Engine
@@ -17,38 +18,13 @@ from turnstile.vision.engine import Engine
 FloatArray = npt.NDArray[np.float64]
 
 
-def best_threshold(scores: FloatArray, same: IntArray) -> tuple[float, float]:
-    """(accuracy, threshold) of the best cut `score >= threshold means same` on these pairs."""
-    order = np.argsort(scores)
-    ordered, labels = scores[order], same[order]
-    # Cutting below index i calls pairs [i:] same: correct = negatives before + positives after.
-    negatives_below = np.concatenate([[0], np.cumsum(labels == 0)])
-    positives_above = np.concatenate([np.cumsum((labels == 1)[::-1])[::-1], [0]])
-    correct = negatives_below + positives_above
-    best = int(np.argmax(correct))
-    if best == 0:
-        threshold = float(ordered[0]) - 1e-6
-    elif best == len(ordered):
-        threshold = float(ordered[-1]) + 1e-6
-    else:
-        threshold = float((ordered[best - 1] + ordered[best]) / 2)
-    return float(correct[best] / len(scores)), threshold
-
-
-def accuracy_at(scores: FloatArray, same: IntArray, threshold: float) -> float:
-    return float(np.mean((scores >= threshold) == (same == 1)))
-
-
-def kfold_accuracy(scores: FloatArray, same: IntArray, folds: int = 10,
-                   seed: int = 0) -> tuple[float, float]:
-    """Mean and std of accuracy when each fold's threshold is chosen on the other folds."""
+def kfold(scores: FloatArray, same: IntArray, folds: int = 10,
+          seed: int = 0) -> tuple[float, float]:
+    """Mean and std of accuracy when each fold's threshold is chosen on the other folds
+    (folds drawn by `seed`; the threshold rule is evaluate.protocol's, as `eval pairs` uses)."""
     fold_of = np.random.default_rng(seed).permutation(len(scores)) % folds
-    results = []
-    for fold in range(folds):
-        test = fold_of == fold
-        _, threshold = best_threshold(scores[~test], same[~test])
-        results.append(accuracy_at(scores[test], same[test], threshold))
-    return float(np.mean(results)), float(np.std(results))
+    result = kfold_accuracy(scores, same == 1, fold_of)
+    return result.accuracy, result.accuracy_std
 
 
 def pair_scores(embeddings: npt.NDArray[np.float32], pairs: IntArray) -> FloatArray:
@@ -83,8 +59,9 @@ def evaluate_faces(faces: FaceSet, embed: Callable[[FaceSet], npt.NDArray[np.flo
     """Score the balanced pair set of `faces`; also returns the pairs and labels used."""
     pairs, same = balanced_pairs(faces.labels, np.random.default_rng(seed))
     scores = pair_scores(embed(faces), pairs)
-    accuracy, threshold = best_threshold(scores, same)
-    mean, std = kfold_accuracy(scores, same, seed=seed)
+    threshold = best_threshold(scores, same == 1)
+    accuracy = accuracy_at(scores, same == 1, threshold)
+    mean, std = kfold(scores, same, seed=seed)
     report = PairReport(name, len(faces.labels), faces.fallback_count,
                         int(same.sum()), int((same == 0).sum()), accuracy, threshold, mean, std)
     return report, pairs, same

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import numpy as np
 
 from turnstile.config import Config
 from turnstile.store.gallery import Gallery
+from turnstile.store.interfaces import Store
 from turnstile.types import Embedding, Face, Image, Match, Quality
 from turnstile.vision import cvlog, models
 from turnstile.vision.align import align
@@ -125,8 +125,9 @@ class Engine:
         limit_blas_threads(config.models.blas_threads)
         return cls(build_detector(config), build_embedder(config, model))
 
-    def gallery(self, conn: sqlite3.Connection) -> Gallery:
-        return Gallery(conn, self.embedder.name, self.embedder.dimension)
+    def gallery(self, store: Store) -> Gallery:
+        """A matcher for this engine's embedder over the templates in `store`."""
+        return Gallery(store, self.embedder.name, self.embedder.dimension)
 
     def analyze(self, image: Image, gallery: Gallery | None = None,
                 faces: list[Face] | None = None) -> list[FaceResult]:

@@ -133,3 +133,21 @@ def test_an_implausible_alignment_is_refused() -> None:
     points = np.array([[0, 0], [10, 0], [0, 10], [10, 10], [5, 5]], np.float32)
     assert landmark_similarity(points, points * 3.0) is None
     assert landmark_similarity(points, points + 4.0) is not None
+
+
+def test_a_highlight_moving_over_a_flat_picture_is_no_parallax_once_light_is_smoothed() -> None:
+    scene = texture(8).astype(np.float32)
+    ys, xs = np.mgrid[0:240, 0:320].astype(np.float32)
+
+    def lit(image: np.ndarray, cx: float) -> np.ndarray:
+        glare = 90.0 * np.exp(-((xs - cx) ** 2 + (ys - 120.0) ** 2) / (2 * 45.0**2))
+        return np.asarray(np.clip(image + glare, 0, 255), np.uint8)
+
+    shift = np.array([[1, 0, 3.0], [0, 1, 1.0], [0, 0, 1.0]])
+    before = lit(scene, 130.0)
+    # The picture moves 3 px; its highlight slides 25 px over it (the sheet tilted).
+    after = lit(warp(scene.astype(np.uint8), shift).astype(np.float32), 155.0)
+    plain = track_cue(before, after, BOX)
+    smoothed = track_cue(before, after, BOX, smooth_light=0.06)
+    assert smoothed.face_points >= 20
+    assert smoothed.planarity < 0.5 * plain.planarity

@@ -41,7 +41,7 @@ def test_live_enrolment_from_a_video(qtbot: QtBot, context: AdminContext) -> Non
     person = page.save(confirmed=False)
     assert person is not None and person.templates == 3
     assert not page.camera_running
-    sources_used = {t.source for t in context.gallery.templates(person.id)}
+    sources_used = {t.source for t in context.store.templates.of(person.id)}
     assert sources_used == {"live-straight-1", "live-straight-2", "live-straight-3"}
 
 

@@ -12,13 +12,11 @@ from tests.admin.conftest import decide
 from tests.gui.admin.conftest import ADMIN_PASSWORD, cell
 from turnstile.admin.audit import AuditAction
 from turnstile.admin.context import AdminContext
-from turnstile.config import EventsConfig
 from turnstile.gui.admin.enrol import EnrolPage
 from turnstile.gui.admin.eventspage import EventsPage
 from turnstile.gui.admin.people import PeoplePage
 from turnstile.gui.admin.window import AdminWindow
-from turnstile.store import database as storage
-from turnstile.store.events import EventLog
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Outcome
 from turnstile.vision.engine import Engine
 from turnstile.vision.imageio import read_image
@@ -39,8 +37,8 @@ def test_events_live_filter_and_export(qtbot: QtBot, admin_window: AdminWindow,
     assert isinstance(page, EventsPage) and page.table.rowCount() == 0
 
     # The kiosk's worker: its own connection, its own gallery, the real policy.
-    kiosk = storage.connect(context.database)
-    log = EventLog(kiosk, EventsConfig())
+    kiosk = SQLiteStore.open(context.database)
+    log = kiosk.events
     gallery = engine.gallery(kiosk)
     probe = read_image(examples / "obama-720p.jpg")
     now = datetime.now()

@@ -19,6 +19,7 @@ from turnstile.admin.context import AdminContext
 from turnstile.admin.roles import PermissionDeniedError
 from turnstile.config import Config
 from turnstile.gui.admin.accountspage import AccountsPage
+from turnstile.gui.admin.auditpage import AuditPage
 from turnstile.gui.admin.eventspage import EventsPage
 from turnstile.gui.admin.passwordpage import PasswordPage
 from turnstile.gui.admin.people import PeoplePage
@@ -174,7 +175,7 @@ def test_sensitive_steps_ask_for_the_password_again(
         return answer[0]
 
     admin_window.ask_password = ask
-    ada = context.gallery.add_person("Ada Lovelace")
+    ada = context.store.people.add("Ada Lovelace")
     people = admin_window.pages["people"]
     events = admin_window.pages["events"]
     settings = admin_window.pages["settings"]
@@ -189,7 +190,7 @@ def test_sensitive_steps_ask_for_the_password_again(
         assert settings.save() is None
         assert refusal in settings.message.text() and refusal in people.message.text()
         answer[0] = None  # then the user cancels the prompt
-    assert [p.name for p in context.gallery.people()] == ["Ada Lovelace"]
+    assert [p.name for p in context.store.people.all()] == ["Ada Lovelace"]
     assert not (tmp_path / "export").exists() and not (tmp_path / "events.csv").exists()
     assert asked[:4] == ["erase Ada Lovelace", "export the data of Ada Lovelace",
                          "export events", "change the settings"]
@@ -200,7 +201,7 @@ def test_sensitive_steps_ask_for_the_password_again(
         assert events.export(tmp_path / "events.csv") is not None
     assert (tmp_path / "events.csv").exists()
     people.delete_selected()
-    assert context.gallery.people() == []
+    assert context.store.people.all() == []
     assert any(e.action is AuditAction.REAUTHENTICATED for e in context.audit.entries())
 
 
@@ -220,3 +221,12 @@ def test_idle_lock_counts_only_the_panel_s_own_input(qtbot: QtBot, admin_window:
     assert isinstance(people, PeoplePage)
     QTest.keyClick(people.search, Qt.Key.Key_A)  # the operator's own typing keeps it open
     assert admin_window.idle.remainingTime() > 100_000  # restarted with the full 300 s
+
+
+def test_audit_page_finds_an_edited_entry(admin_window: AdminWindow,
+                                          context: AdminContext) -> None:
+    page = admin_window.pages["audit"]
+    assert isinstance(page, AuditPage)
+    assert page.verify() and "intact" in page.message.text()
+    context.conn.execute("UPDATE audit_log SET actor = 'someone else' WHERE id = 1")
+    assert not page.verify() and "changed after it was written" in page.message.text()

@@ -13,7 +13,6 @@ from turnstile.cli.core import accepted_name
 from turnstile.gui.admin.enrol import EnrolPage
 from turnstile.gui.admin.people import PeoplePage
 from turnstile.gui.admin.window import AdminWindow
-from turnstile.store.groups import GroupStore
 from turnstile.vision.engine import Engine
 from turnstile.vision.imageio import read_image
 
@@ -55,20 +54,20 @@ def test_enrol_from_photos_then_identify_deactivate_delete(
     assert cell(people.table, 0, 4) == "2" and cell(people.table, 0, 3) == "active"
 
     # The engine now identifies them on a photo that was not enrolled.
-    probe = engine.analyze(read_image(examples / "obama-720p.jpg"), engine.gallery(context.conn))
+    probe = engine.analyze(read_image(examples / "obama-720p.jpg"), engine.gallery(context.store))
     assert accepted_name(probe[0].match, context.config) == "Barack Obama"
 
     people.search.setText("obama")
     assert people.select(person.id)
     people.toggle_selected()
-    assert not context.gallery.person(person.id).active
+    assert not context.store.people.get(person.id).active
     assert cell(people.table, 0, 3) == "inactive"
 
     people.delete_selected()
     assert context.conn.execute("SELECT COUNT(*) FROM templates").fetchone()[0] == 0
     assert people.table.rowCount() == 0
     assert engine.analyze(read_image(examples / "obama-720p.jpg"),
-                          engine.gallery(context.conn))[0].match.person_id is None  # type: ignore[union-attr]
+                          engine.gallery(context.store))[0].match.person_id is None  # type: ignore[union-attr]
 
 
 def test_duplicate_warning_under_another_name(
@@ -85,11 +84,11 @@ def test_duplicate_warning_under_another_name(
     assert "already matches Barack Obama" in page.message.text()
     assert f"{page.duplicate.similarity:.2f}" in page.message.text()
     assert page.confirm_button.isVisible()
-    assert [p.name for p in context.gallery.people()] == ["Barack Obama"]
+    assert [p.name for p in context.store.people.all()] == ["Barack Obama"]
     # The operator checks and confirms (e.g. twins): it is enrolled and the audit says so.
     page.confirm_button.click()
-    assert sorted(p.name for p in context.gallery.people()) == ["Barack Obama", "John Doe"]
-    obama = next(p for p in context.gallery.people() if p.name == "Barack Obama")
+    assert sorted(p.name for p in context.store.people.all()) == ["Barack Obama", "John Doe"]
+    obama = next(p for p in context.store.people.all() if p.name == "Barack Obama")
     entry = context.audit.entries()[0]
     assert entry.detail["confirmed_duplicate_of"] == f"person #{obama.id}"
     assert "Barack" not in str(entry) and "John Doe" not in str(entry)  # numbers, never names
@@ -120,7 +119,7 @@ def test_person_editor_saves_changes(qtbot: QtBot, admin_window: AdminWindow,
     editor.schedule.setText("Mon-Fri 08:00-18:00")
     assert editor.save()
     assert len(context.people("alice").schedule(person.id)) == 5
-    saved = context.gallery.person(person.id)
+    saved = context.store.people.get(person.id)
     assert (saved.name, saved.employee_id) == ("Joseph Biden", "V-7")
     assert saved.valid_from is not None and saved.valid_until is not None
     assert (saved.valid_until - saved.valid_from).days == 30
@@ -141,10 +140,10 @@ def test_person_editor_sets_access_groups(qtbot: QtBot, admin_window: AdminWindo
     assert editor is not None and editor.groups.text() == ""
     editor.groups.setText("Staff, , Cleaning")
     assert not editor.save() and "needs a name" in editor.message.text()
-    assert GroupStore(context.gallery.connection).of(person.id) == frozenset()
+    assert context.store.groups.of(person.id) == frozenset()
     editor.groups.setText("Staff, Cleaning")
     assert editor.save()
-    assert GroupStore(context.gallery.connection).of(person.id) == {"Staff", "Cleaning"}
+    assert context.store.groups.of(person.id) == {"Staff", "Cleaning"}
     people.select(person.id)
     again = people.edit_selected()
     assert again is not None and again.groups.text() == "Cleaning, Staff"
@@ -171,4 +170,4 @@ def test_editor_adds_and_removes_templates(qtbot: QtBot, admin_window: AdminWind
     editor.templates.setCurrentRow(0)
     editor.remove_template.click()
     assert editor.templates.count() == 1
-    assert context.gallery.person(obama.id).templates == 1
+    assert context.store.people.get(obama.id).templates == 1

@@ -27,8 +27,10 @@ from turnstile.store.central.replica import ModelId  # noqa: E402
 from turnstile.store.central.roster import CentralRoster  # noqa: E402
 from turnstile.store.central.schema import migrate  # noqa: E402
 from turnstile.store.central.sync import Synchronizer  # noqa: E402
-from turnstile.store.events import EventLog  # noqa: E402
-from turnstile.store.gallery import Gallery, NewTemplate  # noqa: E402
+from turnstile.store.gallery import Gallery  # noqa: E402
+from turnstile.store.records import NewTemplate  # noqa: E402
+from turnstile.store.sqlite import SQLiteStore  # noqa: E402
+from turnstile.store.sqlite.events import EventLog  # noqa: E402
 from turnstile.types import Box, Decision, Face  # noqa: E402
 
 DSN_ENV = "TURNSTILE_TEST_PG_DSN"
@@ -108,9 +110,10 @@ class Kiosk:
     def decide(self, vector: np.ndarray, at: datetime | None = None,
                log: bool = True) -> Decision:
         """One final decision as the kiosk makes it: replica match, policy, event log."""
-        gallery = Gallery(self.conn, MODEL.name, MODEL.dimension)
+        store = SQLiteStore(self.conn)
+        gallery = Gallery(store, MODEL.name, MODEL.dimension)
         policy = AccessPolicy(PolicyConfig(agreement_frames=1, cooldown_s=0.0),
-                              RecognitionConfig(), Directory(gallery))
+                              RecognitionConfig(), Directory(store))
         face = Face(Box(10, 10, 200, 200), ((60, 80), (140, 80), (100, 120), (70, 160),
                                             (130, 160)), 0.99)
         decision = policy.decide(at or datetime.now(), [face],

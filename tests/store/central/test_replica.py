@@ -18,8 +18,8 @@ from turnstile.store.central.replica import ModelId, Replica, ReplicaError
 from turnstile.store.central.roster import CentralRoster, EditConflictError, RosterModelError
 from turnstile.store.central.schema import SCHEMA_VERSION, migrate, schema_version
 from turnstile.store.central.sync import Synchronizer
-from turnstile.store.gallery import Gallery
 from turnstile.store.outbox import Outbox
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Outcome
 
 
@@ -116,7 +116,9 @@ def test_a_file_with_local_people_does_not_become_a_replica(
     rng = np.random.default_rng(4)
     roster.enrol("Ann", None, templates(unit(rng)), MODEL.name, MODEL.dimension)
     kiosk = Kiosk.open("door-z", tmp_path, pg_dsn)
-    Gallery(kiosk.conn, MODEL.name, MODEL.dimension).enroll("Local", None, templates(unit(rng)))
+    local = SQLiteStore(kiosk.conn)
+    local.templates.add(local.people.add("Local").id, MODEL.name, MODEL.dimension,
+                        templates(unit(rng)))
     Outbox(kiosk.conn, "central").register()
     kiosk.decide(unit(rng))  # decided on its own roster: the event still reaches the centre
     report = kiosk.sync.once()

@@ -89,6 +89,17 @@ def crop_pair(before: GreyImage, after: GreyImage,
     return crops[0], crops[1], local
 
 
+def highpass(grey: GreyImage, sigma: float) -> GreyImage:
+    """The image less its blurred self (plus mid-grey): smooth light changes drop out.
+
+    A glossy print's specular highlight or a moving shadow adds a smooth brightness field
+    that moves over the picture; the tracker follows brightness, so it would bend the tracks
+    of a flat picture into a smooth field that looks like a head's parallax.
+    """
+    blurred = cv2.GaussianBlur(grey, (0, 0), sigma)
+    return np.asarray(cv2.addWeighted(grey, 1.0, blurred, -1.0, 128.0), np.uint8)
+
+
 def region_masks(shape: tuple[int, int], box: Box) -> tuple[Mask, Mask]:
     """The inner face (an ellipse without hair or corners) and the ring around the face."""
     height, width = shape
@@ -200,7 +211,8 @@ def _carry(matrix: Affine | None, points: FloatArray) -> FloatArray:
 
 
 def track_cue(before: GreyImage, after: GreyImage, box: Box,
-              after_box: Box | None = None, align: Affine | None = None) -> TrackCue:
+              after_box: Box | None = None, align: Affine | None = None,
+              smooth_light: float = 0.0) -> TrackCue:
     """Track corners on the face and in its ring between two frames of the same scene.
 
     `box` is the face in `before`; `after_box`, the face in `after`, seeds the search.
@@ -208,6 +220,8 @@ def track_cue(before: GreyImage, after: GreyImage, box: Box,
     from its landmarks, is undone before tracking: the tracker's windows only translate, so
     a rolled or approaching picture would lose its corners or track them wrongly, and wrong
     tracks look like a head's parallax. Tracks are carried back to `after`'s own pixels.
+    `smooth_light` > 0 tracks the `highpass` images instead, with a blur of that many face
+    sizes.
     """
     g0, g1, local = crop_pair(before, after, box)
     face_mask, ring_mask = region_masks(g0.shape[:2], local)
@@ -217,6 +231,8 @@ def track_cue(before: GreyImage, after: GreyImage, box: Box,
     back: Affine | None = None
     if align is not None:
         g1, back = _aligned(g1, align, box, local)
+    if smooth_light > 0.0:
+        g0, g1 = highpass(g0, smooth_light * size), highpass(g1, smooth_light * size)
     elif after_box is not None:
         scale = local.size / max(box.size, 1.0)
         guess = ((after_box.center[0] - box.center[0]) * scale,

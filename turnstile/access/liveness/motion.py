@@ -85,7 +85,8 @@ class MotionLiveness:
         if self._config.align_tracks:
             align = landmark_similarity(earlier.face.landmark_array(),
                                         current.face.landmark_array())
-        return track_cue(earlier.grey, current.grey, earlier.face.box, current.face.box, align)
+        return track_cue(earlier.grey, current.grey, earlier.face.box, current.face.box, align,
+                         self._config.smooth_light)
 
     def _prune(self, at: float) -> None:
         """Keep `window_s` of pairs, or the last `min_pairs` of up to MAX_WINDOW_FACTOR times

@@ -1,4 +1,4 @@
-"""Audit page (administrators only): who did what and when, newest first."""
+"""Audit page (administrators only): who did what and when, newest first; checks the chain."""
 
 from __future__ import annotations
 
@@ -12,27 +12,34 @@ from PySide6.QtWidgets import (
 )
 
 from turnstile.admin.audit import AuditLog
+from turnstile.admin.roles import Actor
+from turnstile.gui.admin.widgets import MessageLabel
 
 COLUMNS = ("When", "Who", "Action", "About", "Details")
 
 
 class AuditPage(QWidget):
-    def __init__(self, audit: AuditLog, parent: QWidget | None = None) -> None:
+    def __init__(self, audit: AuditLog, user: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._audit = audit
+        self._audit, self._user = audit, user
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.refresh_button = QPushButton("Refresh")
+        self.verify_button = QPushButton("Check that no entry was changed")
+        self.message = MessageLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
         layout.addWidget(self.refresh_button)
+        layout.addWidget(self.verify_button)
+        layout.addWidget(self.message)
+        self.verify_button.clicked.connect(self.verify)
         self.refresh_button.clicked.connect(self.refresh)
         self.refresh()
 
     def refresh(self) -> None:
-        entries = self._audit.entries()
+        entries = self._audit.read(self._user)
         self.table.setRowCount(len(entries))
         for row, entry in enumerate(entries):
             details = ", ".join(f"{k}={v}" for k, v in entry.detail.items())
@@ -41,3 +48,12 @@ class AuditPage(QWidget):
             for column, value in enumerate(values):
                 self.table.setItem(row, column, QTableWidgetItem(value))
         self.table.resizeColumnsToContents()
+
+    def verify(self) -> bool:
+        """The hash chain, as `turnstile audit verify` checks it."""
+        result = self._audit.verify()
+        if result.ok:
+            self.message.ok(f"intact: {result.checked} entries chain up; head {result.head[:16]}")
+        else:
+            self.message.error(f"changed: {result.problem}")
+        return result.ok

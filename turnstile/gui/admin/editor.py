@@ -22,14 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from turnstile.access.schedule import ScheduleError
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin, PersonRow
 from turnstile.admin.schedules import format_schedule, parse_schedule
 from turnstile.gui.admin.widgets import MessageLabel, when
 from turnstile.gui.qimage import qdatetime
-from turnstile.store.gallery import GalleryError
 from turnstile.store.groups import GroupError, parse_groups
+from turnstile.store.records import ScheduleError, StoreError
 
 
 def _optional_date(value: datetime | None) -> tuple[QCheckBox, QDateTimeEdit]:
@@ -102,7 +101,7 @@ class PersonEditor(QDialog):
 
     def _fill_templates(self) -> None:
         self.templates.clear()
-        for template in self.people.gallery.templates(self.person_id):
+        for template in self.people.store.templates.of(self.person_id):
             item = QListWidgetItem(f"{template.source or 'template'}  "
                                    f"({template.created:%Y-%m-%d})")
             item.setData(Qt.ItemDataRole.UserRole, template.id)
@@ -178,7 +177,7 @@ class PersonEditor(QDialog):
                 self.people.set_groups(self.person_id, groups)
             if self.consent.isChecked() != (row.consent_at is not None):
                 self.people.set_consent(self.person_id, self.consent.isChecked())
-        except GalleryError as exc:
+        except StoreError as exc:
             self.message.error(str(exc))
             return False
         self.accept()

@@ -25,7 +25,7 @@ from turnstile.admin.enrolment import Duplicate, Enroller, LiveEnrolment
 from turnstile.admin.people import PeopleAdmin
 from turnstile.admin.source import CameraLostError, FrameSource
 from turnstile.gui.admin.widgets import MessageLabel, frame_pixmap
-from turnstile.store.gallery import GalleryError, NewTemplate
+from turnstile.store.records import NewTemplate, StoreError
 from turnstile.types import Person
 
 #: Milliseconds between camera polls; the model's own time bounds the real rate.
@@ -189,7 +189,7 @@ class EnrolPage(QWidget):
             person = self.people.enrol(self.name.text(), self.employee_id.text(), templates,
                                        consent=True, duplicate_of=self.duplicate.person_id
                                        if self.duplicate else None)
-        except GalleryError as exc:
+        except StoreError as exc:
             self.message.error(str(exc))
             return None
         self.reset()

@@ -32,8 +32,8 @@ from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel
 from turnstile.gui.qimage import qdatetime
 from turnstile.store import database as storage
-from turnstile.store.events import EventLog
-from turnstile.store.gallery import Gallery
+from turnstile.store.interfaces import Store
+from turnstile.store.sqlite.events import EventLog
 from turnstile.types import Outcome
 
 COLUMNS = ("Time", "Outcome", "Person", "Similarity", "Runner-up", "Reason", "Door")
@@ -59,11 +59,12 @@ class EventsPage(QWidget):
     #: Rows written by an export (-1 when it failed).
     exported = Signal(int)
 
-    def __init__(self, log: EventLog, gallery: Gallery, audit: AuditLog, actor: str,
+    def __init__(self, store: Store, audit: AuditLog, actor: str,
                  now: Callable[[], datetime] = datetime.now,
                  parent: QWidget | None = None, *, confirm: Confirm) -> None:
         super().__init__(parent)
-        self._log, self._gallery, self._audit, self._actor = log, gallery, audit, actor
+        self._store, self._audit, self._actor = store, audit, actor
+        self._log = store.events
         self._confirm = confirm
         self._version: int | None = None
         self._job: ExportJob | None = None
@@ -122,7 +123,7 @@ class EventsPage(QWidget):
         self.person.blockSignals(True)
         self.person.clear()
         self.person.addItem("anyone", None)
-        for person in self._gallery.people():
+        for person in self._store.people.all():
             self.person.addItem(person.name, person.id)
         index = self.person.findData(current)
         self.person.setCurrentIndex(max(index, 0))
@@ -137,14 +138,13 @@ class EventsPage(QWidget):
 
     def poll(self) -> None:
         """Refresh only when the database changed since the last look (cheap to call)."""
-        version = int(self._gallery.connection.execute("PRAGMA data_version").fetchone()[0])
+        version = self._store.revision()
         if version != self._version:
             self.fill_people()
             self.refresh()
 
     def refresh(self) -> None:
-        self._version = int(self._gallery.connection.execute("PRAGMA data_version")
-                            .fetchone()[0])
+        self._version = self._store.revision()
         where = self.current_filter()
         events = select(self._log, where, limit=SHOWN)
         self.table.setRowCount(len(events))
@@ -178,7 +178,7 @@ class EventsPage(QWidget):
         if not confirmed.ok:
             self.message.error(confirmed.reason)
             return None
-        job = ExportJob(database_file(self._gallery.connection), self.current_filter(), path)
+        job = ExportJob(database_file(self._store), self.current_filter(), path)
         job.done.connect(self._exported)
         job.failed.connect(self._export_failed)
         job.finished.connect(job.deleteLater)
@@ -201,11 +201,12 @@ class EventsPage(QWidget):
         self.exported.emit(-1)
 
 
-def database_file(conn: sqlite3.Connection) -> Path:
-    """The file behind a connection (the export thread opens its own connection to it)."""
-    name = str(conn.execute("PRAGMA database_list").fetchone()[2])
+def database_file(store: object) -> Path:
+    """The file behind a store (the export thread opens its own connection to it)."""
+    conn = getattr(store, "connection", None)
+    name = str(conn.execute("PRAGMA database_list").fetchone()[2]) if conn is not None else ""
     if not name:
-        raise ValueError("the events export needs a database file, not an in-memory one")
+        raise ValueError("the events export needs a database file")
     return Path(name)
 
 

@@ -26,7 +26,7 @@ from turnstile.admin.importer import Importer, ImportItem, ImportPlanError, Impo
 from turnstile.admin.people import PeopleAdmin
 from turnstile.config import Config
 from turnstile.gui.admin.widgets import MessageLabel
-from turnstile.store import database as storage
+from turnstile.store.sqlite import SQLiteStore
 from turnstile.vision.engine import Engine
 
 
@@ -51,12 +51,12 @@ class ImportWorker(QThread):
         self._clock = clock
 
     def run(self) -> None:
-        conn = storage.connect(self._database)
+        store = SQLiteStore.open(self._database, self._config.events)
         try:
             engine = self._make_engine()
-            gallery = engine.gallery(conn)
-            audit = AuditLog(conn, self._clock)
-            people = PeopleAdmin(gallery, audit, self._actor, self._clock)
+            gallery = engine.gallery(store)
+            audit = AuditLog(store.connection, self._clock)
+            people = PeopleAdmin(store, audit, self._actor, self._clock, gallery)
             importer = Importer(Enroller(engine, gallery, self._config), people, self._consent)
             report = importer.run(self._items, self.progressed.emit)
             audit.record(self._actor, AuditAction.IMPORT, self._source,
@@ -66,7 +66,7 @@ class ImportWorker(QThread):
         except Exception as exc:  # the page shows it; a worker must never die silently
             self.failed.emit(str(exc))
         finally:
-            conn.close()
+            store.close()
 
 
 class ImportPage(QWidget):

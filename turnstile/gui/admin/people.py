@@ -20,12 +20,13 @@ from PySide6.QtWidgets import (
 )
 
 from turnstile.access.policy import deny_reason
-from turnstile.access.schedule import AccessRule, Window
+from turnstile.access.schedule import AccessRule
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin, PersonRow
 from turnstile.gui.admin.editor import PersonEditor
 from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, when
+from turnstile.store.records import Window
 
 COLUMNS = ("Photo", "Name", "Employee id", "Status", "Templates", "Last seen")
 THUMB = 48
@@ -87,7 +88,8 @@ class PeoplePage(QWidget):
         self.table.setRowCount(len(self._rows))
         for index, row in enumerate(self._rows):
             thumb = QTableWidgetItem()
-            thumb.setIcon(QIcon(jpeg_pixmap(self.people.gallery.thumbnail(row.person.id), THUMB)))
+            picture = self.people.store.templates.thumbnail(row.person.id)
+            thumb.setIcon(QIcon(jpeg_pixmap(picture, THUMB)))
             status = _status(row, self.people.schedule(row.person.id), now)
             values = (row.person.name, row.person.employee_id or "", status,
                       str(row.person.templates), when(row.last_seen))

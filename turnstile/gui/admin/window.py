@@ -22,7 +22,6 @@ from turnstile.gui.admin.passwordpage import PasswordPage
 from turnstile.gui.admin.people import PeoplePage
 from turnstile.gui.admin.reauth import Reauthenticator, ask_in_dialog
 from turnstile.gui.admin.settingspage import SettingsPage
-from turnstile.store.events import EventLog
 from turnstile.vision.engine import Engine
 
 #: Input events that count as activity and keep the session open.
@@ -123,8 +122,7 @@ class AdminWindow(QMainWindow):
                              user.name, self.context.clock)
         imports.imported.connect(lambda _: self._people_refresh())
         self._add("import", "Import photos", imports)
-        events = EventsPage(EventLog(self.context.conn, self.context.config.events),
-                            self.context.gallery, self.context.audit, user.name,
+        events = EventsPage(self.context.store, self.context.audit, user.name,
                             confirm=confirm)
         self._add("events", "Events", events)
         if user.role.manages_settings:
@@ -133,7 +131,7 @@ class AdminWindow(QMainWindow):
             settings.saved.connect(self._settings_saved)
             self._add("settings", "Settings", settings)
             self._add("accounts", "Accounts", AccountsPage(self.context.accounts, user))
-            self._add("audit", "Audit log", AuditPage(self.context.audit))
+            self._add("audit", "Audit log", AuditPage(self.context.audit, user))
         self._add("password", "Password", PasswordPage(self.context.accounts, user))
 
     def _add(self, key: str, title: str, page: QWidget) -> None:

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from turnstile.store.central.roster import Conn, RosterModelError, Row
+from turnstile.store.erasure import erase_person
 from turnstile.store.outbox import forget_person
 
 #: People fetched per snapshot: bounds the memory of a new kiosk's first sync.
@@ -186,11 +187,7 @@ class Replica:
 def erase_local(conn: sqlite3.Connection, person_id: int) -> None:
     """The local GDPR erasure inside the caller's transaction: person, templates, the links
     and names in events and in their queued copies go."""
-    conn.execute("UPDATE events SET person_id = NULL, name = NULL, thumbnail = NULL"
-                 " WHERE person_id = ?", (person_id,))
-    for table in ("templates", "schedules", "person_groups"):
-        conn.execute(f"DELETE FROM {table} WHERE person_id = ?", (person_id,))
-    conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
+    erase_person(conn, person_id)  # the same rows as a local erasure
     # Audit entries name people by number only: they keep the record of what was done.
     forget_person(conn, person_id)
 

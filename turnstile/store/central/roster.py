@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import psycopg
 
-from turnstile.store.gallery import GalleryError, NewTemplate
+from turnstile.store.records import NewTemplate, StoreError
 from turnstile.types import Person
 
 #: The channel replicas LISTEN on; the payload is the new change number.
@@ -29,7 +29,7 @@ class EditConflictError(RuntimeError):
     """Someone else changed the person since this copy was read; nothing was written."""
 
 
-class RosterModelError(GalleryError):
+class RosterModelError(StoreError):
     """Templates of another embedder model than the roster's: never mixed."""
 
 
@@ -89,7 +89,7 @@ class CentralRoster:
         row = self._conn.execute(_PEOPLE_SQL + " WHERE p.id = %s", (person_id,)).fetchone()
         self._conn.commit()
         if row is None:
-            raise GalleryError(f"no person with id {person_id}")
+            raise StoreError(f"no person with id {person_id}")
         return _central_person(row)
 
     def find(self, name: str) -> list[CentralPerson]:
@@ -122,9 +122,9 @@ class CentralRoster:
               model: str, dimension: int, consent: bool = False) -> CentralPerson:
         """A new person with their templates, in one transaction."""
         if not name.strip():
-            raise GalleryError("a person needs a name")
+            raise StoreError("a person needs a name")
         if not templates:
-            raise GalleryError("nothing to enrol: no usable face")
+            raise StoreError("nothing to enrol: no usable face")
         vectors = [_vector(t, dimension) for t in templates]
         employee_id = (employee_id or "").strip() or None
         now = datetime.now().replace(microsecond=0)
@@ -143,7 +143,7 @@ class CentralRoster:
                             {"templates": len(templates), "consent": consent})
                 bump(cur, person_id)
         except psycopg.errors.UniqueViolation as exc:
-            raise GalleryError(f"employee id {employee_id} is already enrolled") from exc
+            raise StoreError(f"employee id {employee_id} is already enrolled") from exc
         return self.person(person_id)
 
     def add_templates(self, person_id: int, templates: Sequence[NewTemplate], model: str,
@@ -167,7 +167,7 @@ class CentralRoster:
         if unknown:
             raise ValueError(f"cannot edit {', '.join(sorted(unknown))}")
         if "name" in values and not str(values["name"]).strip():
-            raise GalleryError("a person needs a name")
+            raise StoreError("a person needs a name")
         assignments = "".join(f", {column} = %s" for column in values)
         try:
             with self._change(person_id) as cur:
@@ -185,7 +185,7 @@ class CentralRoster:
                              if k not in ("name", "employee_id")}
                             | {k: True for k in ("name", "employee_id") if k in values})
         except psycopg.errors.UniqueViolation as exc:
-            raise GalleryError(f"employee id {values.get('employee_id')} is already enrolled") \
+            raise StoreError(f"employee id {values.get('employee_id')} is already enrolled") \
                 from exc
         return self.person(person_id)
 
@@ -218,7 +218,7 @@ class CentralRoster:
             row = cur.execute("SELECT count(*) FROM templates WHERE person_id = %s",
                               (person_id,)).fetchone()
             if cur.execute("DELETE FROM people WHERE id = %s", (person_id,)).rowcount != 1:
-                raise GalleryError(f"no person with id {person_id}")
+                raise StoreError(f"no person with id {person_id}")
             cur.execute("INSERT INTO erased (person_id) VALUES (%s) ON CONFLICT DO NOTHING",
                         (person_id,))
             cur.execute("UPDATE events SET person_id = NULL, name = NULL WHERE person_id = %s",
@@ -284,7 +284,7 @@ def bump(cur: Cursor, person_id: int) -> int:
 def _lock_person(cur: Cursor, person_id: int) -> None:
     if cur.execute("SELECT 1 FROM people WHERE id = %s FOR UPDATE",
                    (person_id,)).fetchone() is None:
-        raise GalleryError(f"no person with id {person_id}")
+        raise StoreError(f"no person with id {person_id}")
 
 
 def _claim_model(cur: Cursor, model: str, dimension: int) -> None:
@@ -306,7 +306,7 @@ def _vector(template: NewTemplate, dimension: int) -> np.ndarray:
 def _checked(embedding: np.ndarray, dimension: int) -> np.ndarray:
     vector = np.asarray(embedding, dtype=np.float32).reshape(-1)
     if vector.shape[0] != dimension or not np.all(np.isfinite(vector)):
-        raise GalleryError(f"embedding must be {dimension} finite values")
+        raise StoreError(f"embedding must be {dimension} finite values")
     return vector
 
 

@@ -1,15 +1,16 @@
-"""The event log: every final access decision with its scores, in SQLite, with retention."""
+"""The event log in the SQLite file: every final access decision with its scores (EventStore)."""
 
 from __future__ import annotations
 
 import json
 import logging
 import sqlite3
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from turnstile.config import EventsConfig
 from turnstile.redact import redact_text
+from turnstile.store import database
+from turnstile.store.records import Event
 from turnstile.types import Decision, DenyReason, DoorResult, Outcome
 
 log = logging.getLogger(__name__)
@@ -18,26 +19,6 @@ log = logging.getLogger(__name__)
 PRUNE_EVERY = timedelta(hours=1)
 #: The door column of a grant recorded before the door is driven (record, then open).
 AWAITING_DOOR = "awaiting the door"
-
-
-@dataclass(frozen=True)
-class Event:
-    """One logged decision as the admin screens list it."""
-
-    id: int
-    at: datetime
-    outcome: Outcome
-    person_id: int | None
-    name: str | None
-    similarity: float | None
-    runner_up: float | None
-    reason: DenyReason | None
-    detail: str
-    #: What the door driver said ("" when no door was involved).
-    door: str
-    scores: dict[str, float] = field(default_factory=dict)
-    source: str = ""
-    has_thumbnail: bool = False
 
 
 _COLUMNS = ("id, at, outcome, person_id, name, similarity, runner_up, reason, detail, door,"
@@ -161,6 +142,11 @@ class EventLog:
                                  (event_id,)).fetchone()
         return bytes(row[0]) if row and row[0] is not None else None
 
+    def last_seen(self) -> dict[int, datetime]:
+        rows = self._conn.execute("SELECT person_id, MAX(at) FROM events"
+                                  " WHERE person_id IS NOT NULL GROUP BY person_id")
+        return {int(pid): datetime.fromisoformat(str(at)) for pid, at in rows if at}
+
     def prune(self, now: datetime) -> int:
         """Delete events older than events.retention_days (0 keeps all); returns how many."""
         self._pruned = now
@@ -170,3 +156,11 @@ class EventLog:
         cursor = self._conn.execute("DELETE FROM events WHERE at < ?",
                                     (cutoff.isoformat(timespec="milliseconds"),))
         return int(cursor.rowcount)
+
+
+def scratch_log() -> EventLog:
+    """An event log in memory (a replay's decisions stay out of the site's log)."""
+    conn = database.connect(":memory:")
+    # The scratch file holds no people rows for person_id to point at.
+    conn.execute("PRAGMA foreign_keys = OFF")
+    return EventLog(conn, EventsConfig(retention_days=0))
