@@ -58,10 +58,15 @@ def _unit(rng: np.random.Generator, dimension: int) -> np.ndarray:
 
 
 def _usage(started: float) -> dict[str, float]:
+    """CPU time and peak memory of this process. The peak is VmHWM: ru_maxrss would carry the
+    parent's peak across fork and exec."""
     usage = resource.getrusage(resource.RUSAGE_SELF)
     wall = time.monotonic() - started
+    status = dict(line.split(":", 1) for line in
+                  Path("/proc/self/status").read_text().splitlines() if ":" in line)
     return {"wall_s": wall, "cpu_s": usage.ru_utime + usage.ru_stime,
-            "max_rss_mb": usage.ru_maxrss / 1024.0}
+            "max_rss_mb": float(status["VmHWM"].split()[0]) / 1024.0,
+            "rss_mb": float(status["VmRSS"].split()[0]) / 1024.0}
 
 
 def _arrivals(sync: Synchronizer) -> dict[int, float]:
@@ -312,6 +317,9 @@ def _summary(args: argparse.Namespace, results: list[dict[str, object]],
         "steady_s": steady_s, "decisions_steady": decided, "events_stored": stored,
         "duplicates": duplicates[0] if isinstance(duplicates, tuple) else duplicates,
         "per_kiosk": per_kind,
+        "full_kiosks": [{"kiosk": k["kiosk"], "frames": k["frames"], "decisions": k["decisions"],
+                         "wall_s": k["wall_s"], "cpu_s": k["cpu_s"]}
+                        for k in results if k["kind"] == "full"],
     }
 
 

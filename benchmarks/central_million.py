@@ -43,6 +43,10 @@ MODEL, DIMENSION = "sface", 128
 
 
 def _rss_mb() -> float:
+    """Peak memory of this process (VmHWM: ru_maxrss would carry the parent's across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return float(line.split()[1]) / 1024.0
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
@@ -129,8 +133,10 @@ def main() -> None:
             fill_s = fill(conn, args.people, args.per_person, args.chunk)
             child = subprocess.run(
                 [sys.executable, __file__, "--child", dsn, str(Path(tmp) / "replica.db")],
-                capture_output=True, text=True, check=True,
+                capture_output=True, text=True, check=False,
                 env=dict(os.environ, PYTHONPATH=str(ROOT)))
+            if child.returncode:
+                raise SystemExit(f"the new kiosk failed:\n{child.stderr[-3000:]}")
             figures = {"templates": args.people * args.per_person, "people": args.people,
                        "central_fill_s": fill_s,
                        "new_kiosk": json.loads(child.stdout.strip().splitlines()[-1]),

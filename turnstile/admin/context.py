@@ -62,6 +62,15 @@ class AdminContext:
                    engine or engines(config), clock, password_cost, engines)
 
     def people(self, actor: str) -> PeopleAdmin:
+        """Who changes people as `actor`: with [central], the central roster."""
+        if self.config.central.configured:
+            from turnstile.admin.central import CentralPeopleAdmin
+            from turnstile.store.central.connection import resolve
+
+            central = resolve(self.config.central)
+            if central is not None:
+                return CentralPeopleAdmin.open(self.store, self.audit, actor, self.clock,
+                                               self.gallery, central, self.database)
         return PeopleAdmin(self.store, self.audit, actor, self.clock, self.gallery)
 
     def far_curve(self) -> FarCurve | None:

@@ -14,6 +14,7 @@ from turnstile.admin.context import AdminContext
 from turnstile.admin.eventexport import EventFilter, export_csv, parse_time, select
 from turnstile.admin.importer import Importer, ImportReport, plan
 from turnstile.admin.roles import cli_actor
+from turnstile.cli import centralpeople
 from turnstile.cli.common import add_model_option, database_path, emit, load_config, open_store
 from turnstile.config import default_config_path
 from turnstile.store.interfaces import Store
@@ -104,6 +105,11 @@ def _event_filter(args: argparse.Namespace, store: Store) -> EventFilter:
 
 def run_events(args: argparse.Namespace) -> int:
     config = load_config(args)
+    if config.central.configured:
+        now = datetime.now()
+        return centralpeople.events(args, config,
+                                    parse_time(args.since, now) if args.since else None,
+                                    parse_time(args.until, now) if args.until else None)
     store = open_store(args, config, create=False)
     try:
         where = _event_filter(args, store)

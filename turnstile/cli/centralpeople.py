@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import argparse
 import csv
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
 
 from turnstile.admin.roles import cli_actor
 from turnstile.cli.centralcmd import central_of
-from turnstile.cli.common import emit
+from turnstile.cli.common import database_path, emit
 from turnstile.config import Config
-from turnstile.store.records import NewTemplate, StoreError
+from turnstile.store.records import StoreError
 
 
 @contextmanager
@@ -38,15 +38,15 @@ def _roster(config: Config) -> Iterator[Any]:
         raise RuntimeError(f"central database: {first}") from exc
 
 
-def enroll(args: argparse.Namespace, config: Config, templates: Sequence[NewTemplate],
-           model: str, dimension: int) -> Any:
-    """A new person, or more templates for the one with exactly this name (as locally)."""
-    with _roster(config) as roster:
-        same = [p for p in roster.find(args.name) if p.person.name == args.name.strip()]
-        if same:
-            roster.add_templates(same[0].person.id, templates, model, dimension)
-            return roster.person(same[0].person.id).person
-        return roster.enrol(args.name, args.employee_id, templates, model, dimension).person
+def people_admin(args: argparse.Namespace, config: Config, store: Any, gallery: Any) -> Any:
+    """The people service of `turnstile enroll` writing to the central roster."""
+    from turnstile.admin.audit import AuditLog
+    from turnstile.admin.central import CentralPeopleAdmin
+    from turnstile.admin.roles import cli_actor
+
+    return CentralPeopleAdmin.open(store, AuditLog(store.connection, datetime.now),
+                                   cli_actor().name, datetime.now, gallery, central_of(config),
+                                   database_path(args, config))
 
 
 def people(args: argparse.Namespace, config: Config) -> int:

@@ -15,6 +15,7 @@ from turnstile.admin.audit import AuditLog
 from turnstile.admin.enrolment import Assessment, DuplicateFaceError, Enroller, light_warning
 from turnstile.admin.people import PeopleAdmin
 from turnstile.admin.roles import cli_actor
+from turnstile.cli import centralpeople
 from turnstile.cli.common import (
     add_model_option,
     database_path,
@@ -108,7 +109,9 @@ def run_enroll(args: argparse.Namespace) -> int:
     try:
         gallery = engine.gallery(store)
         enroller = Enroller(engine, gallery, config)
-        people = _people_admin(store, gallery)
+        # With [central], the changes go to the central roster and this file follows it.
+        people = (centralpeople.people_admin(args, config, store, gallery)
+                  if config.central.configured else _people_admin(store, gallery))
         accepted, skipped = _assess(enroller, list(args.images))
         side_lit = [a.source for a in accepted if a.face is not None
                     and light_warning(a.face, config.enrolment) is LightHint.SIDE_LIT]
@@ -191,6 +194,8 @@ def _single_largest(engine: Engine, path: Path) -> FaceResult:
 
 def run_people(args: argparse.Namespace) -> int:
     config = load_config(args)
+    if config.central.configured:
+        return centralpeople.people(args, config)
     store = open_store(args, config, create=False)
     try:
         people = store.people.all()
@@ -237,6 +242,8 @@ def _confirmed(person: Person, yes: bool) -> bool:
 
 def run_remove(args: argparse.Namespace) -> int:
     config = load_config(args)
+    if config.central.configured:
+        return centralpeople.remove(args, config)
     store = open_store(args, config, create=False)
     try:
         person = _one_person(store, args.name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import psycopg
@@ -15,6 +16,7 @@ from turnstile.cli import main
 from turnstile.config import CentralConfig
 from turnstile.store.central.connection import DSN_ENV, CentralConfigError, resolve
 from turnstile.store.central.roster import CentralRoster
+from turnstile.store.central.schema import SCHEMA_VERSION
 
 
 def _config(tmp_path: Path, dsn: str, models_dir: Path | None = None) -> Path:
@@ -27,7 +29,7 @@ def _config(tmp_path: Path, dsn: str, models_dir: Path | None = None) -> Path:
     return path
 
 
-def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, Any]:
     assert main([*argv, "--json"]) == 0
     return dict(json.loads(capsys.readouterr().out.strip().splitlines()[-1]))
 
@@ -35,7 +37,7 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> dict[str, object]:
 def test_init_status_and_sync(pg_dsn: str, models_dir: Path, tmp_path: Path,
                               capsys: pytest.CaptureFixture[str]) -> None:
     config = str(_config(tmp_path, pg_dsn, models_dir))
-    assert _run(capsys, "central", "init", "--config", config)["before"] == 1
+    assert _run(capsys, "central", "init", "--config", config)["before"] == SCHEMA_VERSION
     again = _run(capsys, "central", "init", "--config", config)
     assert again["before"] == again["version"]
     db = str(tmp_path / "replica.db")
@@ -91,3 +93,95 @@ def test_tls_is_verified_when_a_ca_is_configured(tmp_path: Path) -> None:
         relaxed = resolve(CentralConfig(dsn="postgresql://u@db/t", kiosk_id="k",
                                         sslmode="require"), {})
         assert relaxed is not None and "sslmode=require" in relaxed.dsn
+
+
+def test_people_events_and_remove_work_on_the_central_roster(
+        pg_dsn: str, roster: CentralRoster, tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.store.central.conftest import MODEL, Kiosk, unit
+
+    rng = np.random.default_rng(30)
+    vector = unit(rng)
+    ann = roster.enrol("Ann Central", "E1", templates(vector), MODEL.name, MODEL.dimension)
+    roster.set_groups(ann.person.id, ["Staff"])
+    roster.enrol("Bo Central", "E2", templates(unit(rng)), MODEL.name, MODEL.dimension)
+    for name in ("door-1", "door-2"):
+        kiosk = Kiosk.open(name, tmp_path, pg_dsn)
+        kiosk.sync.once()
+        kiosk.decide(vector)
+        kiosk.sync.once()
+        kiosk.close()
+    config = str(_config(tmp_path, pg_dsn))
+    listed = _run(capsys, "people", "--config", config)["people"]
+    assert isinstance(listed, list)
+    assert [(p["name"], p["groups"]) for p in listed] == [("Ann Central", ["Staff"]),
+                                                          ("Bo Central", [])]
+    events = _run(capsys, "events", "--config", config, "--person", "E1")["events"]
+    assert isinstance(events, list)
+    assert sorted((e["kiosk_id"], e["name"], e["outcome"]) for e in events) == [
+        ("door-1", "Ann Central", "granted"), ("door-2", "Ann Central", "granted")]
+    out = tmp_path / "all.csv"
+    assert _run(capsys, "events", "--config", config, "--csv", str(out))["exported"] == 2
+    assert out.read_text().splitlines()[0].startswith("at,kiosk_id,outcome")
+    assert _run(capsys, "remove", "E1", "--config", config)["removed"] == "Ann Central"
+    after = _run(capsys, "people", "--config", config)["people"]
+    assert [p["name"] for p in after] == ["Bo Central"]
+    events = _run(capsys, "events", "--config", config)["events"]
+    assert [e["name"] for e in events] == [None, None]
+
+
+def test_enroll_writes_to_the_centre_and_a_replica_grants(
+        pg_dsn: str, models_dir: Path, tmp_path: Path, examples: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    config = str(_config(tmp_path, pg_dsn, models_dir))
+    photo = str(examples / "obama.jpg")
+    here = str(tmp_path / "admin-pc.db")  # the replica of the machine enrolling
+    first = _run(capsys, "enroll", "Barack", photo, "--employee-id", "B1", "--config", config,
+                 "--db", here)
+    again = _run(capsys, "enroll", "Barack", photo, "--config", config, "--db", here)
+    assert first["person_id"] == again["person_id"]
+    with psycopg.connect(pg_dsn) as conn:
+        assert conn.execute("SELECT count(*) FROM templates").fetchone() == (2,)
+        assert conn.execute("SELECT value FROM central_meta WHERE key = 'model'")\
+            .fetchone() is not None
+    db = str(tmp_path / "replica.db")
+    assert _run(capsys, "sync", "--once", "--config", config, "--db", db)["updated"] == 1
+    found = _run(capsys, "identify", str(examples / "obama2.jpg"), "--config", config,
+                 "--db", db)["faces"]
+    assert [f["name"] for f in found] == ["Barack"]
+
+
+def test_import_and_the_panel_write_to_the_centre(
+        pg_dsn: str, models_dir: Path, tmp_path: Path, examples: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    from turnstile.admin.central import CentralPeopleAdmin
+    from turnstile.admin.context import AdminContext
+    from turnstile.config import load
+
+    folder = tmp_path / "photos"
+    for name, photo in (("Barack", "obama.jpg"), ("Joe", "biden.jpg")):
+        (folder / name).mkdir(parents=True)
+        shutil.copy(examples / photo, folder / name / photo)
+    config_path = _config(tmp_path, pg_dsn, models_dir)
+    db = tmp_path / "replica.db"
+    report = _run(capsys, "import", str(folder), "--config", str(config_path), "--db", str(db))
+    assert report["accepted"] == 2
+    with psycopg.connect(pg_dsn) as conn:
+        names = conn.execute("SELECT name FROM people ORDER BY name").fetchall()
+    assert names == [("Barack",), ("Joe",)]
+
+    context = AdminContext.open(load(config_path), config_path, db)
+    try:
+        people = context.people("panel:admin")
+        assert isinstance(people, CentralPeopleAdmin)
+        joe = next(p for p in context.store.people.all() if p.name == "Joe")
+        assert not people.set_active(joe.id, False).active
+        people.delete(joe.id)
+        assert [p.name for p in context.store.people.all()] == ["Barack"]
+        people.close()
+    finally:
+        context.close()
+    with psycopg.connect(pg_dsn) as conn:
+        assert conn.execute("SELECT name FROM people").fetchall() == [("Barack",)]

@@ -188,3 +188,26 @@ def _wait(condition: object, timeout: float = 10.0) -> None:
     while not condition():  # type: ignore[operator]
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
+
+
+def test_the_kiosk_background_sync_follows_the_centre(
+        pg_dsn: str, roster: CentralRoster, tmp_path: Path) -> None:
+    from turnstile.config import CentralConfig
+    from turnstile.store.central.background import start_background
+
+    assert start_background(CentralConfig(), tmp_path / "alone.db", "m", 4) is None
+    path = tmp_path / "kiosk.db"
+    halt = start_background(CentralConfig(dsn=pg_dsn, kiosk_id="door-bg"), path,
+                            MODEL.name, MODEL.dimension)
+    assert halt is not None
+    rng = np.random.default_rng(7)
+    vector = unit(rng)
+    roster.enrol("Fay", None, templates(vector), MODEL.name, MODEL.dimension)
+    conn = storage.connect(path)
+    try:
+        _wait(lambda: conn.execute("SELECT count(*) FROM people").fetchone() == (1,))
+    finally:
+        halt()
+        conn.close()
+    with psycopg.connect(pg_dsn) as central:
+        assert central.execute("SELECT kiosk_id FROM kiosks").fetchall() == [("door-bg",)]

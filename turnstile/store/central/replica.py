@@ -191,6 +191,7 @@ def erase_local(conn: sqlite3.Connection, person_id: int) -> None:
     # Audit entries name people by number only: they keep the record of what was done.
     forget_person(conn, person_id)
 
+
 def purge(conn: sqlite3.Connection, patience_s: float = 5.0) -> bool:
     """Push the overwritten pages out of the WAL and truncate it: no old copy stays.
 

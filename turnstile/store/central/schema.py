@@ -123,6 +123,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX audit_log_at ON audit_log (at);
     CREATE INDEX audit_log_target ON audit_log (target);
     """,
+    # 2: a number per central event, for the screens that page through events by id.
+    """
+    ALTER TABLE events ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY UNIQUE;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 #: Serialises concurrent `central init` runs (two kiosks set up at once).
