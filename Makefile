@@ -2,25 +2,31 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+# `make run` installs only what the kiosk needs; `make test` adds the test tools and PyTorch.
+RUN_STAMP := $(VENV)/.installed-run
 STAMP := $(VENV)/.installed
 
 # The oldest OpenCV the package declares (opencv-python>=4.10) is tested beside the newest.
 COMPAT := .venv-opencv410
 COMPAT_STAMP := $(COMPAT)/.installed
 
-.PHONY: setup models test lint typecheck pytest compat run check clean dist check-dist
+.PHONY: setup models test lint typecheck pytest compat run check clean dist check-dist translations
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUN_STAMP)
+
+$(STAMP): $(RUN_STAMP)
 	# The training tests need PyTorch; pinned so pip takes the CPU build, not a multi-GB CUDA one.
 	$(BIN)/python -m pip install --quiet torch==2.13.0
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,train]'
 	touch $(STAMP)
 
 setup: $(STAMP)
 
-models: setup
+models: $(RUN_STAMP)
 	$(BIN)/turnstile models install
 
 # ruff over the package, the tests and the benchmark scripts; the layer rules
@@ -65,6 +71,15 @@ dist: $(VENV)/.dist-installed
 # Size, start-up time, and check/replay/kiosk run from that folder.
 check-dist: dist
 	packaging/check_dist.sh dist/turnstile
+
+# After changing a user-visible string: collect them into the .ts files (translate new ones in
+# Qt Linguist, `pyside6-linguist`), then compile the .qm files that ship in the package.
+I18N := turnstile/assets/i18n
+translations: setup
+	$(BIN)/pyside6-lupdate $$(git ls-files -co --exclude-standard 'turnstile/gui/*.py') \
+		-ts $(I18N)/turnstile_de.ts -no-obsolete -locations none -source-language en \
+		-target-language de
+	$(BIN)/pyside6-lrelease $(I18N)/turnstile_de.ts -qm $(I18N)/turnstile_de.qm
 
 clean:
 	rm -rf $(VENV) $(COMPAT) build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -97,7 +97,7 @@ def test_bench_cli_writes_every_key(config: Config, tmp_path: Path,
     toml = tmp_path / "config.toml"
     toml.write_text(f'[models]\ndir = "{config.models.dir}"\ndevice = "cpu"\n')
     out = tmp_path / "bench.json"
-    code = main(["bench", "--config", str(toml), "--source", str(clip()), "--json", str(out),
+    code = main(["bench", "--config", str(toml), "--source", str(clip()), "--out", str(out),
                  "--no-peers", *TINY])
     assert code == 0
     data = json.loads(out.read_text())

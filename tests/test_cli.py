@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
@@ -239,8 +240,31 @@ def test_check_reports_each_part(capsys: pytest.CaptureFixture[str], db_path: Pa
     result = run_json(capsys, "check", "--no-camera", "--db", str(db_path))
     checks = result["checks"]
     assert result["ok"] is True and isinstance(checks, dict)
-    assert set(checks) == {"models", "database"}
+    assert set(checks) == {"models", "database", "display"}
+    assert str(checks["display"]).startswith("ok (offscreen")  # what the tests run on
     assert main(["check", "--db", str(db_path)]) in (0, 1)  # camera may or may not exist here
+
+
+def test_check_names_a_display_qt_cannot_open(capsys: pytest.CaptureFixture[str],
+                                              db_path: Path, models_dir: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QT_QPA_PLATFORM", "no-such-platform")
+    assert main(["check", "--no-camera", "--json", "--db", str(db_path)]) == 1
+    display = json.loads(capsys.readouterr().out)["checks"]["display"]
+    assert display.startswith("Qt cannot open the display") and "no-such-platform" in display
+    assert main(["check", "--no-camera", "--no-display", "--db", str(db_path)]) == 0
+
+
+def test_gui_entry_points_log_to_a_file_without_a_console(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from turnstile import cli
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    monkeypatch.setattr(sys, "stderr", None)
+    monkeypatch.setattr(sys, "argv", ["turnstile-kiosk", "--no-such-option"])
+    with pytest.raises(SystemExit):
+        cli.kiosk_main()  # argparse writes its complaint to stderr, now the log file
+    assert "--no-such-option" in (tmp_path / "turnstile" / "logs" / "kiosk.log").read_text()
 
 
 def test_read_only_commands_create_no_database_or_folder(

@@ -16,7 +16,8 @@ def test_defaults_are_valid_and_lean_secure() -> None:
     assert config == Config()
     assert config.recognition.threshold > 0.3
     assert config.policy.agreement_frames >= 2
-    assert config.events.store_thumbnails is False
+    # Event pictures are on (the Events page shows who was refused) but never kept forever.
+    assert config.events.store_thumbnails is True and config.events.retention_days > 0
 
 
 def test_load_reads_nested_sections(tmp_path: Path) -> None:

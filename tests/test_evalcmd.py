@@ -55,7 +55,7 @@ def test_eval_lfw_on_two_small_folds(capsys: pytest.CaptureFixture[str], tmp_pat
     pairs.write_text("\n".join(lines) + "\n")
     out, plot = tmp_path / "lfw.json", tmp_path / "lfw.png"
     argv = ["eval", "lfw", "--images", str(dataset("lfw", "lfw-deepfunneled")), "--pairs",
-            str(pairs), "--json", str(out), "--plot", str(plot), "--quiet",
+            str(pairs), "--out", str(out), "--plot", str(plot), "--quiet",
             "--cache-dir", str(tmp_path / "cache")]
     assert main(argv) == 0
     assert "accuracy" in capsys.readouterr().out
@@ -77,7 +77,7 @@ def test_eval_lfw_on_a_view1_file_cross_validates(capsys: pytest.CaptureFixture[
     pairs.write_text("\n".join(["10", *dev[1:11], *dev[501:511]]) + "\n")
     out = tmp_path / "dev.json"
     argv = ["eval", "lfw", "--images", str(dataset("lfw", "lfw-deepfunneled")), "--pairs",
-            str(pairs), "--json", str(out), "--quiet", "--cache-dir", str(tmp_path / "cache")]
+            str(pairs), "--out", str(out), "--quiet", "--cache-dir", str(tmp_path / "cache")]
     assert main(argv) == 0
     assert "20 pairs in 10 folds" in capsys.readouterr().out
     report = json.loads(out.read_text())

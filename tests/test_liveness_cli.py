@@ -33,7 +33,7 @@ def clip_start(name: str, seconds: float) -> tuple[list[np.ndarray], float]:
 
 def test_eval_is_a_group_shared_with_other_evaluations() -> None:
     args = build_parser().parse_args(["eval", "liveness", "--live", "a", "--attack", "b"])
-    assert args.live == [Path("a")] and args.within == 2.0 and args.json is None
+    assert args.live == [Path("a")] and args.within == 2.0 and not args.json
 
 
 def test_missing_folder_is_a_clear_error(tmp_path: Path,
@@ -81,7 +81,7 @@ def test_eval_liveness_on_a_real_clip_and_a_simulated_print(
     config_file.write_text(f'[models]\ndir = "{config.models.dir}"\ndevice = "cpu"\n')
     out = tmp_path / "liveness.json"
     code = main(["eval", "liveness", "--config", str(config_file), "--live", str(live),
-                 "--attack", str(attacks), "--json", str(out)])
+                 "--attack", str(attacks), "--out", str(out)])
     assert code == 0
     report = json.loads(out.read_text())
     point = report["operating_point"]

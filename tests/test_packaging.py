@@ -84,8 +84,11 @@ def test_wheel_holds_every_package_and_asset_but_no_models(built: dict[str, Path
     assert not [n for n in names if (n.endswith((".onnx", ".db")) and n not in vendored)
                 or n.startswith("tests/")]
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
-    assert "turnstile = turnstile.cli:main" in zipfile.ZipFile(built["wheel"]).read(
-        entry_points).decode()
+    points = zipfile.ZipFile(built["wheel"]).read(entry_points).decode()
+    assert "turnstile = turnstile.cli:main" in points
+    gui = points[points.index("[gui_scripts]"):]
+    assert "turnstile-kiosk = turnstile.cli:kiosk_main" in gui
+    assert "turnstile-admin = turnstile.cli:admin_main" in gui
     assert built["wheel"].name == f"turnstile-{turnstile.__version__}-py3-none-any.whl"
 
 
@@ -95,7 +98,9 @@ def test_sdist_carries_assets_and_kiosk_files(built: dict[str, Path]) -> None:
         names = {n.split("/", 1)[1] for n in archive.getnames() if "/" in n}
     expected = {"turnstile/assets/turnstile.svg", "turnstile/assets/kiosk.qss", "README.md",
                 "packaging/turnstile.spec", "packaging/linux/install.sh", f"packaging/linux/{UNIT}",
-                "packaging/linux/turnstile-kiosk.desktop", "packaging/windows/README.md"}
+                "packaging/linux/turnstile-kiosk.desktop",
+                "packaging/linux/turnstile-admin.desktop", "packaging/windows/README.md",
+                "turnstile/assets/i18n/turnstile_de.qm"}
     assert expected <= names
 
 
@@ -226,6 +231,9 @@ def test_install_twice_gives_private_data_and_enabled_unit(installed: Path) -> N
     assert (units / "graphical-session.target.wants" / UNIT).resolve() == units / UNIT
     assert (installed / "usr/local/bin/turnstile").resolve() == this_turnstile().resolve()
     assert not (home / ".config" / "autostart" / "turnstile-kiosk.desktop").exists()
+    admin = configparser.ConfigParser(interpolation=None)
+    admin.read(installed / "usr/local/share/applications/turnstile-admin.desktop")
+    assert admin["Desktop Entry"]["Exec"] == f"{this_turnstile()} admin"
     if installed_models() is not None:
         assert models.verify(data / "models") == []
 
@@ -402,3 +410,52 @@ def test_code_uses_no_fixed_posix_locations() -> None:
                  for path in (ROOT / "turnstile").rglob("*.py")
                  for match in POSIX_ONLY.finditer(path.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+# `make run` installs only what the kiosk needs ----------------------------------------------
+#: Distributions the kiosk never needs: training, tests, type checking, building.
+NOT_FOR_THE_KIOSK = {"torch", "pytest", "pytest-qt", "mypy", "ruff", "build", "pyinstaller"}
+
+
+def _runtime_closure(name: str) -> set[str]:
+    """Every installed distribution `name` needs without extras, transitively."""
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        current = canonicalize_name(todo.pop())
+        if current in seen:
+            continue
+        seen.add(current)
+        try:
+            requires = metadata.distribution(current).requires or []
+        except metadata.PackageNotFoundError:
+            continue  # for another platform or Python; not installed here
+        for line in requires:
+            requirement = Requirement(line)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                todo.append(requirement.name)
+    return seen
+
+
+def test_the_kiosk_needs_no_training_or_test_tools() -> None:
+    needed = _runtime_closure("turnstile")
+    assert {"pyside6", "onnxruntime", "opencv-python"} <= needed
+    assert not needed & NOT_FOR_THE_KIOSK, f"the kiosk would install {needed & NOT_FOR_THE_KIOSK}"
+
+
+def test_make_run_installs_the_project_without_extras(tmp_path: Path) -> None:
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    venv_dir = tmp_path / "venv"
+    plan = run(["make", "-n", "-B", "run", f"VENV={venv_dir}"], cwd=ROOT)
+    assert plan.returncode == 0, plan.stderr
+    installs = [line for line in plan.stdout.splitlines() if "pip install" in line]
+    assert any(line.rstrip().endswith("-e .") for line in installs), plan.stdout
+    assert not [line for line in installs if "torch" in line or "[dev" in line], plan.stdout
+    test_plan = run(["make", "-n", "-B", "setup", f"VENV={venv_dir}"], cwd=ROOT).stdout
+    assert "torch" in test_plan and "[dev,train]" in test_plan  # `make test` has everything

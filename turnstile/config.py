@@ -33,6 +33,8 @@ Device = Literal["auto", "cpu", "cuda"]
 Runtime = Literal["auto", "onnxruntime", "opencv"]
 DoorKind = Literal["simulated", "serial", "http"]
 HttpMethod = Literal["POST", "PUT", "GET"]
+#: Languages the screens ship translations for (turnstile/assets/i18n); "" is the system's.
+Language = Literal["", "en", "de"]
 SslMode = Literal["", "disable", "allow", "prefer", "require", "verify-ca", "verify-full"]
 
 
@@ -303,8 +305,9 @@ class EventsConfig(Section):
 
     retention_days: int = num(90, 0, 36500, "days", "Days to keep events; 0 keeps them "
                               "forever.")
-    store_thumbnails: bool = Field(False, description="Store a face thumbnail with each event "
-                                   "(off by default for privacy).")
+    store_thumbnails: bool = Field(True, description="Store the face picture with each event: "
+                                   "the Events page shows it and can add a missed face to its "
+                                   "person. It is deleted with the event (retention_days).")
     max_db_mb: int = num(2048, 0, 1_000_000, "MiB", "Oldest events are pruned while the database "
                          "uses more than this; 0: no size limit.")
 
@@ -315,7 +318,16 @@ class KioskConfig(Section):
     result_s: float = num(3.0, 0.0, 60.0, "s", "Seconds a result stays on screen before "
                           "returning to idle.", low_open=True)
     fullscreen: bool = Field(True, description="Cover the whole screen.")
-    sounds: bool = Field(False, description="Play a sound per outcome.")
+    sounds: bool = Field(False, description="Play a sound per outcome (needs Qt Multimedia's "
+                         "system audio libraries; without them the kiosk logs a warning and "
+                         "stays silent).")
+    speak: bool = Field(False, description="Speak the greeting (\"Welcome, NAME\") on a grant "
+                        "(needs a text-to-speech engine; without one, a warning).")
+    mirror: bool = Field(True, description="Show the camera picture mirrored, as people expect "
+                         "of a screen that shows them.")
+    clock: bool = Field(True, description="Show a clock on the banner.")
+    language: Language = Field("", description="Language of the kiosk and the admin panel; "
+                               "empty follows the system's (English when it is not shipped).")
     fault_exit_s: float = num(60.0, 1.0, 3600.0, "s", "A fault lasting this long (database, "
                               "camera, processing) shows Out of service and ends the kiosk "
                               "with status 3 for the service manager to restart it.")

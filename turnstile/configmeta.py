@@ -15,8 +15,10 @@ import annotated_types
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.fields import FieldInfo
 
+from turnstile.errors import TurnstileError
 
-class ConfigError(ValueError):
+
+class ConfigError(TurnstileError, ValueError):
     """The configuration file is unreadable, has an unknown key or a value out of range."""
 
 

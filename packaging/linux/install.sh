@@ -236,6 +236,10 @@ install_autostart() {
         mkdir -p "$ROOT/usr/local/share/icons/hicolor/scalable/apps"
         cp "$icon" "$ROOT/usr/local/share/icons/hicolor/scalable/apps/turnstile.svg"
     fi
+    # The admin panel in every desktop user's application menu (it asks for a password).
+    mkdir -p "$ROOT/usr/local/share/applications"
+    sed "s#@TURNSTILE@#$CMD#g" "$HERE/turnstile-admin.desktop" \
+        > "$ROOT/usr/local/share/applications/turnstile-admin.desktop"
 }
 
 first_account() {
@@ -270,7 +274,7 @@ make_private_dirs
 install_models
 install_autostart
 # Opening the gallery migrates an older schema, after a timestamped backup beside it.
-if as_kiosk check --no-camera; then
+if as_kiosk check --no-camera --no-display; then
     say "check passed"
 else
     say "check reported the problems above; the kiosk will show them until they are fixed"

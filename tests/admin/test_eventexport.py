@@ -100,6 +100,12 @@ def test_events_command(logged: EventLog, db_path: Path, tmp_path: Path, models_
     assert main(["events", *base, "--person", "E1", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)["events"]
     assert [e["outcome"] for e in listed] == ["denied", "granted"]
+    assert all(e["similarity"] == round(e["similarity"], 4) for e in listed)
+    assert main(["events", *base]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.rstrip().endswith(("inactive", "expired", "out_of_schedule",
+                                       "not_yet_valid", "not_in_group"))
+               for line in lines), lines  # the list says why, as the panel does
     assert main(["events", *base, "--since", "soon"]) == 2
     assert "cannot read 'soon'" in capsys.readouterr().err
     assert main(["events", *base, "--person", "nobody"]) == 2

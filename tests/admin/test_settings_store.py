@@ -18,8 +18,8 @@ ALICE = SystemUser("alice", Role.ADMINISTRATOR)
 
 
 def test_apply_validates() -> None:
-    changed = apply(Config(), {"policy.cooldown_s": 8.0, "events.store_thumbnails": True})
-    assert changed.policy.cooldown_s == 8.0 and changed.events.store_thumbnails
+    changed = apply(Config(), {"policy.cooldown_s": 8.0, "events.store_thumbnails": False})
+    assert changed.policy.cooldown_s == 8.0 and not changed.events.store_thumbnails
     with pytest.raises(ConfigError, match="agreement_frames"):
         apply(Config(), {"policy.agreement_frames": 0})
     with pytest.raises(ConfigError, match="unknown setting"):

@@ -124,8 +124,8 @@ def update(outcome: Outcome, reason: DenyReason | None = None, detail: str = "",
     (Outcome.DENIED, DenyReason.EXPIRED, "Access denied", "expired"),
     (Outcome.DENIED, DenyReason.OUT_OF_SCHEDULE, "Access denied", "at this time"),
     (Outcome.DENIED, DenyReason.DOOR_FAILED, "The door did not open", "try again"),
-    (Outcome.SPOOF, None, "Live face not confirmed", "step out of view"),
-    (Outcome.ALARM, None, "Live face not confirmed", "step out of view"),
+    (Outcome.SPOOF, None, "Please try again", "Step out of view for 5 seconds"),
+    (Outcome.ALARM, None, "Please try again", "Step out of view for 5 seconds"),
     (Outcome.DENIED, DenyReason.SUSPENDED, "Access denied", "suspended"),
 ])
 def test_refusals_say_why_in_plain_words(qtbot: QtBot, outcome: Outcome,
@@ -166,7 +166,7 @@ def test_a_spoof_keeps_saying_what_to_do_while_the_refusal_holds(qtbot: QtBot) -
     window.show_idle()  # the result's time is up, the person is still in view
     window.on_update(retry)
     assert state(window) is Screen.SPOOF
-    assert "step out of view" in window.subtitle.text()
+    assert "Step out of view for 5 seconds" in window.subtitle.text()
     # Once they have stepped out, the screen asks the next person to look at the camera.
     window.on_update(replace(update(Outcome.NO_FACE), final=False))
     assert state(window) is Screen.IDLE

@@ -23,7 +23,7 @@ def granted(conn: sqlite3.Connection, at: datetime = NOW) -> Decision:
 
 
 def test_record_and_read_back(conn: sqlite3.Connection) -> None:
-    log = EventLog(conn, EventsConfig())
+    log = EventLog(conn, EventsConfig(store_thumbnails=False))
     decision = granted(conn)
     event_id = log.record(decision, DoorResult(True, "simulated pulse 1 s"), b"jpeg", "cam")
     [event] = log.recent()
@@ -32,12 +32,12 @@ def test_record_and_read_back(conn: sqlite3.Connection) -> None:
     assert event.similarity == 0.81 and event.runner_up == 0.12
     assert event.scores == {"similarity": 0.81, "agreement": 3.0}
     assert event.door == "simulated pulse 1 s" and event.source == "cam"
-    # Thumbnails are off by default: nothing of the face is kept.
+    # Thumbnails switched off: nothing of the face is kept.
     assert not event.has_thumbnail and log.thumbnail(event_id) is None
 
 
-def test_thumbnails_when_enabled(conn: sqlite3.Connection) -> None:
-    log = EventLog(conn, EventsConfig(store_thumbnails=True))
+def test_thumbnails_by_default(conn: sqlite3.Connection) -> None:
+    log = EventLog(conn, EventsConfig())
     event_id = log.record(granted(conn), thumbnail=b"jpeg")
     assert log.thumbnail(event_id) == b"jpeg"
     assert log.recent()[0].has_thumbnail

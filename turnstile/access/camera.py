@@ -17,6 +17,7 @@ import numpy as np
 
 from turnstile.access.exposure import QueuedExposure
 from turnstile.config import CameraConfig
+from turnstile.errors import TurnstileError
 from turnstile.redact import camera_label
 from turnstile.types import Image
 from turnstile.vision import cvlog
@@ -32,7 +33,7 @@ FALLBACK_FPS = 25.0
 FROZEN_S = 5.0
 
 
-class CameraLostError(RuntimeError):
+class CameraLostError(TurnstileError, RuntimeError):
     """The source cannot be opened or stopped delivering frames; it may come back."""
 
 

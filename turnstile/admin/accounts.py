@@ -18,6 +18,7 @@ from turnstile.admin.passwords import (
 )
 from turnstile.admin.roles import Actor, Permission, PermissionDeniedError, Role, require
 from turnstile.config import AdminConfig
+from turnstile.errors import TurnstileError
 from turnstile.store.accounts import (
     AccountRow,
     AccountStore,
@@ -44,7 +45,7 @@ class User:
     last_login: datetime | None = None
 
 
-class AuthError(Exception):
+class AuthError(TurnstileError):
     """A login or account change was refused; the message is safe to show."""
 
 

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 
+from turnstile.errors import UsageError
 from turnstile.redact import redact_text
 from turnstile.store.interfaces import EventStore
 from turnstile.store.records import Event
@@ -46,7 +47,7 @@ def parse_time(text: str, now: datetime) -> datetime:
     try:
         return datetime.fromisoformat(text)
     except ValueError as exc:
-        raise ValueError(f"cannot read {text!r} as a time: use 2026-03-01, "
+        raise UsageError(f"cannot read {text!r} as a time: use 2026-03-01, "
                          "2026-03-01T08:00 or a span like 7d, 12h, 30m") from exc
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from turnstile.admin.enrolment import Assessment, Enroller, Rejection
 from turnstile.admin.people import PeopleAdmin
+from turnstile.errors import TurnstileError
 from turnstile.store.records import StoreError
 
 #: Files taken from a person's folder (others are skipped without comment).
@@ -16,7 +17,7 @@ IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".p
 CSV_COLUMNS = ("name", "employee_id", "image_path")
 
 
-class ImportPlanError(ValueError):
+class ImportPlanError(TurnstileError, ValueError):
     """The folder or CSV cannot be read as an import; nothing was enrolled."""
 
 

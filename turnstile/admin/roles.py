@@ -8,6 +8,8 @@ import sys
 from dataclasses import dataclass
 from typing import Protocol
 
+from turnstile.errors import TurnstileError
+
 
 class Role(enum.Enum):
     """Administrators do everything; operators enrol and edit people and read events."""
@@ -50,7 +52,7 @@ class Actor(Protocol):
     def role(self) -> Role: ...
 
 
-class PermissionDeniedError(Exception):
+class PermissionDeniedError(TurnstileError):
     """The actor's role does not allow the call; the message is safe to show."""
 
 

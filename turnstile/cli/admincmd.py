@@ -125,12 +125,20 @@ def run_events(args: argparse.Namespace) -> int:
     finally:
         store.close()
     rows = [{"at": e.at.isoformat(timespec="milliseconds"), "outcome": e.outcome.value,
-             "name": e.name, "similarity": e.similarity, "runner_up": e.runner_up,
-             "reason": e.reason.value if e.reason else None, "door": e.door} for e in events]
+             "name": e.name, "similarity": _rounded(e.similarity),
+             "runner_up": _rounded(e.runner_up),
+             "reason": e.reason.value if e.reason else None, "detail": e.detail,
+             "door": e.door} for e in events]
     text = "\n".join(f"{e.at:%Y-%m-%d %H:%M:%S}  {e.outcome.value:9} {e.name or '-':24} "
-                     f"{'' if e.similarity is None else f'{e.similarity:.3f}'}" for e in events)
+                      f"{'' if e.similarity is None else f'{e.similarity:.3f}':6} "
+                      f"{e.reason.value if e.reason else e.detail}".rstrip() for e in events)
     emit(args, {"events": rows}, text or "no events")
     return 0
+
+
+def _rounded(value: float | None) -> float | None:
+    """Similarities to 4 decimals: finer digits are float noise, not information."""
+    return None if value is None else round(value, 4)
 
 
 def run_admin(args: argparse.Namespace) -> int:

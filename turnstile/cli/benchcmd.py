@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from turnstile import config as config_module
+from turnstile.cli.common import add_shared_options
 
 
 def _positive(text: str) -> int:
@@ -29,12 +30,12 @@ def _sizes(text: str) -> tuple[int, ...]:
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
-    # Not built on `parent`: here --json takes a file, as the benchmark's output.
+    # Not built on `parent`: the benchmark reads no gallery (--config, --json, --out only).
     bench = subparsers.add_parser(
         "bench", help="measure speed: stages, 1:N matching, loop fps, cold start, memory")
-    bench.add_argument("--config", type=Path, metavar="PATH", help="TOML config file")
-    bench.add_argument("--json", type=Path, metavar="OUT", dest="json_out",
-                       help="also write every figure to this JSON file ('-' for stdout)")
+    add_shared_options(bench, db=False)
+    bench.add_argument("--out", type=Path, metavar="FILE",
+                       help="also write every figure to this JSON file")
     bench.add_argument("--source", type=Path, metavar="VIDEO",
                        help="video whose real frames are measured (default: the shared "
                             "1zlab_face.mp4 clip beside the project)")
@@ -99,15 +100,15 @@ def run_bench(args: argparse.Namespace) -> int:
         match_sizes=args.match_sizes,
         cold_starts=max(args.cold_starts, 0), peers=not args.no_peers,
         peer_python=args.peer_python)
-    to_stdout = args.json_out is not None and str(args.json_out) == "-"
     result = suite.run(config, options, _progress)
-    if to_stdout:
+    if args.out is not None:
+        args.out.write_text(json.dumps(result, indent=2) + "\n")
+    if args.json:
         print(json.dumps(result, indent=2))
         return 0
     print(report.text(result))
-    if args.json_out is not None:
-        args.json_out.write_text(json.dumps(result, indent=2) + "\n")
-        print(f"figures written to {args.json_out}")
+    if args.out is not None:
+        print(f"figures written to {args.out}")
     return 0
 
 

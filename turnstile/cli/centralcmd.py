@@ -13,6 +13,7 @@ from typing import Any
 
 from turnstile.cli.common import add_model_option, database_path, emit, load_config
 from turnstile.config import Config
+from turnstile.errors import UsageError
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -45,7 +46,7 @@ def reaching(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse
             return command(args)
         except psycopg.Error as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            raise RuntimeError(f"central database: {first}") from exc
+            raise UsageError(f"central database: {first}") from exc
 
     return run
 

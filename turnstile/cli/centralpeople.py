@@ -17,6 +17,7 @@ from turnstile.admin.roles import cli_actor
 from turnstile.cli.centralcmd import central_of
 from turnstile.cli.common import database_path, emit
 from turnstile.config import Config
+from turnstile.errors import UsageError
 from turnstile.store.records import StoreError
 
 
@@ -35,7 +36,7 @@ def _roster(config: Config) -> Iterator[Any]:
             yield CentralRoster(conn, cli_actor().name, central.kiosk_id)
     except psycopg.Error as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise RuntimeError(f"central database: {first}") from exc
+        raise UsageError(f"central database: {first}") from exc
 
 
 def people_admin(args: argparse.Namespace, config: Config, store: Any, gallery: Any) -> Any:

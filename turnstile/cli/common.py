@@ -13,16 +13,36 @@ from turnstile.config import Config
 from turnstile.store.sqlite import SQLiteStore
 
 
-def parent_parser() -> argparse.ArgumentParser:
-    """--config, --db and --json, accepted by every subcommand."""
-    parent = argparse.ArgumentParser(add_help=False)
-    parent.add_argument("--config", type=Path, metavar="PATH",
+def add_shared_options(parser: argparse.ArgumentParser, *, top: bool = False,
+                       db: bool = True) -> None:
+    """--config, --db and --json, accepted before the command and after it.
+
+    On the top-level parser (`top`) they have their defaults; on a command they default to
+    SUPPRESS, so that `turnstile --db a.db people` keeps the a.db given before the command
+    instead of the command's own default overwriting it.
+    """
+    unset: dict[str, object] = {} if top else {"default": argparse.SUPPRESS}
+    parser.add_argument("--config", type=Path, metavar="PATH", **unset,  # type: ignore[arg-type]
                         help="TOML config file (default: the user config folder's config.toml)")
-    parent.add_argument("--db", type=Path, metavar="PATH",
-                        help="gallery database file (default: from config, $TURNSTILE_DB, "
-                             "or the user data folder)")
-    parent.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    if db:
+        parser.add_argument("--db", type=Path, metavar="PATH", **unset,  # type: ignore[arg-type]
+                            help="gallery database file (default: from config, $TURNSTILE_DB, "
+                                 "or the user data folder)")
+    parser.add_argument("--json", action="store_true", **unset,  # type: ignore[arg-type]
+                        help="print the result as one JSON object on stdout")
+
+
+def parent_parser() -> argparse.ArgumentParser:
+    """--config, --db and --json for a command (see add_shared_options)."""
+    parent = argparse.ArgumentParser(add_help=False)
+    add_shared_options(parent)
     return parent
+
+
+def add_out_option(parser: argparse.ArgumentParser) -> None:
+    """--out FILE: the JSON result to a file (the summary still on stdout); --json prints it."""
+    parser.add_argument("--out", type=Path, metavar="FILE",
+                        help="write the result as JSON to FILE")
 
 
 def add_model_option(parser: argparse.ArgumentParser) -> None:
@@ -67,16 +87,16 @@ def emit(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
 
 
 def emit_to_file(args: argparse.Namespace, payload: dict[str, Any], text: str) -> None:
-    """For commands whose --json takes OUT: the JSON to that file (or stdout for "-")."""
-    if args.json is None:
-        print(text)
+    """For commands with --out: the JSON to FILE (and the text on stdout), or with --json
+    the JSON alone on stdout, otherwise the text."""
+    out: Path | None = getattr(args, "out", None)
+    if out is not None:
+        out.write_text(json.dumps(payload, ensure_ascii=False, indent=2) + "\n",
+                       encoding="utf-8")
+    if getattr(args, "json", False):
+        print(json.dumps(payload, ensure_ascii=False))
         return
-    data = json.dumps(payload, ensure_ascii=False, indent=None if args.json == "-" else 2)
-    if args.json == "-":
-        print(data)
-    else:
-        Path(args.json).write_text(data + "\n", encoding="utf-8")
-        print(text)
+    print(text + (f"\n\nwritten to {out}" if out is not None else ""))
 
 
 def warn(message: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -70,8 +71,10 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     remove.set_defaults(func=run_remove)
 
     check = subparsers.add_parser("check", parents=[parent],
-                                  help="can the kiosk start? (models, database, camera)")
+                                  help="can the kiosk start? (models, database, camera, display)")
     check.add_argument("--no-camera", action="store_true", help="skip the camera check")
+    check.add_argument("--no-display", action="store_true",
+                       help="skip the display check (e.g. when run over SSH)")
     check.set_defaults(func=run_check)
 
 
@@ -274,7 +277,27 @@ def run_check(args: argparse.Namespace) -> int:
         checks["database"] = str(exc)
     if not args.no_camera:
         checks["camera"] = probe(config.camera.source, config.camera) or "ok"
+    if not args.no_display:
+        checks["display"] = _check_display()
     ok = all(value.startswith("ok") for value in checks.values())
     emit(args, {"ok": ok, "checks": checks},
          "\n".join(f"{name:9} {value}" for name, value in checks.items()))
     return 0 if ok else 1
+
+
+def _check_display() -> str:
+    """Whether Qt can open the kiosk's display, tried in a child process (see gui/display)."""
+    if getattr(sys, "frozen", False):
+        return "ok (not checked in the one-folder application; the kiosk shows it)"
+    try:
+        child = subprocess.run([sys.executable, "-m", "turnstile.gui.display"],
+                               capture_output=True, text=True, timeout=30, check=False)
+    except subprocess.TimeoutExpired:
+        return "Qt did not open the display within 30 s"
+    if child.returncode == 0:
+        return f"ok ({child.stdout.strip()})"
+    # Qt's first line names the cause ("could not connect to display"); the rest is advice.
+    said = [line for line in child.stderr.splitlines() if line.strip()]
+    reason = said[0] if said else f"exit code {child.returncode}"
+    return f"Qt cannot open the display: {reason}"
+

@@ -11,9 +11,16 @@ from typing import Any
 import numpy as np
 
 from turnstile.admin.settings import CALIBRATION_FILE
-from turnstile.cli import lightcmd
-from turnstile.cli.common import add_model_option, emit_to_file, load_config
+from turnstile.cli import lightcmd, livenesscmd
+from turnstile.cli.common import (
+    add_model_option,
+    add_out_option,
+    add_shared_options,
+    emit_to_file,
+    load_config,
+)
 from turnstile.config import Config
+from turnstile.errors import UsageError
 from turnstile.evaluate import calibrate as calibration
 from turnstile.evaluate import identify, lfw
 from turnstile.evaluate.embedding import Pick, SetEmbedder, Settings, default_cache_dir
@@ -33,9 +40,8 @@ IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".pgm", ".bmp", ".webp"})
 
 
 def _common(parser: argparse.ArgumentParser, pick: Pick) -> None:
-    parser.add_argument("--config", type=Path, metavar="PATH", help="TOML config file")
-    parser.add_argument("--json", nargs="?", const="-", metavar="OUT",
-                        help="write the results as JSON to OUT (or stdout without OUT)")
+    add_shared_options(parser, db=False)
+    add_out_option(parser)
     parser.add_argument("--pick", choices=[p.value for p in Pick], default=pick.value,
                         help=f"which face of a several-face image is meant (default {pick.value})")
     parser.add_argument("--min-score", type=float, metavar="S",
@@ -51,7 +57,7 @@ def _common(parser: argparse.ArgumentParser, pick: Pick) -> None:
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
-    del parent  # eval commands take --json OUT, so they build their own options
+    del parent  # eval commands read no gallery: --config, --json and --out only
     group = subparsers.add_parser("eval", help="measure accuracy on labelled real faces")
     actions = group.add_subparsers(dest="action", metavar="ACTION", required=True)
     lfw_parser = actions.add_parser("lfw", help="the LFW View 2 10-fold protocol")
@@ -73,6 +79,7 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     pairs.set_defaults(func=run_pairs)
 
     lightcmd.register(actions)
+    livenesscmd.register_eval(actions)
 
     ident = actions.add_parser("identify", help="open-set 1:N on LFW: enrolled people and "
                                                 "strangers")
@@ -122,7 +129,7 @@ def _images(folder: Path) -> list[Path]:
         raise FileNotFoundError(f"{folder} is not a folder")
     paths = sorted(p for p in folder.glob("*/*") if p.suffix.lower() in IMAGE_SUFFIXES)
     if not paths:
-        raise ValueError(f"{folder} holds no images in per-person sub-folders")
+        raise UsageError(f"{folder} holds no images in per-person sub-folders")
     return paths
 
 

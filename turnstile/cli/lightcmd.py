@@ -7,7 +7,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from turnstile.cli.common import add_model_option, emit_to_file, load_config
+from turnstile.cli.common import (
+    add_model_option,
+    add_out_option,
+    add_shared_options,
+    emit_to_file,
+    load_config,
+)
 from turnstile.config import replace
 from turnstile.evaluate.light import (
     CropChange,
@@ -42,9 +48,8 @@ def register(actions: Any) -> None:
                         choices=[c.value for c in CropChange if c is not CropChange.NONE],
                         help="also measure this change to the aligned crop before embedding "
                              "(clahe, denoise_dark, gain_dark; repeatable)")
-    parser.add_argument("--config", type=Path, metavar="PATH", help="TOML config file")
-    parser.add_argument("--json", nargs="?", const="-", metavar="OUT",
-                        help="write the rows as JSON to OUT (or stdout without OUT)")
+    add_shared_options(parser, db=False)
+    add_out_option(parser)
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
     add_model_option(parser)
     parser.set_defaults(func=run_light)

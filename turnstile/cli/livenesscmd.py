@@ -25,8 +25,9 @@ from turnstile.access.liveness.realtime import (
 )
 from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.access.pipeline import following_detector
-from turnstile.cli.common import emit_to_file, load_config
+from turnstile.cli.common import add_out_option, add_shared_options, emit_to_file, load_config
 from turnstile.config import Config
+from turnstile.errors import UsageError
 from turnstile.types import Face, Image
 from turnstile.vision.align import align
 from turnstile.vision.engine import Engine, build_detector
@@ -36,7 +37,7 @@ TARGET_APCER = 0.01
 
 
 def _options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, metavar="PATH", help="TOML config file")
+    add_shared_options(parser, db=False)
     parser.add_argument("--live", type=Path, action="append", required=True, metavar="DIR",
                         help="folder of bona fide captures (repeat for several)")
     parser.add_argument("--attack", type=Path, action="append", required=True, metavar="DIR",
@@ -44,8 +45,20 @@ def _options(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
-    del parent  # these commands take --json OUT, as the other eval commands do
-    evaluate = _eval_group(subparsers).add_parser(
+    """`train-liveness`; `eval liveness` is added by the eval group (register_eval)."""
+    del parent  # no gallery: --config and --json only
+    train = subparsers.add_parser("train-liveness",
+                                  help="train the passive liveness CNN (needs the train extra)")
+    _options(train)
+    train.add_argument("--out", type=Path, required=True, metavar="MODEL.onnx")
+    train.add_argument("--epochs", type=int, default=12, metavar="N")
+    train.add_argument("--seed", type=int, default=0)
+    train.set_defaults(func=run_train)
+
+
+def register_eval(actions: Any) -> None:
+    """`eval liveness`, in the eval command's group (evalcmd owns that parser)."""
+    evaluate = actions.add_parser(
         "liveness", help="APCER, BPCER and ACER (ISO/IEC 30107-3) of the liveness check")
     _options(evaluate)
     evaluate.add_argument("--model", type=Path, metavar="MODEL.onnx",
@@ -62,29 +75,8 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
                           help="also run N presentations of each live video as the kiosk "
                                "does: paced in real time, newest frame only, on this "
                                "machine's current load (attack videos stay frame by frame)")
-    evaluate.add_argument("--json", nargs="?", const="-", metavar="OUT",
-                          help="write the results as JSON to OUT (or stdout without OUT)")
+    add_out_option(evaluate)
     evaluate.set_defaults(func=run_eval)
-
-    train = subparsers.add_parser("train-liveness",
-                                  help="train the passive liveness CNN (needs the train extra)")
-    _options(train)
-    train.add_argument("--out", type=Path, required=True, metavar="MODEL.onnx")
-    train.add_argument("--epochs", type=int, default=12, metavar="N")
-    train.add_argument("--seed", type=int, default=0)
-    train.set_defaults(func=run_train)
-
-
-def _eval_group(subparsers: Any) -> Any:
-    """The `eval` command's sub-commands, creating `eval` when no other module has."""
-    group = subparsers.choices.get("eval")
-    if group is None:
-        group = subparsers.add_parser("eval", help="measure accuracy on labelled real data")
-        return group.add_subparsers(dest="action", metavar="ACTION", required=True)
-    for action in group._actions:  # argparse offers no public way back to sub-commands
-        if isinstance(action, argparse._SubParsersAction):
-            return action
-    raise RuntimeError("the eval command has no sub-commands to add liveness to")
 
 
 def run_eval(args: argparse.Namespace) -> int:
@@ -92,12 +84,12 @@ def run_eval(args: argparse.Namespace) -> int:
     live_videos, attack_videos = video_files(args.live), video_files(args.attack)
     if live_videos or attack_videos:
         if not live_videos or not attack_videos:
-            raise ValueError("video evaluation needs videos in both --live and --attack")
+            raise UsageError("video evaluation needs videos in both --live and --attack")
         payload = _eval_videos(config, args, live_videos, attack_videos)
     else:
         model = passive_model(config, args.model)
         if model is None:
-            raise ValueError("image folders are scored by a passive model: give --model or "
+            raise UsageError("image folders are scored by a passive model: give --model or "
                              "set liveness.passive_model")
         payload = _eval_images(config, args, model)
     emit_to_file(args, payload, _summary(payload))
@@ -112,7 +104,7 @@ def _eval_videos(config: Config, args: argparse.Namespace, live: list[Path],
     def new_check() -> LivenessCheck:
         check = build_check(config, passive=model, challenge=False)
         if check is None:
-            raise ValueError("every liveness check is switched off in the config")
+            raise UsageError("every liveness check is switched off in the config")
         return check
 
     shown: list[Presentation] = []
@@ -123,7 +115,7 @@ def _eval_videos(config: Config, args: argparse.Namespace, live: list[Path],
     bona = [p for p in shown if p.bona_fide]
     attacks = [p for p in shown if not p.bona_fide]
     if not bona or not attacks:
-        raise ValueError("no complete presentation: are the live videos longer than --within?")
+        raise UsageError("no complete presentation: are the live videos longer than --within?")
     rates = metrics.ErrorRates(config.liveness.live_parallax,
                                float(np.mean([p.accepted for p in attacks])),
                                float(np.mean([not p.accepted for p in bona])),

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from turnstile.cli.common import add_model_option, emit, load_config
+from turnstile.errors import UsageError
 from turnstile.train.data import FALLBACKS, expand_identities, scan
 from turnstile.train.settings import ARCHS, AUGMENTS, INPUT_NORMS, LOSSES, MINING, TrainSettings
 
@@ -101,7 +102,7 @@ def run_train(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         if exc.name != "torch":
             raise
-        raise RuntimeError("training needs PyTorch: pip install 'turnstile[train]'") from exc
+        raise UsageError("training needs PyTorch: pip install 'turnstile[train]'") from exc
     from turnstile.vision.engine import build_detector
 
     config = load_config(args)

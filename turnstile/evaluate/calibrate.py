@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from turnstile.configfile import write_settings
+from turnstile.errors import UsageError
 from turnstile.evaluate.embedding import EmbeddedSet
 from turnstile.evaluate.identify import (
     Searches,
@@ -95,14 +96,14 @@ def choose_margin(mated: Searches, threshold: float) -> float:
 def calibrate(embedded: EmbeddedSet, far: float, gallery_size: int) -> Calibration:
     """Threshold for a stranger false-accept rate `far` against `gallery_size` people."""
     if not 0.0 < far < 1.0:
-        raise ValueError(f"--far must be between 0 and 1, not {far}")
+        raise UsageError(f"--far must be between 0 and 1, not {far}")
     if gallery_size < 1:
-        raise ValueError("--gallery-size must be at least 1")
+        raise UsageError("--gallery-size must be at least 1")
     names = identities(embedded.paths)
     codes = np.unique(names, return_inverse=True)[1].astype(np.int64)
     size = gallery_size if measurable(codes, gallery_size) else largest_measurable(codes)
     if size < 1:
-        raise ValueError("calibration needs images of at least two people")
+        raise UsageError("calibration needs images of at least two people")
     mated, strangers, _ = repeated_draws(embedded, codes, size, far)
     measured = size == gallery_size
     if measured:

@@ -19,6 +19,7 @@ import cv2
 import numpy as np
 from tqdm import tqdm
 
+from turnstile.errors import UsageError
 from turnstile.evaluate.relight import Condition, relight
 from turnstile.types import Embedding, Face, Image
 from turnstile.vision.align import align
@@ -89,7 +90,7 @@ def subjects(folder: Path, count: int, seed: int = 0, split: Split = Split.ALL) 
         if len(photos) >= 2:
             people.append(Subject(person.name, photos[0], photos[1]))
     if len(people) < 2:
-        raise ValueError(f"{folder} needs at least two people with two photos each")
+        raise UsageError(f"{folder} needs at least two people with two photos each")
     order = np.random.default_rng(seed).permutation(len(people))[:count]
     drawn = [people[int(i)] for i in order]
     if split is Split.TUNE:

@@ -9,6 +9,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from turnstile.errors import TurnstileError
+
 #: Accepted spellings of the CSV's `same` column (case-insensitive).
 TRUE_WORDS = frozenset({"1", "true", "yes"})
 FALSE_WORDS = frozenset({"0", "false", "no"})
@@ -18,7 +20,7 @@ HEADER_WORDS = frozenset({"same", "label", "is_same", "same_person"})
 SHOW_MISSING = 5
 
 
-class PairsError(ValueError):
+class PairsError(TurnstileError, ValueError):
     """A pairs file is malformed or names images that do not exist; says file and line."""
 
 

@@ -15,7 +15,7 @@ from turnstile.access.door import DoorOutput
 from turnstile.access.health import EXIT_FAULT
 from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.config import Config
-from turnstile.gui import release_qt_env
+from turnstile.gui import i18n, release_qt_env
 from turnstile.gui.admin.kiosklink import AdminLink
 from turnstile.gui.kiosk import KioskWindow
 from turnstile.gui.worker import RecognitionWorker
@@ -32,7 +32,7 @@ class Kiosk:
                  loop: bool = False, engine: Engine | None = None, model: Path | None = None,
                  door: DoorOutput | None = None, liveness: LivenessCheck | None = None,
                  engine_factory: Callable[[], Engine] | None = None) -> None:
-        self.window = KioskWindow(config.kiosk)
+        self.window = KioskWindow(config.kiosk, cooldown_s=config.policy.cooldown_s)
         self._args = (db_path, source, loop, engine, door, liveness)
         self._engine_factory = engine_factory
         #: The one factory carrying --model: the worker's engine and the admin panel's.
@@ -96,6 +96,7 @@ def run_app(config: Config, db_path: Path, source: str | None = None, loop: bool
     """Show the kiosk until the window is closed (or Ctrl+C); returns the exit status."""
     release_qt_env()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    i18n.install(config.kiosk.language)
     kiosk = Kiosk(config, db_path, source, loop, model=model)
     # The hidden gesture opens the admin panel, which asks for the password itself.
     link = AdminLink(kiosk.window.admin_requested, config, config_path, db_path,

@@ -1,4 +1,4 @@
-"""The kiosk's icons and stylesheet, shipped inside the package (turnstile/assets)."""
+"""The kiosk's icons, stylesheets and sounds, shipped inside the package (turnstile/assets)."""
 
 from __future__ import annotations
 
@@ -17,8 +17,9 @@ def asset_dir() -> Path:
     return assets_dir()  # also right inside the one-folder application
 
 
-def stylesheet() -> str:
-    return (asset_dir() / "kiosk.qss").read_text(encoding="utf-8")
+def stylesheet(name: str = "kiosk") -> str:
+    """The kiosk's ("kiosk") or the admin panel's ("admin") stylesheet."""
+    return (asset_dir() / f"{name}.qss").read_text(encoding="utf-8")
 
 
 def icon(name: str, size: int) -> QPixmap:
@@ -44,19 +45,3 @@ def sound_path(name: str) -> Path:
         raise FileNotFoundError(f"sound {path} is missing")
     return path
 
-
-class Sounds:
-    """Plays a short sound per outcome (kiosk.sounds); Qt Multimedia loads only when on."""
-
-    def __init__(self) -> None:
-        from PySide6.QtCore import QUrl
-        from PySide6.QtMultimedia import QSoundEffect
-
-        self._effects: dict[str, QSoundEffect] = {}
-        for name in ("granted", "denied"):
-            effect = QSoundEffect()
-            effect.setSource(QUrl.fromLocalFile(str(sound_path(name))))
-            self._effects[name] = effect
-
-    def play(self, name: str) -> None:
-        self._effects[name].play()

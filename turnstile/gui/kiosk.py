@@ -1,13 +1,16 @@
-"""The full-screen kiosk: live video with face boxes and a large banner saying what to do."""
+"""The full-screen kiosk: live video with face boxes and a large banner saying what to do.
+
+Sizes follow the window (landscape or portrait, 800 px to 4K): fonts, icons and margins are
+shares of its shorter side, and the banner's labels wrap, shrink and finally elide rather than
+ever asking for more width than the screen has.
+"""
 
 from __future__ import annotations
 
-import enum
 import time
 from dataclasses import dataclass
-from datetime import datetime
 
-from PySide6.QtCore import QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QLocale, QSize, Qt, QTime, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QColor,
@@ -15,19 +18,33 @@ from PySide6.QtGui import (
     QKeyEvent,
     QKeySequence,
     QMouseEvent,
-    QPainter,
-    QPen,
+    QResizeEvent,
 )
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from turnstile.access.pipeline import CameraState, CameraStatus
 from turnstile.config import KioskConfig
-from turnstile.gui.assets import Sounds, icon, stylesheet
+from turnstile.gui.assets import icon, stylesheet
+from turnstile.gui.feedback import Announcer, Feedback
+from turnstile.gui.fitlabel import FitLabel
+from turnstile.gui.kioskmessages import (
+    Message,
+    Screen,
+    camera_lost,
+    first_run,
+    idle,
+    message_for,
+    out_of_service,
+    starting,
+)
 from turnstile.gui.qimage import pixmap_from_bytes
+from turnstile.gui.video import VideoView
 from turnstile.gui.worker import KioskUpdate
 from turnstile.redact import redact_text
-from turnstile.types import Box, DenyReason, Outcome, PendingReason
-from turnstile.vision.light import FillLight, LightHint
+from turnstile.vision.light import FillLight
+
+__all__ = ["ADMIN_CORNER_PX", "ADMIN_KEY", "ADMIN_TAPS", "KioskWindow", "Message", "Screen",
+           "Sizes", "message_for"]
 
 #: Key that asks for the admin panel (the panel itself asks for the password).
 ADMIN_KEY = "Ctrl+Shift+A"
@@ -37,153 +54,42 @@ QUIT_KEY = "Ctrl+Q"
 ADMIN_TAPS = 5
 ADMIN_TAP_S = 3.0
 ADMIN_CORNER_PX = 120
-ICON_PX = 180
-THUMB_PX = 200
 
 
-class Screen(enum.Enum):
-    """What the banner shows; the value is the stylesheet's `state` property."""
-
-    STARTING = "starting"
-    IDLE = "idle"
-    GRANTED = "granted"
-    DENIED = "denied"
-    UNKNOWN = "unknown"
-    SPOOF = "spoof"
-    ONE_AT_A_TIME = "one_at_a_time"
-    HINT = "hint"
-    CAMERA_LOST = "camera_lost"
+BOX_COLOURS = {Screen.GRANTED: QColor("#2ecc71"), Screen.DENIED: QColor("#ff5a4f"),
+               Screen.UNKNOWN: QColor("#ff5a4f"), Screen.SPOOF: QColor("#ff5a4f")}
 
 
 @dataclass(frozen=True)
-class Message:
-    screen: Screen
-    title: str
-    subtitle: str
-    icon: str
+class Sizes:
+    """Pixel sizes of the banner's parts for one window size."""
 
+    title_px: int
+    title_min_px: int
+    title_lines: int
+    subtitle_px: int
+    subtitle_min_px: int
+    subtitle_lines: int
+    detail_px: int
+    clock_px: int
+    icon_px: int
+    thumb_px: int
+    margin: int
+    portrait: bool
 
-_REFUSALS = {
-    DenyReason.INACTIVE: "Your access is not active. Please see reception.",
-    DenyReason.NOT_YET_VALID: "Your access has not started yet. Please see reception.",
-    DenyReason.EXPIRED: "Your access has expired. Please see reception.",
-    DenyReason.OUT_OF_SCHEDULE: "No access at this time. Please see reception.",
-    DenyReason.NOT_IN_GROUP: "No access through this door. Please see reception.",
-    DenyReason.SUSPENDED: "Face access is suspended. Please see reception.",
-}
-BOX_COLOURS = {Screen.GRANTED: QColor("#2ecc71"), Screen.DENIED: QColor("#ff5a4f"),
-               Screen.UNKNOWN: QColor("#ff5a4f"), Screen.SPOOF: QColor("#ff5a4f")}
-IDLE = Message(Screen.IDLE, "Please look at the camera", "One person at a time", "idle")
-#: A face refused by the liveness check. A real person wrongly refused must know that the
-#: refusal holds while they stay in view, and how to get a fresh check; it is not DENIED
-#: (their access rights are fine), so it has its own screen and words.
-SPOOF = Message(Screen.SPOOF, "Live face not confirmed",
-                "Please step out of view, then come back and look at the camera.", "spoof")
-
-
-#: What the kiosk says when the light, not the person, is the problem.
-LIGHT_HINTS = {
-    LightHint.TOO_DARK: Message(Screen.HINT, "Too dark: step closer to the screen",
-                                "The screen lights your face.", "idle"),
-    LightHint.BACKLIT: Message(Screen.HINT, "Strong light behind you",
-                               "Step closer to the screen, or turn away from the window.",
-                               "idle"),
-}
-#: The video area's colour when the screen is a fill light, and otherwise.
-FILL_COLOUR, DARK_COLOUR = QColor("#ffffff"), QColor("#101418")
-
-
-def greeting(at: datetime) -> str:
-    return ("Good morning" if at.hour < 12 else "Good afternoon" if at.hour < 18
-            else "Good evening")
-
-
-def message_for(update: KioskUpdate) -> Message | None:
-    """The banner for a processed frame; None keeps whatever is showing."""
-    decision = update.decision
-    outcome = decision.outcome
-    if outcome is Outcome.GRANTED:
-        name = decision.match.name if decision.match and decision.match.name else ""
-        return Message(Screen.GRANTED, f"Welcome, {name}",
-                       f"{greeting(decision.at)}. Please go ahead.", "granted")
-    if outcome is Outcome.DENIED and decision.reason is DenyReason.DOOR_FAILED:
-        return Message(Screen.DENIED, "The door did not open",
-                       "Please try again or see reception.", "denied")
-    if outcome is Outcome.DENIED and decision.reason is DenyReason.NOT_RECORDED:
-        return Message(Screen.DENIED, "The door did not open",
-                       "Entries cannot be recorded right now. Please see reception.", "denied")
-    if outcome is Outcome.DENIED:
-        text = _REFUSALS.get(decision.reason, "Please see reception.") \
-            if decision.reason else "Please see reception."
-        return Message(Screen.DENIED, "Access denied", text, "denied")
-    if outcome is Outcome.UNKNOWN:
-        return Message(Screen.UNKNOWN, "Not recognised", "Please see reception.", "unknown")
-    if outcome in (Outcome.SPOOF, Outcome.ALARM) or decision.pending is PendingReason.STEP_OUT:
-        return SPOOF
-    if outcome is Outcome.MULTIPLE_FACES:
-        return Message(Screen.ONE_AT_A_TIME, "One person at a time",
-                       "Please step up alone.", "crowd")
-    if outcome is Outcome.PENDING and decision.pending is not None and decision.pending.prompt:
-        prompt = decision.pending.prompt
-        return Message(Screen.HINT, prompt[:1].upper() + prompt[1:], "", "idle")
-    if update.light in LIGHT_HINTS and decision.pending is not PendingReason.RECENTLY_DECIDED:
-        # The light, not the person, is what keeps the kiosk from deciding.
-        return LIGHT_HINTS[update.light]
-    if outcome is Outcome.TOO_SMALL:
-        return Message(Screen.HINT, "Please come closer", "", "idle")
-    return None
-
-
-class VideoView(QWidget):
-    """Paints the newest camera frame, scaled to fit, with the faces' boxes on top."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("video")
-        self.setMinimumSize(320, 240)
-        self._image: QImage | None = None
-        self._boxes: tuple[Box, ...] = ()
-        self._chosen: Box | None = None
-        self._colour = QColor("#ffffff")
-        self._background = DARK_COLOUR
-
-    def set_fill(self, on: bool) -> None:
-        """Paint the area around the video white: the screen as a fill light."""
-        colour = FILL_COLOUR if on else DARK_COLOUR
-        if colour != self._background:
-            self._background = colour
-            self.update()
-
-    @property
-    def filling(self) -> bool:
-        return self._background == FILL_COLOUR
-
-    def set_image(self, image: QImage) -> None:
-        self._image = image
-        self.update()
-
-    def set_boxes(self, boxes: tuple[Box, ...], chosen: Box | None, colour: QColor) -> None:
-        self._boxes, self._chosen, self._colour = boxes, chosen, colour
-        self.update()
-
-    def paintEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), self._background)
-        if self._image is not None and not self._image.isNull():
-            target = self._fit(self._image.width(), self._image.height())
-            painter.drawImage(target, self._image)
-            scale = target.width() / self._image.width()
-            for box in self._boxes:
-                main = box == self._chosen
-                painter.setPen(QPen(self._colour if main else QColor("#c8c8c8"), 6 if main else 2))
-                painter.drawRect(QRectF(target.x() + box.x * scale, target.y() + box.y * scale,
-                                        box.w * scale, box.h * scale))
-        painter.end()
-
-    def _fit(self, width: int, height: int) -> QRectF:
-        scale = min(self.width() / width, self.height() / height)
-        w, h = width * scale, height * scale
-        return QRectF((self.width() - w) / 2, (self.height() - h) / 2, w, h)
+    @classmethod
+    def for_window(cls, width: int, height: int) -> Sizes:
+        # The shorter side sets the scale: 1080 (a 1920x1080 screen) gives an 81 px title,
+        # readable from two metres; a portrait screen's extra height buys more lines.
+        unit = max(min(width, height), 240)
+        portrait = height > width
+        return cls(title_px=round(unit * 0.075), title_min_px=round(unit * 0.04),
+                   title_lines=3 if portrait else 2,
+                   subtitle_px=round(unit * 0.042), subtitle_min_px=round(unit * 0.025),
+                   subtitle_lines=5 if portrait else 3,
+                   detail_px=max(12, round(unit * 0.018)), clock_px=round(unit * 0.04),
+                   icon_px=round(unit * 0.14), thumb_px=round(unit * 0.17),
+                   margin=round(unit * 0.03), portrait=portrait)
 
 
 class KioskWindow(QWidget):
@@ -193,73 +99,154 @@ class KioskWindow(QWidget):
     #: Ctrl+Q (or a close request) while quitting is guarded: someone must authorise it.
     quit_requested = Signal()
 
-    def __init__(self, config: KioskConfig, parent: QWidget | None = None) -> None:
+    def __init__(self, config: KioskConfig, parent: QWidget | None = None, *,
+                 cooldown_s: float = 5.0, feedback: Announcer | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("kiosk")
-        self.setWindowTitle("Turnstile")
+        self.setWindowTitle(self.tr("Turnstile"))
         self.setStyleSheet(stylesheet())
         self._config = config
+        self._cooldown_s = cooldown_s
         self._holding = False  # a final result is on screen until the timer clears it
+        self._empty = False  # the gallery has nobody: the first-run screen replaces idle
         self._taps: list[float] = []
         #: Full screen, closing needs an administrator (allow_quit); windowed, it does not.
         self.guard_quit = False
         self._quit_allowed = False
-        self._sounds = Sounds() if config.sounds else None
+        self._feedback = feedback if feedback is not None else Feedback(
+            config.sounds, config.speak, config.language)
+        self._shown: tuple[Message, bytes | None] | None = None
         self._fill = FillLight()
-        self.video = VideoView(self)
+        self.video = VideoView(self, mirrored=config.mirror)
         self.banner = QFrame(self)
         self.banner.setObjectName("banner")
         self.icon = QLabel(self.banner)
         self.thumbnail = QLabel(self.banner)
-        self.title = QLabel(self.banner)
+        self.title = FitLabel(2, self.banner)
         self.title.setObjectName("title")
-        self.subtitle = QLabel(self.banner)
+        bold = self.title.font()
+        bold.setBold(True)
+        self.title.setFont(bold)
+        self.subtitle = FitLabel(3, self.banner)
         self.subtitle.setObjectName("subtitle")
-        self.subtitle.setWordWrap(True)
+        #: The reason behind "Out of service", small, for the technician at the screen.
+        self.detail = FitLabel(2, self.banner)
+        self.detail.setObjectName("detail")
+        self.clock = QLabel(self.banner)
+        self.clock.setObjectName("clock")
+        self.clock.setFont(bold)
+        self.clock.setVisible(config.clock)
         self._layout()
+        self._sizes = Sizes.for_window(self.width(), self.height())
         self._reset = QTimer(self)
         self._reset.setSingleShot(True)
         self._reset.timeout.connect(self.show_idle)
-        self.show_message(Message(Screen.STARTING, "Starting", "One moment, please.", "idle"))
+        self._ticker = QTimer(self)
+        self._ticker.timeout.connect(self._tick)
+        if config.clock:
+            self._ticker.start(1000)
+        self._tick()
+        self.show_message(starting())
 
     def _layout(self) -> None:
-        text = QVBoxLayout()
-        text.addWidget(self.title)
-        text.addWidget(self.subtitle)
-        row = QHBoxLayout(self.banner)
-        row.setContentsMargins(48, 24, 48, 24)
-        row.setSpacing(36)
-        row.addWidget(self.icon)
-        row.addWidget(self.thumbnail)
-        row.addLayout(text, 1)
+        self._text = QWidget(self.banner)
+        text = QVBoxLayout(self._text)
+        text.setContentsMargins(0, 0, 0, 0)
+        text.setSpacing(4)
+        for label in (self.title, self.subtitle, self.detail):
+            label.setParent(self._text)
+            text.addWidget(label)
+        text.addStretch(1)
+        self._grid = QGridLayout(self.banner)
+        self._portrait: bool | None = None
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.video, 1)
         column.addWidget(self.banner)
+        self._arrange(portrait=False)
+
+    def _arrange(self, portrait: bool) -> None:
+        """Landscape: pictures, text and clock side by side. Portrait: pictures and clock
+        above, the text below across the whole width (a narrow row would squeeze names)."""
+        if portrait == self._portrait:
+            return
+        self._portrait = portrait
+        grid, top = self._grid, Qt.AlignmentFlag.AlignTop
+        for widget in (self.icon, self.thumbnail, self._text, self.clock):
+            grid.removeWidget(widget)
+        grid.addWidget(self.icon, 0, 0, top)
+        grid.addWidget(self.thumbnail, 0, 1, top)
+        grid.addWidget(self.clock, 0, 3, top | Qt.AlignmentFlag.AlignRight)
+        if portrait:
+            grid.addWidget(self._text, 1, 0, 1, 4)
+        else:
+            grid.addWidget(self._text, 0, 2)
+        for column_ in range(4):
+            grid.setColumnStretch(column_, 1 if column_ == 2 else 0)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(320, 240)  # whatever the text: it adapts to the window, never the reverse
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 (Qt's name)
+        sizes = Sizes.for_window(event.size().width(), event.size().height())
+        if sizes != self._sizes:
+            self._sizes = sizes
+            self._apply_sizes()
+        super().resizeEvent(event)
+
+    def _apply_sizes(self) -> None:
+        s = self._sizes
+        self._arrange(s.portrait)
+        self._grid.setContentsMargins(s.margin, s.margin * 2 // 3, s.margin, s.margin * 2 // 3)
+        self._grid.setHorizontalSpacing(s.margin)
+        self._grid.setVerticalSpacing(s.margin // 2)
+        self.title.set_pixel_sizes(s.title_px, s.title_min_px, s.title_lines)
+        self.subtitle.set_pixel_sizes(s.subtitle_px, s.subtitle_min_px, s.subtitle_lines)
+        self.detail.set_pixel_sizes(s.detail_px, s.detail_px, 2)
+        font = self.clock.font()
+        font.setPixelSize(s.clock_px)
+        self.clock.setFont(font)
+        if self._shown is not None:
+            self._render(*self._shown)
 
     @property
     def screen_state(self) -> Screen:
         return Screen(self.banner.property("state"))
 
-    def show_message(self, message: Message, thumbnail: bytes | None = None) -> None:
+    def show_message(self, message: Message, thumbnail: bytes | None = None,
+                     detail: str = "") -> None:
+        if self._shown == (message, thumbnail) and not detail:
+            return  # the same banner again (every frame while nobody is there)
+        self._shown = (message, thumbnail)
         self.banner.setProperty("state", message.screen.value)
         self.banner.style().unpolish(self.banner)
         self.banner.style().polish(self.banner)
-        self.title.setText(message.title)
-        self.subtitle.setText(message.subtitle)
+        self.title.set_full_text(message.title)
+        self.subtitle.set_full_text(message.subtitle)
         self.subtitle.setVisible(bool(message.subtitle))
-        self.icon.setPixmap(icon(message.icon, ICON_PX))
+        self.detail.set_full_text(detail)
+        self.detail.setVisible(bool(detail))
+        self._render(message, thumbnail)
+
+    def _render(self, message: Message, thumbnail: bytes | None) -> None:
+        """The pictures, at the current window's sizes."""
+        self.icon.setPixmap(icon(message.icon, self._sizes.icon_px))
         picture = pixmap_from_bytes(thumbnail)
         if picture is not None:
+            size = self._sizes.thumb_px
             self.thumbnail.setPixmap(picture.scaled(
-                THUMB_PX, THUMB_PX, Qt.AspectRatioMode.KeepAspectRatio,
+                size, size, Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation))
         self.thumbnail.setVisible(picture is not None)
 
     def show_idle(self) -> None:
         self._holding = False
-        self.show_message(IDLE)
+        self.show_message(first_run() if self._empty else idle())
+
+    def _tick(self) -> None:
+        self.clock.setText(QLocale().toString(QTime.currentTime(),
+                                              QLocale.FormatType.ShortFormat))
 
     def on_preview(self, image: QImage) -> None:
         self.video.set_image(image)
@@ -267,22 +254,31 @@ class KioskWindow(QWidget):
     def on_update(self, update: KioskUpdate) -> None:
         self.video.set_fill(self._fill.update(update.light, bool(update.boxes),
                                               time.monotonic()))
-        message = message_for(update)
-        if update.final and message is not None:
+        if update.enrolled is not None:
+            self._empty = update.enrolled == 0
+        message = message_for(update, self._cooldown_s)
+        if self._empty and (message is None or message.screen is Screen.UNKNOWN):
+            message = first_run()  # nobody can be recognised yet: guide, do not refuse
+        if update.final and message is not None and message.screen is not Screen.FIRST_RUN:
             self._holding = True
             self.show_message(message, update.thumbnail)
-            if self._sounds is not None:
-                self._sounds.play("granted" if message.screen is Screen.GRANTED else "denied")
+            self._announce(message)
             self._reset.start(round(self._config.result_s * 1000))
         elif not self._holding:
-            current = self.screen_state
             if message is not None:
                 self.show_message(message)
-            elif current is not Screen.IDLE:
-                self.show_message(IDLE)
+            elif self.screen_state is not Screen.IDLE:
+                self.show_idle()
         # The face box takes the banner's colour, so the person sees which face was decided.
         colour = BOX_COLOURS.get(self.screen_state, QColor("#ffffff"))
         self.video.set_boxes(update.boxes, update.chosen, colour)
+
+    def _announce(self, message: Message) -> None:
+        granted = message.screen is Screen.GRANTED
+        if message.screen in BOX_COLOURS:  # a result, not a hint
+            self._feedback.play("granted" if granted else "denied")
+        if granted:
+            self._feedback.say(message.title)
 
     def on_camera(self, status: CameraStatus) -> None:
         if status.state is CameraState.RUNNING:
@@ -291,16 +287,18 @@ class KioskWindow(QWidget):
             return
         self._reset.stop()
         self._holding = False
-        retry = f" Retrying in {status.retry_in_s:.0f} s." if status.retry_in_s >= 1 else ""
-        self.show_message(Message(Screen.CAMERA_LOST, "Camera unavailable",
-                                  f"Please see reception.{retry}", "camera_off"))
+        self.video.clear()
+        self.show_message(camera_lost(status.retry_in_s))
 
     def on_failed(self, message: str) -> None:
         self._holding = False
-        self.show_message(Message(Screen.CAMERA_LOST, "Out of service",
-                                  "Please see reception.", "camera_off"))
-        # For the technician; visitors never see internals, nobody sees a stream's password.
-        self.setToolTip(redact_text(message))
+        self.video.clear()
+        # Visitors read the big lines; the technician at the screen reads the small one
+        # (and nobody a stream's password).
+        safe = redact_text(message)
+        self.show_message(out_of_service(),
+                          detail=self.tr("Technical detail: %1").replace("%1", safe))
+        self.setToolTip(safe)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
         # Handled here, not with QShortcut, so they work whichever child has the focus.

@@ -48,6 +48,8 @@ class KioskUpdate:
     door_opened: bool | None = None
     #: What the light is doing to the face (the kiosk's hint and fill light).
     light: LightHint = LightHint.OK
+    #: Templates in the gallery (0: nobody enrolled yet, the kiosk shows its first-run screen).
+    enrolled: int | None = None
 
 
 class RecognitionWorker(QThread):
@@ -117,7 +119,7 @@ class RecognitionWorker(QThread):
             def report(result: FrameResult) -> None:
                 if meter is not None:
                     meter.observe(result.frame.image, result.decision.face)
-                self.update.emit(_update(result, store.templates.thumbnail))
+                self.update.emit(_update(result, store.templates.thumbnail, gallery.size))
 
             self.heartbeat.ready()
             run(source, pipeline, report, camera=self._config.camera, reconnect=True,
@@ -149,7 +151,8 @@ class RecognitionWorker(QThread):
         self.camera.emit(status)
 
 
-def _update(result: FrameResult, thumbnail: Callable[[int], bytes | None]) -> KioskUpdate:
+def _update(result: FrameResult, thumbnail: Callable[[int], bytes | None],
+            enrolled: int | None = None) -> KioskUpdate:
     decision = result.decision
     chosen = decision.face.box if decision.face is not None else None
     pid = decision.match.person_id if decision.match else None
@@ -159,4 +162,5 @@ def _update(result: FrameResult, thumbnail: Callable[[int], bytes | None]) -> Ki
     height, width = result.frame.image.shape[:2]
     return KioskUpdate(decision, result.final, tuple(f.box for f in result.faces), chosen,
                        (width, height), picture,
-                       result.door.opened if result.door is not None else None, result.light)
+                       result.door.opened if result.door is not None else None, result.light,
+                       enrolled)

@@ -6,8 +6,10 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 
+from turnstile.errors import TurnstileError
 
-class DuplicateAccountError(Exception):
+
+class DuplicateAccountError(TurnstileError):
     """An account with that name (ignoring case) already exists."""
 
 

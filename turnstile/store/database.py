@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+from turnstile.errors import TurnstileError
 from turnstile.store.files import backup, create_private_file, expire_backups, make_private_folder
 
 #: Each entry moves the schema one version forward; never edit a released one, append.
@@ -181,7 +182,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 
-class SchemaError(RuntimeError):
+class SchemaError(TurnstileError, RuntimeError):
     """The database was written by a newer Turnstile, or is not a Turnstile database."""
 
 

@@ -9,12 +9,13 @@ from datetime import datetime, time
 import numpy as np
 import numpy.typing as npt
 
+from turnstile.errors import TurnstileError
 from turnstile.types import DenyReason, Embedding, Outcome
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-class StoreError(ValueError):
+class StoreError(TurnstileError, ValueError):
     """A store operation cannot be done (unknown person, taken employee id, bad input).
 
     The message is meant for the operator; nothing was changed.

@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from turnstile.errors import TurnstileError
 from turnstile.types import Image
 from turnstile.vision.align import align, center_crop
 from turnstile.vision.detect import FaceDetector
@@ -26,7 +27,7 @@ FALLBACKS = ("resize", "center", "skip")
 CACHE_VERSION = 1
 
 
-class DataError(ValueError):
+class DataError(TurnstileError, ValueError):
     """The training folder cannot be used (missing, too few identities or images)."""
 
 

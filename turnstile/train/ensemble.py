@@ -11,6 +11,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812 - the conventional name
 from torch import Tensor, nn
 
+from turnstile.errors import UsageError
 from turnstile.train import nets
 from turnstile.train.data import FaceSet
 from turnstile.train.trainer import embed_images
@@ -42,7 +43,7 @@ def fit_whitening(embeddings: FloatArray, labels: npt.NDArray[np.int64],
     light, glasses on or off) counts less, what tells people apart counts more.
     """
     if len(np.unique(labels)) < 2 or len(embeddings) != len(labels):
-        raise ValueError("whitening needs embeddings of at least two people, one label each")
+        raise UsageError("whitening needs embeddings of at least two people, one label each")
     values = np.asarray(embeddings, np.float64)
     centred = np.empty_like(values)
     for label in np.unique(labels):

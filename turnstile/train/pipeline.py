@@ -17,6 +17,7 @@ from torch import nn
 from tqdm import tqdm
 
 from turnstile.config import APP_NAME, DetectorConfig
+from turnstile.errors import UsageError
 from turnstile.train import ensemble, nets
 from turnstile.train.data import (
     FaceSet,
@@ -90,10 +91,10 @@ def cpu_threads(requested: int) -> int:
 def choose_device(name: str) -> torch.device:
     if name == "cuda":
         if not torch.cuda.is_available():
-            raise RuntimeError("--device cuda was asked for but PyTorch sees no CUDA device")
+            raise UsageError("--device cuda was asked for but PyTorch sees no CUDA device")
         return torch.device("cuda")
     if name != "cpu":
-        raise ValueError(f"device must be cpu or cuda, not {name!r}")
+        raise UsageError(f"device must be cpu or cuda, not {name!r}")
     return torch.device("cpu")
 
 

@@ -10,6 +10,8 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from turnstile.errors import UsageError
+
 IntArray = npt.NDArray[np.int64]
 
 
@@ -25,7 +27,7 @@ def negative_pairs(labels: IntArray, count: int, rng: np.random.Generator) -> In
     candidates = np.asarray([(i, j) for i, j in itertools.combinations(range(len(labels)), 2)
                              if labels[i] != labels[j]], np.int64).reshape(-1, 2)
     if count > len(candidates):
-        raise ValueError(f"only {len(candidates)} different-identity pairs exist, "
+        raise UsageError(f"only {len(candidates)} different-identity pairs exist, "
                          f"{count} were asked for")
     chosen = np.sort(rng.choice(len(candidates), size=count, replace=False))
     return candidates[chosen]
@@ -58,7 +60,7 @@ def identity_batches(labels: IntArray, batch: int, per_identity: int,
     shuffled and dealt into batches without repeating an identity within a batch.
     """
     if per_identity < 2:
-        raise ValueError("per_identity must be at least 2 so every batch has positive pairs")
+        raise UsageError("per_identity must be at least 2 so every batch has positive pairs")
     groups: list[tuple[int, list[int]]] = []
     for k in np.unique(labels):
         images = [int(i) for i in rng.permutation(np.flatnonzero(labels == k))]

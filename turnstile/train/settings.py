@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from turnstile.errors import UsageError
+
 #: Losses selectable with --loss.
 LOSSES = ("triplet", "contrastive", "bce", "arcface", "cosface")
 #: Negative mining strategies for the triplet loss.
@@ -77,7 +79,7 @@ class TrainSettings:
         ]
         for ok, message in checks:
             if not ok:
-                raise ValueError(message)
+                raise UsageError(message)
 
     def describe_loss(self) -> str:
         detail = {"contrastive": f"margin {self.margin}", "bce": "learned logistic",

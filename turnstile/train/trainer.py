@@ -18,6 +18,7 @@ from torch import Tensor, nn
 from torch.optim.swa_utils import AveragedModel, get_ema_multi_avg_fn
 from tqdm import tqdm
 
+from turnstile.errors import UsageError
 from turnstile.train import losses, nets
 from turnstile.train.data import FaceSet
 from turnstile.train.evaluate import PairReport, evaluate_faces
@@ -208,10 +209,10 @@ class Trainer:
         differ = [k for k in mine if k != "epochs" and mine[k] != theirs.get(k)]
         if differ or state["identities"] != list(self.train_set.identities):
             what = ", ".join(differ) if differ else "training identities"
-            raise ValueError(f"checkpoint {self.checkpoint} is from a different run ({what} "
+            raise UsageError(f"checkpoint {self.checkpoint} is from a different run ({what} "
                              "differ); delete it or drop --resume")
         if state["epoch"] > self.settings.epochs:
-            raise ValueError(f"checkpoint is at epoch {state['epoch']}, beyond --epochs")
+            raise UsageError(f"checkpoint is at epoch {state['epoch']}, beyond --epochs")
         self.model.load_state_dict(state["model"])
         if self.average is not None:
             self.average.load_state_dict(state["average"])

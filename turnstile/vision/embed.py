@@ -11,10 +11,15 @@ import cv2
 import numpy as np
 import onnxruntime as ort
 
+from turnstile.errors import TurnstileError, UsageError
 from turnstile.types import Embedding, Image
 
 #: Metadata keys an embedder ONNX file may carry to describe its input contract.
 META_PREFIX = "turnstile."
+
+
+class DeviceError(TurnstileError, RuntimeError):
+    """The asked-for execution device cannot run here."""
 
 
 class Embedder(Protocol):
@@ -67,7 +72,7 @@ def read_contract(session: ort.InferenceSession, path: Path) -> InputContract:
             std=float(get("std", SFACE_CONTRACT.std)),
         )
     except ValueError as exc:
-        raise ValueError(f"{path}: malformed turnstile metadata: {exc}") from exc
+        raise UsageError(f"{path}: malformed turnstile metadata: {exc}") from exc
 
 
 def choose_providers(device: str) -> list[str]:
@@ -75,8 +80,8 @@ def choose_providers(device: str) -> list[str]:
     available = ort.get_available_providers()
     if device == "cuda":
         if "CUDAExecutionProvider" not in available:
-            raise RuntimeError("CUDA was requested but onnxruntime has no CUDA provider here "
-                               "(install the gpu extra: pip install 'turnstile[gpu]')")
+            raise DeviceError("CUDA was requested but onnxruntime has no CUDA provider here "
+                          "(install the gpu extra: pip install 'turnstile[gpu]')")
         return ["CUDAExecutionProvider", "CPUExecutionProvider"]
     if device == "auto" and "CUDAExecutionProvider" in available:
         return ["CUDAExecutionProvider", "CPUExecutionProvider"]
@@ -140,16 +145,16 @@ class OnnxEmbedder(ContractEmbedder):
         try:
             self._session = ort.InferenceSession(str(model), options, providers=providers)
         except Exception as exc:  # onnxruntime raises several unrelated types for bad files
-            raise ValueError(f"{model} is not a usable ONNX embedder: {exc}") from exc
+            raise UsageError(f"{model} is not a usable ONNX embedder: {exc}") from exc
         inputs = self._session.get_inputs()
         if len(inputs) != 1:
-            raise ValueError(f"{model}: an embedder must have exactly one input, has {len(inputs)}")
+            raise UsageError(f"{model}: an embedder must have exactly one input, has {len(inputs)}")
         self._input_name = inputs[0].name
         self._contract = read_contract(self._session, model)
         self._flip = flip_augment
         warm = self._run(np.zeros((1, 3, self._contract.size, self._contract.size), np.float32))
         if warm.ndim != 2:
-            raise ValueError(f"{model}: output must be (batch, dimension), got {warm.shape}")
+            raise UsageError(f"{model}: output must be (batch, dimension), got {warm.shape}")
         self._dimension = int(warm.shape[1])
 
     @property

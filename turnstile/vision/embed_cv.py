@@ -12,6 +12,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from turnstile.errors import UsageError
 from turnstile.vision.embed import SFACE_CONTRACT, ContractEmbedder, InputContract
 
 
@@ -30,7 +31,7 @@ class OpenCvEmbedder(ContractEmbedder):
         try:
             self._net = cv2.dnn.readNetFromONNX(str(model))
         except cv2.error as exc:
-            raise ValueError(f"OpenCV {cv2.__version__} cannot run {model}: {exc}; "
+            raise UsageError(f"OpenCV {cv2.__version__} cannot run {model}: {exc}; "
                              "use models.runtime = \"onnxruntime\"") from exc
         self._contract = contract
         self._flip = flip_augment

@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 
 from turnstile.config import Config
+from turnstile.errors import UsageError
 from turnstile.store.gallery import Gallery
 from turnstile.store.interfaces import Store
 from turnstile.types import Embedding, Face, Image, Match, Quality
@@ -77,10 +78,10 @@ def use_opencv(config: Config, model: Path | None) -> bool:
     runtime, device = config.models.runtime, config.models.device
     if runtime == "opencv":
         if model is not None:
-            raise ValueError("models.runtime = \"opencv\" runs only the default embedder; "
+            raise UsageError("models.runtime = \"opencv\" runs only the default embedder; "
                              "use onnxruntime for other models")
         if device == "cuda":
-            raise ValueError("models.runtime = \"opencv\" runs on the CPU only; "
+            raise UsageError("models.runtime = \"opencv\" runs on the CPU only; "
                              "use onnxruntime for models.device = \"cuda\"")
         return True
     if runtime != "auto" or model is not None or device == "cuda":

@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 import turnstile
+from turnstile.errors import TurnstileError
 from turnstile.types import Image
 
 #: Larger images are refused rather than decoded into gigabytes of memory. OpenCV enforces
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 _warned = False
 
 
-class ImageError(ValueError):
+class ImageError(TurnstileError, ValueError):
     """An image file cannot be used; the message names the file and the reason."""
 
 

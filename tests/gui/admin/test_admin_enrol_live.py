@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from pytestqt.qtbot import QtBot
 
@@ -12,6 +14,7 @@ from turnstile.admin.source import CameraFrames
 from turnstile.config import CameraConfig
 from turnstile.gui.admin.enrol import EnrolPage
 from turnstile.types import Image
+from turnstile.vision.engine import FaceResult
 
 
 @pytest.mark.slow
@@ -79,3 +82,30 @@ def test_video_end_stops_the_camera(qtbot: QtBot, context: AdminContext) -> None
     qtbot.waitUntil(lambda: not page.camera_running, timeout=10_000)
     assert "stopped delivering" in page.guidance.text()
     assert len(page.live.shots) == 1 and not page.live.can_finish
+
+
+def test_camera_and_detector_run_off_the_ui_thread(qtbot: QtBot, context: AdminContext,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = context.enroller.engine
+    analyse = engine.analyze
+    threads: set[int] = set()
+
+    def recording(image: Image) -> list[FaceResult]:
+        threads.add(threading.get_ident())
+        return analyse(image)
+
+    monkeypatch.setattr(engine, "analyze", recording)
+    video = dataset("videos", "evm_mit_face.mp4")
+    page = EnrolPage(context.enroller, context.people("alice"),
+                     lambda: CameraFrames.open(str(video), CameraConfig(), pace=True))
+    qtbot.addWidget(page)
+    page.show()
+    page.start_button.click()
+    assert not page.photos_button.isEnabled()  # one detector, one thread at a time
+    qtbot.waitUntil(lambda: page.video.pixmap() is not None and not page.video.pixmap().isNull(),
+                    timeout=20_000)
+    page.stop_camera()
+    assert threads and threading.get_ident() not in threads
+    # Stopped: no frozen picture of the last person, photos may be added again.
+    assert page.video.pixmap().isNull() and page.video.text() == "camera off"
+    assert page.photos_button.isEnabled()

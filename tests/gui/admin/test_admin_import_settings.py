@@ -68,11 +68,11 @@ def test_settings_page_saves_validated_values(
     page.widgets["recognition.threshold"].setValue(0.4)  # type: ignore[attr-defined]
     assert "1.0e-03" in page.far_label.text()
     page.widgets["policy.cooldown_s"].setValue(7.5)  # type: ignore[attr-defined]
-    page.widgets["events.store_thumbnails"].setChecked(True)  # type: ignore[attr-defined]
+    page.widgets["events.store_thumbnails"].setChecked(False)  # type: ignore[attr-defined]
     assert page.save() is not None
     loaded = config_module.load(context.config_path)
     assert loaded.recognition.threshold == 0.4 and loaded.policy.cooldown_s == 7.5
-    assert loaded.events.store_thumbnails and saved
+    assert not loaded.events.store_thumbnails and saved
     assert context.enroller.config.recognition.threshold == 0.4
     changed = {e.target for e in context.audit.entries()
                if e.action is AuditAction.SETTING_CHANGE}

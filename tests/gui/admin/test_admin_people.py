@@ -94,6 +94,25 @@ def test_duplicate_warning_under_another_name(
     assert "Barack" not in str(entry) and "John Doe" not in str(entry)  # numbers, never names
 
 
+def test_duplicate_warning_offers_adding_to_that_person(
+        qtbot: QtBot, admin_window: AdminWindow, context: AdminContext,
+        examples: Path) -> None:
+    assert admin_window.open_page("enrol")
+    page = admin_window.pages["enrol"]
+    assert isinstance(page, EnrolPage)
+    _enrol_photos(page, "Barack Obama", [examples / "obama.jpg"])
+    obama = page.save(confirmed=False)
+    assert obama is not None and obama.templates == 1
+    _enrol_photos(page, "B. Obama", [examples / "obama2.jpg"])
+    assert page.save(confirmed=False) is None
+    assert page.add_to_button.isVisible() and page.add_to_button.text() == "Add to Barack Obama"
+    page.add_to_button.click()
+    assert [p.name for p in context.store.people.all()] == ["Barack Obama"]
+    assert len(context.store.templates.of(obama.id)) == 2
+    assert "added to Barack Obama" in page.message.text()
+    assert not page.add_to_button.isVisible() and not page.confirm_button.isVisible()
+
+
 def test_person_editor_saves_changes(qtbot: QtBot, admin_window: AdminWindow,
                                      context: AdminContext, examples: Path) -> None:
     assert admin_window.open_page("enrol")

@@ -10,6 +10,7 @@ import cv2
 import numpy as np
 
 from turnstile.access.liveness.verdict import LivenessCheck
+from turnstile.errors import UsageError
 from turnstile.types import Face, Image, LivenessResult, Verdict
 from turnstile.vision.detect import FaceDetector
 
@@ -48,7 +49,7 @@ def read_video(path: Path) -> Iterator[tuple[float, Image]]:
     """(seconds, frame) for every frame of a video file; an unreadable file is an error."""
     capture = cv2.VideoCapture(str(path))
     if not capture.isOpened():
-        raise ValueError(f"{path}: not a readable video")
+        raise UsageError(f"{path}: not a readable video")
     fps = capture.get(cv2.CAP_PROP_FPS) or 25.0
     index = 0
     try:
@@ -61,7 +62,7 @@ def read_video(path: Path) -> Iterator[tuple[float, Image]]:
     finally:
         capture.release()
     if index == 0:
-        raise ValueError(f"{path}: no frames could be decoded")
+        raise UsageError(f"{path}: no frames could be decoded")
 
 
 @dataclass

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from turnstile.errors import UsageError
+
 
 @dataclass(frozen=True)
 class ErrorRates:
@@ -33,7 +35,7 @@ class ErrorRates:
 
 def _check(live: Sequence[float], attack: Sequence[float]) -> None:
     if not live or not attack:
-        raise ValueError("error rates need at least one bona fide and one attack score")
+        raise UsageError("error rates need at least one bona fide and one attack score")
 
 
 def rates_at(live: Sequence[float], attack: Sequence[float], threshold: float) -> ErrorRates:

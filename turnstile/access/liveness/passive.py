@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 import onnxruntime as ort
 
+from turnstile.errors import UsageError
 from turnstile.types import Face, Image, LivenessResult, PassiveCues, Verdict
 from turnstile.vision.align import align
 from turnstile.vision.detect import FaceDetector
@@ -102,10 +103,10 @@ class PassiveModel:
         try:
             self._session = ort.InferenceSession(str(model), providers=choose_providers(device))
         except Exception as exc:  # onnxruntime raises several unrelated types for bad files
-            raise ValueError(f"{model} is not a usable ONNX model: {exc}") from exc
+            raise UsageError(f"{model} is not a usable ONNX model: {exc}") from exc
         meta = self._session.get_modelmeta().custom_metadata_map
         if meta.get(META_KIND) != KIND:
-            raise ValueError(f"{model} is not a Turnstile liveness model "
+            raise UsageError(f"{model} is not a Turnstile liveness model "
                              "(train one with `turnstile train-liveness`)")
         self._input = self._session.get_inputs()[0].name
 

@@ -14,6 +14,7 @@ import numpy.typing as npt
 import onnx
 
 from turnstile.access.liveness.passive import CROP_SIZE, KIND, META_KIND, to_tensor
+from turnstile.errors import UsageError
 from turnstile.types import Image
 
 
@@ -32,7 +33,7 @@ def import_torch() -> Any:
     try:
         return importlib.import_module("torch")
     except ImportError as exc:
-        raise RuntimeError("training needs PyTorch: pip install 'turnstile[train]'") from exc
+        raise UsageError("training needs PyTorch: pip install 'turnstile[train]'") from exc
 
 
 def build_network(torch: Any) -> Any:
@@ -61,7 +62,7 @@ def train(live: list[Image], attack: list[Image], settings: TrainSettings,
           progress: Callable[[int, float], None] | None = None) -> Any:
     """A trained network (eval mode) from aligned live and attack crops."""
     if not live or not attack:
-        raise ValueError("training needs at least one live and one attack face")
+        raise UsageError("training needs at least one live and one attack face")
     torch = import_torch()
     torch.manual_seed(settings.seed)
     generator = torch.Generator().manual_seed(settings.seed)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
 
 from turnstile.admin.accounts import Accounts, AuthError, PermissionDeniedError, Role, User
 from turnstile.gui.admin.passwordpage import password_field
-from turnstile.gui.admin.widgets import MessageLabel, when
+from turnstile.gui.admin.widgets import MessageLabel, set_role, when
 
 #: Everything the core may refuse here; its message is shown as it is.
 REFUSED = (AuthError, PermissionDeniedError)
@@ -35,6 +35,7 @@ class AccountsPage(QWidget):
         self.role.setCurrentText(Role.OPERATOR.value)
         self.create_button = QPushButton("Create account")
         self.delete_button = QPushButton("Delete selected account")
+        set_role(self.delete_button, "destructive")
         self.new_password = password_field()
         self.reset_button = QPushButton("Set this password for the selected account")
         self.unlock_button = QPushButton("Lift the selected account's lockout")

@@ -7,6 +7,7 @@ import sys
 from PySide6.QtWidgets import QApplication, QWidget
 
 from turnstile.admin.context import AdminContext
+from turnstile.gui import i18n, release_qt_env
 from turnstile.gui.admin.window import AdminWindow
 
 
@@ -20,7 +21,10 @@ def open_panel(context: AdminContext, parent: QWidget | None = None) -> AdminWin
 
 
 def run_panel(context: AdminContext) -> int:
+    # Like the kiosk: cv2 (imported by the engine) points Qt at its own, incompatible plugins.
+    release_qt_env()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    i18n.install(context.config.kiosk.language)
     window = open_panel(context)
     window.raise_()
     try:

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin, PersonRow
 from turnstile.admin.schedules import format_schedule, parse_schedule
-from turnstile.gui.admin.widgets import MessageLabel, when
+from turnstile.gui.admin.widgets import MessageLabel, set_role, when
 from turnstile.gui.qimage import qdatetime
 from turnstile.store.groups import GroupError, parse_groups
 from turnstile.store.records import ScheduleError, StoreError
@@ -66,6 +66,7 @@ class PersonEditor(QDialog):
         self.consent.setChecked(row.consent_at is not None)
         self.templates = QListWidget()
         self.remove_template = QPushButton("Remove selected template")
+        set_role(self.remove_template, "destructive")
         self.add_photos_button = QPushButton("Add photos...")
         self.add_photos_button.setEnabled(enroller is not None)
         self.message = MessageLabel()

@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -24,12 +24,11 @@ from PySide6.QtWidgets import (
 from turnstile.admin.enrolment import Duplicate, Enroller, LiveEnrolment
 from turnstile.admin.people import PeopleAdmin
 from turnstile.admin.source import CameraLostError, FrameSource
-from turnstile.gui.admin.widgets import MessageLabel, frame_pixmap
+from turnstile.gui.admin.enrolworker import AnalysedFrame, EnrolCamera
+from turnstile.gui.admin.widgets import MessageLabel, frame_pixmap, set_role
 from turnstile.store.records import NewTemplate, StoreError
 from turnstile.types import Person
 
-#: Milliseconds between camera polls; the model's own time bounds the real rate.
-POLL_MS = 30
 VIDEO_WIDTH = 480
 
 
@@ -47,14 +46,11 @@ class EnrolPage(QWidget):
         self.people = people
         self._open_source = open_source
         self._clock = clock
-        self._source: FrameSource | None = None
+        self._camera: EnrolCamera | None = None
         self.live = LiveEnrolment(enroller.config.enrolment)
         self.photo_templates: list[NewTemplate] = []
         self.duplicate: Duplicate | None = None
         self._build()
-        self.timer = QTimer(self)
-        self.timer.setInterval(POLL_MS)
-        self.timer.timeout.connect(self.tick)
 
     def _build(self) -> None:
         self.name = QLineEdit()
@@ -70,9 +66,15 @@ class EnrolPage(QWidget):
         self.start_button = QPushButton("Start camera")
         self.photos_button = QPushButton("Add photos...")
         self.reset_button = QPushButton("Start over")
-        self.save_button = QPushButton("Enrol")
-        self.confirm_button = QPushButton("Enrol anyway")
+        self.save_button = QPushButton(self.tr("Enrol"))
+        set_role(self.save_button, "primary")
+        self.confirm_button = QPushButton(self.tr("Enrol anyway"))
+        set_role(self.confirm_button, "destructive")
         self.confirm_button.hide()
+        #: Offered with the duplicate warning: these faces are that person's, add them there.
+        self.add_to_button = QPushButton()
+        set_role(self.add_to_button, "primary")
+        self.add_to_button.hide()
         self.rejections = QListWidget()
         self.message = MessageLabel()
         form = QFormLayout()
@@ -81,7 +83,7 @@ class EnrolPage(QWidget):
         form.addRow("", self.consent)
         buttons = QHBoxLayout()
         for button in (self.start_button, self.photos_button, self.reset_button,
-                       self.save_button, self.confirm_button):
+                       self.save_button, self.add_to_button, self.confirm_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
@@ -97,52 +99,60 @@ class EnrolPage(QWidget):
         self.reset_button.clicked.connect(self.reset)
         self.save_button.clicked.connect(lambda: self.save(confirmed=False))
         self.confirm_button.clicked.connect(lambda: self.save(confirmed=True))
+        self.add_to_button.clicked.connect(self.add_to_duplicate)
 
     # Camera ----------------------------------------------------------------------------
     @property
     def camera_running(self) -> bool:
-        return self._source is not None
+        return self._camera is not None
 
     def toggle_camera(self) -> None:
-        if self._source is not None:
+        if self._camera is not None:
             self.stop_camera()
             return
         try:
-            self._source = self._open_source()
+            source = self._open_source()
         except (OSError, CameraLostError) as exc:
             self.message.error(str(exc))
             return
-        self.start_button.setText("Stop camera")
-        self.timer.start()
+        # The detector is not shared between threads: photos wait while the camera runs.
+        self.photos_button.setEnabled(False)
+        self.start_button.setText(self.tr("Stop camera"))
+        self._camera = EnrolCamera(source, self.enroller.engine.analyze, self._clock)
+        self._camera.analysed.connect(self._show)
+        self._camera.ended.connect(self._ended)
+        self._camera.start()
 
     def stop_camera(self) -> None:
-        self.timer.stop()
-        if self._source is not None:
-            self._source.close()
-            self._source = None
-        self.start_button.setText("Start camera")
+        camera, self._camera = self._camera, None
+        if camera is not None:
+            camera.stop()
+            camera.wait()
+            camera.deleteLater()
+        self.photos_button.setEnabled(True)
+        self.start_button.setText(self.tr("Start camera"))
+        self.video.clear()  # no stale frame of the last person
+        self.video.setText(self.tr("camera off"))
 
-    def tick(self) -> None:
-        """One frame: detect, measure, guide, maybe take a shot."""
-        if self._source is None:
-            return
-        try:
-            frame = self._source.read()
-        except CameraLostError as exc:
-            self.stop_camera()
-            self.guidance.setText(f"The camera failed: {exc}")
-            return
-        if frame is None:
-            self.stop_camera()
-            self.guidance.setText("The camera stopped delivering pictures")
-            return
-        results = self.enroller.engine.analyze(frame)
-        step = self.live.feed(results, (frame.shape[1], frame.shape[0]), self._clock())
-        self.video.setPixmap(frame_pixmap(frame, VIDEO_WIDTH))
+    def _show(self, frame: AnalysedFrame) -> None:
+        """One analysed frame (UI thread): guide, maybe take a shot, show the picture."""
+        camera = self._camera
+        if camera is None or self.sender() is not camera:
+            return  # a frame still queued from a camera already stopped
+        image = frame.image
+        step = self.live.feed(frame.faces, (image.shape[1], image.shape[0]), frame.at)
+        self.video.setPixmap(frame_pixmap(image, VIDEO_WIDTH))
         self.guidance.setText(step.guidance.message)
         self.progress.setValue(step.captured)
+        camera.shown()
         if step.done:
             self.stop_camera()
+
+    def _ended(self, reason: str) -> None:
+        if self._camera is not None and self.sender() is self._camera:
+            self.stop_camera()
+            if reason:
+                self.guidance.setText(reason)
 
     # Photos ----------------------------------------------------------------------------
     def _photos_clicked(self) -> None:
@@ -179,10 +189,13 @@ class EnrolPage(QWidget):
             return None
         self.duplicate = self.enroller.duplicate([t.embedding for t in templates])
         if self.duplicate is not None and not confirmed:
-            self.message.error(
-                f"This face already matches {self.duplicate.name} (similarity "
-                f"{self.duplicate.similarity:.2f}). Check the name; enrol anyway only if "
-                "they are really different people.")
+            self.message.error(self.tr(
+                "This face already matches %1 (similarity %2). If it is them, add these "
+                "pictures to %1; enrol anyway only if they are really different people.")
+                .replace("%1", self.duplicate.name)
+                .replace("%2", f"{self.duplicate.similarity:.2f}"))
+            self.add_to_button.setText(self.tr("Add to %1").replace("%1", self.duplicate.name))
+            self.add_to_button.show()
             self.confirm_button.show()
             return None
         try:
@@ -196,6 +209,22 @@ class EnrolPage(QWidget):
         self.message.ok(f"{person.name} enrolled with {person.templates} template(s)")
         self.enrolled.emit(person)
         return person
+
+    def add_to_duplicate(self) -> bool:
+        """Add the faces to the person the duplicate search found (audited)."""
+        duplicate, templates = self.duplicate, self.templates()
+        if duplicate is None or not templates:
+            return False
+        try:
+            self.people.add_templates(duplicate.person_id, templates)
+        except StoreError as exc:
+            self.message.error(str(exc))
+            return False
+        self.reset()
+        self.message.ok(self.tr("%1 picture(s) added to %2").replace("%1", str(len(templates)))
+                        .replace("%2", duplicate.name))
+        self.enrolled.emit(self.people.store.people.get(duplicate.person_id))
+        return True
 
     def _problem(self, templates: list[NewTemplate]) -> str:
         if not self.name.text().strip():
@@ -214,6 +243,7 @@ class EnrolPage(QWidget):
         self.photo_templates = []
         self.duplicate = None
         self.confirm_button.hide()
+        self.add_to_button.hide()
         self.rejections.clear()
         for field in (self.name, self.employee_id):
             field.clear()

@@ -67,7 +67,7 @@ class LoginPage(QWidget):
         if self.first_run:
             self.message.error(NO_ACCOUNT)
         else:
-            self.message.setText(message)
+            self.message.info(message)  # "Signed out" is news, not an error
 
     def _submit(self) -> None:
         name, password = self.name.text(), self.password.text()

@@ -25,7 +25,7 @@ from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin, PersonRow
 from turnstile.gui.admin.editor import PersonEditor
 from turnstile.gui.admin.reauth import Confirm
-from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, when
+from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, set_role, when
 from turnstile.store.records import Window
 
 COLUMNS = ("Photo", "Name", "Employee id", "Status", "Templates", "Last seen")
@@ -62,6 +62,7 @@ class PeoplePage(QWidget):
         self.toggle_button = QPushButton("Activate / deactivate")
         self.export_button = QPushButton("Export data...")
         self.delete_button = QPushButton("Delete (erase)")
+        set_role(self.delete_button, "destructive")
         self.message = MessageLabel()
         buttons = QHBoxLayout()
         for button in (self.edit_button, self.toggle_button, self.export_button,

@@ -29,7 +29,7 @@ from turnstile.admin.settings import FarCurve, SettingsStore, apply, flatten, to
 from turnstile.config import Config, ConfigError
 from turnstile.configmeta import Leaf, leaf
 from turnstile.gui.admin.reauth import Confirm
-from turnstile.gui.admin.widgets import ERROR_STYLE, MessageLabel
+from turnstile.gui.admin.widgets import MessageLabel
 from turnstile.redact import redact_text
 
 #: The settings a site changes here, by group: (dotted key, label). Everything else about a
@@ -59,6 +59,14 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("door.http_timeout_s", "Answer timeout (s)"),
         ("door.http_token_file", "Token file (0600)"),
         ("door.http_token_env", "Token environment variable"),
+    )),
+    ("Kiosk screen", (
+        ("kiosk.language", "Language (empty: the system's; at the next start)"),
+        ("kiosk.result_s", "Result shown for (s)"),
+        ("kiosk.sounds", "Play a sound per result"),
+        ("kiosk.speak", "Speak the greeting"),
+        ("kiosk.mirror", "Mirror the camera picture"),
+        ("kiosk.clock", "Show a clock"),
     )),
     ("Events", (
         ("events.retention_days", "Keep events (days, 0 = forever)"),
@@ -155,7 +163,7 @@ class SettingsPage(QWidget):
         self._hidden: dict[str, tuple[str, str]] = {}
         self.far_label = QLabel()
         self.insecure_banner = QLabel(INSECURE_TEXT)
-        self.insecure_banner.setStyleSheet(ERROR_STYLE)
+        self.insecure_banner.setProperty("kind", "error")  # red in assets/admin.qss
         self.insecure_banner.setWordWrap(True)
         self.message = MessageLabel()
         self.door_message = MessageLabel()

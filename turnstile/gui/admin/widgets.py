@@ -11,9 +11,12 @@ from PySide6.QtWidgets import QLabel, QWidget
 
 from turnstile.types import Image
 
-#: Colours of inline messages: readable on the default light and dark palettes.
-ERROR_STYLE = "color: #c62828; font-weight: bold;"
-OK_STYLE = "color: #2e7d32; font-weight: bold;"
+
+def set_role(button: QWidget, role: str) -> None:
+    """Style a button as "primary" or "destructive" (assets/admin.qss)."""
+    button.setProperty("role", role)
+    button.style().unpolish(button)
+    button.style().polish(button)
 
 
 def frame_pixmap(frame: Image, width: int) -> QPixmap:
@@ -39,16 +42,31 @@ def when(value: datetime | None) -> str:
 
 
 class MessageLabel(QLabel):
-    """An inline message (modal boxes would block the kiosk and the tests)."""
+    """An inline message (modal boxes would block the kiosk and the tests).
+
+    Its `kind` ("error", "ok", "info") picks the colour in assets/admin.qss.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWordWrap(True)
 
-    def error(self, text: str) -> None:
-        self.setStyleSheet(ERROR_STYLE)
+    @property
+    def kind(self) -> str:
+        return str(self.property("kind") or "")
+
+    def _show(self, kind: str, text: str) -> None:
+        self.setProperty("kind", kind)
+        self.style().unpolish(self)
+        self.style().polish(self)
         self.setText(text)
 
+    def error(self, text: str) -> None:
+        self._show("error", text)
+
     def ok(self, text: str) -> None:
-        self.setStyleSheet(OK_STYLE)
-        self.setText(text)
+        self._show("ok", text)
+
+    def info(self, text: str) -> None:
+        """Neutral news ("Signed out"): neither a failure nor a success."""
+        self._show("info", text)

@@ -5,8 +5,17 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QMainWindow, QStackedWidget, QTabWidget, QWidget
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QMainWindow,
+    QScrollArea,
+    QStackedWidget,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from turnstile.admin.accounts import User
 from turnstile.admin.audit import AuditAction
@@ -22,11 +31,31 @@ from turnstile.gui.admin.passwordpage import PasswordPage
 from turnstile.gui.admin.people import PeoplePage
 from turnstile.gui.admin.reauth import Reauthenticator, ask_in_dialog
 from turnstile.gui.admin.settingspage import SettingsPage
+from turnstile.gui.assets import stylesheet
 from turnstile.vision.engine import Engine
+
+#: The sign-in form's width: a form across a 1000 px window reads badly.
+LOGIN_WIDTH = 440
 
 #: Input events that count as activity and keep the session open.
 _ACTIVITY = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
              QEvent.Type.Wheel}
+
+
+def _card(form: QWidget) -> QWidget:
+    """`form` in a narrow white card, centred in the window."""
+    card = QFrame()
+    card.setObjectName("loginCard")
+    card.setMinimumWidth(LOGIN_WIDTH * 3 // 4)
+    card.setMaximumWidth(LOGIN_WIDTH)
+    QVBoxLayout(card).addWidget(form)
+    page = QWidget()
+    page.setObjectName("adminCentral")
+    outer = QVBoxLayout(page)
+    outer.addStretch(1)
+    outer.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+    outer.addStretch(2)
+    return page
 
 
 class AdminWindow(QMainWindow):
@@ -40,7 +69,9 @@ class AdminWindow(QMainWindow):
                  make_engine: Callable[[], Engine] | None = None,
                  live_clock: Callable[[], float] = time.monotonic) -> None:
         super().__init__()
-        self.setWindowTitle("Turnstile administration")
+        self.setObjectName("admin")
+        self.setWindowTitle(self.tr("Turnstile administration"))
+        self.setStyleSheet(stylesheet("admin"))
         self.context = context
         self._open_source = open_source or (
             lambda: CameraFrames.open(self.context.config.camera.source,
@@ -53,15 +84,17 @@ class AdminWindow(QMainWindow):
         self.login = LoginPage(context.accounts)
         self.tabs = QTabWidget()
         self.stack = QStackedWidget()
-        self.stack.addWidget(self.login)
+        self.login_page = _card(self.login)
+        self.stack.addWidget(self.login_page)
         self.stack.addWidget(self.tabs)
         self.setCentralWidget(self.stack)
         self.pages: dict[str, QWidget] = {}
+        self._scrolls: dict[str, QScrollArea] = {}
         self.login.logged_in.connect(self._open_session)
         self.tabs.currentChanged.connect(self._tab_shown)
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
-        self.idle.timeout.connect(lambda: self.lock("Locked after inactivity"))
+        self.idle.timeout.connect(lambda: self.lock(self.tr("Locked after inactivity")))
         self.resize(1000, 760)
 
     # Session ---------------------------------------------------------------------------
@@ -84,7 +117,7 @@ class AdminWindow(QMainWindow):
         self.idle.stop()
         self._clear_tabs()
         self.login.reset(message)
-        self.stack.setCurrentWidget(self.login)
+        self.stack.setCurrentWidget(self.login_page)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         # Only input to this panel (or its dialogs) keeps it open: taps on the kiosk's
@@ -114,29 +147,35 @@ class AdminWindow(QMainWindow):
         people = self.context.people(user.name)
         page = PeoplePage(people, self.context.enroller, confirm=confirm)
         page.changed.connect(self.people_changed.emit)
-        self._add("people", "People", page)
+        self._add("people", self.tr("People"), page)
         enrol = EnrolPage(self.context.enroller, people, self._open_source, self._live_clock)
         enrol.enrolled.connect(lambda _: self._people_refresh())
-        self._add("enrol", "Enrol", enrol)
+        self._add("enrol", self.tr("Enrol"), enrol)
         imports = ImportPage(self.context.database, self.context.config, self._make_engine,
                              user.name, self.context.clock)
         imports.imported.connect(lambda _: self._people_refresh())
-        self._add("import", "Import photos", imports)
+        self._add("import", self.tr("Import photos"), imports)
         events = EventsPage(self.context.store, self.context.audit, user.name,
-                            confirm=confirm)
-        self._add("events", "Events", events)
+                            confirm=confirm, enroller=self.context.enroller, people=people)
+        self._add("events", self.tr("Events"), events)
         if user.role.manages_settings:
             settings = SettingsPage(self.context.settings, user, self.context.far_curve,
                                     confirm=confirm)
             settings.saved.connect(self._settings_saved)
-            self._add("settings", "Settings", settings)
-            self._add("accounts", "Accounts", AccountsPage(self.context.accounts, user))
-            self._add("audit", "Audit log", AuditPage(self.context.audit, user))
-        self._add("password", "Password", PasswordPage(self.context.accounts, user))
+            self._add("settings", self.tr("Settings"), settings)
+            self._add("accounts", self.tr("Accounts"), AccountsPage(self.context.accounts, user))
+            self._add("audit", self.tr("Audit log"), AuditPage(self.context.audit, user))
+        self._add("password", self.tr("Password"), PasswordPage(self.context.accounts, user))
 
     def _add(self, key: str, title: str, page: QWidget) -> None:
         self.pages[key] = page
-        self.tabs.addTab(page, title)
+        # A long page scrolls instead of making the whole window taller than the screen.
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(page)
+        self._scrolls[key] = scroll
+        self.tabs.addTab(scroll, title)
 
     def _clear_tabs(self) -> None:
         enrol = self.pages.get("enrol")
@@ -151,10 +190,13 @@ class AdminWindow(QMainWindow):
             if widget is not None:
                 widget.deleteLater()
         self.pages = {}
+        self._scrolls = {}
 
     def _tab_shown(self, index: int) -> None:
         # Lists show what others changed meanwhile (the kiosk, another operator).
-        refresh = getattr(self.tabs.widget(index), "refresh", None)
+        scroll = self.tabs.widget(index)
+        page = scroll.widget() if isinstance(scroll, QScrollArea) else scroll
+        refresh = getattr(page, "refresh", None)
         if callable(refresh):
             refresh()
 
@@ -173,7 +215,7 @@ class AdminWindow(QMainWindow):
         page = self.pages.get(key)
         if page is None:
             return False
-        self.tabs.setCurrentWidget(page)
+        self.tabs.setCurrentWidget(self._scrolls[key])
         return True
 
     def open_settings(self) -> bool:

@@ -1,0 +1,58 @@
+"""How the events page says an outcome and its reason: words and colours, not codes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtGui import QColor
+
+from turnstile.store.records import Event
+from turnstile.types import DenyReason, Outcome
+
+translate = QCoreApplication.translate
+
+#: Row colours, the kiosk's banner colours lightened for a table.
+COLOURS = {Outcome.GRANTED: QColor("#d7efdf"), Outcome.DENIED: QColor("#f8d9d6"),
+           Outcome.UNKNOWN: QColor("#fbe7d0"), Outcome.SPOOF: QColor("#f3d3ec"),
+           # Repeated spoof attempts, face access suspended: the strongest colour.
+           Outcome.ALARM: QColor("#f2a49c")}
+
+
+def outcome_words(outcome: Outcome) -> str:
+    words = {
+        Outcome.GRANTED: translate("Events", "Granted"),
+        Outcome.DENIED: translate("Events", "Denied"),
+        Outcome.UNKNOWN: translate("Events", "Not recognised"),
+        Outcome.SPOOF: translate("Events", "Not a live face"),
+        Outcome.ALARM: translate("Events", "Alarm"),
+    }
+    return words.get(outcome, outcome.value)
+
+
+def reason_words(event: Event) -> str:
+    """Why, in a sentence an operator can act on."""
+    reasons = {
+        DenyReason.INACTIVE: translate("Events", "Person is deactivated"),
+        DenyReason.NOT_YET_VALID: translate("Events", "Access has not started yet"),
+        DenyReason.EXPIRED: translate("Events", "Access has expired"),
+        DenyReason.OUT_OF_SCHEDULE: translate("Events", "Outside their schedule"),
+        DenyReason.NOT_IN_GROUP: translate("Events", "Not in a group this door admits"),
+        DenyReason.DOOR_FAILED: translate("Events", "The door did not open: %1"),
+        DenyReason.SUSPENDED: translate("Events", "Face access is suspended"),
+    }
+    if event.reason is not None:
+        return reasons[event.reason].replace("%1", event.door or event.detail)
+    if event.outcome is Outcome.UNKNOWN:
+        return translate("Events", "No enrolled person was close enough")
+    if event.outcome is Outcome.SPOOF:
+        return translate("Events", "The liveness check refused the face")
+    return event.detail  # an alarm's detail says what happened
+
+
+def similarity_words(event: Event, threshold: float, margin: float) -> str:
+    """The tooltip that turns the two numbers into the rule they were judged by."""
+    if event.similarity is None:
+        return ""
+    text = translate("Events", "Similarity %1 (needs %2); runner-up %3 (needs a lead of %4)")
+    runner = "-" if event.runner_up is None else f"{event.runner_up:.2f}"
+    return (text.replace("%1", f"{event.similarity:.2f}").replace("%2", f"{threshold:.2f}")
+            .replace("%3", runner).replace("%4", f"{margin:.2f}"))
