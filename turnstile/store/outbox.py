@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
+
+from turnstile.store.database import transaction
 
 
 class OutboxKind(Enum):
@@ -62,7 +62,7 @@ class Outbox:
 
     def acknowledge(self, seq: int) -> None:
         """Everything up to `seq` reached this sink; rows every sink has are dropped."""
-        with _immediate(self._conn):
+        with transaction(self._conn):
             self._conn.execute("UPDATE outbox_sinks SET delivered = max(delivered, ?)"
                                " WHERE name = ?", (seq, self.sink))
             self._conn.execute("DELETE FROM outbox WHERE seq <="
@@ -75,16 +75,3 @@ def forget_person(conn: sqlite3.Connection, person_id: int) -> None:
     conn.execute(
         "UPDATE outbox SET payload = json_set(payload, '$.person_id', NULL, '$.name', NULL)"
         " WHERE kind = 'event' AND json_extract(payload, '$.person_id') = ?", (person_id,))
-
-@contextmanager
-def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
-    if conn.in_transaction:  # already inside the caller's transaction
-        yield
-        return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import sqlite3
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from turnstile.store.central.roster import Conn, RosterModelError, Row
+from turnstile.store.database import transaction
 from turnstile.store.erasure import erase_person
 from turnstile.store.outbox import forget_person
 
@@ -126,7 +125,7 @@ class Replica:
 
     def apply(self, batch: ChangeBatch) -> int:
         """Write one batch and its change number atomically; returns people erased."""
-        with _immediate(self._conn):
+        with transaction(self._conn):
             state = self._state()
             known = state.get("central_id")
             if known is None:
@@ -204,15 +203,3 @@ def purge(conn: sqlite3.Connection, patience_s: float = 5.0) -> bool:
         if not busy or time.monotonic() > deadline:
             return not busy
         time.sleep(0.05)
-
-
-@contextmanager
-def _immediate(conn: sqlite3.Connection) -> Iterator[None]:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
-
