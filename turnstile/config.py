@@ -160,6 +160,8 @@ class CameraConfig(Section):
                          "counts as lost.")
     folder_fps: float = num(5.0, 0.1, 120.0, "fps", "Frames per second at which an image-folder "
                             "source is played.")
+    frozen_s: float = num(5.0, 0.0, 600.0, "s", "Seconds a live camera may deliver the very same "
+                          "picture before it counts as lost (0: never).")
     face_exposure: bool = Field(True, description="Meter a camera device's exposure on the "
                                 "face in view instead of the whole frame, where OpenCV exposes "
                                 "the controls (V4L2): a bright window behind the person "
@@ -262,6 +264,16 @@ class DoorConfig(Section):
                           "length.")
     http_timeout_s: float = num(2.0, 0.0, 30.0, "s", "Seconds to wait for the relay's answer.",
                                 low_open=True)
+    http_token_file: str = text("", "File holding the HTTP relay's token (mode 0600, readable by "
+                                "the kiosk account only); sent as Authorization: Bearer.")
+    http_token_env: str = text("", "Environment variable holding the HTTP relay's token "
+                               "(instead of http_token_file).")
+    serial_open_ack_hex: str = text("", "Bytes a board that answers sends back for the open "
+                                    "command, as hex; empty for a silent board.")
+    serial_close_ack_hex: str = text("", "Bytes a board that answers sends back for the close "
+                                     "command, as hex; the close is retried until they come.")
+    max_open_s: float = num(10.0, 0.1, 120.0, "s", "Longest a serial relay stays open in one go, "
+                            "however often it is re-triggered.")
 
     @field_validator("http_method", mode="before")
     @classmethod
@@ -275,7 +287,8 @@ class DoorConfig(Section):
             if not self.serial_port or not self.serial_open_hex:
                 raise ValueError("door.kind = \"serial\" needs door.serial_port and "
                                  "door.serial_open_hex")
-            for key in ("serial_open_hex", "serial_close_hex"):
+            for key in ("serial_open_hex", "serial_close_hex", "serial_open_ack_hex",
+                        "serial_close_ack_hex"):
                 try:
                     bytes.fromhex(getattr(self, key))
                 except ValueError:
@@ -295,6 +308,8 @@ class EventsConfig(Section):
     store_thumbnails: bool = Field(True, description="Store the face picture with each event: "
                                    "the Events page shows it and can add a missed face to its "
                                    "person. It is deleted with the event (retention_days).")
+    max_db_mb: int = num(2048, 0, 1_000_000, "MiB", "Oldest events are pruned while the database "
+                         "uses more than this; 0: no size limit.")
 
 
 class KioskConfig(Section):
@@ -313,6 +328,9 @@ class KioskConfig(Section):
     clock: bool = Field(True, description="Show a clock on the banner.")
     language: Language = Field("", description="Language of the kiosk and the admin panel; "
                                "empty follows the system's (English when it is not shipped).")
+    fault_exit_s: float = num(60.0, 1.0, 3600.0, "s", "A fault lasting this long (database, "
+                              "camera, processing) shows Out of service and ends the kiosk "
+                              "with status 3 for the service manager to restart it.")
 
 
 class LivenessConfig(Section):

@@ -144,6 +144,8 @@ class DenyReason(enum.Enum):
     #: The door admits only some access groups and the person is in none of them.
     NOT_IN_GROUP = "not_in_group"
     DOOR_FAILED = "door_failed"
+    #: The event log could not be written, so the door stayed shut (record, then open).
+    NOT_RECORDED = "not_recorded"
     #: Face access suspended after repeated spoof attempts for this person.
     SUSPENDED = "suspended"
 

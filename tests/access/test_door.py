@@ -14,12 +14,12 @@ import pytest
 
 from turnstile.access.door import (
     DoorOutput,
-    HttpDoor,
     SerialDoor,
     SimulatedDoor,
     build_door,
     pulse_once,
 )
+from turnstile.access.httpdoor import HttpDoor
 from turnstile.config import ConfigError, DoorConfig, from_dict
 
 
@@ -53,7 +53,8 @@ def test_serial_relay_gets_open_then_close_bytes(pty_pair: tuple[int, str]) -> N
     door = SerialDoor(port, 9600, bytes.fromhex("A00101A2"), bytes.fromhex("A00100A1"), 0.2)
     result = door.open()
     assert result.opened, result.detail
-    assert read_bytes(board, 4) == bytes.fromhex("A00101A2")
+    # Connecting drives the relay closed first (fail shut), then the open command.
+    assert read_bytes(board, 8) == bytes.fromhex("A00100A1A00101A2")
     assert read_bytes(board, 4) == bytes.fromhex("A00100A1")  # after the pulse
     door.close()
 
@@ -63,7 +64,7 @@ def test_serial_close_on_shutdown_releases_the_relay(pty_pair: tuple[int, str]) 
     door = SerialDoor(port, 9600, b"\x01", b"\x00", 30.0)
     assert door.open().opened
     door.close()  # long before the pulse ends: the relay must not stay open
-    assert read_bytes(board, 2) == b"\x01\x00"
+    assert read_bytes(board, 3) == b"\x00\x01\x00"
 
 
 def test_serial_failure_is_reported_not_raised() -> None:
@@ -71,6 +72,7 @@ def test_serial_failure_is_reported_not_raised() -> None:
     result = door.open()
     assert not result.opened
     assert "ttyRELAY" in result.detail
+    door.close()  # stops the close retries (a missing board never confirms)
 
 
 def test_build_door_from_config(pty_pair: tuple[int, str]) -> None:
@@ -160,7 +162,8 @@ def test_pulse_once_opens_waits_the_pulse_and_releases(pty_pair: tuple[int, str]
     result = pulse_once(config, wait=waited.append)  # no real wait: close() releases at once
     assert result.opened, result.detail
     assert waited == [0.2]
-    assert read_bytes(board, 2) == b"\x01\x00"
+    # Closed when the driver starts (fail shut), opened, closed again.
+    assert read_bytes(board, 3) == b"\x00\x01\x00"
 
 
 def test_pulse_once_reports_a_relay_that_does_not_answer() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
 import time
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 IMAGE_SUFFIXES = frozenset({".jpg", ".jpeg", ".png", ".bmp", ".pgm", ".ppm", ".webp"})
 #: Used when a video file does not state its frame rate.
 FALLBACK_FPS = 25.0
+#: A live camera that delivers the same picture this long has hung.
+FROZEN_S = 5.0
 
 
 class CameraLostError(TurnstileError, RuntimeError):
@@ -167,12 +170,18 @@ class ImageFolderSource:
 
 
 class DeviceSource:
-    """A camera by device index or a network stream by URL (RTSP, HTTP) through OpenCV."""
+    """A camera by device index or a network stream by URL (RTSP, HTTP) through OpenCV.
 
-    def __init__(self, target: int | str, width: int = 0, height: int = 0) -> None:
+    A live camera never delivers the very same picture twice (sensor noise): one that does
+    for `frozen_s` seconds has hung (a stuck driver, a stalled stream) and counts as lost.
+    """
+
+    def __init__(self, target: int | str, width: int = 0, height: int = 0,
+                 frozen_s: float = FROZEN_S) -> None:
         self.target = target
         self.width = width
         self.height = height
+        self.frozen_s = frozen_s
         #: Exposure requests from the face meter, applied on the reading thread.
         self.exposure = QueuedExposure()
 
@@ -189,6 +198,7 @@ class DeviceSource:
             capture.set(cv2.CAP_PROP_FRAME_WIDTH, self.width)
             capture.set(cv2.CAP_PROP_FRAME_HEIGHT, self.height)
         started, index = time.monotonic(), 0
+        frozen = FrozenCheck(self.frozen_s)
         self.exposure.opened(capture)
         try:
             while True:
@@ -196,12 +206,35 @@ class DeviceSource:
                 ok, image = capture.read()
                 if not ok:
                     raise CameraLostError(f"{self.name} stopped delivering frames")
-                yield Frame(np.asarray(image, np.uint8), index, time.monotonic() - started,
-                            datetime.now())
+                picture: Image = np.asarray(image, np.uint8)
+                if frozen.stuck(picture, time.monotonic()):
+                    raise CameraLostError(f"{self.name} delivered the same picture for "
+                                          f"{self.frozen_s:g} s")
+                yield Frame(picture, index, time.monotonic() - started, datetime.now())
                 index += 1
         finally:
             self.exposure.opened(None)
             capture.release()
+
+
+class FrozenCheck:
+    """Whether a live camera has kept delivering the same picture for `frozen_s` seconds."""
+
+    def __init__(self, frozen_s: float) -> None:
+        self.frozen_s = frozen_s
+        self._digest = b""
+        self._since = 0.0
+
+    def stuck(self, image: Image, now: float) -> bool:
+        if self.frozen_s <= 0:
+            return False
+        # A sparse sample is enough: noise changes pixels everywhere in a live picture.
+        digest = hashlib.blake2b(np.ascontiguousarray(image[::7, ::7]).tobytes(),
+                                 digest_size=16).digest()
+        if digest != self._digest:
+            self._digest, self._since = digest, now
+            return False
+        return now - self._since >= self.frozen_s
 
 
 def open_source(spec: str, config: CameraConfig, *, pace: bool, loop: bool | None = None,
@@ -209,9 +242,9 @@ def open_source(spec: str, config: CameraConfig, *, pace: bool, loop: bool | Non
     """The source `spec` names: digits are a device, "scheme://" a stream, else a path."""
     loop = config.loop if loop is None else loop
     if spec.strip().isdigit():
-        return DeviceSource(int(spec), config.width, config.height)
+        return DeviceSource(int(spec), config.width, config.height, config.frozen_s)
     if "://" in spec:
-        return DeviceSource(spec, config.width, config.height)
+        return DeviceSource(spec, config.width, config.height, config.frozen_s)
     return PathSource(Path(spec).expanduser(), config.folder_fps, loop, pace, epoch)
 
 
@@ -271,15 +304,21 @@ class LatestFrameSource:
         self.stall_s = stall_s
         self.on_frame = on_frame
         self.dropped = 0
+        self._reader: threading.Thread | None = None
 
     @property
     def name(self) -> str:
         return self.inner.name
 
     def frames(self) -> Iterator[Frame]:
+        if self._reader is not None and self._reader.is_alive():
+            # The last reader is still stuck inside the backend (a hung read cannot be
+            # interrupted): never stack a second reader and capture on top of it.
+            raise CameraLostError(f"{self.name} is still hung in its last read")
         slot = _Slot()
         reader = threading.Thread(target=self._read, args=(slot,), daemon=True,
                                   name=f"camera reader {self.name}")
+        self._reader = reader
         reader.start()
         try:
             while True:

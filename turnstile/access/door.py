@@ -9,15 +9,24 @@ from __future__ import annotations
 import logging
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from turnstile.access.health import Backoff
 from turnstile.config import DoorConfig
 from turnstile.types import DoorResult as DoorResult  # drivers return it; it lives in types
 
 log = logging.getLogger(__name__)
+
+#: The longest a serial relay stays energised in one go, however often it is re-triggered.
+MAX_OPEN_S = 10.0
+#: Seconds to wait for a board's answer to a command (when it answers).
+ACK_TIMEOUT_S = 1.0
+#: A close the board did not take is retried after these delays (doubling).
+CLOSE_RETRY_S = 0.2
+CLOSE_RETRY_MAX_S = 5.0
+#: Attempts at closing the relay while the kiosk shuts down.
+SHUTDOWN_CLOSE_ATTEMPTS = 5
 
 
 class DoorOutput(Protocol):
@@ -47,30 +56,66 @@ class SimulatedDoor:
 class SerialDoor:
     """A USB/RS-232 relay board: writes the open bytes, then the close bytes after the pulse.
 
-    An empty `close_bytes` means the board times the pulse itself. The port is opened on first
-    use and again after an error, so an unplugged board fails one grant, not the kiosk.
+    Fails shut: the relay is driven closed whenever the port is (re)opened, so a kiosk
+    killed mid-pulse closes it on its next start; a close that fails is retried with backoff
+    until the board takes it (and answers `close_ack`, for a board that answers); the relay
+    is never held open longer than `max_open_s` however often it is re-triggered. An empty
+    `close_bytes` means the board times the pulse itself.
     """
 
     def __init__(self, port: str, baud: int, open_bytes: bytes, close_bytes: bytes,
-                 pulse_s: float) -> None:
+                 pulse_s: float, *, open_ack: bytes = b"", close_ack: bytes = b"",
+                 max_open_s: float = MAX_OPEN_S) -> None:
         self.port = port
         self.baud = baud
         self.open_bytes = open_bytes
         self.close_bytes = close_bytes
-        self.pulse_s = pulse_s
+        self.open_ack = open_ack
+        self.close_ack = close_ack
+        self.max_open_s = max(max_open_s, 0.05)
+        self.pulse_s = min(pulse_s, self.max_open_s)
         self._serial: Any = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._timer: threading.Timer | None = None
+        self._opened_at: float | None = None
+        self._retry = Backoff(CLOSE_RETRY_S, CLOSE_RETRY_MAX_S)
+        #: Whether the board took the last close (None: not known yet).
+        self.closed: bool | None = None
+        #: close() was called: no retry may start again behind its back.
+        self._shut = False
 
-    def _write(self, data: bytes) -> None:
+    def _connected(self) -> tuple[Any, str | None]:
+        """The open port, and the board's answer to the close sent on connecting (None when
+        the port was already open)."""
         import serial  # pyserial; imported here so simulated kiosks never need a port
 
-        if self._serial is None:
-            self._serial = serial.Serial(self.port, self.baud, timeout=1.0, write_timeout=1.0)
-        written = self._serial.write(data)
-        self._serial.flush()
+        if self._serial is not None:
+            return self._serial, None
+        self._serial = serial.Serial(self.port, self.baud, timeout=ACK_TIMEOUT_S,
+                                     write_timeout=1.0)
+        if not self.close_bytes:
+            return self._serial, None
+        # A fresh connection (a start, or after an error) first drives the relay closed: a
+        # process killed mid-pulse must not leave the door open.
+        answer = self._send(self._serial, self.close_bytes, self.close_ack)
+        self.closed = True
+        return self._serial, answer
+
+    @staticmethod
+    def _send(port: Any, data: bytes, ack: bytes) -> str:
+        port.reset_input_buffer()
+        written = port.write(data)
+        port.flush()
         if written != len(data):
             raise OSError(f"wrote {written} of {len(data)} bytes")
+        if not ack:
+            return ""
+        answer = bytes(port.read(len(ack)))
+        if answer != ack:
+            raise OSError(f"the board answered {answer.hex().upper() or 'nothing'}, "
+                          f"expected {ack.hex().upper()}")
+        return f"board answered {answer.hex().upper()}"
+
 
     def _drop(self) -> None:
         if self._serial is not None:
@@ -80,92 +125,118 @@ class SerialDoor:
                 log.debug("closing a failed serial port", exc_info=True)
             self._serial = None
 
+    def secure(self) -> DoorResult:
+        """Drive the relay closed now (at start, and by `turnstile door test`)."""
+        with self._lock:
+            if not self.close_bytes:
+                return DoorResult(True, "the board times its pulse itself (no close command)")
+            self._cancel_timer()
+            return self._release()
+
     def open(self) -> DoorResult:
         with self._lock:
-            if self._timer is not None:
-                self._timer.cancel()
+            now = time.monotonic()
+            self._cancel_timer()
             try:
-                self._write(self.open_bytes)
+                port, _ = self._connected()
+                answer = self._send(port, self.open_bytes, self.open_ack)
             except Exception as exc:  # pyserial raises SerialException, OSError, ValueError
                 self._drop()
                 log.error("serial relay %s did not take the open command: %s", self.port, exc)
+                if self.close_bytes:
+                    self._schedule(0.0)  # it may have half-taken it: make sure it is shut
                 return DoorResult(False, f"serial relay {self.port}: {exc}")
+            pulse = self.pulse_s
             if self.close_bytes:
-                self._timer = threading.Timer(self.pulse_s, self._release)
-                self._timer.daemon = True
-                self._timer.start()
-        return DoorResult(True, f"serial relay {self.port} pulsed {self.pulse_s:g} s")
+                self.closed = False
+                if self._opened_at is None:
+                    self._opened_at = now
+                # Re-triggering extends the pulse, but never past max_open_s in one go.
+                pulse = max(0.0, min(pulse, self._opened_at + self.max_open_s - now))
+                self._schedule(pulse)
+        suffix = f"; {answer}" if answer else ""
+        return DoorResult(True, f"serial relay {self.port} pulsed {pulse:g} s{suffix}")
 
-    def _release(self) -> None:
+    def _schedule(self, delay: float) -> None:
+        self._cancel_timer()
+        if self._shut:
+            return
+        self._timer = threading.Timer(delay, self._timed_release)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _cancel_timer(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _timed_release(self) -> None:
         with self._lock:
-            try:
-                self._write(self.close_bytes)
-            except Exception as exc:
-                self._drop()
-                log.error("serial relay %s did not take the close command: %s", self.port, exc)
+            self._timer = None
+            if not self._shut:
+                self._release()
 
-    def close(self) -> None:
-        with self._lock:
-            timer, self._timer = self._timer, None
-        if timer is not None and timer.is_alive():
-            timer.cancel()
-            self._release()  # never leave the relay energised on shutdown
-        with self._lock:
-            self._drop()
-
-
-class HttpDoor:
-    """A network relay: one HTTP request per grant; any status but 2xx is a failure.
-
-    In the body, {pulse_ms} and {pulse_s} are replaced by the pulse length.
-    """
-
-    def __init__(self, url: str, method: str, body: str, timeout_s: float,
-                 pulse_s: float) -> None:
-        self.url = url
-        self.method = method.upper()
-        self.body = body
-        self.timeout_s = timeout_s
-        self.pulse_s = pulse_s
-
-    def open(self) -> DoorResult:
-        body = (self.body.replace("{pulse_ms}", str(round(self.pulse_s * 1000)))
-                .replace("{pulse_s}", f"{self.pulse_s:g}"))
-        request = urllib.request.Request(self.url, data=body.encode() if body else None,
-                                         method=self.method)
+    def _release(self) -> DoorResult:
+        """Send the close command; when it is not taken, retry (backoff) until it is."""
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout_s) as response:
-                status = int(response.status)
-        except urllib.error.HTTPError as exc:
-            status = exc.code
-        except (urllib.error.URLError, OSError, ValueError) as exc:
-            log.error("HTTP relay %s did not answer: %s", self.url, exc)
-            return DoorResult(False, f"HTTP relay did not answer: {exc}")
-        if not 200 <= status < 300:
-            log.error("HTTP relay %s answered %d", self.url, status)
-            return DoorResult(False, f"HTTP relay answered {status}")
-        return DoorResult(True, f"HTTP relay answered {status}")
+            port, answer = self._connected()
+            if answer is None:
+                answer = self._send(port, self.close_bytes, self.close_ack)
+        except Exception as exc:
+            self._drop()
+            self.closed = False
+            delay = self._retry.next()
+            log.error("serial relay %s did not take the close command: %s; retrying in %.1f s",
+                      self.port, exc, delay)
+            self._schedule(delay)
+            return DoorResult(False, f"serial relay {self.port} did not close: {exc}")
+        self._retry.reset()
+        self._opened_at = None
+        self.closed = True
+        return DoorResult(True, f"serial relay {self.port} closed" +
+                          (f"; {answer}" if answer else ""))
 
     def close(self) -> None:
-        pass
+        """Release the hardware, closing the relay first (a few tries while shutting down)."""
+        if self.close_bytes and self.closed is not True:
+            for _attempt in range(SHUTDOWN_CLOSE_ATTEMPTS):
+                with self._lock:
+                    self._cancel_timer()
+                    if self._release().opened:
+                        break
+                time.sleep(CLOSE_RETRY_S)
+        with self._lock:
+            self._shut = True
+            self._cancel_timer()
+            self._drop()
 
 
 def build_door(config: DoorConfig) -> DoorOutput:
     """The configured driver. DoorConfig's schema already refused a half-configured relay
     (missing port, bad hex, no URL) when the config was read."""
     if config.kind == "serial":
-        return SerialDoor(config.serial_port, config.serial_baud,
+        door = SerialDoor(config.serial_port, config.serial_baud,
                           bytes.fromhex(config.serial_open_hex),
-                          bytes.fromhex(config.serial_close_hex), config.pulse_s)
+                          bytes.fromhex(config.serial_close_hex), config.pulse_s,
+                          open_ack=bytes.fromhex(config.serial_open_ack_hex),
+                          close_ack=bytes.fromhex(config.serial_close_ack_hex),
+                          max_open_s=config.max_open_s)
+        if door.close_bytes:
+            # Fail shut from the first moment: a relay left energised (a crash, a kill
+            # mid-pulse) is closed before the kiosk decides anything.
+            door.secure()
+        return door
     if config.kind == "http":
-        return HttpDoor(config.http_url, config.http_method, config.http_body,
-                        config.http_timeout_s, config.pulse_s)
+        from turnstile.access.httpdoor import build_http_door
+
+        return build_http_door(config)
     return SimulatedDoor(config.pulse_s)
 
 
 def pulse_once(config: DoorConfig, wait: Callable[[float], None] = time.sleep) -> DoorResult:
-    """Open the configured door once for its pulse, then release it: `turnstile door test`
-    and the settings page's "Test door" both call this, against the driver the kiosk uses."""
+    """Open the configured door once for its pulse, then release it: the settings page's
+    "Test door" calls this against the driver the kiosk uses (`turnstile door test` also
+    reports the relay's close)."""
     door = build_door(config)
     try:
         result = door.open()

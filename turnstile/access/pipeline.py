@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import enum
 import logging
+import sqlite3
 import threading
+import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from turnstile.access.camera import CameraLostError, CameraSource, Frame
 from turnstile.access.door import DoorOutput, DoorResult
+from turnstile.access.eventqueue import Backlog
+from turnstile.access.health import Backoff, FaultClock, Heartbeat
 from turnstile.access.liveness.build import configured as configured_liveness
 from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.access.policy import FINAL, AccessPolicy
@@ -21,13 +26,23 @@ from turnstile.access.schedule import Directory
 from turnstile.config import CameraConfig, Config
 from turnstile.store.gallery import Gallery
 from turnstile.store.interfaces import EventStore
+from turnstile.store.upkeep import Upkeep
 from turnstile.types import Decision, DenyReason, Face, Image, Match, Outcome
+
+__all__ = ["Backoff", "CameraState", "CameraStatus", "FrameResult", "Pipeline", "RunSummary",
+           "run"]
 from turnstile.vision.align import align
 from turnstile.vision.detect import FaceDetector, following
 from turnstile.vision.engine import Engine, thumbnail_jpeg
 from turnstile.vision.light import LightHint, LightLimits, as_bgr, assess
 
 log = logging.getLogger(__name__)
+
+#: A fault lasting this long without a success ends the run (the service restarts us).
+FAULT_EXIT_S = 60.0
+#: Pause after a frame whose processing raised, doubling while it keeps failing.
+FAULT_RETRY_S = 0.1
+FAULT_RETRY_MAX_S = 2.0
 
 
 @dataclass(frozen=True)
@@ -62,22 +77,6 @@ class CameraStatus:
     retry_in_s: float = 0.0
 
 
-class Backoff:
-    """Reconnect delays: `initial` seconds, doubling up to `maximum`; reset on success."""
-
-    def __init__(self, initial: float, maximum: float) -> None:
-        self.initial = initial
-        self.maximum = max(maximum, initial)
-        self._next = initial
-
-    def next(self) -> float:
-        delay, self._next = self._next, min(self._next * 2.0, self.maximum)
-        return delay
-
-    def reset(self) -> None:
-        self._next = self.initial
-
-
 def following_detector(config: Config, detector: FaceDetector) -> FaceDetector:
     """The camera's detector as the kiosk runs it: following the face in view when it can
     (the light rescue's second look, when configured, stays around it)."""
@@ -89,7 +88,8 @@ class Pipeline:
 
     def __init__(self, engine: Engine, gallery: Gallery, policy: AccessPolicy,
                  door: DoorOutput, events: EventStore, source_name: str = "",
-                 flip_probe: bool = False, detector: FaceDetector | None = None) -> None:
+                 flip_probe: bool = False, detector: FaceDetector | None = None,
+                 fault_exit_s: float = FAULT_EXIT_S) -> None:
         self.engine = engine
         #: This camera's detector (see build: it follows the face in view).
         self.detector = detector or engine.detector
@@ -98,9 +98,21 @@ class Pipeline:
         self.gallery = gallery
         self.policy = policy
         self.door = door
-        self.events = events
         self.source_name = source_name
+        #: How long each fault has lasted (the loop ends the run past the limit).
+        self.health = FaultClock(fault_exit_s)
+        self._backlog = Backlog(events, self.health)
+        #: Periodic WAL checkpoint and size limit on the loop's own connection (SQLite).
+        self.upkeep: Upkeep | None = None
         self.light_limits = LightLimits()
+
+    @property
+    def events(self) -> EventStore:
+        return self._backlog.events
+
+    @events.setter
+    def events(self, events: EventStore) -> None:
+        self._backlog.events = events
 
     @classmethod
     def build(cls, config: Config, engine: Engine, gallery: Gallery, door: DoorOutput,
@@ -110,11 +122,19 @@ class Pipeline:
             # must not open the door.
             liveness = configured_liveness(config, engine)
         policy = AccessPolicy(config.policy, config.recognition, Directory(gallery.store), liveness)
-        return cls(engine, gallery, policy, door, gallery.store.events,
-                   source_name, config.recognition.flip_probe,
-                   following_detector(config, engine.detector))
+        pipeline = cls(engine, gallery, policy, door, gallery.store.events,
+                       source_name, config.recognition.flip_probe,
+                       following_detector(config, engine.detector), config.kiosk.fault_exit_s)
+        connection = getattr(gallery.store, "connection", None)
+        if isinstance(connection, sqlite3.Connection):
+            pipeline.upkeep = Upkeep(connection, config.events.max_db_mb * 2**20)
+        return pipeline
 
     def process(self, frame: Frame) -> FrameResult:
+        """Decide on one frame; a final decision is recorded before the door is driven."""
+        self._backlog.flush()
+        if self.upkeep is not None:
+            self.upkeep.maybe_run()
         if frame.image.ndim != 3 or frame.image.shape[2] != 3:  # an IR or greyscale camera
             frame = replace(frame, image=as_bgr(frame.image))
         faces = tuple(self.detector.detect(frame.image))
@@ -130,50 +150,107 @@ class Pipeline:
         if decision.outcome not in FINAL:
             light = assess(frame.image, decision.face, self.light_limits)
             return FrameResult(frame, faces, decision, light=light)
+        crop = crops.get(decision.face) if decision.face is not None else None
+        thumbnail = thumbnail_jpeg(crop) if crop is not None else None
+        granted = decision.outcome is Outcome.GRANTED
+        event_id = self._backlog.record(decision, thumbnail, self.source_name,
+                                         awaiting_door=granted)
+        if event_id is None:
+            if granted:
+                # Record, then open: no row, no door.
+                decision = replace(decision, outcome=Outcome.DENIED,
+                                   reason=DenyReason.NOT_RECORDED,
+                                   detail="the event log could not be written")
+            # Logged as soon as the store is back.
+            self._backlog.keep(decision, thumbnail, self.source_name)
+            return FrameResult(frame, faces, decision)
         door = None
-        if decision.outcome is Outcome.GRANTED:
-            door = self.door.open()
+        if granted:
+            door = self._drive_door()
             if not door.opened:
                 # Fail-secure: the grant stands as a refusal; it is logged, not retried.
                 decision = replace(decision, outcome=Outcome.DENIED,
                                    reason=DenyReason.DOOR_FAILED, detail=door.detail)
-        crop = crops.get(decision.face) if decision.face is not None else None
-        thumbnail = thumbnail_jpeg(crop) if crop is not None else None
-        event_id = self.events.record(decision, door, thumbnail, self.source_name)
+            self._backlog.answer(event_id, door)
         return FrameResult(frame, faces, decision, door, event_id)
+
+    def _drive_door(self) -> DoorResult:
+        try:
+            door = self.door.open()
+        except Exception as exc:  # a driver bug or odd setting must not open nor crash
+            log.exception("the door driver failed")
+            door = DoorResult(False, f"door driver error: {type(exc).__name__}")
+        return door
 
 
 @dataclass
 class RunSummary:
-    """Counts over a run, and every final result in order."""
+    """Counts over a run; nothing per decision is kept (a kiosk runs for months)."""
 
     frames: int = 0
     lost: int = 0
-    decisions: list[FrameResult] = field(default_factory=list)
+    #: Frames whose processing raised (logged, retried with backoff).
+    faults: int = 0
+    outcomes: Counter[Outcome] = field(default_factory=Counter)
+
+
+def _wait(stop: threading.Event, seconds: float, heartbeat: Heartbeat) -> None:
+    """Sleep until `stop` or `seconds`, still feeding the watchdog: waiting is not hanging."""
+    deadline = time.monotonic() + seconds
+    while not stop.is_set():
+        heartbeat.beat()
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        stop.wait(min(left, 1.0))
 
 
 def run(source: CameraSource, pipeline: Pipeline, on_result: Callable[[FrameResult], None],
         *, camera: CameraConfig, reconnect: bool = True,
         on_status: Callable[[CameraStatus], None] | None = None,
-        stop: threading.Event | None = None) -> RunSummary:
-    """Process the source until it ends or `stop` is set; a lost camera is reopened with
-    backoff when `reconnect` is on, otherwise CameraLostError propagates."""
+        stop: threading.Event | None = None, heartbeat: Heartbeat | None = None) -> RunSummary:
+    """Process the source until it ends or `stop` is set.
+
+    A lost camera is reopened with backoff when `reconnect` is on (otherwise CameraLostError
+    propagates); a frame whose processing raises is logged and the loop goes on after a short
+    backoff. A fault lasting past config.health.fault_exit_s raises ServiceFaultError.
+    """
     stop = stop or threading.Event()
+    beat = heartbeat or Heartbeat("")
     status = on_status or (lambda _status: None)
     backoff = Backoff(camera.reconnect_s, camera.reconnect_max_s)
+    retry = Backoff(FAULT_RETRY_S, FAULT_RETRY_MAX_S)
+    health = pipeline.health
     summary = RunSummary()
     while not stop.is_set():
+        beat.beat()
         try:
             running = False
             for frame in source.frames():
+                beat.beat()
                 if not running:
                     status(CameraStatus(CameraState.RUNNING, source.name))
                     backoff.reset()
+                    health.ok("camera")
                     running = True
-                result = pipeline.process(frame)
+                try:
+                    result = pipeline.process(frame)
+                except Exception as exc:  # contained per frame: logged, retried, counted
+                    summary.faults += 1
+                    health.fault("processing", f"{type(exc).__name__}: {exc}")
+                    if summary.faults == 1 or summary.faults % 100 == 0:
+                        log.exception("frame %d failed (%d so far)", frame.index, summary.faults)
+                    health.check()
+                    _wait(stop, retry.next(), beat)
+                    if stop.is_set():
+                        break
+                    continue
+                health.ok("processing")
+                retry.reset()
+                health.check()
                 summary.frames += 1
                 if result.final:
-                    summary.decisions.append(result)
+                    summary.outcomes[result.decision.outcome] += 1
                 on_result(result)
                 if stop.is_set():
                     break
@@ -184,8 +261,10 @@ def run(source: CameraSource, pipeline: Pipeline, on_result: Callable[[FrameResu
             summary.lost += 1
             if not reconnect:
                 raise
+            health.fault("camera", str(exc))
+            health.check()
             delay = backoff.next()
             log.warning("camera lost: %s; retrying in %.1f s", exc, delay)
             status(CameraStatus(CameraState.LOST, str(exc), delay))
-            stop.wait(delay)
+            _wait(stop, delay, beat)
     return summary

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -63,6 +64,19 @@ def select(log: EventStore, where: EventFilter, limit: int | None = None) -> lis
     return events
 
 
+def stream(log: EventStore, where: EventFilter, page: int = PAGE,
+           cancel: threading.Event | None = None) -> Iterator[Event]:
+    """Every matching event, oldest first, one keyset page in memory at a time."""
+    after: tuple[datetime, int] | None = None
+    while cancel is None or not cancel.is_set():
+        rows = log.page(page, after, outcome=where.outcome, person_id=where.person_id,
+                        since=where.since, until=where.until)
+        yield from rows
+        if len(rows) < page:
+            return
+        after = (rows[-1].at, rows[-1].id)
+
+
 def safe_cell(value: object) -> str:
     """A CSV cell no spreadsheet runs: text starting with = + - @ or a control character gets
     a leading apostrophe (OWASP's advice); plain numbers such as -0.1234 stay numbers."""
@@ -96,9 +110,9 @@ def write_csv(events: Iterable[Event], handle: TextIO) -> int:
     return count
 
 
-def export_csv(log: EventStore, where: EventFilter, path: Path) -> int:
-    """Write the matching events to `path` in time order; returns how many rows."""
-    events = list(reversed(select(log, where)))
+def export_csv(log: EventStore, where: EventFilter, path: Path,
+               cancel: threading.Event | None = None) -> int:
+    """Write the matching events to `path` in time order, streamed; returns how many rows."""
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        return write_csv(events, handle)
+        return write_csv(stream(log, where, cancel=cancel), handle)

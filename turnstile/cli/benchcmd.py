@@ -61,6 +61,21 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     bench.add_argument("--peer-python", metavar="PYTHON", default="",
                        help="interpreter that has face_recognition (default: this one)")
     bench.set_defaults(func=run_bench)
+    kinds = bench.add_subparsers(dest="bench_kind", metavar="KIND", required=False)
+    soak = kinds.add_parser(
+        "soak", help="run the real pipeline for N frames on looping clips while another "
+                     "process enrols and erases; sample memory, threads, fds, WAL, fps")
+    soak.add_argument("--frames", type=_positive, default=20_000, metavar="N", dest="soak_frames",
+                      help="frames to process (default 20000)")
+    soak.add_argument("--json", type=Path, metavar="OUT", dest="soak_json",
+                      help="write every sample and the summary to this JSON file")
+    soak.add_argument("--every", type=_positive, default=500, metavar="N",
+                      help="frames between samples (default 500)")
+    soak.add_argument("--plot", type=Path, metavar="PNG",
+                      help="also draw RSS, threads and WAL size against frames")
+    soak.add_argument("--clip", type=Path, action="append", metavar="VIDEO",
+                      help="a clip to loop (repeatable; default: the shared face clips)")
+    soak.set_defaults(func=run_soak)
 
 
 def _progress(line: str) -> None:
@@ -94,4 +109,27 @@ def run_bench(args: argparse.Namespace) -> int:
     print(report.text(result))
     if args.out is not None:
         print(f"figures written to {args.out}")
+    return 0
+
+
+def run_soak(args: argparse.Namespace) -> int:
+    from turnstile.bench import soak
+    from turnstile.bench.frames import default_video
+
+    default = default_video()
+    clips = args.clip or ([*sorted(default.parent.glob("*.mp4"))] if default else [])
+    if not clips:
+        raise FileNotFoundError("no clips: pass --clip VIDEO (the default clips live in "
+                                "../shared/datasets/videos/ beside the project)")
+    for clip in clips:
+        if not clip.exists():
+            raise FileNotFoundError(f"video {clip} does not exist")
+    report = soak.soak(clips, args.soak_frames, every=args.every,
+                       progress=soak.main_progress).as_dict()
+    summary = report["summary"]
+    print(json.dumps(summary, indent=2))
+    if args.soak_json is not None:
+        args.soak_json.write_text(json.dumps(report, indent=2) + "\n")
+    if args.plot is not None:
+        soak.plot(report, args.plot)
     return 0

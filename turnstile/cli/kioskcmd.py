@@ -108,7 +108,7 @@ def run_replay(args: argparse.Namespace) -> int:
         summary = run(source, pipeline, show, camera=config.camera, reconnect=False)
     finally:
         store.close()
-    counts = Counter(r.decision.outcome.value for r in summary.decisions)
+    counts = Counter({o.value: n for o, n in summary.outcomes.items()})
     payload = {"summary": {"frames": summary.frames, "decisions": dict(sorted(counts.items()))}}
     emit(args, payload, f"{summary.frames} frames; " + (", ".join(
         f"{n} {o}" for o, n in sorted(counts.items())) or "no decisions"))

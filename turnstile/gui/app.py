@@ -7,11 +7,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from turnstile.access.door import DoorOutput
+from turnstile.access.health import EXIT_FAULT
 from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.config import Config
 from turnstile.gui import i18n, release_qt_env
@@ -19,6 +20,9 @@ from turnstile.gui.admin.kiosklink import AdminLink
 from turnstile.gui.kiosk import KioskWindow
 from turnstile.gui.worker import RecognitionWorker
 from turnstile.vision.engine import Engine, EngineFactory
+
+#: How long "Out of service" stays on screen before the process exits for a restart.
+FAULT_EXIT_MS = 5000
 
 
 class Kiosk:
@@ -34,6 +38,8 @@ class Kiosk:
         #: The one factory carrying --model: the worker's engine and the admin panel's.
         self.engines = EngineFactory(model)
         self.config = config
+        #: Called (after the screen said "Out of service") when recognition gave up.
+        self.on_fault: Callable[[str], None] | None = None
         self.worker = self._make_worker(config)
 
     def _make_worker(self, config: Config) -> RecognitionWorker:
@@ -46,7 +52,12 @@ class Kiosk:
         worker.update.connect(self.window.on_update)
         worker.camera.connect(self.window.on_camera)
         worker.failed.connect(self.window.on_failed)
+        worker.failed.connect(self._failed)
         return worker
+
+    def _failed(self, message: str) -> None:
+        if self.on_fault is not None:
+            self.on_fault(message)
 
     def start(self) -> None:
         self.worker.start()
@@ -96,6 +107,10 @@ def run_app(config: Config, db_path: Path, source: str | None = None, loop: bool
     present(kiosk.window, fullscreen)
     # Let Ctrl+C in the terminal close the kiosk instead of being swallowed by Qt's loop.
     previous = signal.signal(signal.SIGINT, lambda *_: app.quit())
+    # A kiosk out of service ends with a non-zero status once the screen has said so: the
+    # service manager starts a fresh process (a new camera, database connection, door).
+    kiosk.on_fault = lambda _message: QTimer.singleShot(FAULT_EXIT_MS,
+                                                        lambda: app.exit(EXIT_FAULT))
     kiosk.start()
     try:
         return int(app.exec())

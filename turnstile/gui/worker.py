@@ -14,11 +14,13 @@ from PySide6.QtGui import QImage
 from turnstile.access.camera import Frame, LatestFrameSource, open_source
 from turnstile.access.door import DoorOutput, build_door
 from turnstile.access.exposure import face_meter
+from turnstile.access.health import Heartbeat
 from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
 from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
 from turnstile.redact import camera_label
+from turnstile.store import upkeep
 from turnstile.store.central.background import start_background
 from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Box, Decision, Outcome
@@ -26,6 +28,9 @@ from turnstile.vision.engine import Engine, EngineFactory
 from turnstile.vision.light import LightHint
 
 log = logging.getLogger(__name__)
+
+#: How long the kiosk's connection waits for another writer before giving up on a write.
+KIOSK_BUSY_TIMEOUT_MS = 2000
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,8 @@ class RecognitionWorker(QThread):
     preview = Signal(QImage)
     update = Signal(object)
     camera = Signal(object)
+    #: Start-up failed or a fault persisted: the kiosk shows "Out of service" and the
+    #: process exits non-zero so the service manager restarts it.
     failed = Signal(str)
 
     def __init__(self, config: Config, db_path: Path, source: str, loop: bool = False,
@@ -73,6 +80,11 @@ class RecognitionWorker(QThread):
         self._liveness = liveness
         self._engine_factory = engine_factory or (lambda: EngineFactory()(config))
         self._stop = threading.Event()
+        # One-frame mailbox: a preview is emitted only once the screen has taken the last
+        # one, so a busy GUI thread skips frames instead of queueing them without bound.
+        self._preview_pending = threading.Event()
+        self.preview.connect(self._preview_taken)
+        self.heartbeat = Heartbeat()
 
     def stop(self) -> None:
         """Ask the loop to end; returns at once (wait() to join)."""
@@ -82,13 +94,18 @@ class RecognitionWorker(QThread):
         try:
             engine = self._engine or self._engine_factory()
             store = SQLiteStore.open(self._db_path, self._config.events)
+            # A clear "restore the last backup" instead of errors frame after frame.
+            upkeep.check(store.connection, self._db_path)
+            # A writer holding the lock delays a grant by at most this, then the door
+            # stays shut and the outcome waits in the backlog.
+            store.connection.execute(f"PRAGMA busy_timeout = {KIOSK_BUSY_TIMEOUT_MS}")
             door = self._door or build_door(self._config.door)
             # With [central], the replica follows the central roster and events go there.
             stop_sync = start_background(self._config.central, self._db_path,
                                          engine.embedder.name, engine.embedder.dimension)
         except Exception as exc:  # every start-up failure goes to the screen, not a traceback
             log.exception("the recognition worker could not start")
-            self.failed.emit(str(exc))
+            self._give_up(str(exc))
             return
         try:
             gallery = engine.gallery(store)
@@ -104,11 +121,12 @@ class RecognitionWorker(QThread):
                     meter.observe(result.frame.image, result.decision.face)
                 self.update.emit(_update(result, store.templates.thumbnail, gallery.size))
 
+            self.heartbeat.ready()
             run(source, pipeline, report, camera=self._config.camera, reconnect=True,
-                on_status=self._status, stop=self._stop)
-        except Exception as exc:
+                on_status=self._status, stop=self._stop, heartbeat=self.heartbeat)
+        except Exception as exc:  # ServiceFaultError or anything the loop could not contain
             log.exception("the recognition worker stopped")
-            self.failed.emit(str(exc))
+            self._give_up(str(exc))
         finally:
             if self._door is None:
                 door.close()
@@ -116,9 +134,18 @@ class RecognitionWorker(QThread):
                 stop_sync()
             store.close()
 
+    def _give_up(self, message: str) -> None:
+        self.heartbeat.status(f"out of service: {message}")
+        self.failed.emit(message)
+
     def _show(self, frame: Frame) -> None:
-        if not self._stop.is_set():
-            self.preview.emit(to_qimage(frame.image))
+        if self._stop.is_set() or self._preview_pending.is_set():
+            return
+        self._preview_pending.set()
+        self.preview.emit(to_qimage(frame.image))
+
+    def _preview_taken(self, _image: QImage) -> None:
+        self._preview_pending.clear()
 
     def _status(self, status: CameraStatus) -> None:
         self.camera.emit(status)

@@ -178,6 +178,8 @@ MIGRATIONS: tuple[str, ...] = (
     """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+#: The WAL file is truncated back to at most this many bytes after each checkpoint.
+JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024
 
 
 class SchemaError(TurnstileError, RuntimeError):
@@ -282,6 +284,7 @@ def connect(path: Path | str, migrate_schema: bool = True) -> sqlite3.Connection
     if not memory:
         _enable_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute(f"PRAGMA journal_size_limit = {JOURNAL_SIZE_LIMIT}")
         expire_backups(Path(path), datetime.now())
     if migrate_schema and version < SCHEMA_VERSION:
         if version > 0 and not memory:

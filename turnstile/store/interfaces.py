@@ -118,7 +118,18 @@ class EventStore(Protocol):
     """The log of access decisions, with retention."""
 
     def record(self, decision: Decision, door: DoorResult | None = None,
-               thumbnail: bytes | None = None, source: str = "") -> int: ...
+               thumbnail: bytes | None = None, source: str = "", *,
+               awaiting_door: bool = False) -> int: ...
+
+    def answer_door(self, event_id: int, door: DoorResult) -> None:
+        """Add the door's answer to a grant recorded before the door was driven."""
+        ...
+
+    def page(self, limit: int, after: tuple[datetime, int] | None = None, *,
+             outcome: Outcome | None = None, person_id: int | None = None,
+             since: datetime | None = None, until: datetime | None = None) -> list[Event]:
+        """Oldest first, the `limit` events after the key (time, id) `after` (keyset)."""
+        ...
 
     def recent(self, limit: int = 100, offset: int = 0, *, outcome: Outcome | None = None,
                person_id: int | None = None, since: datetime | None = None,

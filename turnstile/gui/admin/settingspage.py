@@ -50,10 +50,15 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("door.serial_baud", "Serial speed (baud)"),
         ("door.serial_open_hex", "Open bytes (hex)"),
         ("door.serial_close_hex", "Close bytes (hex, optional)"),
+        ("door.serial_open_ack_hex", "Board's answer to open (hex, optional)"),
+        ("door.serial_close_ack_hex", "Board's answer to close (hex, optional)"),
+        ("door.max_open_s", "Longest open time (s)"),
         ("door.http_url", "Relay URL"),
         ("door.http_method", "HTTP method"),
         ("door.http_body", "Request body"),
         ("door.http_timeout_s", "Answer timeout (s)"),
+        ("door.http_token_file", "Token file (0600)"),
+        ("door.http_token_env", "Token environment variable"),
     )),
     ("Kiosk screen", (
         ("kiosk.language", "Language (empty: the system's; at the next start)"),
@@ -72,9 +77,11 @@ FIELDS: tuple[str, ...] = tuple(key for _, rows in GROUPS for key, _ in rows)
 #: Door keys that matter for each door.kind; the others are greyed out.
 DOOR_KEYS = {"simulated": ("door.pulse_s",),
              "serial": ("door.pulse_s", "door.serial_port", "door.serial_baud",
-                        "door.serial_open_hex", "door.serial_close_hex"),
+                        "door.serial_open_hex", "door.serial_close_hex",
+                        "door.serial_open_ack_hex", "door.serial_close_ack_hex",
+                        "door.max_open_s"),
              "http": ("door.pulse_s", "door.http_url", "door.http_method", "door.http_body",
-                      "door.http_timeout_s")}
+                      "door.http_timeout_s", "door.http_token_file", "door.http_token_env")}
 INSECURE_TEXT = ("allow_insecure = true: this kiosk accepts recognition settings below the "
                  "security floors; strangers may be let in more often.")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 from datetime import datetime, timedelta
 
@@ -12,8 +13,12 @@ from turnstile.store import database
 from turnstile.store.records import Event
 from turnstile.types import Decision, DenyReason, DoorResult, Outcome
 
+log = logging.getLogger(__name__)
+
 #: Retention is applied at most this often while recording (and on every prune() call).
 PRUNE_EVERY = timedelta(hours=1)
+#: The door column of a grant recorded before the door is driven (record, then open).
+AWAITING_DOOR = "awaiting the door"
 
 
 _COLUMNS = ("id, at, outcome, person_id, name, similarity, runner_up, reason, detail, door,"
@@ -42,8 +47,13 @@ class EventLog:
         self._pruned: datetime | None = None
 
     def record(self, decision: Decision, door: DoorResult | None = None,
-               thumbnail: bytes | None = None, source: str = "") -> int:
-        """Store a decision; the thumbnail is kept only when events.store_thumbnails is on."""
+               thumbnail: bytes | None = None, source: str = "", *,
+               awaiting_door: bool = False) -> int:
+        """Store a decision; the thumbnail is kept only when events.store_thumbnails is on.
+
+        A grant is recorded with `awaiting_door` before the door is driven; answer_door()
+        then adds what the door said to the same row.
+        """
         match = decision.match
         named = match is not None and match.person_id is not None and \
             decision.outcome is not Outcome.UNKNOWN
@@ -55,13 +65,28 @@ class EventLog:
              match.name if named and match else None,
              match.similarity if match else None, match.runner_up if match else None,
              decision.reason.value if decision.reason else None, decision.detail,
-             redact_text(door.detail) if door else "",
+             redact_text(door.detail) if door else AWAITING_DOOR if awaiting_door else "",
              # Callers pass a camera label; a URL that slips through loses its secrets.
              json.dumps(decision.scores.as_dict(), sort_keys=True), redact_text(source),
              thumbnail if self._config.store_thumbnails else None))
+        event_id = int(cursor.lastrowid or 0)
         if self._pruned is None or decision.at - self._pruned >= PRUNE_EVERY:
-            self.prune(decision.at)
-        return int(cursor.lastrowid or 0)
+            try:
+                self.prune(decision.at)
+            except sqlite3.Error as exc:  # the event is committed; pruning waits for next time
+                log.warning("pruning the event log failed: %s", exc)
+        return event_id
+
+    def answer_door(self, event_id: int, door: DoorResult) -> None:
+        """Add the door's answer to a grant recorded before it; a door that did not open
+        turns the grant into a refusal (DOOR_FAILED)."""
+        detail = redact_text(door.detail)
+        if door.opened:
+            self._conn.execute("UPDATE events SET door = ? WHERE id = ?", (detail, event_id))
+            return
+        self._conn.execute(
+            "UPDATE events SET outcome = ?, reason = ?, detail = ?, door = ? WHERE id = ?",
+            (Outcome.DENIED.value, DenyReason.DOOR_FAILED.value, detail, detail, event_id))
 
     def recent(self, limit: int = 100, offset: int = 0, *, outcome: Outcome | None = None,
                person_id: int | None = None, since: datetime | None = None,
@@ -71,6 +96,23 @@ class EventLog:
         rows = self._conn.execute(
             f"SELECT {_COLUMNS} FROM events{where} ORDER BY at DESC, id DESC LIMIT ? OFFSET ?",
             (*params, limit, offset)).fetchall()
+        return [_event(row) for row in rows]
+
+    def page(self, limit: int, after: tuple[datetime, int] | None = None, *,
+             outcome: Outcome | None = None, person_id: int | None = None,
+             since: datetime | None = None, until: datetime | None = None) -> list[Event]:
+        """Oldest first, the `limit` events following the key (time, id) `after`.
+
+        Keyset paging: each page costs the same however deep into the log it is (OFFSET
+        re-reads every skipped row) and rows added meanwhile neither repeat nor shift pages.
+        """
+        where, params = self._where(outcome, person_id, since, until)
+        if after is not None:
+            where += (" AND " if where else " WHERE ") + "(at, id) > (?, ?)"
+            params = (*params, after[0].isoformat(timespec="milliseconds"), after[1])
+        rows = self._conn.execute(
+            f"SELECT {_COLUMNS} FROM events{where} ORDER BY at, id LIMIT ?",
+            (*params, limit)).fetchall()
         return [_event(row) for row in rows]
 
     def count(self, *, outcome: Outcome | None = None, person_id: int | None = None,
