@@ -67,7 +67,8 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
                      "process enrols and erases; sample memory, threads, fds, WAL, fps")
     soak.add_argument("--frames", type=_positive, default=20_000, metavar="N", dest="soak_frames",
                       help="frames to process (default 20000)")
-    soak.add_argument("--json", type=Path, metavar="OUT", dest="soak_json",
+    # `--json OUT` is the soak's documented form; `--out` is the project-wide spelling.
+    soak.add_argument("--out", "--json", type=Path, metavar="OUT", dest="soak_json",
                       help="write every sample and the summary to this JSON file")
     soak.add_argument("--every", type=_positive, default=500, metavar="N",
                       help="frames between samples (default 500)")
