@@ -98,7 +98,7 @@ class RecognitionWorker(QThread):
             upkeep.check(store.connection, self._db_path)
             # A writer holding the lock delays a grant by at most this, then the door
             # stays shut and the outcome waits in the backlog.
-            store.connection.execute(f"PRAGMA busy_timeout = {KIOSK_BUSY_TIMEOUT_MS}")
+            upkeep.limit_lock_wait(store.connection, KIOSK_BUSY_TIMEOUT_MS)
             door = self._door or build_door(self._config.door)
             # With [central], the replica follows the central roster and events go there.
             stop_sync = start_background(self._config.central, self._db_path,

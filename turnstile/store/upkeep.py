@@ -164,3 +164,8 @@ def restore(database: Path, source: Path) -> Path:
     dest.close()
     _private(database)
     return aside
+
+
+def limit_lock_wait(conn: sqlite3.Connection, milliseconds: int) -> None:
+    """Wait at most this long for another writer's lock before a write fails as busy."""
+    conn.execute(f"PRAGMA busy_timeout = {int(milliseconds)}")
