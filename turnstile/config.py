@@ -15,6 +15,7 @@ from typing import Any, Literal
 import platformdirs
 from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 
+from turnstile.configlinks import MqttConfig, OsdpConfig, PassesConfig, PinConfig, WebhookConfig
 from turnstile.configmeta import ConfigError, Section, describe, num, replace, text
 
 __all__ = ["APP_NAME", "DB_ENV", "MODELS_DIR_ENV", "AdminConfig", "CameraConfig", "CentralConfig",
@@ -310,6 +311,10 @@ class EventsConfig(Section):
                                    "person. It is deleted with the event (retention_days).")
     max_db_mb: int = num(2048, 0, 1_000_000, "MiB", "Oldest events are pruned while the database "
                          "uses more than this; 0: no size limit.")
+    send_thumbnails: bool = Field(False, description="Include the face picture in events sent "
+                                  "to other systems (MQTT, webhook); off, they carry none.")
+    mqtt: MqttConfig = Field(default_factory=MqttConfig)
+    webhook: WebhookConfig = Field(default_factory=WebhookConfig)
 
 
 class KioskConfig(Section):
@@ -539,6 +544,9 @@ class Config(Section):
     enrolment: EnrolmentConfig = Field(default_factory=EnrolmentConfig)
     admin: AdminConfig = Field(default_factory=AdminConfig)
     central: CentralConfig = Field(default_factory=CentralConfig)
+    osdp: OsdpConfig = Field(default_factory=OsdpConfig)
+    pin: PinConfig = Field(default_factory=PinConfig)
+    passes: PassesConfig = Field(default_factory=PassesConfig)
 
     @model_validator(mode="after")
     def _floors(self) -> Config:

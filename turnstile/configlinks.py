@@ -1,0 +1,109 @@
+"""Config sections for the building's other systems: OSDP reader, event streams, PINs, passes.
+
+Part of the one schema in `turnstile/config.py` (which nests these sections); kept apart so
+that file stays readable. Secrets are never values here, only files or environment variables.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from turnstile.configmeta import Section, num, text
+
+CardFormat = Literal["h10301", "h10302", "h10304"]
+MqttQos = Literal[0, 1, 2]
+
+
+class MqttConfig(Section):
+    """Each decision as JSON on an MQTT broker, with Home Assistant discovery (README "Events
+    to other systems"); empty url: off."""
+
+    url: str = text("", "Broker URL: mqtt://host:1883, or mqtts://host:8883 for TLS.")
+    topic: str = text("turnstile", "Topic prefix: events go to PREFIX/<kiosk_id>/event, the "
+                      "retained status to PREFIX/<kiosk_id>/status.")
+    kiosk_id: str = text("", "This kiosk's name in topics; empty uses central.kiosk_id, "
+                         "then the host name.")
+    credentials_file: str = text("", "File (mode 0600) holding \"username:password\" for the "
+                                 "broker; empty connects without credentials.")
+    ca_file: str = text("", "CA certificate for mqtts:// when the broker's is not signed by a "
+                        "system-trusted authority.")
+    qos: MqttQos = Field(1, description="MQTT quality of service of event messages (1: at "
+                         "least once; receivers drop repeats by the event's id).")
+    discovery: bool = Field(True, description="Publish Home Assistant MQTT discovery (the door "
+                            "and the last person) under discovery_prefix.")
+    discovery_prefix: str = text("homeassistant", "Home Assistant's discovery topic prefix.")
+
+    @model_validator(mode="after")
+    def _scheme(self) -> MqttConfig:
+        if self.url and not self.url.startswith(("mqtt://", "mqtts://")):
+            raise ValueError("events.mqtt.url must start with mqtt:// or mqtts://")
+        return self
+
+
+class WebhookConfig(Section):
+    """Each decision POSTed as JSON, signed with HMAC-SHA256 (README "Events to other
+    systems"); empty url: off."""
+
+    url: str = text("", "Receiver URL, starting with http:// or https://.")
+    secret_file: str = text("", "File (mode 0600) holding the signing key; each POST carries "
+                            "X-Turnstile-Signature: sha256=<hex HMAC of the body>.")
+    timeout_s: float = num(5.0, 0.0, 60.0, "s", "Seconds to wait for the receiver's answer.",
+                           low_open=True)
+    retry_max_s: float = num(300.0, 1.0, 86400.0, "s", "Longest wait between retries of a "
+                             "failed delivery (the wait doubles from 1 s up to this).")
+
+    @model_validator(mode="after")
+    def _complete(self) -> WebhookConfig:
+        if self.url and not self.url.startswith(("http://", "https://")):
+            raise ValueError("events.webhook.url must start with http:// or https://")
+        if self.url and not self.secret_file:
+            raise ValueError("events.webhook.url needs events.webhook.secret_file (unsigned "
+                             "events could be forged by anyone who can reach the receiver)")
+        return self
+
+
+class OsdpConfig(Section):
+    """The kiosk as an OSDP reader of an access-control panel (door.kind = "osdp"; README
+    "Connecting to an access panel (OSDP)")."""
+
+    port: str = text("", "Serial port of the RS-485 adapter (e.g. /dev/ttyUSB0).")
+    baud: int = num(9600, 9600, 115200, "baud", "Serial speed the panel polls at.")
+    address: int = num(1, 0, 126, "", "This reader's OSDP address on the bus.")
+    secure_channel: bool = Field(True, description="Require OSDP secure channel (SCBK from "
+                                 "key_file). Off only for panels that cannot do it.")
+    key_file: str = text("", "File (mode 0600) holding the 16-byte secure channel base key as "
+                         "hex; empty: created on first start in the data folder.")
+    card_format: CardFormat = Field("h10301", description="Card format sent for a granted "
+                                    "person: h10301 (26-bit), h10302 (37-bit, no facility) or "
+                                    "h10304 (37-bit with facility).")
+    facility_code: int = num(0, 0, 65535, "", "Facility code sent with each card number "
+                             "(formats that carry one).")
+    grant_timeout_s: float = num(2.0, 0.1, 30.0, "s", "Seconds to wait for the panel's "
+                                 "granted LED after a card read; no answer is a denial.")
+
+
+class PinConfig(Section):
+    """PIN entry on the touch screen: a way in for someone the camera cannot confirm, or a
+    second factor (README "Visitors and PINs")."""
+
+    enabled: bool = Field(False, description="Offer PIN entry on the kiosk after a refusal.")
+    face_and_pin: bool = Field(False, description="This door needs face and PIN for everyone "
+                               "(groups can ask for it on any door).")
+    min_length: int = num(6, 4, 12, "digits", "Shortest PIN accepted when one is set.")
+    max_tries: int = num(3, 1, 10, "", "Wrong PINs in a row before the person is locked out.")
+    lockout_s: float = num(900.0, 10.0, 86400.0, "s", "Seconds a locked-out person waits.")
+    entry_timeout_s: float = num(20.0, 5.0, 120.0, "s", "Seconds the PIN pad waits for input "
+                                 "before returning to idle.")
+
+
+class PassesConfig(Section):
+    """Signed, time-limited QR visitor passes read by the kiosk camera (README "Visitors and
+    PINs")."""
+
+    enabled: bool = Field(False, description="Read QR visitor passes at this kiosk.")
+    key_file: str = text("", "File (mode 0600) holding the signing key; empty: created on "
+                         "first use in the data folder.")
+    max_valid_h: float = num(24.0, 0.25, 720.0, "h", "Longest validity an issued pass may "
+                             "have.")
