@@ -162,7 +162,7 @@
     <name>EventsPage</name>
     <message>
         <source>From</source>
-        <extracomment>Column titles (translated where the table is built). Rows shown; the CSV export has them all. How often the page looks for new events while the kiosk runs. Outcomes that always name someone: without a name, that person was erased. Rows of alarms (repeated spoof attempts, face access suspended).</extracomment>
+        <extracomment>Column titles (translated where the table is built). Rows shown; the CSV export has them all. How often the page looks for new events while the kiosk runs. Outcomes that always name someone: without a name, that person was erased. Rows of alarms (repeated spoof attempts, face access suspended). An export ran to its end: the rows written. An export failed or was cancelled: why.</extracomment>
         <translation>Von</translation>
     </message>
     <message>
@@ -182,7 +182,12 @@
         <translation>Anwesenheitsbericht...</translation>
     </message>
     <message>
+        <source>Cancel export</source>
+        <translation>Export abbrechen</translation>
+    </message>
+    <message>
         <source>Add this face to</source>
+        <extracomment>Exports read on their own thread through their own connection.</extracomment>
         <translation>Dieses Gesicht hinzufügen zu</translation>
     </message>
     <message>
@@ -258,8 +263,12 @@
         <translation>Anwesenheitsbericht</translation>
     </message>
     <message>
-        <source>cannot write %1: %2</source>
-        <translation>%1 kann nicht geschrieben werden: %2</translation>
+        <source>An export is already running</source>
+        <translation>Ein Export läuft bereits</translation>
+    </message>
+    <message>
+        <source>Writing %1...</source>
+        <translation>%1 wird geschrieben...</translation>
     </message>
     <message>
         <source>%1 attendance row(s) written to %2</source>
@@ -395,6 +404,14 @@
     <message>
         <source>Please try again or see reception.</source>
         <translation>Bitte versuchen Sie es noch einmal oder wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>Entries cannot be recorded</source>
+        <translation>Zutritte können nicht protokolliert werden</translation>
+    </message>
+    <message>
+        <source>The door stays shut. Please see reception.</source>
+        <translation>Die Tür bleibt geschlossen. Bitte wenden Sie sich an den Empfang.</translation>
     </message>
     <message>
         <source>Access denied</source>
