@@ -389,6 +389,10 @@ class LivenessConfig(Section):
     ring_follow: float = num(0.6, 0.0, 1.0, "", "Share of tracks around the face that move with "
                              "it at or above which the surroundings belong to a held picture.",
                              low_open=True)
+    screen_pairs: int = num(0, 0, 60, "pairs", "Frame pairs of the window in which straight "
+                            "edges on two sides of the face move with it (a held phone's, "
+                            "tablet's or sheet's frame) that make a spoof; 0 switches the test "
+                            "off. A room's edges stay put when the person moves.")
     challenge: bool = Field(False, description="Active challenge: ask the person to turn their "
                             "head to a random side.")
     challenge_yaw_deg: float = num(15.0, 5.0, 60.0, "degrees", "Yaw change the challenge needs "

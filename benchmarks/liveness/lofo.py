@@ -77,7 +77,8 @@ def main() -> None:
     base = LivenessConfig(align_tracks=not args.no_align, smooth_light=args.smooth_light)
     args.live_cache.mkdir(parents=True, exist_ok=True)
     moving = set(args.moving.split(","))
-    live = {v: record(v, args.live_cache, base) for v in video_files([args.live])
+    recording = replace(base, screen_pairs=max(base.screen_pairs, 1))  # records every cue
+    live = {v: record(v, args.live_cache, recording) for v in video_files([args.live])
             if v.stem in moving}
     tune, test = load(args.tune), load(args.test)
     grid: list[dict[str, Any]] = [{}] + [s for s in settings(args.set) if s]
