@@ -26,8 +26,6 @@ MAX_SIDE = 960
 MAX_WINDOW_FACTOR = 3.0
 #: A face whose centre jumps by more than this many face sizes between frames is someone else.
 MAX_JUMP = 0.6
-#: Sides of the face whose edges must move with it for a pair to show a held frame.
-SCREEN_SIDES = 2
 
 
 @dataclass(frozen=True)
@@ -117,7 +115,7 @@ class MotionLiveness:
     def judge(self, cues: list[TrackCue]) -> LivenessResult:
         """The verdict over a window of frame pairs (public so benchmarks can replay cues)."""
         cfg = self._config
-        screens = sum(c.frame_follow >= SCREEN_SIDES for c in cues)
+        screens = sum(c.frame_follow >= cfg.screen_sides for c in cues)
         if cfg.screen_pairs > 0 and screens >= cfg.screen_pairs:
             return LivenessResult(Verdict.SPOOF, 0.0, "a screen's or sheet's edges move with "
                                   "the face", (MotionCues(0.0, 0, 0),))
