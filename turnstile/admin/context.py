@@ -13,6 +13,7 @@ from turnstile.admin.audit import AuditLog
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.passwords import DEFAULT_COST, ScryptCost
 from turnstile.admin.people import PeopleAdmin
+from turnstile.admin.pins import PinAdmin, ScryptPins
 from turnstile.admin.settings import CALIBRATION_FILE, FarCurve, SettingsStore, load_far_curve
 from turnstile.config import Config
 from turnstile.store import database as storage
@@ -72,6 +73,11 @@ class AdminContext:
                 return CentralPeopleAdmin.open(self.store, self.audit, actor, self.clock,
                                                self.gallery, central, self.database)
         return PeopleAdmin(self.store, self.audit, actor, self.clock, self.gallery)
+
+    def pins(self, actor: str) -> PinAdmin:
+        """Who sets kiosk PINs as `actor` (always this kiosk's own file, central or not)."""
+        return PinAdmin(self.store, self.store.pins, self.config.pin, self.audit, actor,
+                        self.clock, ScryptPins(self.password_cost))
 
     def far_curve(self) -> FarCurve | None:
         """Calibration's measured false-accept rates, kept beside the config file."""

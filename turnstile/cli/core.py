@@ -214,14 +214,14 @@ def run_people(args: argparse.Namespace) -> int:
     return 0
 
 
-def _one_person(store: SQLiteStore, name: str) -> Person:
+def one_person(store: SQLiteStore, name: str) -> Person:
     """The one person `name` means (name in any case, or employee id), else a clear error
     with the enrolled names it might have meant."""
     matches = store.people.find(name)
     if len(matches) > 1:
         ids = ", ".join(str(p.employee_id or p.id) for p in matches)
         raise StoreError(f"{len(matches)} people are named {name!r} ({ids}); "
-                         "remove by employee id")
+                         "name them by employee id")
     if not matches:
         names = {p.name.casefold(): p.name for p in store.people.all()}
         close = [names[n] for n in difflib.get_close_matches(name.casefold(), list(names))]
@@ -249,7 +249,7 @@ def run_remove(args: argparse.Namespace) -> int:
         return centralpeople.remove(args, config)
     store = open_store(args, config, create=False)
     try:
-        person = _one_person(store, args.name)
+        person = one_person(store, args.name)
         if not _confirmed(person, args.yes):
             emit(args, {"removed": None}, "nothing erased")
             return 1

@@ -16,7 +16,9 @@ from turnstile.access.door import DoorOutput, build_door
 from turnstile.access.exposure import face_meter
 from turnstile.access.health import Heartbeat
 from turnstile.access.liveness.verdict import LivenessCheck
+from turnstile.access.pindesk import PinEntry, PinInbox, PinSetup
 from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
+from turnstile.admin.pins import ScryptPins
 from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
 from turnstile.redact import camera_label
@@ -85,6 +87,13 @@ class RecognitionWorker(QThread):
         self._preview_pending = threading.Event()
         self.preview.connect(self._preview_taken)
         self.heartbeat = Heartbeat()
+        #: Keypad entries, decided by the loop between frames (thread-safe).
+        self.pins = PinInbox()
+
+    def submit_pin(self, entry: PinEntry) -> None:
+        """Hand a keypad entry to the loop (from the GUI thread); its result comes back as
+        an update like any decision."""
+        self.pins.submit(entry)
 
     def stop(self) -> None:
         """Ask the loop to end; returns at once (wait() to join)."""
@@ -110,7 +119,8 @@ class RecognitionWorker(QThread):
         try:
             gallery = engine.gallery(store)
             pipeline = Pipeline.build(self._config, engine, gallery, door, self._liveness,
-                                      camera_label(self._source))
+                                      camera_label(self._source),
+                                      PinSetup(store.pins, ScryptPins(), self.pins))
             inner = open_source(self._source, self._config.camera, pace=True, loop=self._loop)
             source = LatestFrameSource(inner, self._config.camera.stall_s, self._show)
             # Exposure metered on the face where the camera lets us (camera.face_exposure).

@@ -1,4 +1,4 @@
-"""The person editor: name, id, active, validity, schedule, groups, consent, templates."""
+"""The person editor: name, id, active, validity, schedule, groups, consent, PIN, templates."""
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin, PersonRow
+from turnstile.admin.pins import PinAdmin
 from turnstile.admin.schedules import format_schedule, parse_schedule
+from turnstile.gui.admin.pinbox import PinBox
 from turnstile.gui.admin.widgets import MessageLabel, set_role, when
 from turnstile.gui.qimage import qdatetime
 from turnstile.store.groups import GroupError, parse_groups
@@ -46,7 +48,7 @@ class PersonEditor(QDialog):
     """Name, employee id, active, validity dates, consent and templates of one person."""
 
     def __init__(self, people: PeopleAdmin, row: PersonRow, enroller: Enroller | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, pins: PinAdmin | None = None) -> None:
         super().__init__(parent)
         self.enroller = enroller
         self.setWindowTitle(f"Edit {row.person.name}")
@@ -83,6 +85,10 @@ class PersonEditor(QDialog):
         form.addRow("Weekly schedule", self.schedule)
         form.addRow("Access groups", self.groups)
         form.addRow("", self.consent)
+        #: The kiosk PIN (None: this panel cannot set PINs).
+        self.pin = PinBox(pins, row.person.id) if pins is not None else None
+        if self.pin is not None:
+            form.addRow("Kiosk PIN", self.pin)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         layout = QVBoxLayout(self)

@@ -36,7 +36,7 @@ from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, set_role
 from turnstile.gui.qimage import qdatetime
 from turnstile.store.interfaces import Store
 from turnstile.store.records import Event, StoreError
-from turnstile.types import Outcome
+from turnstile.types import DenyReason, Outcome
 
 #: Column titles (translated where the table is built).
 COLUMNS = ("Face", "Time", "Outcome", "Person", "Similarity", "Runner-up", "Reason", "Door")
@@ -51,6 +51,11 @@ POLL_MS = 1000
 _NAMED = (Outcome.GRANTED, Outcome.DENIED, Outcome.ALARM)
 #: Rows of alarms (repeated spoof attempts, face access suspended).
 ALARM_BACKGROUND = COLOURS[Outcome.ALARM]
+
+
+def _named(event: Event) -> bool:
+    """Whether the event named someone (a wrong PIN for an unknown number names nobody)."""
+    return event.outcome in _NAMED and event.reason is not DenyReason.WRONG_PIN
 
 
 def _number(value: float | None) -> str:
@@ -78,7 +83,7 @@ class EventsPage(QWidget):
         self.outcome = QComboBox()
         self.outcome.addItem(self.tr("Any outcome"), None)
         for outcome in (Outcome.GRANTED, Outcome.DENIED, Outcome.UNKNOWN, Outcome.SPOOF,
-                        Outcome.ALARM):
+                        Outcome.ALARM, Outcome.PIN_REQUIRED):
             self.outcome.addItem(outcome_words(outcome), outcome)
         self.table = self._make_table()
         self.export_button = QPushButton(self.tr("Export CSV..."))
@@ -201,7 +206,7 @@ class EventsPage(QWidget):
     def _fill_row(self, row: int, event: Event) -> None:
         recognition = self._enroller.config.recognition if self._enroller else None
         values = ("", f"{event.at:%Y-%m-%d %H:%M:%S}", outcome_words(event.outcome),
-                  event.name or (self.tr("(erased)") if event.outcome in _NAMED else ""),
+                  event.name or (self.tr("(erased)") if _named(event) else ""),
                   _number(event.similarity), _number(event.runner_up), reason_words(event),
                   event.door)
         colour = COLOURS.get(event.outcome)

@@ -24,6 +24,7 @@ def outcome_words(outcome: Outcome) -> str:
         Outcome.UNKNOWN: translate("Events", "Not recognised"),
         Outcome.SPOOF: translate("Events", "Not a live face"),
         Outcome.ALARM: translate("Events", "Alarm"),
+        Outcome.PIN_REQUIRED: translate("Events", "PIN asked"),
     }
     return words.get(outcome, outcome.value)
 
@@ -38,7 +39,14 @@ def reason_words(event: Event) -> str:
         DenyReason.NOT_IN_GROUP: translate("Events", "Not in a group this door admits"),
         DenyReason.DOOR_FAILED: translate("Events", "The door did not open: %1"),
         DenyReason.SUSPENDED: translate("Events", "Face access is suspended"),
+        DenyReason.WRONG_PIN: translate("Events", "Wrong PIN: %1"),
+        DenyReason.PIN_LOCKED: translate("Events", "PIN locked: %1"),
+        DenyReason.NO_PIN: translate("Events", "Face and PIN required, but no PIN is set"),
+        DenyReason.PIN_EXPIRED: translate("Events", "The PIN came too late"),
+        DenyReason.PIN_ALONE: translate("Events", "A PIN alone is not enough for them here"),
     }
+    if event.reason in (DenyReason.WRONG_PIN, DenyReason.PIN_LOCKED):
+        return reasons[event.reason].replace("%1", event.detail)
     if event.reason is not None:
         return reasons[event.reason].replace("%1", event.door or event.detail)
     if event.outcome is Outcome.UNKNOWN:

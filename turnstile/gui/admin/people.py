@@ -23,6 +23,7 @@ from turnstile.access.policy import deny_reason
 from turnstile.access.schedule import AccessRule
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin, PersonRow
+from turnstile.admin.pins import PinAdmin
 from turnstile.gui.admin.editor import PersonEditor
 from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, set_role, when
@@ -44,9 +45,11 @@ class PeoplePage(QWidget):
     changed = Signal()
 
     def __init__(self, people: PeopleAdmin, enroller: Enroller | None = None,
-                 parent: QWidget | None = None, *, confirm: Confirm) -> None:
+                 parent: QWidget | None = None, *, confirm: Confirm,
+                 pins: PinAdmin | None = None) -> None:
         super().__init__(parent)
         self.people = people
+        self.pins = pins
         self._confirm = confirm
         self.enroller = enroller
         self.search = QLineEdit()
@@ -114,7 +117,7 @@ class PeoplePage(QWidget):
         row = self.selected()
         if row is None:
             return None
-        self.editor = PersonEditor(self.people, row, self.enroller, self)
+        self.editor = PersonEditor(self.people, row, self.enroller, self, pins=self.pins)
         self.editor.finished.connect(lambda _: self._after_change())
         self.editor.open()
         return self.editor
