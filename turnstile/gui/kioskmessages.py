@@ -183,6 +183,11 @@ def message_for(update: KioskUpdate, cooldown_s: float = 5.0) -> Message | None:
     if outcome is Outcome.DENIED and decision.reason is DenyReason.DOOR_FAILED:
         return Message(Screen.DENIED, translate("Kiosk", "The door did not open"),
                        translate("Kiosk", "Please try again or see reception."), "denied")
+    if outcome is Outcome.DENIED and decision.reason is DenyReason.NOT_RECORDED:
+        # Record, then open: with the event log unwritable nobody is let in unrecorded.
+        return Message(Screen.DENIED, translate("Kiosk", "Entries cannot be recorded"),
+                       translate("Kiosk", "The door stays shut. Please see reception."),
+                       "denied")
     if outcome is Outcome.DENIED:
         title = translate("Kiosk", "Pass refused") if decision.reason in PASS_REFUSALS \
             else translate("Kiosk", "Access denied")

@@ -2,6 +2,62 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>AccountsPage</name>
+    <message>
+        <source>Create account</source>
+        <extracomment>Everything the core may refuse here; its message is shown as it is.</extracomment>
+        <translation>Konto anlegen</translation>
+    </message>
+    <message>
+        <source>Delete selected account</source>
+        <translation>Ausgewähltes Konto löschen</translation>
+    </message>
+    <message>
+        <source>Set this password for the selected account</source>
+        <translation>Dieses Passwort für das ausgewählte Konto setzen</translation>
+    </message>
+    <message>
+        <source>Lift the selected account&apos;s lockout</source>
+        <translation>Sperre des ausgewählten Kontos aufheben</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>Neues Passwort</translation>
+    </message>
+    <message>
+        <source>%1  (%2, last login %3)</source>
+        <translation>%1  (%2, letzte Anmeldung %3)</translation>
+    </message>
+    <message>
+        <source>account %1 created</source>
+        <translation>Konto %1 angelegt</translation>
+    </message>
+    <message>
+        <source>select an account first</source>
+        <translation>Bitte zuerst ein Konto auswählen</translation>
+    </message>
+    <message>
+        <source>password of %1 reset; its lockout is lifted</source>
+        <translation>Passwort von %1 zurückgesetzt; die Sperre ist aufgehoben</translation>
+    </message>
+    <message>
+        <source>%1 may sign in again</source>
+        <translation>%1 kann sich wieder anmelden</translation>
+    </message>
+</context>
+<context>
     <name>AdminWindow</name>
     <message>
         <source>Turnstile administration</source>
@@ -40,6 +96,56 @@
     <message>
         <source>Audit log</source>
         <translation>Prüfprotokoll</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+</context>
+<context>
+    <name>AuditPage</name>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Wer</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>Betreff</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Check that no entry was changed</source>
+        <translation>Prüfen, dass kein Eintrag verändert wurde</translation>
+    </message>
+    <message>
+        <source>intact: %1 entries chain up; head %2</source>
+        <translation>unverändert: %1 Einträge bilden eine lückenlose Kette; Kopf %2</translation>
+    </message>
+    <message>
+        <source>changed: %1</source>
+        <translation>verändert: %1</translation>
+    </message>
+</context>
+<context>
+    <name>AuthoriseDialog</name>
+    <message>
+        <source>Administrator</source>
+        <translation>Administrator</translation>
     </message>
     <message>
         <source>Password</source>
@@ -162,7 +268,7 @@
     <name>EventsPage</name>
     <message>
         <source>From</source>
-        <extracomment>Column titles (translated where the table is built). Rows shown; the CSV export has them all. How often the page looks for new events while the kiosk runs. Outcomes that always name someone: without a name, that person was erased. Rows of alarms (repeated spoof attempts, face access suspended).</extracomment>
+        <extracomment>Column titles (translated where the table is built). Rows shown; the CSV export has them all. How often the page looks for new events while the kiosk runs. Outcomes that always name someone: without a name, that person was erased. Rows of alarms (repeated spoof attempts, face access suspended). An export ran to its end: the rows written. An export failed or was cancelled: why.</extracomment>
         <translation>Von</translation>
     </message>
     <message>
@@ -182,7 +288,12 @@
         <translation>Anwesenheitsbericht...</translation>
     </message>
     <message>
+        <source>Cancel export</source>
+        <translation>Export abbrechen</translation>
+    </message>
+    <message>
         <source>Add this face to</source>
+        <extracomment>Exports read on their own thread through their own connection.</extracomment>
         <translation>Dieses Gesicht hinzufügen zu</translation>
     </message>
     <message>
@@ -258,8 +369,12 @@
         <translation>Anwesenheitsbericht</translation>
     </message>
     <message>
-        <source>cannot write %1: %2</source>
-        <translation>%1 kann nicht geschrieben werden: %2</translation>
+        <source>An export is already running</source>
+        <translation>Ein Export läuft bereits</translation>
+    </message>
+    <message>
+        <source>Writing %1...</source>
+        <translation>%1 wird geschrieben...</translation>
     </message>
     <message>
         <source>%1 attendance row(s) written to %2</source>
@@ -268,6 +383,49 @@
     <message>
         <source>%1 event(s) written to %2</source>
         <translation>%1 Ereignis(se) in %2 geschrieben</translation>
+    </message>
+</context>
+<context>
+    <name>ImportPage</name>
+    <message>
+        <source>Import folder...</source>
+        <translation>Ordner importieren...</translation>
+    </message>
+    <message>
+        <source>Import CSV...</source>
+        <translation>CSV importieren...</translation>
+    </message>
+    <message>
+        <source>Everyone in this import gave consent</source>
+        <translation>Alle Personen dieses Imports haben eingewilligt</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>Foto</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>An import is already running</source>
+        <translation>Ein Import läuft bereits</translation>
+    </message>
+    <message>
+        <source>importing %1 photo(s)...</source>
+        <translation>%1 Foto(s) werden importiert...</translation>
+    </message>
+    <message>
+        <source>import failed: %1</source>
+        <translation>Import fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 photo(s) enrolled for %3 person(s); %4 rejected</source>
+        <translation>%1 von %2 Foto(s) für %3 Person(en) angelernt; %4 abgelehnt</translation>
     </message>
 </context>
 <context>
@@ -397,6 +555,14 @@
         <translation>Bitte versuchen Sie es noch einmal oder wenden Sie sich an den Empfang.</translation>
     </message>
     <message>
+        <source>Entries cannot be recorded</source>
+        <translation>Zutritte können nicht protokolliert werden</translation>
+    </message>
+    <message>
+        <source>The door stays shut. Please see reception.</source>
+        <translation>Die Tür bleibt geschlossen. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
         <source>Access denied</source>
         <translation>Zugang verweigert</translation>
     </message>
@@ -448,6 +614,62 @@
         <source>Technical detail: %1</source>
         <extracomment>Full screen, closing needs an administrator (allow_quit); windowed, it does not. The reason behind &quot;Out of service&quot;, small, for the technician at the screen.</extracomment>
         <translation>Technische Angabe: %1</translation>
+    </message>
+</context>
+<context>
+    <name>LoginPage</name>
+    <message>
+        <source>No administrator account exists yet. The installer creates the first one on this PC, signed in as the kiosk account:
+    turnstile accounts create NAME --role administrator</source>
+        <translation>Es gibt noch kein Administratorkonto. Wer die Anlage einrichtet, legt das erste auf diesem PC an, angemeldet als Kiosk-Benutzer:
+    turnstile accounts create NAME --role administrator</translation>
+    </message>
+    <message>
+        <source>Sign in to the admin panel</source>
+        <translation>Anmeldung an der Verwaltung</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Anmelden</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordPage</name>
+    <message>
+        <source>Change password</source>
+        <translation>Passwort ändern</translation>
+    </message>
+    <message>
+        <source>Current password</source>
+        <translation>Aktuelles Passwort</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>Neues Passwort</translation>
+    </message>
+    <message>
+        <source>Repeat new password</source>
+        <translation>Neues Passwort wiederholen</translation>
+    </message>
+    <message>
+        <source>Your password (%1)</source>
+        <translation>Ihr Passwort (%1)</translation>
+    </message>
+    <message>
+        <source>the two new passwords differ</source>
+        <translation>Die beiden neuen Passwörter stimmen nicht überein</translation>
+    </message>
+    <message>
+        <source>password changed</source>
+        <translation>Passwort geändert</translation>
     </message>
 </context>
 </TS>
