@@ -137,3 +137,7 @@ class PassesConfig(Section):
                          "first use in the data folder.")
     max_valid_h: float = num(24.0, 0.25, 720.0, "h", "Longest validity an issued pass may "
                              "have.")
+    max_uses: int = num(1, 0, 1000, "", "Times one pass opens the door within its validity "
+                        "(1: single use, so a copied code lets one person in); 0: any number.")
+    scan_every: int = num(3, 1, 30, "frames", "Look for a pass in every Nth camera frame (a "
+                          "look costs about 10 ms on a kiosk PC).")

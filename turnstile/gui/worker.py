@@ -16,6 +16,7 @@ from turnstile.access.door import DoorOutput, build_door
 from turnstile.access.exposure import face_meter
 from turnstile.access.health import Heartbeat
 from turnstile.access.liveness.verdict import LivenessCheck
+from turnstile.access.passes import build_pass_gate
 from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
 from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
@@ -118,6 +119,8 @@ class RecognitionWorker(QThread):
             gallery = engine.gallery(store)
             pipeline = Pipeline.build(self._config, engine, gallery, door, self._liveness,
                                       camera_label(self._source))
+            # Visitor passes (passes.enabled), checked against this database's revocations.
+            pipeline.passes = build_pass_gate(self._config, self._db_path, store.connection)
             inner = open_source(self._source, self._config.camera, pace=True, loop=self._loop)
             source = LatestFrameSource(inner, self._config.camera.stall_s, self._show)
             # Exposure metered on the face where the camera lets us (camera.face_exposure).

@@ -156,7 +156,8 @@ class AdminWindow(QMainWindow):
         imports.imported.connect(lambda _: self._people_refresh())
         self._add("import", self.tr("Import photos"), imports)
         events = EventsPage(self.context.store, self.context.audit, user.name,
-                            confirm=confirm, enroller=self.context.enroller, people=people)
+                            confirm=confirm, open_store=self.context.open_store,
+                            enroller=self.context.enroller, people=people)
         self._add("events", self.tr("Events"), events)
         if user.role.manages_settings:
             settings = SettingsPage(self.context.settings, user, self.context.far_curve,
@@ -184,6 +185,7 @@ class AdminWindow(QMainWindow):
         events = self.pages.get("events")
         if isinstance(events, EventsPage):
             events.timer.stop()
+            events.exports.stop()
         while self.tabs.count():
             widget = self.tabs.widget(0)
             self.tabs.removeTab(0)
