@@ -276,6 +276,14 @@
         <translation>Alarm</translation>
     </message>
     <message>
+        <source>Visitor</source>
+        <translation>Besucher</translation>
+    </message>
+    <message>
+        <source>Exit button</source>
+        <translation>Ausgangstaster</translation>
+    </message>
+    <message>
         <source>Person is deactivated</source>
         <translation>Person ist deaktiviert</translation>
     </message>
@@ -304,6 +312,34 @@
         <translation>Zugang per Gesicht gesperrt</translation>
     </message>
     <message>
+        <source>The event log could not be written</source>
+        <translation>Das Ereignisprotokoll konnte nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>Visitor pass expired</source>
+        <translation>Besucherausweis abgelaufen</translation>
+    </message>
+    <message>
+        <source>Visitor pass not valid yet</source>
+        <translation>Besucherausweis noch nicht gültig</translation>
+    </message>
+    <message>
+        <source>Visitor pass revoked</source>
+        <translation>Besucherausweis widerrufen</translation>
+    </message>
+    <message>
+        <source>Visitor pass already used</source>
+        <translation>Besucherausweis bereits benutzt</translation>
+    </message>
+    <message>
+        <source>Forged visitor pass (signature wrong)</source>
+        <translation>Gefälschter Besucherausweis (Signatur falsch)</translation>
+    </message>
+    <message>
+        <source>Unreadable visitor pass</source>
+        <translation>Unlesbarer Besucherausweis</translation>
+    </message>
+    <message>
         <source>No enrolled person was close enough</source>
         <translation>Keine angelernte Person war ähnlich genug</translation>
     </message>
@@ -320,7 +356,7 @@
     <name>EventsPage</name>
     <message>
         <source>From</source>
-        <extracomment>Column titles (translated where the table is built). Rows shown; the CSV export has them all. How often the page looks for new events while the kiosk runs. Outcomes that always name someone: without a name, that person was erased. Rows of alarms (repeated spoof attempts, face access suspended). An export ran to its end: the rows written. An export failed or was cancelled: why.</extracomment>
+        <extracomment>Column titles (translated where the table is built). Rows shown; the CSV export has them all. How often the page looks for new events while the kiosk runs. Outcomes of a face decision that name someone: without a name, that person was erased (a door alarm or an unreadable pass names nobody and has no similarity). Rows of alarms (repeated spoof attempts, face access suspended). An export ran to its end: the rows written. An export failed or was cancelled: why.</extracomment>
         <translation>Von</translation>
     </message>
     <message>
@@ -484,6 +520,7 @@
     <name>Kiosk</name>
     <message>
         <source>Your access is not active. Please see reception.</source>
+        <extracomment>Refusals of a visitor pass (the banner says &quot;Pass refused&quot;, not &quot;Access denied&quot;).</extracomment>
         <translation>Ihr Zugang ist nicht aktiv. Bitte wenden Sie sich an den Empfang.</translation>
     </message>
     <message>
@@ -505,6 +542,30 @@
     <message>
         <source>Face access is suspended. Please see reception.</source>
         <translation>Der Zugang per Gesicht ist gesperrt. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>This pass has expired. Please see reception.</source>
+        <translation>Dieser Ausweis ist abgelaufen. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>This pass is not valid yet. Please come back at its start time.</source>
+        <translation>Dieser Ausweis ist noch nicht gültig. Bitte kommen Sie zur Startzeit wieder.</translation>
+    </message>
+    <message>
+        <source>This pass was withdrawn. Please see reception.</source>
+        <translation>Dieser Ausweis wurde widerrufen. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>This pass has already been used. Please see reception.</source>
+        <translation>Dieser Ausweis wurde bereits benutzt. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>This pass was not issued here. Please see reception.</source>
+        <translation>Dieser Ausweis wurde nicht hier ausgestellt. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>This code cannot be read as a pass. Please see reception.</source>
+        <translation>Dieser Code ist kein lesbarer Ausweis. Bitte wenden Sie sich an den Empfang.</translation>
     </message>
     <message>
         <source>Please see reception.</source>
@@ -599,6 +660,10 @@
         <translation>%1. Bitte treten Sie ein.</translation>
     </message>
     <message>
+        <source>Visitor pass accepted. Please go ahead.</source>
+        <translation>Besucherausweis angenommen. Bitte gehen Sie durch.</translation>
+    </message>
+    <message>
         <source>The door did not open</source>
         <translation>Die Tür hat sich nicht geöffnet</translation>
     </message>
@@ -613,6 +678,10 @@
     <message>
         <source>The door stays shut. Please see reception.</source>
         <translation>Die Tür bleibt geschlossen. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>Pass refused</source>
+        <translation>Ausweis abgelehnt</translation>
     </message>
     <message>
         <source>Access denied</source>
