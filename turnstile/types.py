@@ -130,8 +130,15 @@ class Outcome(enum.Enum):
     UNKNOWN = "unknown"
     SPOOF = "spoof"
     #: A spoof that makes several for one person within a few minutes: logged as an alarm,
-    #: and that person's face access is suspended for a while.
+    #: and that person's face access is suspended for a while. Door alarms (held open,
+    #: forced open) are logged with this outcome too; their detail says which.
     ALARM = "alarm"
+    #: The face was recognised at a face-and-PIN door (or for a member of a face-and-PIN
+    #: group): the person's PIN is asked next; no door yet.
+    #: A valid visitor pass was shown: the door opens for the visitor it names.
+    VISITOR = "visitor"
+    #: The exit button (request to exit) was pressed: the door opens from inside.
+    EXIT = "exit"
     #: The face was recognised at a face-and-PIN door (or for a member of a face-and-PIN
     #: group): the person's PIN is asked next; no door yet.
     PIN_REQUIRED = "pin_required"
@@ -169,6 +176,15 @@ class DenyReason(enum.Enum):
     PIN_EXPIRED = "pin_expired"
     #: A PIN alone was entered for someone who needs face and PIN here.
     PIN_ALONE = "pin_alone"
+    #: A visitor pass past its end, before its start, revoked, or used its allowed times.
+    PASS_EXPIRED = "pass_expired"
+    PASS_NOT_YET_VALID = "pass_not_yet_valid"
+    PASS_REVOKED = "pass_revoked"
+    PASS_USED_UP = "pass_used_up"
+    #: A QR code shaped like a pass whose signature does not match (altered or made up).
+    PASS_FORGED = "pass_forged"
+    #: A QR code that is not a pass this kiosk can read.
+    PASS_MALFORMED = "pass_malformed"
 
 
 class PendingReason(enum.Enum):
@@ -298,6 +314,14 @@ class Scores:
 
 
 @dataclass(frozen=True)
+class Visitor:
+    """The visitor a pass names, and the pass's number (what a visitor event logs)."""
+
+    pass_id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class Decision:
     """One access decision with every score that led to it (what the event log stores)."""
 
@@ -312,6 +336,8 @@ class Decision:
     pending: PendingReason | None = None
     #: What the decision rests on (a PIN decision has no face scores).
     credential: Credential = Credential.FACE
+    #: For a visitor pass (granted or refused), the pass as read (None: not a pass).
+    visitor: Visitor | None = None
 
 
 @dataclass(frozen=True)

@@ -21,9 +21,10 @@ from turnstile.access.eventqueue import Backlog
 from turnstile.access.health import Backoff, FaultClock, Heartbeat
 from turnstile.access.liveness.build import configured as configured_liveness
 from turnstile.access.liveness.verdict import LivenessCheck
+from turnstile.access.passes import PassGate
 from turnstile.access.pin import FaceAndPin
 from turnstile.access.pindesk import PinDesk, PinSetup
-from turnstile.access.policy import FINAL, AccessPolicy
+from turnstile.access.policy import FINAL, OPENS, AccessPolicy
 from turnstile.access.schedule import Directory
 from turnstile.config import CameraConfig, Config
 from turnstile.store.gallery import Gallery
@@ -109,6 +110,8 @@ class Pipeline:
         self.light_limits = LightLimits()
         #: PIN entries from the keypad, decided between frames (None: no PINs here).
         self.pins = pins
+        #: Visitor passes read from the frames (None: passes.enabled is off).
+        self.passes: PassGate | None = None
 
     @property
     def events(self) -> EventStore:
@@ -151,7 +154,11 @@ class Pipeline:
         entry = self.pins.take() if self.pins is not None else None
         if entry is not None and self.pins is not None:
             # A PIN typed on the keypad takes this frame's turn (a moment's delay for faces).
-            return self._conclude(frame, (), self.pins.decide(entry, frame.at), None)
+            return self._act(frame, (), self.pins.decide(entry, frame.at), None)
+        if self.passes is not None:
+            shown = self.passes.look(frame.image, frame.at, frame.index)
+            if shown is not None:  # a pass in view (or just decided): no face decision now
+                return self._act(frame, (), shown, None)
         faces = tuple(self.detector.detect(frame.image))
         crops: dict[Face, Image] = {}
 
@@ -166,15 +173,17 @@ class Pipeline:
             light = assess(frame.image, decision.face, self.light_limits)
             return FrameResult(frame, faces, decision, light=light)
         crop = crops.get(decision.face) if decision.face is not None else None
-        if self.pins is not None:
-            self.pins.noted(decision)
-        return self._conclude(frame, faces, decision, crop)
+        return self._act(frame, faces, decision, thumbnail_jpeg(crop) if crop is not None
+                         else None)
 
-    def _conclude(self, frame: Frame, faces: tuple[Face, ...], decision: Decision,
-                  crop: Image | None) -> FrameResult:
-        """Record a final decision, then (a grant) drive the door and add its answer."""
-        thumbnail = thumbnail_jpeg(crop) if crop is not None else None
-        granted = decision.outcome is Outcome.GRANTED
+    def _act(self, frame: Frame, faces: tuple[Face, ...], decision: Decision,
+             thumbnail: bytes | None) -> FrameResult:
+        """Record a final decision, then drive the door for one that opens it."""
+        if decision.outcome not in FINAL:
+            return FrameResult(frame, faces, decision)
+        if self.pins is not None:
+            self.pins.noted(decision)  # a question for a PIN, or any other final decision
+        granted = decision.outcome in OPENS
         event_id = self._backlog.record(decision, thumbnail, self.source_name,
                                          awaiting_door=granted)
         if event_id is None:

@@ -78,6 +78,10 @@ class AdminContext:
         """Who sets kiosk PINs as `actor` (always this kiosk's own file, central or not)."""
         return PinAdmin(self.store, self.store.pins, self.config.pin, self.audit, actor,
                         self.clock, ScryptPins(self.password_cost))
+    def open_store(self) -> SQLiteStore:
+        """The same database on a new connection, for a worker thread (connections stay
+        per thread); the caller closes it."""
+        return SQLiteStore.open(self.database, self.config.events)
 
     def far_curve(self) -> FarCurve | None:
         """Calibration's measured false-accept rates, kept beside the config file."""
