@@ -16,7 +16,8 @@ from turnstile.access.door import DoorOutput, build_door
 from turnstile.access.exposure import face_meter
 from turnstile.access.health import Heartbeat
 from turnstile.access.liveness.verdict import LivenessCheck
-from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
+from turnstile.access.osdpdoor import OsdpDoor
+from turnstile.access.pipeline import CameraState, CameraStatus, FrameResult, Pipeline, run
 from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
 from turnstile.redact import camera_label
@@ -65,6 +66,8 @@ class RecognitionWorker(QThread):
     #: Start-up failed or a fault persisted: the kiosk shows "Out of service" and the
     #: process exits non-zero so the service manager restarts it.
     failed = Signal(str)
+    #: The access panel's state changed (door.kind = "osdp"): a PanelStatus.
+    panel = Signal(object)
 
     def __init__(self, config: Config, db_path: Path, source: str, loop: bool = False,
                  engine: Engine | None = None, door: DoorOutput | None = None,
@@ -85,6 +88,7 @@ class RecognitionWorker(QThread):
         self._preview_pending = threading.Event()
         self.preview.connect(self._preview_taken)
         self.heartbeat = Heartbeat()
+        self._reader: OsdpDoor | None = None
 
     def stop(self) -> None:
         """Ask the loop to end; returns at once (wait() to join)."""
@@ -99,7 +103,12 @@ class RecognitionWorker(QThread):
             # A writer holding the lock delays a grant by at most this, then the door
             # stays shut and the outcome waits in the backlog.
             upkeep.limit_lock_wait(store.connection, KIOSK_BUSY_TIMEOUT_MS)
-            door = self._door or build_door(self._config.door)
+            door = self._door or build_door(self._config.door, self._config.osdp,
+                                            self._db_path.parent, self.panel.emit)
+            if isinstance(door, OsdpDoor):
+                self._reader = door
+                door.on_status = self.panel.emit
+                self.panel.emit(door.status)
             # With [central], the replica follows the central roster and events go there.
             stop_sync = start_background(self._config.central, self._db_path,
                                          engine.embedder.name, engine.embedder.dimension)
@@ -148,6 +157,9 @@ class RecognitionWorker(QThread):
         self._preview_pending.clear()
 
     def _status(self, status: CameraStatus) -> None:
+        if self._reader is not None:
+            # A camera unplugged or covered is what tampering with a kiosk looks like.
+            self._reader.report_tamper(status.state is CameraState.LOST)
         self.camera.emit(status)
 
 

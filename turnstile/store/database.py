@@ -176,6 +176,12 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 8: each person's card number for an access panel (door.kind = "osdp"): the kiosk
+    # reports a grant as a read of this card. Unique: one number names one person.
+    """
+    ALTER TABLE people ADD COLUMN credential INTEGER;
+    CREATE UNIQUE INDEX people_credential ON people(credential) WHERE credential IS NOT NULL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 #: The WAL file is truncated back to at most this many bytes after each checkpoint.

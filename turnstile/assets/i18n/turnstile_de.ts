@@ -146,6 +146,18 @@
         <translation>Zugang per Gesicht gesperrt</translation>
     </message>
     <message>
+        <source>The access panel refused: %1</source>
+        <translation>Die Zutrittszentrale hat abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>The access panel did not answer: %1</source>
+        <translation>Die Zutrittszentrale hat nicht geantwortet: %1</translation>
+    </message>
+    <message>
+        <source>No card number for the access panel: %1</source>
+        <translation>Keine Kartennummer für die Zutrittszentrale: %1</translation>
+    </message>
+    <message>
         <source>No enrolled person was close enough</source>
         <translation>Keine angelernte Person war ähnlich genug</translation>
     </message>
@@ -297,6 +309,18 @@
         <translation>Der Zugang per Gesicht ist gesperrt. Bitte wenden Sie sich an den Empfang.</translation>
     </message>
     <message>
+        <source>The access control system refused. Please see reception.</source>
+        <translation>Das Zutrittssystem hat abgelehnt. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>The access control system did not answer. Please try again or see reception.</source>
+        <translation>Das Zutrittssystem hat nicht geantwortet. Bitte versuchen Sie es erneut oder wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>No badge number is set up for you. Please see reception.</source>
+        <translation>Für Sie ist keine Ausweisnummer eingerichtet. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
         <source>Please see reception.</source>
         <translation>Bitte wenden Sie sich an den Empfang.</translation>
     </message>
@@ -367,6 +391,10 @@
     <message>
         <source>Out of service</source>
         <translation>Außer Betrieb</translation>
+    </message>
+    <message>
+        <source>The access control system is offline: the door cannot open. Please tell reception.</source>
+        <translation>Das Zutrittssystem ist nicht erreichbar: Die Tür kann nicht öffnen. Bitte informieren Sie den Empfang.</translation>
     </message>
     <message>
         <source>Good morning</source>

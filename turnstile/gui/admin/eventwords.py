@@ -38,6 +38,10 @@ def reason_words(event: Event) -> str:
         DenyReason.NOT_IN_GROUP: translate("Events", "Not in a group this door admits"),
         DenyReason.DOOR_FAILED: translate("Events", "The door did not open: %1"),
         DenyReason.SUSPENDED: translate("Events", "Face access is suspended"),
+        DenyReason.PANEL_DENIED: translate("Events", "The access panel refused: %1"),
+        DenyReason.PANEL_NO_ANSWER: translate("Events", "The access panel did not answer: %1"),
+        DenyReason.NO_CREDENTIAL: translate("Events", "No card number for the access panel: "
+                                                      "%1"),
     }
     if event.reason is not None:
         return reasons[event.reason].replace("%1", event.door or event.detail)
