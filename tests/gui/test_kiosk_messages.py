@@ -27,6 +27,13 @@ def test_each_refusal_has_its_own_text(reason: DenyReason) -> None:
     assert all(m is None or m.subtitle != message.subtitle for m in others.values())
 
 
+def test_an_unrecorded_grant_says_the_door_stays_shut() -> None:
+    message = message_for(_denied(DenyReason.NOT_RECORDED))
+    assert message is not None and message.screen is Screen.DENIED
+    assert message.title == "Entries cannot be recorded"
+    assert "door stays shut" in message.subtitle and "Alice" not in message.title
+
+
 def test_not_in_group_names_the_door() -> None:
     message = message_for(_denied(DenyReason.NOT_IN_GROUP))
     assert message is not None and "this door" in message.subtitle

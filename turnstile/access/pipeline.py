@@ -21,7 +21,8 @@ from turnstile.access.eventqueue import Backlog
 from turnstile.access.health import Backoff, FaultClock, Heartbeat
 from turnstile.access.liveness.build import configured as configured_liveness
 from turnstile.access.liveness.verdict import LivenessCheck
-from turnstile.access.policy import FINAL, AccessPolicy
+from turnstile.access.passes import PassGate
+from turnstile.access.policy import FINAL, OPENS, AccessPolicy
 from turnstile.access.schedule import Directory
 from turnstile.config import CameraConfig, Config
 from turnstile.store.gallery import Gallery
@@ -106,6 +107,8 @@ class Pipeline:
         #: Periodic WAL checkpoint and size limit on the loop's own connection (SQLite).
         self.upkeep: Upkeep | None = None
         self.light_limits = LightLimits()
+        #: Visitor passes read from the frames (None: passes.enabled is off).
+        self.passes: PassGate | None = None
 
     @property
     def events(self) -> EventStore:
@@ -138,6 +141,10 @@ class Pipeline:
             self.upkeep.maybe_run()
         if frame.image.ndim != 3 or frame.image.shape[2] != 3:  # an IR or greyscale camera
             frame = replace(frame, image=as_bgr(frame.image))
+        if self.passes is not None:
+            shown = self.passes.look(frame.image, frame.at, frame.index)
+            if shown is not None:  # a pass in view (or just decided): no face decision now
+                return self._act(frame, (), shown, None)
         faces = tuple(self.detector.detect(frame.image))
         crops: dict[Face, Image] = {}
 
@@ -152,8 +159,15 @@ class Pipeline:
             light = assess(frame.image, decision.face, self.light_limits)
             return FrameResult(frame, faces, decision, light=light)
         crop = crops.get(decision.face) if decision.face is not None else None
-        thumbnail = thumbnail_jpeg(crop) if crop is not None else None
-        granted = decision.outcome is Outcome.GRANTED
+        return self._act(frame, faces, decision, thumbnail_jpeg(crop) if crop is not None
+                         else None)
+
+    def _act(self, frame: Frame, faces: tuple[Face, ...], decision: Decision,
+             thumbnail: bytes | None) -> FrameResult:
+        """Record a final decision, then drive the door for one that opens it."""
+        if decision.outcome not in FINAL:
+            return FrameResult(frame, faces, decision)
+        granted = decision.outcome in OPENS
         event_id = self._backlog.record(decision, thumbnail, self.source_name,
                                          awaiting_door=granted)
         if event_id is None:

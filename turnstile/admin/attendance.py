@@ -7,11 +7,13 @@ A kiosk does not know which way a person walked, so "first in" is the day's firs
 from __future__ import annotations
 
 import csv
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from turnstile.admin.eventexport import EventFilter, stream
 from turnstile.store.interfaces import EventStore
 from turnstile.store.records import Event
 from turnstile.types import Outcome
@@ -51,15 +53,11 @@ def attendance(events: Iterable[Event]) -> list[Attendance]:
     return sorted(rows.values(), key=lambda r: (r.day, r.name.casefold(), r.person_id))
 
 
-def grants(log: EventStore, since: datetime | None, until: datetime | None) -> Iterable[Event]:
-    """Every grant in [since, until), page by page."""
-    offset = 0
-    while True:
-        page = log.recent(PAGE, offset, outcome=Outcome.GRANTED, since=since, until=until)
-        yield from page
-        if len(page) < PAGE:
-            return
-        offset += PAGE
+def grants(log: EventStore, since: datetime | None, until: datetime | None,
+           cancel: threading.Event | None = None) -> Iterable[Event]:
+    """Every grant in [since, until), oldest first, one keyset page in memory at a time."""
+    return stream(log, EventFilter(since=since, until=until, outcome=Outcome.GRANTED),
+                  PAGE, cancel)
 
 
 def write_csv(rows: Iterable[Attendance], path: Path) -> int:

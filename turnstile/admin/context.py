@@ -73,6 +73,11 @@ class AdminContext:
                                                self.gallery, central, self.database)
         return PeopleAdmin(self.store, self.audit, actor, self.clock, self.gallery)
 
+    def open_store(self) -> SQLiteStore:
+        """The same database on a new connection, for a worker thread (connections stay
+        per thread); the caller closes it."""
+        return SQLiteStore.open(self.database, self.config.events)
+
     def far_curve(self) -> FarCurve | None:
         """Calibration's measured false-accept rates, kept beside the config file."""
         return load_far_curve(self.config_path.parent / CALIBRATION_FILE)

@@ -74,7 +74,9 @@ def test_events_live_filter_and_export(qtbot: QtBot, admin_window: AdminWindow,
     page.person.setCurrentIndex(0)
 
     target = tmp_path / "events.csv"
-    assert page.export(target) == 3
+    with qtbot.waitSignal(page.exported, timeout=10000) as written:
+        assert page.export(target) is not None  # written on a worker thread
+    assert written.args == [3]
     rows = list(csv.DictReader(target.open()))
     assert [(r["outcome"], r["name"]) for r in rows] == [
         ("granted", "Barack Obama"), ("denied", "Barack Obama"), ("unknown", "")]
@@ -134,7 +136,7 @@ def test_a_missed_face_is_added_to_its_person_from_the_event(
     kiosk.close()
 
 
-def test_attendance_report_has_first_in_and_last_out(admin_window: AdminWindow,
+def test_attendance_report_has_first_in_and_last_out(qtbot: QtBot, admin_window: AdminWindow,
                                                      context: AdminContext, engine: Engine,
                                                      examples: Path, tmp_path: Path) -> None:
     _enrol(admin_window, "Barack Obama", examples / "obama.jpg")
@@ -152,7 +154,9 @@ def test_attendance_report_has_first_in_and_last_out(admin_window: AdminWindow,
     page = admin_window.pages["events"]
     assert isinstance(page, EventsPage)
     target = tmp_path / "attendance.csv"
-    assert page.export_attendance(target) == 1
+    with qtbot.waitSignal(page.exported, timeout=10000) as written:
+        assert page.export_attendance(target) is not None
+    assert written.args == [1]
     rows = list(csv.DictReader(target.open()))
     assert rows == [{"date": "2026-03-02", "name": "Barack Obama", "first_in": "08:55:00",
                      "last_out": "17:40:00", "passes": "3"}]

@@ -46,7 +46,7 @@ def test_first_run_is_refused_from_the_kiosk(qtbot: QtBot, window: AdminWindow,
     assert not window.locked and window.user is not None
     assert window.user.role is Role.ADMINISTRATOR
     assert set(window.pages) == {"people", "enrol", "import", "events", "settings", "accounts",
-                                  "audit", "password"}
+                                  "audit", "backup", "password"}
     assert window.open_settings()
 
 
@@ -69,7 +69,7 @@ def test_operator_cannot_open_settings(qtbot: QtBot, admin: User, window: AdminW
     sign_in(qtbot, window, "bob", OPERATOR_PASSWORD)
     assert window.user is not None and window.user.role is Role.OPERATOR
     assert not window.open_settings()
-    assert not {"settings", "accounts", "audit"} & set(window.pages)
+    assert not {"settings", "accounts", "audit", "backup"} & set(window.pages)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert titles == ["People", "Enrol", "Import photos", "Events", "Password"]
 
@@ -186,7 +186,7 @@ def test_sensitive_steps_ask_for_the_password_again(
     for refusal in ("not confirmed", "cancelled"):  # wrong answers count like sign-ins
         people.delete_selected()
         assert people.export_selected(tmp_path / "export") is None
-        assert events.export(tmp_path / "events.csv") == 0
+        assert events.export(tmp_path / "events.csv") is None
         assert settings.save() is None
         assert refusal in settings.message.text() and refusal in people.message.text()
         answer[0] = None  # then the user cancels the prompt
@@ -197,7 +197,9 @@ def test_sensitive_steps_ask_for_the_password_again(
     assert context.accounts.lockout_remaining("alice") > 0  # three wrong answers locked her
     context.clock.advance(31)  # type: ignore[attr-defined]
     answer[0] = ADMIN_PASSWORD
-    assert events.export(tmp_path / "events.csv") == 0 and (tmp_path / "events.csv").exists()
+    with qtbot.waitSignal(events.exported, timeout=10000):
+        assert events.export(tmp_path / "events.csv") is not None
+    assert (tmp_path / "events.csv").exists()
     people.delete_selected()
     assert context.store.people.all() == []
     assert any(e.action is AuditAction.REAUTHENTICATED for e in context.audit.entries())

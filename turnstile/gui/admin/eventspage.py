@@ -3,11 +3,12 @@ exports of the events and of daily attendance; a missed employee's face added to
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -31,10 +32,11 @@ from turnstile.admin.eventexport import EventFilter, export_csv, select
 from turnstile.admin.eventfaces import add_event_face
 from turnstile.admin.people import PeopleAdmin
 from turnstile.gui.admin.eventwords import COLOURS, outcome_words, reason_words, similarity_words
+from turnstile.gui.admin.exportworker import ExportJob, ExportRunner, ExportWorker
 from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, set_role
 from turnstile.gui.qimage import qdatetime
-from turnstile.store.interfaces import Store
+from turnstile.store.interfaces import EventStore, Store
 from turnstile.store.records import Event, StoreError
 from turnstile.types import Outcome
 
@@ -47,7 +49,8 @@ SHOWN = 500
 POLL_MS = 1000
 
 
-#: Outcomes that always name someone: without a name, that person was erased.
+#: Outcomes of a face decision that name someone: without a name, that person was erased
+#: (a door alarm or an unreadable pass names nobody and has no similarity).
 _NAMED = (Outcome.GRANTED, Outcome.DENIED, Outcome.ALARM)
 #: Rows of alarms (repeated spoof attempts, face access suspended).
 ALARM_BACKGROUND = COLOURS[Outcome.ALARM]
@@ -60,9 +63,15 @@ def _number(value: float | None) -> str:
 class EventsPage(QWidget):
     """Newest first; refreshes itself when another connection (the kiosk) adds events."""
 
+    #: An export ran to its end: the rows written.
+    exported = Signal(int)
+    #: An export failed or was cancelled: why.
+    export_failed = Signal(str)
+
     def __init__(self, store: Store, audit: AuditLog, actor: str,
                  now: Callable[[], datetime] = datetime.now,
                  parent: QWidget | None = None, *, confirm: Confirm,
+                 open_store: Callable[[], Store],
                  enroller: Enroller | None = None, people: PeopleAdmin | None = None) -> None:
         super().__init__(parent)
         self._store, self._audit, self._actor = store, audit, actor
@@ -77,12 +86,18 @@ class EventsPage(QWidget):
         self.person = QComboBox()
         self.outcome = QComboBox()
         self.outcome.addItem(self.tr("Any outcome"), None)
-        for outcome in (Outcome.GRANTED, Outcome.DENIED, Outcome.UNKNOWN, Outcome.SPOOF,
-                        Outcome.ALARM):
+        for outcome in (Outcome.GRANTED, Outcome.VISITOR, Outcome.DENIED, Outcome.UNKNOWN,
+                        Outcome.SPOOF, Outcome.ALARM, Outcome.EXIT):
             self.outcome.addItem(outcome_words(outcome), outcome)
         self.table = self._make_table()
         self.export_button = QPushButton(self.tr("Export CSV..."))
         self.attendance_button = QPushButton(self.tr("Attendance report..."))
+        self.cancel_export_button = QPushButton(self.tr("Cancel export"))
+        #: Exports read on their own thread through their own connection.
+        self.exports = ExportRunner(open_store, (self.export_button, self.attendance_button),
+                                    self.cancel_export_button)
+        self.exports.succeeded.connect(self._export_done)
+        self.exports.failed.connect(self._export_stopped)
         self.target = QComboBox()
         self.add_face_button = QPushButton(self.tr("Add this face to"))
         self.add_anyway_button = QPushButton(self.tr("Add anyway"))
@@ -136,7 +151,7 @@ class EventsPage(QWidget):
         bottom.addWidget(self.count)
         bottom.addStretch(1)
         for widget in (self.add_face_button, self.target, self.add_anyway_button,
-                       self.attendance_button, self.export_button):
+                       self.attendance_button, self.export_button, self.cancel_export_button):
             bottom.addWidget(widget)
         layout.addLayout(bottom)
         layout.addWidget(self.message)
@@ -201,7 +216,8 @@ class EventsPage(QWidget):
     def _fill_row(self, row: int, event: Event) -> None:
         recognition = self._enroller.config.recognition if self._enroller else None
         values = ("", f"{event.at:%Y-%m-%d %H:%M:%S}", outcome_words(event.outcome),
-                  event.name or (self.tr("(erased)") if event.outcome in _NAMED else ""),
+                  event.name or (self.tr("(erased)") if event.outcome in _NAMED
+                                 and event.similarity is not None else ""),
                   _number(event.similarity), _number(event.runner_up), reason_words(event),
                   event.door)
         colour = COLOURS.get(event.outcome)
@@ -275,40 +291,47 @@ class EventsPage(QWidget):
         if name:
             self.export_attendance(Path(name))
 
-    def export_attendance(self, path: Path) -> int:
-        """First and last grant per person and day within the date filters, audited."""
-        confirmed = self._confirm("export attendance")  # names and times leave the panel
-        if not confirmed.ok:
-            self.message.error(confirmed.reason)
-            return 0
+    def export_attendance(self, path: Path) -> ExportWorker | None:
+        """First and last grant per person and day within the date filters, written on a
+        worker thread and audited when done; None when refused."""
         where = self.current_filter()
-        try:
-            count = attendance.write_csv(attendance.attendance(
-                attendance.grants(self._log, where.since, where.until)), path)
-        except OSError as exc:
-            self.message.error(self.tr("cannot write %1: %2").replace("%1", str(path))
-                               .replace("%2", exc.strerror or str(exc)))
-            return 0
-        self._audit.record(self._actor, AuditAction.EXPORT, "attendance",
-                           {"rows": count, "file": path.name})
-        self.message.ok(self.tr("%1 attendance row(s) written to %2")
-                        .replace("%1", str(count)).replace("%2", str(path)))
-        return count
 
-    def export(self, path: Path) -> int:
-        """Every event matching the filters (not only those shown), audited."""
-        confirmed = self._confirm("export events")
+        def job(log: EventStore, target: Path, cancel: threading.Event) -> int:
+            return attendance.write_csv(attendance.attendance(
+                attendance.grants(log, where.since, where.until, cancel)), target)
+
+        return self._start_export("export attendance", "attendance", path, job)
+
+    def export(self, path: Path) -> ExportWorker | None:
+        """Every event matching the filters (not only those shown), written on a worker
+        thread and audited when done; None when refused."""
+        where = self.current_filter()
+
+        def job(log: EventStore, target: Path, cancel: threading.Event) -> int:
+            return export_csv(log, where, target, cancel)
+
+        return self._start_export("export events", "events", path, job)
+
+    def _start_export(self, what: str, kind: str, path: Path,
+                      job: ExportJob) -> ExportWorker | None:
+        if self.exports.running:
+            self.message.error(self.tr("An export is already running"))
+            return None
+        confirmed = self._confirm(what)  # names and times leave the panel
         if not confirmed.ok:
             self.message.error(confirmed.reason)
-            return 0
-        try:
-            count = export_csv(self._log, self.current_filter(), path)
-        except OSError as exc:
-            self.message.error(self.tr("cannot write %1: %2").replace("%1", str(path))
-                               .replace("%2", exc.strerror or str(exc)))
-            return 0
-        self._audit.record(self._actor, AuditAction.EXPORT, "events",
+            return None
+        self.message.ok(self.tr("Writing %1...").replace("%1", str(path)))
+        return self.exports.start(kind, path, job)
+
+    def _export_done(self, kind: str, path: Path, count: int) -> None:
+        self._audit.record(self._actor, AuditAction.EXPORT, kind,
                            {"rows": count, "file": path.name})
-        self.message.ok(self.tr("%1 event(s) written to %2").replace("%1", str(count))
-                        .replace("%2", str(path)))
-        return count
+        words = (self.tr("%1 event(s) written to %2") if kind == "events"
+                 else self.tr("%1 attendance row(s) written to %2"))
+        self.message.ok(words.replace("%1", str(count)).replace("%2", str(path)))
+        self.exported.emit(count)
+
+    def _export_stopped(self, reason: str) -> None:
+        self.message.error(reason)
+        self.export_failed.emit(reason)
