@@ -51,6 +51,9 @@ class AuditAction(enum.Enum):
     AUDIT_PRUNED = "audit_pruned"
     PASS_ISSUED = "pass_issued"
     PASS_REVOKED = "pass_revoked"
+    BACKUP = "backup"
+    #: A backup chosen to replace the database at the kiosk's next start.
+    RESTORE_CHOSEN = "restore_chosen"
 
 
 @dataclass(frozen=True)

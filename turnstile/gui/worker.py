@@ -22,6 +22,7 @@ from turnstile.access.passes import build_pass_gate
 from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
 from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
+from turnstile.links.streams import start_streams
 from turnstile.redact import camera_label
 from turnstile.store import upkeep
 from turnstile.store.central.background import start_background
@@ -94,6 +95,7 @@ class RecognitionWorker(QThread):
         self._stop.set()
 
     def run(self) -> None:
+        stop_streams: Callable[[], None] | None = None
         try:
             engine = self._engine or self._engine_factory()
             store = SQLiteStore.open(self._db_path, self._config.events)
@@ -103,11 +105,16 @@ class RecognitionWorker(QThread):
             # stays shut and the outcome waits in the backlog.
             upkeep.limit_lock_wait(store.connection, KIOSK_BUSY_TIMEOUT_MS)
             door = self._door or build_door(self._config.door)
+            # Events to MQTT and webhook receivers, from the outbox (registered first, so
+            # every decision from now on is queued for them).
+            stop_streams = start_streams(self._config, self._db_path)
             # With [central], the replica follows the central roster and events go there.
             stop_sync = start_background(self._config.central, self._db_path,
                                          engine.embedder.name, engine.embedder.dimension)
         except Exception as exc:  # every start-up failure goes to the screen, not a traceback
             log.exception("the recognition worker could not start")
+            if stop_streams is not None:
+                stop_streams()
             self._give_up(str(exc))
             return
         watch: DoorWatch | None = None
@@ -145,6 +152,8 @@ class RecognitionWorker(QThread):
                 door.close()
             if stop_sync is not None:
                 stop_sync()
+            if stop_streams is not None:
+                stop_streams()
             store.close()
 
     def _give_up(self, message: str) -> None:

@@ -98,6 +98,10 @@
         <translation>Prüfprotokoll</translation>
     </message>
     <message>
+        <source>Backup</source>
+        <translation>Sicherung</translation>
+    </message>
+    <message>
         <source>Password</source>
         <translation>Passwort</translation>
     </message>
@@ -150,6 +154,54 @@
     <message>
         <source>Password</source>
         <translation>Passwort</translation>
+    </message>
+</context>
+<context>
+    <name>BackupPage</name>
+    <message>
+        <source>Back up now...</source>
+        <extracomment>A backup or restore choice finished: the file written. A backup or restore choice failed: why (nothing was changed).</extracomment>
+        <translation>Jetzt sichern...</translation>
+    </message>
+    <message>
+        <source>Restore from a backup...</source>
+        <translation>Aus einer Sicherung wiederherstellen...</translation>
+    </message>
+    <message>
+        <source>A backup holds every person, face template and event: keep it as safe as the kiosk PC. A restore replaces the database when the kiosk next starts; the replaced file is kept beside it.</source>
+        <translation>Eine Sicherung enthält alle Personen, Gesichtsvorlagen und Ereignisse: Bewahren Sie sie so sicher auf wie den Kiosk-PC. Eine Wiederherstellung ersetzt die Datenbank beim nächsten Start des Kiosks; die ersetzte Datei bleibt daneben erhalten.</translation>
+    </message>
+    <message>
+        <source>A restore is waiting for the kiosk&apos;s next start.</source>
+        <translation>Eine Wiederherstellung wartet auf den nächsten Start des Kiosks.</translation>
+    </message>
+    <message>
+        <source>Back up the database</source>
+        <translation>Datenbank sichern</translation>
+    </message>
+    <message>
+        <source>Database files (*.db)</source>
+        <translation>Datenbankdateien (*.db)</translation>
+    </message>
+    <message>
+        <source>Choose a backup</source>
+        <translation>Sicherung auswählen</translation>
+    </message>
+    <message>
+        <source>Please wait for the running backup or restore</source>
+        <translation>Bitte warten Sie, bis die laufende Sicherung oder Wiederherstellung fertig ist</translation>
+    </message>
+    <message>
+        <source>Checking %1...</source>
+        <translation>%1 wird geprüft...</translation>
+    </message>
+    <message>
+        <source>Backed up to %1 (integrity checked)</source>
+        <translation>Gesichert nach %1 (Integrität geprüft)</translation>
+    </message>
+    <message>
+        <source>%1 is checked and will replace the database when the kiosk next starts</source>
+        <translation>%1 ist geprüft und ersetzt die Datenbank beim nächsten Start des Kiosks</translation>
     </message>
 </context>
 <context>
