@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from turnstile.access.camera import CameraLostError, CameraSource, Frame
 from turnstile.access.door import DoorOutput, DoorResult
+from turnstile.access.doorwatch import DoorNotice, DoorSignal, DoorWatch
 from turnstile.access.eventqueue import Backlog
 from turnstile.access.health import Backoff, FaultClock, Heartbeat
 from turnstile.access.liveness.build import configured as configured_liveness
@@ -109,6 +110,8 @@ class Pipeline:
         self.light_limits = LightLimits()
         #: Visitor passes read from the frames (None: passes.enabled is off).
         self.passes: PassGate | None = None
+        #: The door contact and exit button (None: no inputs wired).
+        self.door_watch: DoorWatch | None = None
 
     @property
     def events(self) -> EventStore:
@@ -139,6 +142,9 @@ class Pipeline:
         self._backlog.flush()
         if self.upkeep is not None:
             self.upkeep.maybe_run()
+        if self.door_watch is not None:
+            for notice in self.door_watch.take():
+                self._door_notice(frame, notice)
         if frame.image.ndim != 3 or frame.image.shape[2] != 3:  # an IR or greyscale camera
             frame = replace(frame, image=as_bgr(frame.image))
         if self.passes is not None:
@@ -188,7 +194,16 @@ class Pipeline:
                 decision = replace(decision, outcome=Outcome.DENIED,
                                    reason=door.refusal, detail=door.detail)
             self._backlog.answer(event_id, door)
+            if door.opened and self.door_watch is not None:
+                self.door_watch.authorise()  # this opening is no forced one
         return FrameResult(frame, faces, decision, door, event_id)
+
+    def _door_notice(self, frame: Frame, notice: DoorNotice) -> None:
+        """Log a door alarm; an exit request is recorded, then opens the door."""
+        outcome = Outcome.EXIT if notice.signal is DoorSignal.EXIT_REQUEST else Outcome.ALARM
+        result = self._act(frame, (), Decision(outcome, notice.at, detail=notice.detail), None)
+        log.log(logging.INFO if outcome is Outcome.EXIT else logging.WARNING, "%s: %s",
+                notice.signal.value, result.decision.detail)
 
     def _admitted(self, decision: Decision) -> Admitted | None:
         """Who the grant is for, with their card number (an access panel's reader sends it)."""

@@ -13,6 +13,8 @@ from PySide6.QtGui import QImage
 
 from turnstile.access.camera import Frame, LatestFrameSource, open_source
 from turnstile.access.door import DoorOutput, build_door
+from turnstile.access.doorinputs import build_inputs
+from turnstile.access.doorwatch import DoorWatch, build_watch
 from turnstile.access.exposure import face_meter
 from turnstile.access.health import Heartbeat
 from turnstile.access.liveness.verdict import LivenessCheck
@@ -124,12 +126,18 @@ class RecognitionWorker(QThread):
                 stop_streams()
             self._give_up(str(exc))
             return
+        watch: DoorWatch | None = None
         try:
             gallery = engine.gallery(store)
             pipeline = Pipeline.build(self._config, engine, gallery, door, self._liveness,
                                       camera_label(self._source))
             # Visitor passes (passes.enabled), checked against this database's revocations.
             pipeline.passes = build_pass_gate(self._config, self._db_path, store.connection)
+            # Door contact and exit button, where the board reports them.
+            watch = build_watch(self._config.door, build_inputs(self._config.door, door))
+            pipeline.door_watch = watch
+            if watch is not None:
+                watch.start()
             inner = open_source(self._source, self._config.camera, pace=True, loop=self._loop)
             source = LatestFrameSource(inner, self._config.camera.stall_s, self._show)
             # Exposure metered on the face where the camera lets us (camera.face_exposure).
@@ -147,6 +155,8 @@ class RecognitionWorker(QThread):
             log.exception("the recognition worker stopped")
             self._give_up(str(exc))
         finally:
+            if watch is not None:
+                watch.stop()
             if self._door is None:
                 door.close()
             if stop_sync is not None:
