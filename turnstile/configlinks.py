@@ -31,8 +31,8 @@ class MqttConfig(Section):
     url: str = text("", "Broker URL: mqtt://host:1883, or mqtts://host:8883 for TLS.")
     topic: str = text("turnstile", "Topic prefix: events go to PREFIX/<kiosk_id>/event, the "
                       "retained status to PREFIX/<kiosk_id>/status.")
-    kiosk_id: str = text("", "This kiosk's name in topics; empty uses central.kiosk_id, "
-                         "then the host name.")
+    kiosk_id: str = text("", "This kiosk's name in topics and in every event sent (webhook "
+                         "too); empty uses central.kiosk_id, then the host name.")
     credentials_file: str = text("", "File (mode 0600) holding \"username:password\" for the "
                                  "broker; empty connects without credentials.")
     ca_file: str = text("", "CA certificate for mqtts:// when the broker's is not signed by a "
