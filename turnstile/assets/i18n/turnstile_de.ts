@@ -105,6 +105,10 @@
         <source>Password</source>
         <translation>Passwort</translation>
     </message>
+    <message>
+        <source>Visitors</source>
+        <translation>Besucher</translation>
+    </message>
 </context>
 <context>
     <name>AuditPage</name>
@@ -819,6 +823,77 @@
     <message>
         <source>password changed</source>
         <translation>Passwort geändert</translation>
+    </message>
+</context>
+<context>
+    <name>VisitorsPage</name>
+    <message>
+        <source>Issue pass</source>
+        <translation>Ausweis ausstellen</translation>
+    </message>
+    <message>
+        <source>Only passes still valid</source>
+        <translation>Nur noch gültige Ausweise</translation>
+    </message>
+    <message>
+        <source>Revoke selected pass</source>
+        <translation>Gewählten Ausweis widerrufen</translation>
+    </message>
+    <message>
+        <source>Save card as PNG...</source>
+        <translation>Karte als PNG speichern...</translation>
+    </message>
+    <message>
+        <source>Visitor</source>
+        <translation>Besucher</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Gastgeber</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Anlass</translation>
+    </message>
+    <message>
+        <source>Valid for</source>
+        <translation>Gültig für</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3 to %4</source>
+        <translation>%1: %2, %3 bis %4</translation>
+    </message>
+    <message>
+        <source> (host %1)</source>
+        <translation> (Gastgeber %1)</translation>
+    </message>
+    <message>
+        <source> REVOKED</source>
+        <translation> WIDERRUFEN</translation>
+    </message>
+    <message>
+        <source>pass %1 issued: save or print its card</source>
+        <translation>Ausweis %1 ausgestellt: Karte speichern oder drucken</translation>
+    </message>
+    <message>
+        <source>select a pass first</source>
+        <translation>zuerst einen Ausweis wählen</translation>
+    </message>
+    <message>
+        <source>pass %1 revoked</source>
+        <translation>Ausweis %1 widerrufen</translation>
+    </message>
+    <message>
+        <source>card saved to %1</source>
+        <translation>Karte gespeichert unter %1</translation>
+    </message>
+    <message>
+        <source>Save pass card</source>
+        <translation>Ausweiskarte speichern</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG-Bild (*.png)</translation>
     </message>
 </context>
 </TS>
