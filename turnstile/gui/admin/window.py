@@ -183,7 +183,8 @@ class AdminWindow(QMainWindow):
         try:
             passes = VisitorPasses.open(self.context.conn, self.context.config.passes,
                                         self.context.database, self.context.audit,
-                                        self.context.clock)
+                                        self.context.clock,
+                                        self.context.config.events.retention_days)
         except TurnstileError as exc:
             problem = MessageLabel()
             problem.error(str(exc))
