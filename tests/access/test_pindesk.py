@@ -22,7 +22,7 @@ from turnstile.configlinks import PinConfig
 from turnstile.store.gallery import Gallery
 from turnstile.store.records import NewTemplate
 from turnstile.store.sqlite import SQLiteStore
-from turnstile.types import Credential, Decision, DenyReason, Outcome
+from turnstile.types import Admitted, Credential, Decision, DenyReason, Outcome
 from turnstile.vision.engine import Engine
 
 ALICE_PIN = "482915"
@@ -35,11 +35,13 @@ class WatchedDoor(SimulatedDoor):
         super().__init__()
         self.conn = conn
         self.events_at_open: list[int] = []
+        self.admitted: list[Admitted | None] = []
 
-    def open(self) -> DoorResult:
+    def open(self, person: Admitted | None = None) -> DoorResult:
         self.events_at_open.append(self.conn.execute("SELECT count(*) FROM events")
                                    .fetchone()[0])
-        return super().open()
+        self.admitted.append(person)
+        return super().open(person)
 
 
 def setup(conn: sqlite3.Connection, pin: PinConfig) -> tuple[Pipeline, PinInbox, WatchedDoor]:
@@ -83,6 +85,8 @@ def test_pin_alone_grants_after_recording_and_opens(conn: sqlite3.Connection) ->
     assert decision.outcome is Outcome.GRANTED and decision.credential is Credential.PIN
     assert decision.match is not None and decision.match.name == "Alice"
     assert door.pulses == 1 and door.events_at_open == [1]
+    admitted = door.admitted[0]
+    assert admitted is not None and (admitted.person_id, admitted.name) == (1, "Alice")
     event = pipeline.events.recent(1)[0]
     assert (event.outcome, event.person_id, event.similarity) == (Outcome.GRANTED, 1, None)
     assert ALICE_PIN not in event.detail and "employee number 1001" in event.detail

@@ -194,7 +194,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE events ADD COLUMN pass_id INTEGER;
     CREATE INDEX events_pass ON events(pass_id) WHERE pass_id IS NOT NULL;
     """,
-    # 9: PINs typed at the kiosk: one salted scrypt hash per person, with the wrong tries in
+    # 9: each person's card number for an access panel (door.kind = "osdp"): the kiosk
+    # reports a grant as a read of this card. Unique: one number names one person.
+    """
+    ALTER TABLE people ADD COLUMN credential INTEGER;
+    CREATE UNIQUE INDEX people_credential ON people(credential) WHERE credential IS NOT NULL;
+    """,
+    # 10: PINs typed at the kiosk: one salted scrypt hash per person, with the wrong tries in
     # a row and the lockout kept here so a restart does not reset them; groups whose members
     # need face and PIN on every door.
     """

@@ -49,6 +49,10 @@ def reason_words(event: Event) -> str:
         DenyReason.PASS_USED_UP: translate("Events", "Visitor pass already used"),
         DenyReason.PASS_FORGED: translate("Events", "Forged visitor pass (signature wrong)"),
         DenyReason.PASS_MALFORMED: translate("Events", "Unreadable visitor pass"),
+        DenyReason.PANEL_DENIED: translate("Events", "The access panel refused: %1"),
+        DenyReason.PANEL_NO_ANSWER: translate("Events", "The access panel did not answer: %1"),
+        DenyReason.NO_CREDENTIAL: translate("Events", "No card number for the access panel: "
+                                                      "%1"),
         DenyReason.WRONG_PIN: translate("Events", "Wrong PIN: %1"),
         DenyReason.PIN_LOCKED: translate("Events", "PIN locked: %1"),
         DenyReason.NO_PIN: translate("Events", "Face and PIN required, but no PIN is set"),
