@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -102,3 +104,34 @@ secret_file = "{key}"
     err = capsys.readouterr().err
     assert "events.webhook.secret_file" in err and "chmod 600" in err
     assert "hook-key" not in err
+
+
+def test_sync_follows_and_its_last_will_says_offline_when_it_dies(
+        tmp_path: Path, broker: tuple[str, int], prefix: str, listener: Listener) -> None:
+    config = _config(tmp_path, f"""
+[events.mqtt]
+url = "mqtt://{broker[0]}:{broker[1]}"
+topic = "{prefix}"
+kiosk_id = "door-1"
+discovery = false
+""")
+    db = tmp_path / "kiosk.db"
+    status = f"{prefix}/door-1/status"
+    process = subprocess.Popen([sys.executable, "-m", "turnstile", "sync", "--config", config,
+                                "--db", str(db)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    try:
+        wait_until(lambda: listener.on(status)[-1:] == [b"online"])
+        kiosk = Kiosk(db)  # the streams were registered before "online": this is queued
+        try:
+            kiosk.grant()
+            kiosk.stranger()
+        finally:
+            kiosk.close()
+        wait_until(lambda: len(listener.events(prefix)) == 2)
+        process.kill()  # no clean DISCONNECT: the broker sends the last will
+        wait_until(lambda: listener.on(status)[-1:] == [b"offline"])
+    finally:
+        process.kill()
+        process.wait(timeout=30)
+    assert [e["outcome"] for e in listener.events(prefix)] == ["granted", "unknown"]

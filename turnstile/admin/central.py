@@ -12,14 +12,14 @@ from datetime import datetime
 from pathlib import Path
 
 from turnstile.admin.audit import AuditLog
-from turnstile.admin.people import PeopleAdmin
+from turnstile.admin.people import PeopleAdmin, fits_format
 from turnstile.store.central.connection import Central
 from turnstile.store.central.replica import ModelId
 from turnstile.store.central.roster import CentralRoster
 from turnstile.store.central.sync import Synchronizer
 from turnstile.store.gallery import Gallery
 from turnstile.store.interfaces import Store
-from turnstile.store.records import NewTemplate, StoreError, Window
+from turnstile.store.records import NewTemplate, StoreError, Window, check_credential
 from turnstile.types import Person
 
 
@@ -82,6 +82,12 @@ class CentralPeopleAdmin(PeopleAdmin):
     def set_validity(self, person_id: int, valid_from: datetime | None,
                      valid_until: datetime | None) -> Person:
         return self._edit(person_id, valid_from=valid_from, valid_until=valid_until)
+
+    def set_credential(self, person_id: int, credential: int | None,
+                       card_format: str | None = None) -> Person:
+        fits_format(credential, card_format)
+        check_credential(credential)
+        return self._edit(person_id, credential=credential)
 
     def set_consent(self, person_id: int, consent: bool) -> None:
         self._edit(person_id, consent_at=self._clock() if consent else None)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.schedules import format_schedule
+from turnstile.cards import card_format as card_format_of
 from turnstile.store.erasure import audit_target
 from turnstile.store.gallery import Gallery
 from turnstile.store.interfaces import Store
@@ -133,6 +134,18 @@ class PeopleAdmin:
                                 "valid_until": _iso(valid_until)})
         return person
 
+    def set_credential(self, person_id: int, credential: int | None,
+                       card_format: str | None = None) -> Person:
+        """The person's card number for the access panel (None clears it), checked against
+        `card_format` (osdp.card_format) when given. The audit log says it changed, never
+        the number: a card number is a credential."""
+        fits_format(credential, card_format)
+        with self.store.transaction():
+            person = self.store.people.set_credential(person_id, credential)
+            self._audit.record(self.actor, AuditAction.EDIT, _label(person),
+                               {"card_number": "set" if credential is not None else "cleared"})
+        return person
+
     def schedule(self, person_id: int) -> tuple[Window, ...]:
         return self.store.schedules.windows(person_id)
 
@@ -213,6 +226,16 @@ def _event_row(event: Event) -> dict[str, object]:
             "reason": event.reason.value if event.reason else None,
             "runner_up": event.runner_up, "scores": json.dumps(event.scores, sort_keys=True),
             "similarity": event.similarity, "source": event.source}
+
+
+def fits_format(credential: int | None, card_format: str | None) -> None:
+    """StoreError when the configured card format cannot carry this card number."""
+    if credential is None or card_format is None:
+        return
+    fmt = card_format_of(card_format)
+    if not 0 <= credential <= fmt.max_number:
+        raise StoreError(f"card number {credential} does not fit {fmt.title}: it must be 0 "
+                         f"to {fmt.max_number}")
 
 
 def _label(person: Person) -> str:

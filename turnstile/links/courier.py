@@ -25,8 +25,9 @@ log = logging.getLogger(__name__)
 #: A grant is held back this long for the door's answer (recorded first, door driven after),
 #: then sent as it stands.
 DOOR_HOLD_S = 30.0
-#: Seconds between looks at the queue while all is delivered.
-POLL_S = 0.25
+#: Seconds between looks at the queue while all is delivered (a look is one indexed query;
+#: this is most of the delay between a decision and its arrival).
+POLL_S = 0.1
 #: Rows read per look.
 BATCH = 100
 

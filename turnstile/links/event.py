@@ -49,7 +49,9 @@ def door_state(outcome: str, reason: str | None, door: str) -> DoorState:
         return DoorState.AWAITING
     if reason == "door_failed":
         return DoorState.FAILED
-    return DoorState.OPENED if outcome == "granted" else DoorState.NOT_DRIVEN
+    # Outcomes that drive the door: a grant, a visitor pass, the exit button.
+    opens = outcome in ("granted", "visitor", "exit")
+    return DoorState.OPENED if opens else DoorState.NOT_DRIVEN
 
 
 def _scores(raw: object) -> dict[str, float]:

@@ -85,6 +85,7 @@ class MqttSink:
         self._acked: dict[int, ReasonCode] = {}
         self._in_flight: tuple[str, int] | None = None
         self._connected = threading.Event()
+        self._closing = False
         self._client = self._make_client()
         self._client.connect_async(settings.host, settings.port, keepalive=KEEPALIVE_S)
         self._client.loop_start()
@@ -103,6 +104,7 @@ class MqttSink:
         client.reconnect_delay_set(*RECONNECT_S)
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
+        client.on_connect_fail = self._on_connect_fail
         client.on_publish = self._on_publish
         return client
 
@@ -124,9 +126,13 @@ class MqttSink:
                                                         self.settings.pulse_s):
                     client.publish(topic, config, qos=1, retain=True)
 
+    def _on_connect_fail(self, client: paho.Client, userdata: Any) -> None:
+        self.problem = (f"cannot reach the broker {self.settings.host}:{self.settings.port}"
+                        f" (retrying)")
+
     def _on_disconnect(self, client: paho.Client, userdata: Any, flags: Any,
                        reason: ReasonCode, properties: Any) -> None:
-        if self._connected.is_set():
+        if self._connected.is_set() and not self._closing:
             log.warning("disconnected from the MQTT broker (%s); reconnecting", reason)
         self._connected.clear()
         self.problem = f"disconnected from the broker ({reason})"
@@ -176,6 +182,7 @@ class MqttSink:
 
     def close(self) -> None:
         """Say offline (a clean disconnect sends no last will), then disconnect."""
+        self._closing = True
         if self.announce and self.connected:
             info = self._client.publish(self.settings.topics.status, OFFLINE, qos=1,
                                         retain=True)

@@ -194,6 +194,12 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE events ADD COLUMN pass_id INTEGER;
     CREATE INDEX events_pass ON events(pass_id) WHERE pass_id IS NOT NULL;
     """,
+    # 9: each person's card number for an access panel (door.kind = "osdp"): the kiosk
+    # reports a grant as a read of this card. Unique: one number names one person.
+    """
+    ALTER TABLE people ADD COLUMN credential INTEGER;
+    CREATE UNIQUE INDEX people_credential ON people(credential) WHERE credential IS NOT NULL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 #: The WAL file is truncated back to at most this many bytes after each checkpoint.

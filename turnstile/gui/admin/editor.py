@@ -1,4 +1,5 @@
-"""The person editor: name, id, active, validity, schedule, groups, consent, templates."""
+"""The person editor: name, id, card number, active, validity, schedule, groups, consent,
+templates."""
 
 from __future__ import annotations
 
@@ -46,14 +47,19 @@ class PersonEditor(QDialog):
     """Name, employee id, active, validity dates, consent and templates of one person."""
 
     def __init__(self, people: PeopleAdmin, row: PersonRow, enroller: Enroller | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, card_format: str | None = None) -> None:
         super().__init__(parent)
+        #: osdp.card_format: the range a card number must fit.
+        self.card_format = card_format
         self.enroller = enroller
         self.setWindowTitle(f"Edit {row.person.name}")
         self.people = people
         self.person_id = row.person.id
         self.name = QLineEdit(row.person.name)
         self.employee_id = QLineEdit(row.person.employee_id or "")
+        credential = row.person.credential
+        self.card = QLineEdit("" if credential is None else str(credential))
+        self.card.setPlaceholderText("none (the card number the access panel knows)")
         self.active = QCheckBox("Active (may pass)")
         self.active.setChecked(row.person.active)
         self.has_from, self.valid_from = _optional_date(row.person.valid_from)
@@ -73,6 +79,7 @@ class PersonEditor(QDialog):
         form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("Employee id", self.employee_id)
+        form.addRow("Card number", self.card)
         form.addRow("", self.active)
         for label, box, edit in (("Valid from", self.has_from, self.valid_from),
                                  ("Valid until", self.has_until, self.valid_until)):
@@ -160,10 +167,13 @@ class PersonEditor(QDialog):
             windows = sorted(parse_schedule(self.schedule.text()),
                              key=lambda w: (w.weekday, w.start))
             groups = parse_groups(self.groups.text())
-        except (ScheduleError, GroupError) as exc:
+            card = _card(self.card.text())
+        except (ScheduleError, GroupError, ValueError) as exc:
             self.message.error(str(exc))
             return False
         try:
+            if card != person.credential:
+                self.people.set_credential(self.person_id, card, self.card_format)
             if (self.name.text().strip(), self.employee_id.text().strip() or None) != (
                     person.name, person.employee_id):
                 self.people.edit(self.person_id, self.name.text(), self.employee_id.text())
@@ -183,6 +193,15 @@ class PersonEditor(QDialog):
             return False
         self.accept()
         return True
+
+
+def _card(text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ValueError(f"the card number must be a whole number, not {text!r}")
+    return int(text)
 
 
 def _picked(box: QCheckBox, edit: QDateTimeEdit) -> datetime | None:

@@ -127,6 +127,12 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE events ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY UNIQUE;
     """,
+    # 3: each person's card number for an access panel (door.kind = "osdp"), replicated to
+    # every kiosk with the rest of the person. Unique: one number names one person.
+    """
+    ALTER TABLE people ADD COLUMN credential bigint;
+    CREATE UNIQUE INDEX people_credential ON people (credential) WHERE credential IS NOT NULL;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 #: Serialises concurrent `central init` runs (two kiosks set up at once).
