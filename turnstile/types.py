@@ -98,6 +98,9 @@ class Person:
     valid_from: datetime | None = None
     valid_until: datetime | None = None
     templates: int = 0
+    #: Bumped by every change an administrator saves: an edit made on an older copy is
+    #: refused (EditConflictError) instead of silently overwriting the newer one.
+    version: int = 1
 
 
 @dataclass(frozen=True)
