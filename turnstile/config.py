@@ -275,6 +275,20 @@ class DoorConfig(Section):
                                      "command, as hex; the close is retried until they come.")
     max_open_s: float = num(10.0, 0.1, 120.0, "s", "Longest a serial relay stays open in one go, "
                             "however often it is re-triggered.")
+    input_query_hex: str = text("", "Bytes that ask a serial board for its inputs, as hex; the "
+                                "board answers with input_answer_bytes bytes read as one "
+                                "big-endian bitmask (bit 0: lowest bit of the last byte).")
+    input_answer_bytes: int = num(1, 1, 8, "bytes", "Length of the board's answer to "
+                                  "input_query_hex.")
+    contact_input: int = num(-1, -1, 63, "", "Bit of the input answer that is 1 while the door "
+                             "is open (door contact); -1: no contact wired.")
+    contact_inverted: bool = Field(False, description="The contact's bit is 0 while the door "
+                                   "is open (a contact closed at rest).")
+    exit_input: int = num(-1, -1, 63, "", "Bit of the input answer that is 1 while the exit "
+                          "button (request to exit) is pressed; -1: none wired.")
+    held_open_s: float = num(30.0, 1.0, 3600.0, "s", "Seconds the door may stay open after a "
+                             "grant or an exit before the held-open alarm.")
+    input_poll_s: float = num(0.2, 0.1, 5.0, "s", "Seconds between two reads of the inputs.")
 
     @field_validator("http_method", mode="before")
     @classmethod
@@ -298,7 +312,28 @@ class DoorConfig(Section):
         if self.kind == "http" and not self.http_url.startswith(("http://", "https://")):
             raise ValueError("door.kind = \"http\" needs door.http_url starting with "
                              "http(s)://")
+        self._inputs()
         return self
+
+    def _inputs(self) -> None:
+        """Door contact and exit button: only a serial board that answers a query reads them."""
+        if self.contact_input < 0 and self.exit_input < 0:
+            return
+        if self.kind != "serial" or not self.input_query_hex:
+            raise ValueError("door.contact_input and door.exit_input need door.kind = "
+                             "\"serial\" and door.input_query_hex (an HTTP relay or a plain "
+                             "USB relay cannot report its inputs)")
+        try:
+            bytes.fromhex(self.input_query_hex)
+        except ValueError:
+            raise ValueError(f"door.input_query_hex must be hex bytes like \"A0FF\", not "
+                             f"{self.input_query_hex!r}") from None
+        for key in ("contact_input", "exit_input"):
+            if getattr(self, key) >= 8 * self.input_answer_bytes:
+                raise ValueError(f"door.{key} = {getattr(self, key)} is beyond the "
+                                 f"{self.input_answer_bytes}-byte answer")
+        if self.contact_input >= 0 and self.contact_input == self.exit_input:
+            raise ValueError("door.contact_input and door.exit_input must be different bits")
 
 
 class EventsConfig(Section):

@@ -133,8 +133,13 @@ class Outcome(enum.Enum):
     UNKNOWN = "unknown"
     SPOOF = "spoof"
     #: A spoof that makes several for one person within a few minutes: logged as an alarm,
-    #: and that person's face access is suspended for a while.
+    #: and that person's face access is suspended for a while. Door alarms (held open,
+    #: forced open) are logged with this outcome too; their detail says which.
     ALARM = "alarm"
+    #: A valid visitor pass was shown: the door opens for the visitor it names.
+    VISITOR = "visitor"
+    #: The exit button (request to exit) was pressed: the door opens from inside.
+    EXIT = "exit"
 
 
 class DenyReason(enum.Enum):
@@ -151,6 +156,15 @@ class DenyReason(enum.Enum):
     NOT_RECORDED = "not_recorded"
     #: Face access suspended after repeated spoof attempts for this person.
     SUSPENDED = "suspended"
+    #: A visitor pass past its end, before its start, revoked, or used its allowed times.
+    PASS_EXPIRED = "pass_expired"
+    PASS_NOT_YET_VALID = "pass_not_yet_valid"
+    PASS_REVOKED = "pass_revoked"
+    PASS_USED_UP = "pass_used_up"
+    #: A QR code shaped like a pass whose signature does not match (altered or made up).
+    PASS_FORGED = "pass_forged"
+    #: A QR code that is not a pass this kiosk can read.
+    PASS_MALFORMED = "pass_malformed"
 
 
 class PendingReason(enum.Enum):
@@ -280,6 +294,14 @@ class Scores:
 
 
 @dataclass(frozen=True)
+class Visitor:
+    """The visitor a pass names, and the pass's number (what a visitor event logs)."""
+
+    pass_id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class Decision:
     """One access decision with every score that led to it (what the event log stores)."""
 
@@ -292,6 +314,8 @@ class Decision:
     scores: Scores = field(default_factory=Scores)
     #: For PENDING, what the person in view should be told (None: nothing yet).
     pending: PendingReason | None = None
+    #: For a visitor pass (granted or refused), the pass as read (None: not a pass).
+    visitor: Visitor | None = None
 
 
 @dataclass(frozen=True)

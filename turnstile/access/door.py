@@ -125,6 +125,24 @@ class SerialDoor:
                 log.debug("closing a failed serial port", exc_info=True)
             self._serial = None
 
+    def exchange(self, query: bytes, answer_bytes: int) -> bytes:
+        """Send `query` and read the board's answer (its inputs), between relay commands on
+        the same port; OSError when the board does not answer in full."""
+        with self._lock:
+            try:
+                port, _ = self._connected()
+                port.reset_input_buffer()
+                port.write(query)
+                port.flush()
+                answer = bytes(port.read(answer_bytes))
+            except Exception as exc:  # pyserial raises SerialException, OSError, ValueError
+                self._drop()
+                raise OSError(f"serial board {self.port}: {exc}") from exc
+        if len(answer) != answer_bytes:
+            raise OSError(f"serial board {self.port} answered {len(answer)} of {answer_bytes} "
+                          "input byte(s)")
+        return answer
+
     def secure(self) -> DoorResult:
         """Drive the relay closed now (at start, and by `turnstile door test`)."""
         with self._lock:

@@ -17,11 +17,13 @@ from dataclasses import dataclass, field, replace
 
 from turnstile.access.camera import CameraLostError, CameraSource, Frame
 from turnstile.access.door import DoorOutput, DoorResult
+from turnstile.access.doorwatch import DoorNotice, DoorSignal, DoorWatch
 from turnstile.access.eventqueue import Backlog
 from turnstile.access.health import Backoff, FaultClock, Heartbeat
 from turnstile.access.liveness.build import configured as configured_liveness
 from turnstile.access.liveness.verdict import LivenessCheck
-from turnstile.access.policy import FINAL, AccessPolicy
+from turnstile.access.passes import PassGate
+from turnstile.access.policy import FINAL, OPENS, AccessPolicy
 from turnstile.access.schedule import Directory
 from turnstile.config import CameraConfig, Config
 from turnstile.store.gallery import Gallery
@@ -105,6 +107,10 @@ class Pipeline:
         #: Periodic WAL checkpoint and size limit on the loop's own connection (SQLite).
         self.upkeep: Upkeep | None = None
         self.light_limits = LightLimits()
+        #: Visitor passes read from the frames (None: passes.enabled is off).
+        self.passes: PassGate | None = None
+        #: The door contact and exit button (None: no inputs wired).
+        self.door_watch: DoorWatch | None = None
 
     @property
     def events(self) -> EventStore:
@@ -135,8 +141,15 @@ class Pipeline:
         self._backlog.flush()
         if self.upkeep is not None:
             self.upkeep.maybe_run()
+        if self.door_watch is not None:
+            for notice in self.door_watch.take():
+                self._door_notice(frame, notice)
         if frame.image.ndim != 3 or frame.image.shape[2] != 3:  # an IR or greyscale camera
             frame = replace(frame, image=as_bgr(frame.image))
+        if self.passes is not None:
+            shown = self.passes.look(frame.image, frame.at, frame.index)
+            if shown is not None:  # a pass in view (or just decided): no face decision now
+                return self._act(frame, (), shown, None)
         faces = tuple(self.detector.detect(frame.image))
         crops: dict[Face, Image] = {}
 
@@ -151,8 +164,15 @@ class Pipeline:
             light = assess(frame.image, decision.face, self.light_limits)
             return FrameResult(frame, faces, decision, light=light)
         crop = crops.get(decision.face) if decision.face is not None else None
-        thumbnail = thumbnail_jpeg(crop) if crop is not None else None
-        granted = decision.outcome is Outcome.GRANTED
+        return self._act(frame, faces, decision, thumbnail_jpeg(crop) if crop is not None
+                         else None)
+
+    def _act(self, frame: Frame, faces: tuple[Face, ...], decision: Decision,
+             thumbnail: bytes | None) -> FrameResult:
+        """Record a final decision, then drive the door for one that opens it."""
+        if decision.outcome not in FINAL:
+            return FrameResult(frame, faces, decision)
+        granted = decision.outcome in OPENS
         event_id = self._backlog.record(decision, thumbnail, self.source_name,
                                          awaiting_door=granted)
         if event_id is None:
@@ -172,7 +192,16 @@ class Pipeline:
                 decision = replace(decision, outcome=Outcome.DENIED,
                                    reason=DenyReason.DOOR_FAILED, detail=door.detail)
             self._backlog.answer(event_id, door)
+            if door.opened and self.door_watch is not None:
+                self.door_watch.authorise()  # this opening is no forced one
         return FrameResult(frame, faces, decision, door, event_id)
+
+    def _door_notice(self, frame: Frame, notice: DoorNotice) -> None:
+        """Log a door alarm; an exit request is recorded, then opens the door."""
+        outcome = Outcome.EXIT if notice.signal is DoorSignal.EXIT_REQUEST else Outcome.ALARM
+        result = self._act(frame, (), Decision(outcome, notice.at, detail=notice.detail), None)
+        log.log(logging.INFO if outcome is Outcome.EXIT else logging.WARNING, "%s: %s",
+                notice.signal.value, result.decision.detail)
 
     def _drive_door(self) -> DoorResult:
         try:

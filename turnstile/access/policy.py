@@ -38,7 +38,9 @@ from turnstile.types import (
 
 #: Outcomes that end a presentation: logged, shown, and (GRANTED) open the door.
 FINAL = frozenset({Outcome.GRANTED, Outcome.DENIED, Outcome.UNKNOWN, Outcome.SPOOF,
-                   Outcome.ALARM})
+                   Outcome.ALARM, Outcome.VISITOR, Outcome.EXIT})
+#: Final outcomes that open the door (recorded first: no row, no door).
+OPENS = frozenset({Outcome.GRANTED, Outcome.VISITOR, Outcome.EXIT})
 #: Outcomes of a failed liveness check (the person is told to step out of view).
 SPOOFED = frozenset({Outcome.SPOOF, Outcome.ALARM})
 #: Cooldown key for faces that match nobody.

@@ -49,6 +49,11 @@ class AuditAction(enum.Enum):
     REAUTHENTICATED = "reauthenticated"
     AUTHORISED = "authorised"
     AUDIT_PRUNED = "audit_pruned"
+    PASS_ISSUED = "pass_issued"
+    PASS_REVOKED = "pass_revoked"
+    BACKUP = "backup"
+    #: A backup chosen to replace the database at the kiosk's next start.
+    RESTORE_CHOSEN = "restore_chosen"
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,10 @@ translate = QCoreApplication.translate
 #: background, not the person at the kiosk: the screen asks them to come closer instead of
 #: turning red (at 640x480, 72 px: about a metre from a typical webcam).
 NEAR_FACE_SHARE = 0.15
+#: Refusals of a visitor pass (the banner says "Pass refused", not "Access denied").
+PASS_REFUSALS = frozenset({DenyReason.PASS_EXPIRED, DenyReason.PASS_NOT_YET_VALID,
+                           DenyReason.PASS_REVOKED, DenyReason.PASS_USED_UP,
+                           DenyReason.PASS_FORGED, DenyReason.PASS_MALFORMED})
 
 
 class Screen(enum.Enum):
@@ -60,6 +64,18 @@ def _refusal(reason: DenyReason | None) -> str:
             "Kiosk", "No access through this door. Please see reception."),
         DenyReason.SUSPENDED: translate(
             "Kiosk", "Face access is suspended. Please see reception."),
+        DenyReason.PASS_EXPIRED: translate(
+            "Kiosk", "This pass has expired. Please see reception."),
+        DenyReason.PASS_NOT_YET_VALID: translate(
+            "Kiosk", "This pass is not valid yet. Please come back at its start time."),
+        DenyReason.PASS_REVOKED: translate(
+            "Kiosk", "This pass was withdrawn. Please see reception."),
+        DenyReason.PASS_USED_UP: translate(
+            "Kiosk", "This pass has already been used. Please see reception."),
+        DenyReason.PASS_FORGED: translate(
+            "Kiosk", "This pass was not issued here. Please see reception."),
+        DenyReason.PASS_MALFORMED: translate(
+            "Kiosk", "This code cannot be read as a pass. Please see reception."),
     }
     return texts.get(reason, translate("Kiosk", "Please see reception.")) if reason \
         else translate("Kiosk", "Please see reception.")
@@ -159,6 +175,11 @@ def message_for(update: KioskUpdate, cooldown_s: float = 5.0) -> Message | None:
         return Message(Screen.GRANTED, translate("Kiosk", "Welcome, %1").replace("%1", name),
                        translate("Kiosk", "%1. Please go ahead.").replace(
                            "%1", greeting(decision.at)), "granted")
+    if outcome is Outcome.VISITOR:
+        name = decision.visitor.name if decision.visitor else ""
+        return Message(Screen.GRANTED, translate("Kiosk", "Welcome, %1").replace("%1", name),
+                       translate("Kiosk", "Visitor pass accepted. Please go ahead."),
+                       "granted")
     if outcome is Outcome.DENIED and decision.reason is DenyReason.DOOR_FAILED:
         return Message(Screen.DENIED, translate("Kiosk", "The door did not open"),
                        translate("Kiosk", "Please try again or see reception."), "denied")
@@ -168,8 +189,9 @@ def message_for(update: KioskUpdate, cooldown_s: float = 5.0) -> Message | None:
                        translate("Kiosk", "The door stays shut. Please see reception."),
                        "denied")
     if outcome is Outcome.DENIED:
-        return Message(Screen.DENIED, translate("Kiosk", "Access denied"),
-                       _refusal(decision.reason), "denied")
+        title = translate("Kiosk", "Pass refused") if decision.reason in PASS_REFUSALS \
+            else translate("Kiosk", "Access denied")
+        return Message(Screen.DENIED, title, _refusal(decision.reason), "denied")
     if outcome is Outcome.UNKNOWN:
         if not is_near(update):
             return Message(Screen.HINT, translate("Kiosk", "Please come closer"), "", "idle")

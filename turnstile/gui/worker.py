@@ -13,12 +13,16 @@ from PySide6.QtGui import QImage
 
 from turnstile.access.camera import Frame, LatestFrameSource, open_source
 from turnstile.access.door import DoorOutput, build_door
+from turnstile.access.doorinputs import build_inputs
+from turnstile.access.doorwatch import DoorWatch, build_watch
 from turnstile.access.exposure import face_meter
 from turnstile.access.health import Heartbeat
 from turnstile.access.liveness.verdict import LivenessCheck
+from turnstile.access.passes import build_pass_gate
 from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
 from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
+from turnstile.links.streams import start_streams
 from turnstile.redact import camera_label
 from turnstile.store import upkeep
 from turnstile.store.central.background import start_background
@@ -91,6 +95,7 @@ class RecognitionWorker(QThread):
         self._stop.set()
 
     def run(self) -> None:
+        stop_streams: Callable[[], None] | None = None
         try:
             engine = self._engine or self._engine_factory()
             store = SQLiteStore.open(self._db_path, self._config.events)
@@ -100,17 +105,30 @@ class RecognitionWorker(QThread):
             # stays shut and the outcome waits in the backlog.
             upkeep.limit_lock_wait(store.connection, KIOSK_BUSY_TIMEOUT_MS)
             door = self._door or build_door(self._config.door)
+            # Events to MQTT and webhook receivers, from the outbox (registered first, so
+            # every decision from now on is queued for them).
+            stop_streams = start_streams(self._config, self._db_path)
             # With [central], the replica follows the central roster and events go there.
             stop_sync = start_background(self._config.central, self._db_path,
                                          engine.embedder.name, engine.embedder.dimension)
         except Exception as exc:  # every start-up failure goes to the screen, not a traceback
             log.exception("the recognition worker could not start")
+            if stop_streams is not None:
+                stop_streams()
             self._give_up(str(exc))
             return
+        watch: DoorWatch | None = None
         try:
             gallery = engine.gallery(store)
             pipeline = Pipeline.build(self._config, engine, gallery, door, self._liveness,
                                       camera_label(self._source))
+            # Visitor passes (passes.enabled), checked against this database's revocations.
+            pipeline.passes = build_pass_gate(self._config, self._db_path, store.connection)
+            # Door contact and exit button, where the board reports them.
+            watch = build_watch(self._config.door, build_inputs(self._config.door, door))
+            pipeline.door_watch = watch
+            if watch is not None:
+                watch.start()
             inner = open_source(self._source, self._config.camera, pace=True, loop=self._loop)
             source = LatestFrameSource(inner, self._config.camera.stall_s, self._show)
             # Exposure metered on the face where the camera lets us (camera.face_exposure).
@@ -128,10 +146,14 @@ class RecognitionWorker(QThread):
             log.exception("the recognition worker stopped")
             self._give_up(str(exc))
         finally:
+            if watch is not None:
+                watch.stop()
             if self._door is None:
                 door.close()
             if stop_sync is not None:
                 stop_sync()
+            if stop_streams is not None:
+                stop_streams()
             store.close()
 
     def _give_up(self, message: str) -> None:

@@ -176,7 +176,25 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
-    # 8: a version per person, bumped by every saved change: an administrator's edit of an
+    # 8: visitor passes (the signed QR code carries id, name and validity; host and reason
+    # stay here) and their revocations; events name the pass a visitor event was about.
+    """
+    CREATE TABLE visitor_passes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        visitor TEXT NOT NULL,
+        host TEXT NOT NULL DEFAULT '',
+        reason TEXT NOT NULL DEFAULT '',
+        valid_from TEXT NOT NULL,
+        valid_until TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        issued_by TEXT NOT NULL,
+        revoked_at TEXT,
+        revoked_by TEXT
+    );
+    ALTER TABLE events ADD COLUMN pass_id INTEGER;
+    CREATE INDEX events_pass ON events(pass_id) WHERE pass_id IS NOT NULL;
+    """,
+    # 9: a version per person, bumped by every saved change: an administrator's edit of an
     # older copy is refused instead of silently overwriting another's. A replica takes the
     # central numbers, so it starts its change feed over once to learn them.
     """

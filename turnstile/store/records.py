@@ -117,6 +117,8 @@ class Event:
     scores: dict[str, float] = field(default_factory=dict)
     source: str = ""
     has_thumbnail: bool = False
+    #: The visitor pass a visitor event (or a refused pass) was about.
+    pass_id: int | None = None
 
 
 def check_vector(embedding: Embedding | Sequence[float], model: str,

@@ -2,6 +2,62 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de" sourcelanguage="en">
 <context>
+    <name>AccountsPage</name>
+    <message>
+        <source>Create account</source>
+        <extracomment>Everything the core may refuse here; its message is shown as it is.</extracomment>
+        <translation>Konto anlegen</translation>
+    </message>
+    <message>
+        <source>Delete selected account</source>
+        <translation>Ausgewähltes Konto löschen</translation>
+    </message>
+    <message>
+        <source>Set this password for the selected account</source>
+        <translation>Dieses Passwort für das ausgewählte Konto setzen</translation>
+    </message>
+    <message>
+        <source>Lift the selected account&apos;s lockout</source>
+        <translation>Sperre des ausgewählten Kontos aufheben</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>Rolle</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>Neues Passwort</translation>
+    </message>
+    <message>
+        <source>%1  (%2, last login %3)</source>
+        <translation>%1  (%2, letzte Anmeldung %3)</translation>
+    </message>
+    <message>
+        <source>account %1 created</source>
+        <translation>Konto %1 angelegt</translation>
+    </message>
+    <message>
+        <source>select an account first</source>
+        <translation>Bitte zuerst ein Konto auswählen</translation>
+    </message>
+    <message>
+        <source>password of %1 reset; its lockout is lifted</source>
+        <translation>Passwort von %1 zurückgesetzt; die Sperre ist aufgehoben</translation>
+    </message>
+    <message>
+        <source>%1 may sign in again</source>
+        <translation>%1 kann sich wieder anmelden</translation>
+    </message>
+</context>
+<context>
     <name>AdminWindow</name>
     <message>
         <source>Turnstile administration</source>
@@ -42,8 +98,110 @@
         <translation>Prüfprotokoll</translation>
     </message>
     <message>
+        <source>Backup</source>
+        <translation>Sicherung</translation>
+    </message>
+    <message>
         <source>Password</source>
         <translation>Passwort</translation>
+    </message>
+</context>
+<context>
+    <name>AuditPage</name>
+    <message>
+        <source>When</source>
+        <translation>Wann</translation>
+    </message>
+    <message>
+        <source>Who</source>
+        <translation>Wer</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>Aktion</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>Betreff</translation>
+    </message>
+    <message>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <source>Check that no entry was changed</source>
+        <translation>Prüfen, dass kein Eintrag verändert wurde</translation>
+    </message>
+    <message>
+        <source>intact: %1 entries chain up; head %2</source>
+        <translation>unverändert: %1 Einträge bilden eine lückenlose Kette; Kopf %2</translation>
+    </message>
+    <message>
+        <source>changed: %1</source>
+        <translation>verändert: %1</translation>
+    </message>
+</context>
+<context>
+    <name>AuthoriseDialog</name>
+    <message>
+        <source>Administrator</source>
+        <translation>Administrator</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+</context>
+<context>
+    <name>BackupPage</name>
+    <message>
+        <source>Back up now...</source>
+        <extracomment>A backup or restore choice finished: the file written. A backup or restore choice failed: why (nothing was changed).</extracomment>
+        <translation>Jetzt sichern...</translation>
+    </message>
+    <message>
+        <source>Restore from a backup...</source>
+        <translation>Aus einer Sicherung wiederherstellen...</translation>
+    </message>
+    <message>
+        <source>A backup holds every person, face template and event: keep it as safe as the kiosk PC. A restore replaces the database when the kiosk next starts; the replaced file is kept beside it.</source>
+        <translation>Eine Sicherung enthält alle Personen, Gesichtsvorlagen und Ereignisse: Bewahren Sie sie so sicher auf wie den Kiosk-PC. Eine Wiederherstellung ersetzt die Datenbank beim nächsten Start des Kiosks; die ersetzte Datei bleibt daneben erhalten.</translation>
+    </message>
+    <message>
+        <source>A restore is waiting for the kiosk&apos;s next start.</source>
+        <translation>Eine Wiederherstellung wartet auf den nächsten Start des Kiosks.</translation>
+    </message>
+    <message>
+        <source>Back up the database</source>
+        <translation>Datenbank sichern</translation>
+    </message>
+    <message>
+        <source>Database files (*.db)</source>
+        <translation>Datenbankdateien (*.db)</translation>
+    </message>
+    <message>
+        <source>Choose a backup</source>
+        <translation>Sicherung auswählen</translation>
+    </message>
+    <message>
+        <source>Please wait for the running backup or restore</source>
+        <translation>Bitte warten Sie, bis die laufende Sicherung oder Wiederherstellung fertig ist</translation>
+    </message>
+    <message>
+        <source>Checking %1...</source>
+        <translation>%1 wird geprüft...</translation>
+    </message>
+    <message>
+        <source>Backed up to %1 (integrity checked)</source>
+        <translation>Gesichert nach %1 (Integrität geprüft)</translation>
+    </message>
+    <message>
+        <source>%1 is checked and will replace the database when the kiosk next starts</source>
+        <translation>%1 ist geprüft und ersetzt die Datenbank beim nächsten Start des Kiosks</translation>
     </message>
 </context>
 <context>
@@ -118,6 +276,14 @@
         <translation>Alarm</translation>
     </message>
     <message>
+        <source>Visitor</source>
+        <translation>Besucher</translation>
+    </message>
+    <message>
+        <source>Exit button</source>
+        <translation>Ausgangstaster</translation>
+    </message>
+    <message>
         <source>Person is deactivated</source>
         <translation>Person ist deaktiviert</translation>
     </message>
@@ -146,6 +312,34 @@
         <translation>Zugang per Gesicht gesperrt</translation>
     </message>
     <message>
+        <source>The event log could not be written</source>
+        <translation>Das Ereignisprotokoll konnte nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>Visitor pass expired</source>
+        <translation>Besucherausweis abgelaufen</translation>
+    </message>
+    <message>
+        <source>Visitor pass not valid yet</source>
+        <translation>Besucherausweis noch nicht gültig</translation>
+    </message>
+    <message>
+        <source>Visitor pass revoked</source>
+        <translation>Besucherausweis widerrufen</translation>
+    </message>
+    <message>
+        <source>Visitor pass already used</source>
+        <translation>Besucherausweis bereits benutzt</translation>
+    </message>
+    <message>
+        <source>Forged visitor pass (signature wrong)</source>
+        <translation>Gefälschter Besucherausweis (Signatur falsch)</translation>
+    </message>
+    <message>
+        <source>Unreadable visitor pass</source>
+        <translation>Unlesbarer Besucherausweis</translation>
+    </message>
+    <message>
         <source>No enrolled person was close enough</source>
         <translation>Keine angelernte Person war ähnlich genug</translation>
     </message>
@@ -162,7 +356,7 @@
     <name>EventsPage</name>
     <message>
         <source>From</source>
-        <extracomment>Column titles (translated where the table is built). Rows shown; the CSV export has them all. How often the page looks for new events while the kiosk runs. Outcomes that always name someone: without a name, that person was erased. Rows of alarms (repeated spoof attempts, face access suspended). An export ran to its end: the rows written. An export failed or was cancelled: why.</extracomment>
+        <extracomment>Column titles (translated where the table is built). Rows shown; the CSV export has them all. How often the page looks for new events while the kiosk runs. Outcomes of a face decision that name someone: without a name, that person was erased (a door alarm or an unreadable pass names nobody and has no similarity). Rows of alarms (repeated spoof attempts, face access suspended). An export ran to its end: the rows written. An export failed or was cancelled: why.</extracomment>
         <translation>Von</translation>
     </message>
     <message>
@@ -280,9 +474,53 @@
     </message>
 </context>
 <context>
+    <name>ImportPage</name>
+    <message>
+        <source>Import folder...</source>
+        <translation>Ordner importieren...</translation>
+    </message>
+    <message>
+        <source>Import CSV...</source>
+        <translation>CSV importieren...</translation>
+    </message>
+    <message>
+        <source>Everyone in this import gave consent</source>
+        <translation>Alle Personen dieses Imports haben eingewilligt</translation>
+    </message>
+    <message>
+        <source>Photo</source>
+        <translation>Foto</translation>
+    </message>
+    <message>
+        <source>Person</source>
+        <translation>Person</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Grund</translation>
+    </message>
+    <message>
+        <source>An import is already running</source>
+        <translation>Ein Import läuft bereits</translation>
+    </message>
+    <message>
+        <source>importing %1 photo(s)...</source>
+        <translation>%1 Foto(s) werden importiert...</translation>
+    </message>
+    <message>
+        <source>import failed: %1</source>
+        <translation>Import fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 photo(s) enrolled for %3 person(s); %4 rejected</source>
+        <translation>%1 von %2 Foto(s) für %3 Person(en) angelernt; %4 abgelehnt</translation>
+    </message>
+</context>
+<context>
     <name>Kiosk</name>
     <message>
         <source>Your access is not active. Please see reception.</source>
+        <extracomment>Refusals of a visitor pass (the banner says &quot;Pass refused&quot;, not &quot;Access denied&quot;).</extracomment>
         <translation>Ihr Zugang ist nicht aktiv. Bitte wenden Sie sich an den Empfang.</translation>
     </message>
     <message>
@@ -304,6 +542,30 @@
     <message>
         <source>Face access is suspended. Please see reception.</source>
         <translation>Der Zugang per Gesicht ist gesperrt. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>This pass has expired. Please see reception.</source>
+        <translation>Dieser Ausweis ist abgelaufen. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>This pass is not valid yet. Please come back at its start time.</source>
+        <translation>Dieser Ausweis ist noch nicht gültig. Bitte kommen Sie zur Startzeit wieder.</translation>
+    </message>
+    <message>
+        <source>This pass was withdrawn. Please see reception.</source>
+        <translation>Dieser Ausweis wurde widerrufen. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>This pass has already been used. Please see reception.</source>
+        <translation>Dieser Ausweis wurde bereits benutzt. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>This pass was not issued here. Please see reception.</source>
+        <translation>Dieser Ausweis wurde nicht hier ausgestellt. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>This code cannot be read as a pass. Please see reception.</source>
+        <translation>Dieser Code ist kein lesbarer Ausweis. Bitte wenden Sie sich an den Empfang.</translation>
     </message>
     <message>
         <source>Please see reception.</source>
@@ -398,6 +660,10 @@
         <translation>%1. Bitte treten Sie ein.</translation>
     </message>
     <message>
+        <source>Visitor pass accepted. Please go ahead.</source>
+        <translation>Besucherausweis angenommen. Bitte gehen Sie durch.</translation>
+    </message>
+    <message>
         <source>The door did not open</source>
         <translation>Die Tür hat sich nicht geöffnet</translation>
     </message>
@@ -412,6 +678,10 @@
     <message>
         <source>The door stays shut. Please see reception.</source>
         <translation>Die Tür bleibt geschlossen. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>Pass refused</source>
+        <translation>Ausweis abgelehnt</translation>
     </message>
     <message>
         <source>Access denied</source>
@@ -465,6 +735,62 @@
         <source>Technical detail: %1</source>
         <extracomment>Full screen, closing needs an administrator (allow_quit); windowed, it does not. The reason behind &quot;Out of service&quot;, small, for the technician at the screen.</extracomment>
         <translation>Technische Angabe: %1</translation>
+    </message>
+</context>
+<context>
+    <name>LoginPage</name>
+    <message>
+        <source>No administrator account exists yet. The installer creates the first one on this PC, signed in as the kiosk account:
+    turnstile accounts create NAME --role administrator</source>
+        <translation>Es gibt noch kein Administratorkonto. Wer die Anlage einrichtet, legt das erste auf diesem PC an, angemeldet als Kiosk-Benutzer:
+    turnstile accounts create NAME --role administrator</translation>
+    </message>
+    <message>
+        <source>Sign in to the admin panel</source>
+        <translation>Anmeldung an der Verwaltung</translation>
+    </message>
+    <message>
+        <source>Sign in</source>
+        <translation>Anmelden</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+</context>
+<context>
+    <name>PasswordPage</name>
+    <message>
+        <source>Change password</source>
+        <translation>Passwort ändern</translation>
+    </message>
+    <message>
+        <source>Current password</source>
+        <translation>Aktuelles Passwort</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>Neues Passwort</translation>
+    </message>
+    <message>
+        <source>Repeat new password</source>
+        <translation>Neues Passwort wiederholen</translation>
+    </message>
+    <message>
+        <source>Your password (%1)</source>
+        <translation>Ihr Passwort (%1)</translation>
+    </message>
+    <message>
+        <source>the two new passwords differ</source>
+        <translation>Die beiden neuen Passwörter stimmen nicht überein</translation>
+    </message>
+    <message>
+        <source>password changed</source>
+        <translation>Passwort geändert</translation>
     </message>
 </context>
 </TS>

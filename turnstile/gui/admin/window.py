@@ -23,6 +23,7 @@ from turnstile.admin.context import AdminContext
 from turnstile.admin.source import CameraFrames, FrameSource
 from turnstile.gui.admin.accountspage import AccountsPage
 from turnstile.gui.admin.auditpage import AuditPage
+from turnstile.gui.admin.backuppage import BackupPage
 from turnstile.gui.admin.enrol import EnrolPage
 from turnstile.gui.admin.eventspage import EventsPage
 from turnstile.gui.admin.importpage import ImportPage
@@ -166,6 +167,9 @@ class AdminWindow(QMainWindow):
             self._add("settings", self.tr("Settings"), settings)
             self._add("accounts", self.tr("Accounts"), AccountsPage(self.context.accounts, user))
             self._add("audit", self.tr("Audit log"), AuditPage(self.context.audit, user))
+            self._add("backup", self.tr("Backup"),
+                      BackupPage(self.context.database, self.context.audit, user.name,
+                                 confirm=confirm))
         self._add("password", self.tr("Password"), PasswordPage(self.context.accounts, user))
 
     def _add(self, key: str, title: str, page: QWidget) -> None:
@@ -186,6 +190,9 @@ class AdminWindow(QMainWindow):
         if isinstance(events, EventsPage):
             events.timer.stop()
             events.exports.stop()
+        backup = self.pages.get("backup")
+        if isinstance(backup, BackupPage):
+            backup.stop()
         while self.tabs.count():
             widget = self.tabs.widget(0)
             self.tabs.removeTab(0)
