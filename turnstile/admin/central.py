@@ -7,13 +7,16 @@ every kiosk through the change feed.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from turnstile.admin.audit import AuditLog
 from turnstile.admin.people import PeopleAdmin, PersonEdit
-from turnstile.store.central.connection import Central
+from turnstile.config import CentralConfig
+from turnstile.store.central.accounts import CentralAccountStore
+from turnstile.store.central.connection import Central, resolve
 from turnstile.store.central.replica import ModelId
 from turnstile.store.central.roster import CentralRoster
 from turnstile.store.central.sync import Synchronizer
@@ -21,6 +24,17 @@ from turnstile.store.gallery import Gallery
 from turnstile.store.interfaces import Store
 from turnstile.store.records import EditConflictError, NewTemplate, StoreError, Window
 from turnstile.types import Person
+
+
+def account_store(config: CentralConfig, conn: sqlite3.Connection,
+                  clock: Callable[[], datetime]) -> CentralAccountStore | None:
+    """The central accounts with this database as their offline copy; None without
+    [central]."""
+    central = resolve(config)
+    if central is None:
+        return None
+    return CentralAccountStore(central, conn, timedelta(hours=config.offline_signin_hours),
+                               clock)
 
 
 class CentralPeopleAdmin(PeopleAdmin):

@@ -111,6 +111,10 @@ class Replica:
                 f"this replica was made with model {recorded} and this kiosk runs {model}: "
                 "it is refused (start a new replica file with --db)")
 
+    @property
+    def connection(self) -> sqlite3.Connection:
+        return self._conn
+
     def _state(self) -> dict[str, str]:
         return {str(k): str(v) for k, v in
                 self._conn.execute("SELECT key, value FROM replica_state")}
