@@ -78,6 +78,11 @@ class CentralPeopleAdmin(PeopleAdmin):
                                    self._model.dimension)
         self._follow()
 
+    def remove_template(self, template_id: int) -> None:
+        """At the centre: a template removed only from this replica would come back."""
+        self._roster.remove_template(template_id)
+        self._follow()
+
     def _edit(self, person_id: int, version: int | None = None, **values: object) -> Person:
         """Without `version` (the CLI), the one just read: a concurrent save in between still
         raises EditConflictError."""

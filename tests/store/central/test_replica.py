@@ -19,6 +19,7 @@ from turnstile.store.central.roster import CentralRoster, EditConflictError, Ros
 from turnstile.store.central.schema import SCHEMA_VERSION, migrate, schema_version
 from turnstile.store.central.sync import Synchronizer
 from turnstile.store.outbox import Outbox
+from turnstile.store.records import StoreError
 from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Outcome
 
@@ -235,4 +236,22 @@ def test_the_replica_carries_the_central_version(pg_dsn: str, roster: CentralRos
     replica = SQLiteStore(kiosk.conn)
     assert replica.people.get(pid).version == saved.version
     assert replica.schedules.windows(pid) == ()
+    kiosk.close()
+
+
+def test_a_template_removed_at_the_centre_leaves_every_replica(
+        pg_dsn: str, roster: CentralRoster, tmp_path: Path) -> None:
+    rng = np.random.default_rng(9)
+    person = roster.enrol("Fay", None, [*templates(unit(rng), "a.jpg"),
+                                        *templates(unit(rng), "b.jpg")],
+                          MODEL.name, MODEL.dimension)
+    kiosk = Kiosk.open("door-t", tmp_path, pg_dsn)
+    kiosk.sync.once()
+    replica = SQLiteStore(kiosk.conn)
+    first, second = replica.templates.of(person.person.id)
+    assert roster.remove_template(first.id) == person.person.id
+    with pytest.raises(StoreError, match=f"no template with id {first.id}"):
+        roster.remove_template(first.id)
+    kiosk.sync.once()
+    assert [t.id for t in replica.templates.of(person.person.id)] == [second.id]
     kiosk.close()

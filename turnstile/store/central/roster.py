@@ -154,6 +154,18 @@ class CentralRoster:
             _insert_templates(cur, person_id, model, dimension, vectors, templates)
             self._audit(cur, "templates_added", person_id, {"templates": len(templates)})
 
+    def remove_template(self, template_id: int) -> int:
+        """Delete one template (replicas keep the central ids); returns its person's id."""
+        with self._conn.transaction(), self._conn.cursor() as cur:
+            row = cur.execute("DELETE FROM templates WHERE id = %s RETURNING person_id",
+                              (template_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"no template with id {template_id}")
+            person_id = int(str(row[0]))
+            self._audit(cur, "template_deleted", person_id, {"template": template_id})
+            bump(cur, person_id)
+        return person_id
+
     def edit(self, person_id: int, version: int, **values: object) -> CentralPerson:
         """Change name / employee_id / active / valid_from / valid_until / consent_at.
 
