@@ -32,7 +32,7 @@ DB_ENV = "TURNSTILE_DB"
 
 Device = Literal["auto", "cpu", "cuda"]
 Runtime = Literal["auto", "onnxruntime", "opencv"]
-DoorKind = Literal["simulated", "serial", "http"]
+DoorKind = Literal["simulated", "serial", "http", "osdp"]
 HttpMethod = Literal["POST", "PUT", "GET"]
 #: Languages the screens ship translations for (turnstile/assets/i18n); "" is the system's.
 Language = Literal["", "en", "de"]
@@ -251,7 +251,8 @@ class DoorConfig(Section):
     """The relay that opens the door; door.kind decides which other keys it needs."""
 
     kind: DoorKind = Field("simulated", description="simulated, serial (needs serial_port and "
-                           "serial_open_hex) or http (needs http_url).")
+                           "serial_open_hex), http (needs http_url) or osdp (a reader of an "
+                           "access panel that drives the lock; needs osdp.port).")
     pulse_s: float = num(1.0, 0.0, 30.0, "s", "Seconds the relay stays open per grant.",
                          low_open=True)
     serial_port: str = text("", "Serial port of a relay board (e.g. /dev/ttyUSB0 or COM3).")
@@ -586,6 +587,13 @@ class Config(Section):
     osdp: OsdpConfig = Field(default_factory=OsdpConfig)
     pin: PinConfig = Field(default_factory=PinConfig)
     passes: PassesConfig = Field(default_factory=PassesConfig)
+
+    @model_validator(mode="after")
+    def _osdp_port(self) -> Config:
+        if self.door.kind == "osdp" and not self.osdp.port:
+            raise ValueError("door.kind = \"osdp\" needs osdp.port (the RS-485 adapter's "
+                             "serial port, e.g. /dev/ttyUSB0)")
+        return self
 
     @model_validator(mode="after")
     def _floors(self) -> Config:

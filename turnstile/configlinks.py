@@ -11,9 +11,10 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, model_validator
 
+from turnstile.cards import CardError, card_format
 from turnstile.configmeta import Section, num, text
 
-CardFormat = Literal["h10301", "h10302", "h10304"]
+CardFormat = Literal["h10301", "h10306", "h10302", "h10304"]
 MqttQos = Literal[0, 1, 2]
 
 
@@ -106,12 +107,20 @@ class OsdpConfig(Section):
     key_file: str = text("", "File (mode 0600) holding the 16-byte secure channel base key as "
                          "hex; empty: created on first start in the data folder.")
     card_format: CardFormat = Field("h10301", description="Card format sent for a granted "
-                                    "person: h10301 (26-bit), h10302 (37-bit, no facility) or "
-                                    "h10304 (37-bit with facility).")
+                                    "person: h10301 (26-bit), h10306 (34-bit), h10302 "
+                                    "(37-bit, no facility) or h10304 (37-bit with facility).")
     facility_code: int = num(0, 0, 65535, "", "Facility code sent with each card number "
-                             "(formats that carry one).")
+                             "(h10301: up to 255; h10302 carries none: 0).")
     grant_timeout_s: float = num(2.0, 0.1, 30.0, "s", "Seconds to wait for the panel's "
                                  "granted LED after a card read; no answer is a denial.")
+
+    @model_validator(mode="after")
+    def _facility(self) -> OsdpConfig:
+        try:
+            card_format(self.card_format).check(self.facility_code, 0)
+        except CardError as exc:
+            raise ValueError(f"osdp.facility_code: {exc}") from None
+        return self
 
 
 class PinConfig(Section):

@@ -98,6 +98,8 @@ class Person:
     valid_from: datetime | None = None
     valid_until: datetime | None = None
     templates: int = 0
+    #: The card number an access panel knows this person by (door.kind = "osdp").
+    credential: int | None = None
     #: Bumped by every change an administrator saves: an edit made on an older copy is
     #: refused (EditConflictError) instead of silently overwriting the newer one.
     version: int = 1
@@ -165,6 +167,12 @@ class DenyReason(enum.Enum):
     PASS_FORGED = "pass_forged"
     #: A QR code that is not a pass this kiosk can read.
     PASS_MALFORMED = "pass_malformed"
+    #: The access panel (OSDP) refused the person's card number.
+    PANEL_DENIED = "panel_denied"
+    #: The access panel did not answer in time, or is offline: refused, fail-secure.
+    PANEL_NO_ANSWER = "panel_no_answer"
+    #: The person has no card number for the access panel (or one its format cannot carry).
+    NO_CREDENTIAL = "no_credential"
 
 
 class PendingReason(enum.Enum):
@@ -319,8 +327,45 @@ class Decision:
 
 
 @dataclass(frozen=True)
+class Admitted:
+    """Who a grant opens the door for: a reader of an access panel sends the credential."""
+
+    person_id: int
+    name: str
+    #: The person's card number; None when they have none.
+    credential: int | None = None
+
+
+class PanelAnswer(enum.Enum):
+    """What an access panel answered to a card read (door.kind = "osdp")."""
+
+    GRANTED = "granted"
+    DENIED = "denied"
+    #: Nothing within osdp.grant_timeout_s.
+    NO_ANSWER = "no_answer"
+    #: The panel is not polling this reader: no card read was sent.
+    OFFLINE = "offline"
+    #: No card read could be sent for this person (no or out-of-range card number).
+    NO_CREDENTIAL = "no_credential"
+
+
+@dataclass(frozen=True)
 class DoorResult:
     """Whether the relay took the open command, and what happened in words (for the log)."""
 
     opened: bool
     detail: str
+    #: The access panel's answer when an access panel decides (None for a relay).
+    panel: PanelAnswer | None = None
+
+    @property
+    def refusal(self) -> DenyReason:
+        """Why a grant that did not open the door stands as a refusal."""
+        return _REFUSALS.get(self.panel, DenyReason.DOOR_FAILED) if self.panel \
+            else DenyReason.DOOR_FAILED
+
+
+_REFUSALS = {PanelAnswer.DENIED: DenyReason.PANEL_DENIED,
+             PanelAnswer.NO_ANSWER: DenyReason.PANEL_NO_ANSWER,
+             PanelAnswer.OFFLINE: DenyReason.PANEL_NO_ANSWER,
+             PanelAnswer.NO_CREDENTIAL: DenyReason.NO_CREDENTIAL}

@@ -86,7 +86,7 @@ def test_a_longer_validity_cannot_be_written_in() -> None:
 
 
 @pytest.mark.parametrize("text", [PREFIX, PREFIX + "!!!!", PREFIX + "AAAA", "TP2:ABCDEFGH",
-                                  PREFIX + "A" * 7, "TP"])
+                                  PREFIX + "A" * 7, "TP12:"])
 def test_malformed_text_is_refused_with_its_own_status(text: str) -> None:
     assert is_pass(text)
     assert check(text, KEY, START).status is PassStatus.MALFORMED
@@ -94,6 +94,7 @@ def test_malformed_text_is_refused_with_its_own_status(text: str) -> None:
 
 def test_other_qr_codes_are_not_passes() -> None:
     assert not is_pass("https://example.org/menu")
+    assert not is_pass("TPLINK-5G")
     assert not is_pass("")
 
 

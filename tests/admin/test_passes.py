@@ -104,3 +104,14 @@ def test_times() -> None:
     assert parse_time("2026-03-04 07:30", now) == datetime(2026, 3, 4, 7, 30)
     with pytest.raises(UsageError, match="cannot read the time"):
         parse_time("tomorrow", now)
+
+
+def test_issuing_prunes_passes_ended_longer_ago_than_the_retention(
+        file_conn: sqlite3.Connection, db_path: Path, clock: FakeClock) -> None:
+    passes = VisitorPasses.open(file_conn, PassesConfig(), db_path, AuditLog(file_conn, clock),
+                                clock, keep_days=30)
+    first = passes.issue(INSTALLER, "Early", valid_for=timedelta(hours=1))
+    clock.advance(31 * 86400)
+    second = passes.issue(INSTALLER, "Later", valid_for=timedelta(hours=1))
+    assert [r.id for r in passes.list()] == [second.record.id]
+    assert first.record.id != second.record.id  # numbers are never handed out again

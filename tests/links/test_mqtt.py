@@ -210,3 +210,16 @@ def test_retrying_an_unconfirmed_event_does_not_publish_it_twice(
     # One client, one QoS: a second copy of the first would have come before the second.
     assert listener.events(prefix)[:2] == [{"n": 1}, {"n": 2}]
     assert len(listener.events(prefix)) == 2
+
+
+def test_settings_from_the_url() -> None:
+    plain = MqttSettings.from_config(config(mqtt=MqttConfig(url="mqtt://broker.example",
+                                                            kiosk_id="door 2")))
+    tls = MqttSettings.from_config(config(mqtt=MqttConfig(url="mqtts://broker.example")))
+    custom = MqttSettings.from_config(config(mqtt=MqttConfig(url="mqtts://b.example:9883")))
+    assert plain is not None and tls is not None and custom is not None
+    assert (plain.host, plain.port, plain.tls) == ("broker.example", 1883, False)
+    assert (tls.port, tls.tls, custom.port) == (8883, True, 9883)
+    assert plain.topics.event == "turnstile/door 2/event"
+    assert plain.topics.node == "door_2"  # Home Assistant's ids take no spaces
+    assert MqttSettings.from_config(config()) is None

@@ -82,3 +82,12 @@ def test_uses_count_visitor_events_of_that_pass_only(conn: sqlite3.Connection) -
     assert book.uses(pid) == 1
     event = log.recent(1, outcome=Outcome.VISITOR)[0]
     assert event.pass_id == other and event.name == "Other" and event.person_id is None
+
+
+def test_prune_deletes_passes_that_ended_before_the_cutoff(conn: sqlite3.Connection) -> None:
+    book = PassBook(conn)
+    old = _issue(book, "Old", hours=1, start=NOW - timedelta(days=100))
+    recent = _issue(book, "Recent", hours=1, start=NOW - timedelta(days=10))
+    assert book.prune(NOW - timedelta(days=90)) == 1
+    assert [r.id for r in book.all()] == [recent]
+    assert book.revoked(old)  # a pruned pass is refused like an unknown one

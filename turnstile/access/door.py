@@ -1,4 +1,4 @@
-"""Door output: the DoorOutput protocol with simulated, serial-relay and HTTP-relay drivers.
+"""Door output: the DoorOutput protocol with simulated, serial-relay, HTTP-relay and OSDP drivers.
 
 Fail-secure: a driver that cannot confirm the open command reports failure (logged, shown on
 screen as "the door did not open"); nothing retries an open on its own.
@@ -10,11 +10,17 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, Protocol
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
 
 from turnstile.access.health import Backoff
 from turnstile.config import DoorConfig
+from turnstile.configlinks import OsdpConfig
+from turnstile.types import Admitted
 from turnstile.types import DoorResult as DoorResult  # drivers return it; it lives in types
+
+if TYPE_CHECKING:
+    from turnstile.access.osdpdoor import PanelStatus
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +36,13 @@ SHUTDOWN_CLOSE_ATTEMPTS = 5
 
 
 class DoorOutput(Protocol):
-    """Pulses the door open for its configured time; close() releases the hardware."""
+    """Pulses the door open for its configured time; close() releases the hardware.
 
-    def open(self) -> DoorResult: ...
+    `person` is who the grant is for (None: a test pulse); a relay ignores it, a reader of
+    an access panel sends their card number and returns the panel's verdict.
+    """
+
+    def open(self, person: Admitted | None = None) -> DoorResult: ...
 
     def close(self) -> None: ...
 
@@ -44,7 +54,7 @@ class SimulatedDoor:
         self.pulse_s = pulse_s
         self.pulses = 0
 
-    def open(self) -> DoorResult:
+    def open(self, person: Admitted | None = None) -> DoorResult:
         self.pulses += 1
         log.info("door pulse %.1f s (simulated)", self.pulse_s)
         return DoorResult(True, f"simulated pulse {self.pulse_s:g} s")
@@ -151,7 +161,7 @@ class SerialDoor:
             self._cancel_timer()
             return self._release()
 
-    def open(self) -> DoorResult:
+    def open(self, person: Admitted | None = None) -> DoorResult:
         with self._lock:
             now = time.monotonic()
             self._cancel_timer()
@@ -229,9 +239,18 @@ class SerialDoor:
             self._drop()
 
 
-def build_door(config: DoorConfig) -> DoorOutput:
+def build_door(config: DoorConfig, osdp: OsdpConfig | None = None,
+               data_dir: Path | None = None,
+               on_panel: Callable[[PanelStatus], None] | None = None) -> DoorOutput:
     """The configured driver. DoorConfig's schema already refused a half-configured relay
-    (missing port, bad hex, no URL) when the config was read."""
+    (missing port, bad hex, no URL) when the config was read. An OSDP reader needs its
+    section, the data folder (where its key is created) and hears the panel in `on_panel`."""
+    if config.kind == "osdp":
+        from turnstile.access.osdpdoor import build_osdp_door
+
+        if osdp is None or data_dir is None:
+            raise ValueError("an OSDP door is built with the [osdp] section and a data folder")
+        return build_osdp_door(osdp, data_dir, on_panel)
     if config.kind == "serial":
         door = SerialDoor(config.serial_port, config.serial_baud,
                           bytes.fromhex(config.serial_open_hex),
@@ -254,7 +273,10 @@ def build_door(config: DoorConfig) -> DoorOutput:
 def pulse_once(config: DoorConfig, wait: Callable[[float], None] = time.sleep) -> DoorResult:
     """Open the configured door once for its pulse, then release it: the settings page's
     "Test door" calls this against the driver the kiosk uses (`turnstile door test` also
-    reports the relay's close)."""
+    reports the relay's close). An access panel's reader has no door of its own to pulse."""
+    if config.kind == "osdp":
+        return DoorResult(False, "door.kind = \"osdp\": the access panel drives the lock; "
+                          "test the door from the panel (the kiosk only reads cards to it)")
     door = build_door(config)
     try:
         result = door.open()

@@ -17,6 +17,7 @@ import enum
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import stat
 import struct
@@ -28,8 +29,9 @@ from turnstile.errors import TurnstileError
 from turnstile.store.files import create_private_file, make_private_folder
 
 PREFIX = "TP1:"
-#: Any text starting with this is meant as a pass (an unreadable one is refused, not ignored).
-FAMILY = "TP"
+#: Text of this shape is meant as a pass (an unreadable one is refused, not ignored); other
+#: codes in view (a poster's URL, a wifi code) are not passes and are ignored.
+FAMILY = re.compile(r"^TP\d+:")
 VERSION = 1
 #: Bytes of the tag kept: 128 bits, far beyond guessing at a door that reads a few codes a
 #: second.
@@ -127,7 +129,7 @@ def encode(claims: PassClaims, key: bytes) -> str:
 
 def is_pass(text: str) -> bool:
     """Whether a QR code's text is meant as a pass (other codes in view are ignored)."""
-    return text.startswith(FAMILY)
+    return FAMILY.match(text) is not None
 
 
 def decode(text: str, key: bytes) -> PassCheck:

@@ -28,8 +28,9 @@ from turnstile.access.schedule import Directory
 from turnstile.config import CameraConfig, Config
 from turnstile.store.gallery import Gallery
 from turnstile.store.interfaces import EventStore
+from turnstile.store.records import StoreError
 from turnstile.store.upkeep import Upkeep
-from turnstile.types import Decision, DenyReason, Face, Image, Match, Outcome
+from turnstile.types import Admitted, Decision, DenyReason, Face, Image, Match, Outcome
 
 __all__ = ["Backoff", "CameraState", "CameraStatus", "FrameResult", "Pipeline", "RunSummary",
            "run"]
@@ -186,11 +187,12 @@ class Pipeline:
             return FrameResult(frame, faces, decision)
         door = None
         if granted:
-            door = self._drive_door()
+            door = self._drive_door(decision)
             if not door.opened:
-                # Fail-secure: the grant stands as a refusal; it is logged, not retried.
+                # Fail-secure: the grant stands as a refusal (the door failed, or the access
+                # panel refused or did not answer); it is logged, not retried.
                 decision = replace(decision, outcome=Outcome.DENIED,
-                                   reason=DenyReason.DOOR_FAILED, detail=door.detail)
+                                   reason=door.refusal, detail=door.detail)
             self._backlog.answer(event_id, door)
             if door.opened and self.door_watch is not None:
                 self.door_watch.authorise()  # this opening is no forced one
@@ -203,9 +205,20 @@ class Pipeline:
         log.log(logging.INFO if outcome is Outcome.EXIT else logging.WARNING, "%s: %s",
                 notice.signal.value, result.decision.detail)
 
-    def _drive_door(self) -> DoorResult:
+    def _admitted(self, decision: Decision) -> Admitted | None:
+        """Who the grant is for, with their card number (an access panel's reader sends it)."""
+        match = decision.match
+        if match is None or match.person_id is None:
+            return None
         try:
-            door = self.door.open()
+            credential = self.gallery.store.people.get(match.person_id).credential
+        except StoreError:  # removed a moment ago: no card number, so a panel refuses
+            credential = None
+        return Admitted(match.person_id, match.name or "", credential)
+
+    def _drive_door(self, decision: Decision) -> DoorResult:
+        try:
+            door = self.door.open(self._admitted(decision))
         except Exception as exc:  # a driver bug or odd setting must not open nor crash
             log.exception("the door driver failed")
             door = DoorResult(False, f"door driver error: {type(exc).__name__}")

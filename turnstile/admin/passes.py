@@ -65,19 +65,23 @@ class VisitorPasses:
     """Issues, lists and revokes passes on one connection, as one actor."""
 
     def __init__(self, book: PassBook, audit: AuditLog, key: bytes, config: PassesConfig,
-                 clock: Callable[[], datetime] = datetime.now) -> None:
+                 clock: Callable[[], datetime] = datetime.now, keep_days: int = 0) -> None:
         self.book = book
         self._audit = audit
         self._key = key
         self._config = config
         self._clock = clock
+        #: Ended passes are deleted this many days after their end (events.retention_days;
+        #: 0 keeps them).
+        self.keep_days = keep_days
 
     @classmethod
     def open(cls, conn: sqlite3.Connection, config: PassesConfig, database: Path,
-             audit: AuditLog, clock: Callable[[], datetime] = datetime.now) -> VisitorPasses:
+             audit: AuditLog, clock: Callable[[], datetime] = datetime.now,
+             keep_days: int = 0) -> VisitorPasses:
         """With the key file (made 0600 beside the database on first use)."""
         return cls(PassBook(conn), audit, load_key(key_path(config.key_file, database)),
-                   config, clock)
+                   config, clock, keep_days)
 
     def issue(self, actor: Actor, visitor: str, *, host: str = "", reason: str = "",
               valid_from: datetime | None = None, until: datetime | None = None,
@@ -96,6 +100,8 @@ class VisitorPasses:
                              "(passes.max_valid_h)")
         if end <= now:
             raise UsageError(f"the pass would end in the past ({end:%Y-%m-%d %H:%M})")
+        if self.keep_days:
+            self.book.prune(now - timedelta(days=self.keep_days))
         record = self.book.issue(visitor, host, reason, start, end, actor.name, now)
         self._audit.record(actor.name, AuditAction.PASS_ISSUED, f"pass {record.id}",
                            {"valid_from": start.isoformat(), "valid_until": end.isoformat(),

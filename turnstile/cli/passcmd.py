@@ -49,7 +49,8 @@ def _open(args: argparse.Namespace, create: bool) -> tuple[VisitorPasses, Any]:
     conn = storage.connect(path)
     audit = AuditLog(conn, datetime.now, config.admin.audit_retention_days)
     try:
-        return VisitorPasses.open(conn, config.passes, path, audit), conn
+        return VisitorPasses.open(conn, config.passes, path, audit,
+                                  keep_days=config.events.retention_days), conn
     except Exception:
         conn.close()
         raise

@@ -51,6 +51,7 @@ class Kiosk:
         worker.preview.connect(self.window.on_preview)
         worker.update.connect(self.window.on_update)
         worker.camera.connect(self.window.on_camera)
+        worker.panel.connect(self.window.on_panel)
         worker.failed.connect(self.window.on_failed)
         worker.failed.connect(self._failed)
         return worker

@@ -22,6 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from turnstile.access.osdpdoor import PanelStatus
 from turnstile.access.pipeline import CameraState, CameraStatus
 from turnstile.config import KioskConfig
 from turnstile.gui.assets import icon, stylesheet
@@ -35,6 +36,7 @@ from turnstile.gui.kioskmessages import (
     idle,
     message_for,
     out_of_service,
+    panel_offline,
     starting,
 )
 from turnstile.gui.qimage import pixmap_from_bytes
@@ -116,6 +118,9 @@ class KioskWindow(QWidget):
         self._feedback = feedback if feedback is not None else Feedback(
             config.sounds, config.speak, config.language)
         self._shown: tuple[Message, bytes | None] | None = None
+        self._shown_detail = ""
+        # A line under every message while the access panel (OSDP) is offline.
+        self._panel_note = ""
         self._fill = FillLight()
         self.video = VideoView(self, mirrored=config.mirror)
         self.banner = QFrame(self)
@@ -216,9 +221,10 @@ class KioskWindow(QWidget):
 
     def show_message(self, message: Message, thumbnail: bytes | None = None,
                      detail: str = "") -> None:
-        if self._shown == (message, thumbnail) and not detail:
+        detail = detail or self._panel_note
+        if self._shown == (message, thumbnail) and detail == self._shown_detail:
             return  # the same banner again (every frame while nobody is there)
-        self._shown = (message, thumbnail)
+        self._shown, self._shown_detail = (message, thumbnail), detail
         self.banner.setProperty("state", message.screen.value)
         self.banner.style().unpolish(self.banner)
         self.banner.style().polish(self.banner)
@@ -289,6 +295,12 @@ class KioskWindow(QWidget):
         self._holding = False
         self.video.clear()
         self.show_message(camera_lost(status.retry_in_s))
+
+    def on_panel(self, status: PanelStatus) -> None:
+        """The access panel's state: while it is offline every screen says so."""
+        self._panel_note = "" if status.online else panel_offline()
+        if self._shown is not None:
+            self.show_message(*self._shown)
 
     def on_failed(self, message: str) -> None:
         self._holding = False

@@ -76,6 +76,13 @@ def _refusal(reason: DenyReason | None) -> str:
             "Kiosk", "This pass was not issued here. Please see reception."),
         DenyReason.PASS_MALFORMED: translate(
             "Kiosk", "This code cannot be read as a pass. Please see reception."),
+        DenyReason.PANEL_DENIED: translate(
+            "Kiosk", "The access control system refused. Please see reception."),
+        DenyReason.PANEL_NO_ANSWER: translate(
+            "Kiosk", "The access control system did not answer. Please try again or see "
+                     "reception."),
+        DenyReason.NO_CREDENTIAL: translate(
+            "Kiosk", "No badge number is set up for you. Please see reception."),
     }
     return texts.get(reason, translate("Kiosk", "Please see reception.")) if reason \
         else translate("Kiosk", "Please see reception.")
@@ -149,6 +156,12 @@ def camera_lost(retry_in_s: float) -> Message:
 def out_of_service() -> Message:
     return Message(Screen.CAMERA_LOST, translate("Kiosk", "Out of service"),
                    translate("Kiosk", "Please tell reception."), "camera_off")
+
+
+def panel_offline() -> str:
+    """The line every screen carries while the access panel (OSDP) is not polling."""
+    return translate("Kiosk", "The access control system is offline: the door cannot open. "
+                              "Please tell reception.")
 
 
 def greeting(at: datetime) -> str:

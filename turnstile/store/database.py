@@ -194,7 +194,13 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE events ADD COLUMN pass_id INTEGER;
     CREATE INDEX events_pass ON events(pass_id) WHERE pass_id IS NOT NULL;
     """,
-    # 9: a version per person, bumped by every saved change: an administrator's edit of an
+    # 9: each person's card number for an access panel (door.kind = "osdp"): the kiosk
+    # reports a grant as a read of this card. Unique: one number names one person.
+    """
+    ALTER TABLE people ADD COLUMN credential INTEGER;
+    CREATE UNIQUE INDEX people_credential ON people(credential) WHERE credential IS NOT NULL;
+    """,
+    # 10: a version per person, bumped by every saved change: an administrator's edit of an
     # older copy is refused instead of silently overwriting another's. A replica takes the
     # central numbers, so it starts its change feed over once to learn them.
     """

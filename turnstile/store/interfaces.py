@@ -45,6 +45,11 @@ class PeopleStore(Protocol):
         """The dates between which the person may enter (None leaves that side open)."""
         ...
 
+    def set_credential(self, person_id: int, credential: int | None) -> Person:
+        """The person's card number for an access panel (None: none); StoreError when it is
+        out of range or someone else's."""
+        ...
+
     def consent(self, person_id: int) -> datetime | None: ...
 
     def consents(self) -> dict[int, datetime]:

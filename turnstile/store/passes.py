@@ -100,6 +100,14 @@ class PassBook:
                     (_stamp(at), by, pass_id))
         return self.get(pass_id)
 
+    def prune(self, ended_before: datetime) -> int:
+        """Delete passes that ended before `ended_before` (the visitor's name goes with them;
+        their events keep it until the event log's own retention); returns how many."""
+        with transaction(self._conn):
+            cursor = self._conn.execute("DELETE FROM visitor_passes WHERE valid_until < ?",
+                                        (_stamp(ended_before),))
+        return int(cursor.rowcount)
+
     def revoked(self, pass_id: int) -> bool:
         """Whether the pass is revoked, or unknown here (a pass this database never issued,
         or one deleted since, is refused like a revoked one: fail shut)."""

@@ -9,6 +9,7 @@ from datetime import datetime, time
 import numpy as np
 import numpy.typing as npt
 
+from turnstile.cards import FORMATS
 from turnstile.errors import TurnstileError
 from turnstile.types import DenyReason, Embedding, Outcome
 
@@ -131,6 +132,17 @@ def check_vector(embedding: Embedding | Sequence[float], model: str,
     if not np.all(np.isfinite(vector)):
         raise StoreError("embedding contains NaN or infinite values")
     return vector
+
+
+#: The largest card number any supported format carries (H10302's 35 bits).
+MAX_CREDENTIAL = max(f.max_number for f in FORMATS.values())
+
+
+def check_credential(credential: int | None) -> None:
+    """StoreError for a card number no format can carry (the configured format checks its
+    own, narrower range where the number is entered)."""
+    if credential is not None and not 0 <= credential <= MAX_CREDENTIAL:
+        raise StoreError(f"card number {credential} is out of range: 0 to {MAX_CREDENTIAL}")
 
 
 # Changes a store reports to its listeners after each commit of its own (see Store.subscribe).

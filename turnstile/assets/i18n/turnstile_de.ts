@@ -105,6 +105,10 @@
         <source>Password</source>
         <translation>Passwort</translation>
     </message>
+    <message>
+        <source>Visitors</source>
+        <translation>Besucher</translation>
+    </message>
 </context>
 <context>
     <name>AuditPage</name>
@@ -340,6 +344,18 @@
         <translation>Unlesbarer Besucherausweis</translation>
     </message>
     <message>
+        <source>The access panel refused: %1</source>
+        <translation>Die Zutrittszentrale hat abgelehnt: %1</translation>
+    </message>
+    <message>
+        <source>The access panel did not answer: %1</source>
+        <translation>Die Zutrittszentrale hat nicht geantwortet: %1</translation>
+    </message>
+    <message>
+        <source>No card number for the access panel: %1</source>
+        <translation>Keine Kartennummer für die Zutrittszentrale: %1</translation>
+    </message>
+    <message>
         <source>No enrolled person was close enough</source>
         <translation>Keine angelernte Person war ähnlich genug</translation>
     </message>
@@ -568,6 +584,18 @@
         <translation>Dieser Code ist kein lesbarer Ausweis. Bitte wenden Sie sich an den Empfang.</translation>
     </message>
     <message>
+        <source>The access control system refused. Please see reception.</source>
+        <translation>Das Zutrittssystem hat abgelehnt. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>The access control system did not answer. Please try again or see reception.</source>
+        <translation>Das Zutrittssystem hat nicht geantwortet. Bitte versuchen Sie es erneut oder wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>No badge number is set up for you. Please see reception.</source>
+        <translation>Für Sie ist keine Ausweisnummer eingerichtet. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
         <source>Please see reception.</source>
         <translation>Bitte wenden Sie sich an den Empfang.</translation>
     </message>
@@ -638,6 +666,10 @@
     <message>
         <source>Out of service</source>
         <translation>Außer Betrieb</translation>
+    </message>
+    <message>
+        <source>The access control system is offline: the door cannot open. Please tell reception.</source>
+        <translation>Das Zutrittssystem ist nicht erreichbar: Die Tür kann nicht öffnen. Bitte informieren Sie den Empfang.</translation>
     </message>
     <message>
         <source>Good morning</source>
@@ -791,6 +823,77 @@
     <message>
         <source>password changed</source>
         <translation>Passwort geändert</translation>
+    </message>
+</context>
+<context>
+    <name>VisitorsPage</name>
+    <message>
+        <source>Issue pass</source>
+        <translation>Ausweis ausstellen</translation>
+    </message>
+    <message>
+        <source>Only passes still valid</source>
+        <translation>Nur noch gültige Ausweise</translation>
+    </message>
+    <message>
+        <source>Revoke selected pass</source>
+        <translation>Gewählten Ausweis widerrufen</translation>
+    </message>
+    <message>
+        <source>Save card as PNG...</source>
+        <translation>Karte als PNG speichern...</translation>
+    </message>
+    <message>
+        <source>Visitor</source>
+        <translation>Besucher</translation>
+    </message>
+    <message>
+        <source>Host</source>
+        <translation>Gastgeber</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>Anlass</translation>
+    </message>
+    <message>
+        <source>Valid for</source>
+        <translation>Gültig für</translation>
+    </message>
+    <message>
+        <source>%1: %2, %3 to %4</source>
+        <translation>%1: %2, %3 bis %4</translation>
+    </message>
+    <message>
+        <source> (host %1)</source>
+        <translation> (Gastgeber %1)</translation>
+    </message>
+    <message>
+        <source> REVOKED</source>
+        <translation> WIDERRUFEN</translation>
+    </message>
+    <message>
+        <source>pass %1 issued: save or print its card</source>
+        <translation>Ausweis %1 ausgestellt: Karte speichern oder drucken</translation>
+    </message>
+    <message>
+        <source>select a pass first</source>
+        <translation>zuerst einen Ausweis wählen</translation>
+    </message>
+    <message>
+        <source>pass %1 revoked</source>
+        <translation>Ausweis %1 widerrufen</translation>
+    </message>
+    <message>
+        <source>card saved to %1</source>
+        <translation>Karte gespeichert unter %1</translation>
+    </message>
+    <message>
+        <source>Save pass card</source>
+        <translation>Ausweiskarte speichern</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG-Bild (*.png)</translation>
     </message>
 </context>
 </TS>

@@ -48,6 +48,10 @@ def reason_words(event: Event) -> str:
         DenyReason.PASS_USED_UP: translate("Events", "Visitor pass already used"),
         DenyReason.PASS_FORGED: translate("Events", "Forged visitor pass (signature wrong)"),
         DenyReason.PASS_MALFORMED: translate("Events", "Unreadable visitor pass"),
+        DenyReason.PANEL_DENIED: translate("Events", "The access panel refused: %1"),
+        DenyReason.PANEL_NO_ANSWER: translate("Events", "The access panel did not answer: %1"),
+        DenyReason.NO_CREDENTIAL: translate("Events", "No card number for the access panel: "
+                                                      "%1"),
     }
     if event.reason is not None:
         return reasons[event.reason].replace("%1", event.door or event.detail)

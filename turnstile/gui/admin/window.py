@@ -21,6 +21,7 @@ from turnstile.admin.accounts import User
 from turnstile.admin.audit import AuditAction
 from turnstile.admin.context import AdminContext
 from turnstile.admin.source import CameraFrames, FrameSource
+from turnstile.errors import TurnstileError
 from turnstile.gui.admin.accountspage import AccountsPage
 from turnstile.gui.admin.auditpage import AuditPage
 from turnstile.gui.admin.backuppage import BackupPage
@@ -32,6 +33,8 @@ from turnstile.gui.admin.passwordpage import PasswordPage
 from turnstile.gui.admin.people import PeoplePage
 from turnstile.gui.admin.reauth import Reauthenticator, ask_in_dialog
 from turnstile.gui.admin.settingspage import SettingsPage
+from turnstile.gui.admin.visitorspage import VisitorsPage
+from turnstile.gui.admin.widgets import MessageLabel
 from turnstile.gui.assets import stylesheet
 from turnstile.vision.engine import Engine
 
@@ -156,6 +159,7 @@ class AdminWindow(QMainWindow):
                              user.name, self.context.clock)
         imports.imported.connect(lambda _: self._people_refresh())
         self._add("import", self.tr("Import photos"), imports)
+        self._add_visitors(user)
         events = EventsPage(self.context.store, self.context.audit, user.name,
                             confirm=confirm, open_store=self.context.open_store,
                             enroller=self.context.enroller, people=people)
@@ -171,6 +175,23 @@ class AdminWindow(QMainWindow):
                       BackupPage(self.context.database, self.context.audit, user.name,
                                  confirm=confirm))
         self._add("password", self.tr("Password"), PasswordPage(self.context.accounts, user))
+
+    def _add_visitors(self, user: User) -> None:
+        """The Visitors page; an unusable pass key shows why instead of the page."""
+        from turnstile.admin.passes import VisitorPasses
+
+        try:
+            passes = VisitorPasses.open(self.context.conn, self.context.config.passes,
+                                        self.context.database, self.context.audit,
+                                        self.context.clock,
+                                        self.context.config.events.retention_days)
+        except TurnstileError as exc:
+            problem = MessageLabel()
+            problem.error(str(exc))
+            self._add("visitors", self.tr("Visitors"), problem)
+            return
+        self._add("visitors", self.tr("Visitors"),
+                  VisitorsPage(passes, user, self.context.config.passes.max_valid_h))
 
     def _add(self, key: str, title: str, page: QWidget) -> None:
         self.pages[key] = page

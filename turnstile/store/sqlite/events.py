@@ -83,14 +83,14 @@ class EventLog:
 
     def answer_door(self, event_id: int, door: DoorResult) -> None:
         """Add the door's answer to a grant recorded before it; a door that did not open
-        turns the grant into a refusal (DOOR_FAILED)."""
+        turns the grant into a refusal (DOOR_FAILED, or the access panel's refusal)."""
         detail = redact_text(door.detail)
         if door.opened:
             self._conn.execute("UPDATE events SET door = ? WHERE id = ?", (detail, event_id))
             return
         self._conn.execute(
             "UPDATE events SET outcome = ?, reason = ?, detail = ?, door = ? WHERE id = ?",
-            (Outcome.DENIED.value, DenyReason.DOOR_FAILED.value, detail, detail, event_id))
+            (Outcome.DENIED.value, door.refusal.value, detail, detail, event_id))
 
     def recent(self, limit: int = 100, offset: int = 0, *, outcome: Outcome | None = None,
                person_id: int | None = None, since: datetime | None = None,

@@ -21,6 +21,7 @@ from turnstile.store.records import (
     Template,
     TemplateRows,
     TemplatesAdded,
+    check_credential,
     check_vector,
 )
 from turnstile.store.sqlite.session import Session
@@ -31,7 +32,8 @@ _CHUNK = 65_536
 
 _PEOPLE_SQL = """
 SELECT p.id, p.name, p.employee_id, p.active, p.created, p.valid_from, p.valid_until,
-       (SELECT COUNT(*) FROM templates t WHERE t.person_id = p.id), p.version
+       (SELECT COUNT(*) FROM templates t WHERE t.person_id = p.id), p.credential,
+       p.version
 FROM people p
 """
 
@@ -49,10 +51,12 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _person(row: tuple[object, ...]) -> Person:
-    pid, name, employee, active, created, valid_from, valid_until, templates, version = row
+    (pid, name, employee, active, created, valid_from, valid_until, templates, credential,
+     version) = row
     return Person(int(str(pid)), str(name), str(employee) if employee else None, bool(active),
                   datetime.fromisoformat(str(created)), _time(valid_from), _time(valid_until),
-                  int(str(templates)), int(str(version)))
+                  int(str(templates)), int(str(credential)) if credential is not None else None,
+                  int(str(version)))
 
 
 def _taken(employee_id: str | None) -> StoreError:
@@ -113,6 +117,15 @@ class SQLitePeople:
         if valid_from and valid_until and valid_until <= valid_from:
             raise ScheduleError("the validity must end after it starts")
         self._update(person_id, valid_from=_iso(valid_from), valid_until=_iso(valid_until))
+        return self.get(person_id)
+
+    def set_credential(self, person_id: int, credential: int | None) -> Person:
+        check_credential(credential)
+        try:
+            self._update(person_id, credential=credential)
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"card number {credential} already belongs to someone "
+                             "else") from exc
         return self.get(person_id)
 
     def consent(self, person_id: int) -> datetime | None:
