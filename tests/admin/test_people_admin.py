@@ -167,3 +167,17 @@ def test_two_administrators_save_the_same_person(db_path: Path) -> None:
     actors = [e.actor for e in AuditLog(storage.connect(db_path), datetime.now).entries()
               if e.action is AuditAction.EDIT]
     assert sorted(actors) == ["anna", "anna", "otto"]
+
+
+def test_card_numbers_fit_the_format_and_stay_out_of_the_audit_log(
+        people: PeopleAdmin, enroller: Enroller, examples: Path, audit: AuditLog) -> None:
+    person = _enrol(people, enroller, examples)
+    with pytest.raises(StoreError, match=r"card number 65536 does not fit H10301 \(26-bit\)"):
+        people.set_credential(person.id, 65536, "h10301")
+    assert people.store.people.get(person.id).credential is None
+    assert people.set_credential(person.id, 65536, "h10304").credential == 65536
+    assert people.set_credential(person.id, None).credential is None
+    details = [json.dumps(e.detail) for e in audit.entries()
+               if e.action is AuditAction.EDIT]
+    assert details == ['{"card_number": "cleared"}', '{"card_number": "set"}']
+    assert not any("65536" in d for d in details)

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from turnstile.admin.audit import AuditLog
-from turnstile.admin.people import PeopleAdmin, PersonEdit
+from turnstile.admin.people import PeopleAdmin, PersonEdit, fits_format
 from turnstile.config import CentralConfig
 from turnstile.store.central.accounts import CentralAccountStore
 from turnstile.store.central.connection import Central, resolve
@@ -22,7 +22,13 @@ from turnstile.store.central.roster import CentralRoster
 from turnstile.store.central.sync import Synchronizer
 from turnstile.store.gallery import Gallery
 from turnstile.store.interfaces import Store
-from turnstile.store.records import EditConflictError, NewTemplate, StoreError, Window
+from turnstile.store.records import (
+    EditConflictError,
+    NewTemplate,
+    StoreError,
+    Window,
+    check_credential,
+)
 from turnstile.types import Person
 
 
@@ -115,6 +121,10 @@ class CentralPeopleAdmin(PeopleAdmin):
             values |= {"valid_from": edit.valid_from, "valid_until": edit.valid_until}
         if "consent" in changed:
             values["consent_at"] = self._clock() if edit.consent else None
+        if "credential" in changed:
+            fits_format(edit.credential, edit.card_format)
+            check_credential(edit.credential)
+            values["credential"] = edit.credential
         try:
             self._roster.save(person_id, version, values,
                               list(edit.groups) if "groups" in changed else None,
@@ -136,6 +146,12 @@ class CentralPeopleAdmin(PeopleAdmin):
     def set_validity(self, person_id: int, valid_from: datetime | None,
                      valid_until: datetime | None) -> Person:
         return self._edit(person_id, valid_from=valid_from, valid_until=valid_until)
+
+    def set_credential(self, person_id: int, credential: int | None,
+                       card_format: str | None = None) -> Person:
+        fits_format(credential, card_format)
+        check_credential(credential)
+        return self._edit(person_id, credential=credential)
 
     def set_consent(self, person_id: int, consent: bool) -> None:
         self._edit(person_id, consent_at=self._clock() if consent else None)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.schedules import format_schedule
+from turnstile.cards import card_format as card_format_of
 from turnstile.store.erasure import audit_target
 from turnstile.store.gallery import Gallery
 from turnstile.store.interfaces import Store
@@ -29,6 +30,9 @@ class PersonEdit:
     windows: tuple[Window, ...]
     groups: tuple[str, ...]
     consent: bool
+    #: The card number for an access panel, checked against `card_format` when given.
+    credential: int | None = None
+    card_format: str | None = None
 
     def differences(self, person: Person, windows: Sequence[Window], groups: Sequence[str],
                     consent: bool) -> frozenset[str]:
@@ -42,7 +46,8 @@ class PersonEdit:
             "schedule": tuple(self.windows) != tuple(windows),
             "groups": sorted(g.casefold() for g in self.groups)
             != sorted(g.casefold() for g in groups),
-            "consent": self.consent != consent}
+            "consent": self.consent != consent,
+            "credential": self.credential != person.credential}
         return frozenset(part for part, differs in changed.items() if differs)
 
 
@@ -144,6 +149,8 @@ class PeopleAdmin:
             person = self.store.people.get(person_id)
             changed = edit.differences(person, self.schedule(person_id), self.groups(person_id),
                                        self.store.people.consent(person_id) is not None)
+            if "credential" in changed:
+                self.set_credential(person_id, edit.credential, edit.card_format)
             if "name" in changed:
                 self.edit(person_id, edit.name, edit.employee_id)
             if "active" in changed:
@@ -186,6 +193,19 @@ class PeopleAdmin:
             self._audit.record(self.actor, AuditAction.EDIT, _label(person),
                                {"valid_from": _iso(valid_from),
                                 "valid_until": _iso(valid_until)})
+        return person
+
+    def set_credential(self, person_id: int, credential: int | None,
+                       card_format: str | None = None) -> Person:
+        """The person's card number for the access panel (None clears it), checked against
+        `card_format` (osdp.card_format) when given. The audit log says it changed, never
+        the number: a card number is a credential."""
+        fits_format(credential, card_format)
+        with self.store.transaction():
+            self.store.people.touch(person_id)
+            person = self.store.people.set_credential(person_id, credential)
+            self._audit.record(self.actor, AuditAction.EDIT, _label(person),
+                               {"card_number": "set" if credential is not None else "cleared"})
         return person
 
     def schedule(self, person_id: int) -> tuple[Window, ...]:
@@ -271,6 +291,16 @@ def _event_row(event: Event) -> dict[str, object]:
             "reason": event.reason.value if event.reason else None,
             "runner_up": event.runner_up, "scores": json.dumps(event.scores, sort_keys=True),
             "similarity": event.similarity, "source": event.source}
+
+
+def fits_format(credential: int | None, card_format: str | None) -> None:
+    """StoreError when the configured card format cannot carry this card number."""
+    if credential is None or card_format is None:
+        return
+    fmt = card_format_of(card_format)
+    if not 0 <= credential <= fmt.max_number:
+        raise StoreError(f"card number {credential} does not fit {fmt.title}: it must be 0 "
+                         f"to {fmt.max_number}")
 
 
 def _label(person: Person) -> str:

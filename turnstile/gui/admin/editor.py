@@ -1,4 +1,5 @@
-"""The person editor: name, id, active, validity, schedule, groups, consent, templates."""
+"""The person editor: name, id, card number, active, validity, schedule, groups, consent,
+templates."""
 
 from __future__ import annotations
 
@@ -51,14 +52,18 @@ class PersonEditor(QDialog):
     """Name, employee id, active, validity dates, consent and templates of one person."""
 
     def __init__(self, people: PeopleAdmin, row: PersonRow, enroller: Enroller | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, card_format: str | None = None) -> None:
         super().__init__(parent)
+        #: osdp.card_format: the range a card number must fit.
+        self.card_format = card_format
         self.enroller = enroller
         self.setWindowTitle(f"Edit {row.person.name}")
         self.people = people
         self.person_id = row.person.id
         self.name = QLineEdit()
         self.employee_id = QLineEdit()
+        self.card = QLineEdit()
+        self.card.setPlaceholderText("none (the card number the access panel knows)")
         self.active = QCheckBox("Active (may pass)")
         self.has_from, self.valid_from = _optional_date()
         self.has_until, self.valid_until = _optional_date()
@@ -77,6 +82,7 @@ class PersonEditor(QDialog):
         form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("Employee id", self.employee_id)
+        form.addRow("Card number", self.card)
         form.addRow("", self.active)
         for label, box, edit in (("Valid from", self.has_from, self.valid_from),
                                  ("Valid until", self.has_until, self.valid_until)):
@@ -110,6 +116,7 @@ class PersonEditor(QDialog):
         self.version = person.version
         self.name.setText(person.name)
         self.employee_id.setText(person.employee_id or "")
+        self.card.setText("" if person.credential is None else str(person.credential))
         self.active.setChecked(person.active)
         _show_date(self.has_from, self.valid_from, person.valid_from)
         _show_date(self.has_until, self.valid_until, person.valid_until)
@@ -176,12 +183,13 @@ class PersonEditor(QDialog):
             windows = sorted(parse_schedule(self.schedule.text()),
                              key=lambda w: (w.weekday, w.start))
             groups = parse_groups(self.groups.text())
-        except (ScheduleError, GroupError) as exc:
+            card = _card(self.card.text())
+        except (ScheduleError, GroupError, ValueError) as exc:
             self.message.error(str(exc))
             return False
         edit = PersonEdit(self.name.text(), self.employee_id.text(), self.active.isChecked(),
                           valid_from, valid_until, tuple(windows), tuple(groups),
-                          self.consent.isChecked())
+                          self.consent.isChecked(), card, self.card_format)
         try:
             self.people.save(self.person_id, self.version, edit)
         except EditConflictError:
@@ -204,6 +212,15 @@ class PersonEditor(QDialog):
         self._show(row)
         self._fill_templates()
         return True
+
+
+def _card(text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ValueError(f"the card number must be a whole number, not {text!r}")
+    return int(text)
 
 
 def _picked(box: QCheckBox, edit: QDateTimeEdit) -> datetime | None:

@@ -44,9 +44,12 @@ class PeoplePage(QWidget):
     changed = Signal()
 
     def __init__(self, people: PeopleAdmin, enroller: Enroller | None = None,
-                 parent: QWidget | None = None, *, confirm: Confirm) -> None:
+                 parent: QWidget | None = None, *, confirm: Confirm,
+                 card_format: str | None = None) -> None:
         super().__init__(parent)
         self.people = people
+        #: osdp.card_format, which the editor checks card numbers against.
+        self.card_format = card_format
         self._confirm = confirm
         self.enroller = enroller
         self.search = QLineEdit()
@@ -114,7 +117,7 @@ class PeoplePage(QWidget):
         row = self.selected()
         if row is None:
             return None
-        self.editor = PersonEditor(self.people, row, self.enroller, self)
+        self.editor = PersonEditor(self.people, row, self.enroller, self, self.card_format)
         self.editor.finished.connect(lambda _: self._after_change())
         self.editor.open()
         return self.editor

@@ -44,6 +44,7 @@ class CentralPerson:
 _PEOPLE_SQL = """
 SELECT p.id, p.name, p.employee_id, p.active, p.created, p.valid_from, p.valid_until,
        (SELECT count(*) FROM templates t WHERE t.person_id = p.id), p.version,
+       p.credential,
        coalesce((SELECT array_agg(g.name ORDER BY lower(g.name)) FROM person_groups pg
                  JOIN access_groups g ON g.id = pg.group_id WHERE pg.person_id = p.id), '{}')
 FROM people p
@@ -51,13 +52,14 @@ FROM people p
 
 
 def _central_person(row: Row) -> CentralPerson:
-    pid, name, employee, active, created, valid_from, valid_until, count, version, groups = row
+    (pid, name, employee, active, created, valid_from, valid_until, count, version, credential,
+     groups) = row
     assert isinstance(created, datetime)
     person = Person(int(str(pid)), str(name), str(employee) if employee else None,
                     bool(active), created,
                     valid_from if isinstance(valid_from, datetime) else None,
                     valid_until if isinstance(valid_until, datetime) else None,
-                    int(str(count)))
+                    int(str(count)), int(str(credential)) if credential is not None else None)
     return CentralPerson(person, int(str(version)), tuple(str(g) for g in groups or ()))
 
 
@@ -167,7 +169,8 @@ class CentralRoster:
         return person_id
 
     def edit(self, person_id: int, version: int, **values: object) -> CentralPerson:
-        """Change name / employee_id / active / valid_from / valid_until / consent_at.
+        """Change name / employee_id / active / valid_from / valid_until / consent_at /
+        credential (the card number for an access panel).
 
         `version` is the one read with the person: when another administrator saved in the
         meantime the edit is refused with EditConflictError and nothing is written (the first
@@ -197,9 +200,11 @@ class CentralRoster:
                     raise EditConflictError(
                         f"{label(person_id)} was changed by someone else meanwhile; "
                         "nothing was saved: reload and edit again")
-                detail = {k: _plain(v) for k, v in values.items()
-                          if k not in ("name", "employee_id")}
-                detail |= {k: True for k in ("name", "employee_id") if k in values}
+                # Names, employee ids and card numbers stay out of the audit log: only
+                # that they changed.
+                hidden = ("name", "employee_id", "credential")
+                detail = {k: _plain(v) for k, v in values.items() if k not in hidden}
+                detail |= {k: True for k in hidden if k in values}
                 if groups is not None:
                     _write_groups(cur, person_id, groups)
                     detail["groups"] = ", ".join(groups) or "none"
@@ -208,6 +213,9 @@ class CentralRoster:
                     detail["schedule"] = len(windows)
                 self._audit(cur, "edit", person_id, detail)
         except psycopg.errors.UniqueViolation as exc:
+            if "credential" in str(exc):
+                raise StoreError(f"card number {values.get('credential')} already belongs to "
+                                 "someone else") from exc
             raise StoreError(f"employee id {values.get('employee_id')} is already enrolled") \
                 from exc
         return self.person(person_id)
@@ -297,7 +305,7 @@ def bump(cur: Cursor, person_id: int) -> int:
 
 #: The person columns an edit may change.
 _EDITABLE = frozenset({"name", "employee_id", "active", "valid_from", "valid_until",
-                       "consent_at"})
+                       "consent_at", "credential"})
 
 
 def _touch(cur: Cursor, person_id: int) -> None:

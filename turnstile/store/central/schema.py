@@ -127,7 +127,13 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE events ADD COLUMN id bigint GENERATED ALWAYS AS IDENTITY UNIQUE;
     """,
-    # 3: admin accounts for every kiosk: one sign-in everywhere; failed sign-ins per name
+    # 3: each person's card number for an access panel (door.kind = "osdp"), replicated to
+    # every kiosk with the rest of the person. Unique: one number names one person.
+    """
+    ALTER TABLE people ADD COLUMN credential bigint;
+    CREATE UNIQUE INDEX people_credential ON people (credential) WHERE credential IS NOT NULL;
+    """,
+    # 4: admin accounts for every kiosk: one sign-in everywhere; failed sign-ins per name
     # counted here so a lockout applies at every door. accounts_counter moves with every
     # change, so replicas know when to copy the accounts (password hashes) again.
     """
