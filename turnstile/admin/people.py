@@ -19,6 +19,39 @@ from turnstile.types import Person
 
 
 @dataclass(frozen=True)
+class PersonEdit:
+    """Everything the person editor shows, as the administrator wants it saved."""
+
+    name: str
+    employee_id: str | None
+    active: bool
+    valid_from: datetime | None
+    valid_until: datetime | None
+    windows: tuple[Window, ...]
+    groups: tuple[str, ...]
+    consent: bool
+    #: The card number for an access panel, checked against `card_format` when given.
+    credential: int | None = None
+    card_format: str | None = None
+
+    def differences(self, person: Person, windows: Sequence[Window], groups: Sequence[str],
+                    consent: bool) -> frozenset[str]:
+        """Which parts differ from the person as stored ("name", "active", ...)."""
+        changed = {
+            "name": (self.name.strip(), (self.employee_id or "").strip() or None)
+            != (person.name, person.employee_id),
+            "active": self.active != person.active,
+            "validity": (self.valid_from, self.valid_until)
+            != (person.valid_from, person.valid_until),
+            "schedule": tuple(self.windows) != tuple(windows),
+            "groups": sorted(g.casefold() for g in self.groups)
+            != sorted(g.casefold() for g in groups),
+            "consent": self.consent != consent,
+            "credential": self.credential != person.credential}
+        return frozenset(part for part, differs in changed.items() if differs)
+
+
+@dataclass(frozen=True)
 class PersonRow:
     """What the people list shows for one person."""
 
@@ -108,9 +141,34 @@ class PeopleAdmin:
                                _label(self.store.people.get(person_id)),
                                {"template": template_id})
 
+    def save(self, person_id: int, version: int, edit: PersonEdit) -> Person:
+        """The editor's save: every changed part in one transaction, only over the version
+        the editor showed; EditConflictError (nothing saved) when someone saved meanwhile."""
+        with self.store.transaction():
+            self.store.people.touch(person_id, version)
+            person = self.store.people.get(person_id)
+            changed = edit.differences(person, self.schedule(person_id), self.groups(person_id),
+                                       self.store.people.consent(person_id) is not None)
+            if "credential" in changed:
+                self.set_credential(person_id, edit.credential, edit.card_format)
+            if "name" in changed:
+                self.edit(person_id, edit.name, edit.employee_id)
+            if "active" in changed:
+                self.set_active(person_id, edit.active)
+            if "validity" in changed:
+                self.set_validity(person_id, edit.valid_from, edit.valid_until)
+            if "schedule" in changed:
+                self.set_schedule(person_id, edit.windows)
+            if "groups" in changed:
+                self.set_groups(person_id, edit.groups)
+            if "consent" in changed:
+                self.set_consent(person_id, edit.consent)
+        return self.store.people.get(person_id)
+
     def edit(self, person_id: int, name: str, employee_id: str | None) -> Person:
         before = self.store.people.get(person_id)
         with self.store.transaction():
+            self.store.people.touch(person_id)
             person = self.store.people.rename(person_id, name, employee_id)
             changed = [field for field, old, new in (
                 ("name", before.name, person.name),
@@ -119,8 +177,10 @@ class PeopleAdmin:
                                {"changed": ", ".join(changed) or "nothing"})
         return person
 
-    def set_active(self, person_id: int, active: bool) -> Person:
+    def set_active(self, person_id: int, active: bool, version: int | None = None) -> Person:
+        """(De)activate; with `version`, only over that one (EditConflictError otherwise)."""
         with self.store.transaction():
+            self.store.people.touch(person_id, version)
             person = self.store.people.set_active(person_id, active)
             self._audit.record(self.actor, AuditAction.EDIT, _label(person), {"active": active})
         return person
@@ -128,6 +188,7 @@ class PeopleAdmin:
     def set_validity(self, person_id: int, valid_from: datetime | None,
                      valid_until: datetime | None) -> Person:
         with self.store.transaction():
+            self.store.people.touch(person_id)
             person = self.store.people.set_validity(person_id, valid_from, valid_until)
             self._audit.record(self.actor, AuditAction.EDIT, _label(person),
                                {"valid_from": _iso(valid_from),
@@ -141,6 +202,7 @@ class PeopleAdmin:
         the number: a card number is a credential."""
         fits_format(credential, card_format)
         with self.store.transaction():
+            self.store.people.touch(person_id)
             person = self.store.people.set_credential(person_id, credential)
             self._audit.record(self.actor, AuditAction.EDIT, _label(person),
                                {"card_number": "set" if credential is not None else "cleared"})
@@ -153,6 +215,7 @@ class PeopleAdmin:
         """Replace the weekly windows in which the person may pass (empty: any time)."""
         person = self.store.people.get(person_id)
         with self.store.transaction():
+            self.store.people.touch(person_id)
             self.store.schedules.set(person_id, windows)
             self._audit.record(self.actor, AuditAction.EDIT, _label(person),
                                {"schedule": format_schedule(windows) or "any time"})
@@ -164,6 +227,7 @@ class PeopleAdmin:
         """Replace the access groups the person belongs to (missing groups are created)."""
         person = self.store.people.get(person_id)
         with self.store.transaction():
+            self.store.people.touch(person_id)
             groups = self.store.groups.set(person_id, names)
             self._audit.record(self.actor, AuditAction.EDIT, _label(person),
                                {"groups": ", ".join(groups) or "none"})
@@ -171,6 +235,7 @@ class PeopleAdmin:
 
     def set_consent(self, person_id: int, consent: bool) -> None:
         with self.store.transaction():
+            self.store.people.touch(person_id)
             self.store.people.set_consent(person_id, self._now() if consent else None)
             self._audit.record(self.actor, AuditAction.EDIT,
                                _label(self.store.people.get(person_id)), {"consent": consent})

@@ -214,6 +214,49 @@ def test_the_kiosk_background_sync_follows_the_centre(
         assert central.execute("SELECT kiosk_id FROM kiosks").fetchall() == [("door-bg",)]
 
 
+def test_the_replica_carries_the_central_version(pg_dsn: str, roster: CentralRoster,
+                                                 tmp_path: Path) -> None:
+    """Every saved change moves the version (groups and schedule too); a save over an older
+    one writes nothing at all, and the replica holds the number the panel will name."""
+    rng = np.random.default_rng(8)
+    person = roster.enrol("Eve", "E11", templates(unit(rng)), MODEL.name, MODEL.dimension)
+    pid, first = person.person.id, person.version
+    roster.set_groups(pid, ["Staff"])
+    roster.set_schedule(pid, [(0, "08:00", "18:00")])
+    assert roster.person(pid).version == first + 2
+    with pytest.raises(EditConflictError, match="changed by someone else meanwhile"):
+        roster.save(pid, first, {"name": "Eve Stale"}, ["Night"], [(6, "00:00", "01:00")])
+    now = roster.person(pid)
+    assert (now.person.name, now.groups) == ("Eve", ("Staff",))
+    saved = roster.save(pid, now.version, {"active": False}, ["Night"], [])
+    assert saved.version == now.version + 1 and saved.groups == ("Night",)
+    assert not saved.person.active
+    kiosk = Kiosk.open("door-v", tmp_path, pg_dsn)
+    kiosk.sync.once()
+    replica = SQLiteStore(kiosk.conn)
+    assert replica.people.get(pid).version == saved.version
+    assert replica.schedules.windows(pid) == ()
+    kiosk.close()
+
+
+def test_a_template_removed_at_the_centre_leaves_every_replica(
+        pg_dsn: str, roster: CentralRoster, tmp_path: Path) -> None:
+    rng = np.random.default_rng(9)
+    person = roster.enrol("Fay", None, [*templates(unit(rng), "a.jpg"),
+                                        *templates(unit(rng), "b.jpg")],
+                          MODEL.name, MODEL.dimension)
+    kiosk = Kiosk.open("door-t", tmp_path, pg_dsn)
+    kiosk.sync.once()
+    replica = SQLiteStore(kiosk.conn)
+    first, second = replica.templates.of(person.person.id)
+    assert roster.remove_template(first.id) == person.person.id
+    with pytest.raises(StoreError, match=f"no template with id {first.id}"):
+        roster.remove_template(first.id)
+    kiosk.sync.once()
+    assert [t.id for t in replica.templates.of(person.person.id)] == [second.id]
+    kiosk.close()
+
+
 def test_card_numbers_reach_the_replica_and_stay_out_of_the_audit_log(
         pg_dsn: str, roster: CentralRoster, tmp_path: Path) -> None:
     rng = np.random.default_rng(7)

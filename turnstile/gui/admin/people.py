@@ -26,7 +26,7 @@ from turnstile.admin.people import PeopleAdmin, PersonRow
 from turnstile.gui.admin.editor import PersonEditor
 from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, set_role, when
-from turnstile.store.records import Window
+from turnstile.store.records import EditConflictError, Window
 
 COLUMNS = ("Photo", "Name", "Employee id", "Status", "Templates", "Last seen")
 THUMB = 48
@@ -124,9 +124,16 @@ class PeoplePage(QWidget):
 
     def toggle_selected(self) -> None:
         row = self.selected()
-        if row is not None:
-            self.people.set_active(row.person.id, not row.person.active)
-            self._after_change()
+        if row is None:
+            return
+        try:
+            # Over the version this list shows: flipping someone else's newer save back
+            # would undo it without anyone noticing.
+            self.people.set_active(row.person.id, not row.person.active, row.person.version)
+        except EditConflictError:
+            self.message.error(f"{row.person.name} was changed by someone else meanwhile; "
+                               "reloaded: check and try again")
+        self._after_change()
 
     def delete_selected(self) -> None:
         """Erase the selected person (the button asks first; this is the action itself)."""
