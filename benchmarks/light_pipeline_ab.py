@@ -48,7 +48,7 @@ def main() -> None:
     gallery.reload()
     light = build_pipeline(_config(base, rescue=True), with_light, gallery)
     plain = build_pipeline(_config(base, rescue=False), without, gallery)
-    real_assess = pipeline_module.assess
+    real_assess = pipeline_module.assess  # type: ignore[attr-defined]
 
     def no_hint(*_: Any) -> LightHint:
         return LightHint.OK
