@@ -537,6 +537,10 @@ class CentralConfig(Section):
     sslrootcert: str = text("", "CA certificate that signed the server's certificate.")
     sslcert: str = text("", "Client certificate, where the server asks for one.")
     sslkey: str = text("", "Key of the client certificate.")
+    offline_signin_hours: float = num(24.0, 0.0, 8760.0, "h", "While the central database "
+                                      "cannot be reached, admin sign-in uses this kiosk's copy "
+                                      "of the accounts only if it was confirmed current within "
+                                      "this many hours; 0 refuses sign-in during an outage.")
 
     @property
     def configured(self) -> bool:

@@ -100,6 +100,9 @@ class Person:
     templates: int = 0
     #: The card number an access panel knows this person by (door.kind = "osdp").
     credential: int | None = None
+    #: Bumped by every change an administrator saves: an edit made on an older copy is
+    #: refused (EditConflictError) instead of silently overwriting the newer one.
+    version: int = 1
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from turnstile.admin.pins import PinAdmin, ScryptPins
 from turnstile.admin.settings import CALIBRATION_FILE, FarCurve, SettingsStore, load_far_curve
 from turnstile.config import Config
 from turnstile.store import database as storage
+from turnstile.store.accounts import AccountRecords
 from turnstile.store.gallery import Gallery
 from turnstile.store.sqlite import SQLiteStore
 from turnstile.vision.engine import Engine, EngineFactory
@@ -47,10 +48,18 @@ class AdminContext:
         self.store = SQLiteStore(self.conn, self.config.events)
         self.audit = AuditLog(self.conn, self.clock, self.config.admin.audit_retention_days)
         self.accounts = Accounts(self.conn, self.config.admin, self.audit, self.clock,
-                                 self.password_cost)
+                                 self.password_cost, self._central_accounts())
         self.gallery = self.engine.gallery(self.store)
         self.enroller = Enroller(self.engine, self.gallery, self.config)
         self.settings = SettingsStore(self.config_path, self.audit)
+
+    def _central_accounts(self) -> AccountRecords | None:
+        """With [central], accounts live in the central database (this file keeps a copy)."""
+        if not self.config.central.configured:
+            return None
+        from turnstile.admin.central import account_store
+
+        return account_store(self.config.central, self.conn, self.clock)
 
     @classmethod
     def open(cls, config: Config, config_path: Path, database: Path,

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from turnstile.access.door import DoorResult, SerialDoor, build_door
-from turnstile.cli.common import emit, load_config
+from turnstile.cli.common import database_path, emit, load_config
 from turnstile.config import Config
 
 #: Seconds beyond the pulse that `door test` waits for the relay to be closed again.
@@ -46,7 +46,7 @@ def _test_panel(args: argparse.Namespace, config: Config) -> int:
     """An OSDP reader opens nothing itself: show whether the panel polls it (securely)."""
     from turnstile.access.osdpdoor import OFFLINE_AFTER_S, OsdpDoor
 
-    door = build_door(config.door, config.osdp, config.database_path().parent)
+    door = build_door(config.door, config.osdp, database_path(args, config).parent)
     assert isinstance(door, OsdpDoor)
     try:
         deadline = time.monotonic() + OFFLINE_AFTER_S + PANEL_GRACE_S

@@ -200,7 +200,14 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE people ADD COLUMN credential INTEGER;
     CREATE UNIQUE INDEX people_credential ON people(credential) WHERE credential IS NOT NULL;
     """,
-    # 10: PINs typed at the kiosk: one salted scrypt hash per person, with the wrong tries in
+    # 10: a version per person, bumped by every saved change: an administrator's edit of an
+    # older copy is refused instead of silently overwriting another's. A replica takes the
+    # central numbers, so it starts its change feed over once to learn them.
+    """
+    ALTER TABLE people ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+    UPDATE replica_state SET value = '0' WHERE key = 'change_number';
+    """,
+    # 11: PINs typed at the kiosk: one salted scrypt hash per person, with the wrong tries in
     # a row and the lockout kept here so a restart does not reset them; groups whose members
     # need face and PIN on every door.
     """

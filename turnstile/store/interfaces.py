@@ -66,6 +66,11 @@ class PeopleStore(Protocol):
 
     def set_consent(self, person_id: int, at: datetime | None) -> None: ...
 
+    def touch(self, person_id: int, expected: int | None = None) -> int:
+        """Bump the person's version and return it; with `expected`, EditConflictError when
+        the stored version is another (someone saved meanwhile) and nothing changes."""
+        ...
+
     def erase(self, person_id: int) -> Person:
         """GDPR erasure: the person, templates, thumbnails, schedule and groups go; their
         events stay but lose every link to them. Returns the person as they were."""

@@ -23,6 +23,11 @@ class StoreError(TurnstileError, ValueError):
     """
 
 
+class EditConflictError(StoreError):
+    """Someone else saved a change to the person since this copy was read; nothing was
+    written. Reload the person and decide again (the first save wins, never the last)."""
+
+
 class ScheduleError(StoreError):
     """A schedule window is malformed (weekday out of range, unreadable time)."""
 

@@ -120,7 +120,7 @@ class ImportPage(QWidget):
             self.message.error(self.tr("An import is already running"))
             return False
         try:
-            items = plan(source)
+            items = plan(source, self._config.osdp.card_format)
         except ImportPlanError as exc:
             self.message.error(str(exc))
             return False

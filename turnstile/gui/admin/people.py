@@ -27,7 +27,7 @@ from turnstile.admin.pins import PinAdmin
 from turnstile.gui.admin.editor import PersonEditor
 from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, set_role, when
-from turnstile.store.records import Window
+from turnstile.store.records import EditConflictError, Window
 
 COLUMNS = ("Photo", "Name", "Employee id", "Status", "Templates", "Last seen")
 THUMB = 48
@@ -46,9 +46,11 @@ class PeoplePage(QWidget):
 
     def __init__(self, people: PeopleAdmin, enroller: Enroller | None = None,
                  parent: QWidget | None = None, *, confirm: Confirm,
-                 pins: PinAdmin | None = None) -> None:
+                 card_format: str | None = None, pins: PinAdmin | None = None) -> None:
         super().__init__(parent)
         self.people = people
+        #: osdp.card_format, which the editor checks card numbers against.
+        self.card_format = card_format
         self.pins = pins
         self._confirm = confirm
         self.enroller = enroller
@@ -117,16 +119,24 @@ class PeoplePage(QWidget):
         row = self.selected()
         if row is None:
             return None
-        self.editor = PersonEditor(self.people, row, self.enroller, self, pins=self.pins)
+        self.editor = PersonEditor(self.people, row, self.enroller, self, self.card_format,
+                                   pins=self.pins)
         self.editor.finished.connect(lambda _: self._after_change())
         self.editor.open()
         return self.editor
 
     def toggle_selected(self) -> None:
         row = self.selected()
-        if row is not None:
-            self.people.set_active(row.person.id, not row.person.active)
-            self._after_change()
+        if row is None:
+            return
+        try:
+            # Over the version this list shows: flipping someone else's newer save back
+            # would undo it without anyone noticing.
+            self.people.set_active(row.person.id, not row.person.active, row.person.version)
+        except EditConflictError:
+            self.message.error(f"{row.person.name} was changed by someone else meanwhile; "
+                               "reloaded: check and try again")
+        self._after_change()
 
     def delete_selected(self) -> None:
         """Erase the selected person (the button asks first; this is the action itself)."""
