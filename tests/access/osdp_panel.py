@@ -124,6 +124,11 @@ class Panel:
             "on_color": colour, "off_color": osdp.CommandLEDColor.Black, "on_count": 30,
             "off_count": 0, "temporary": True, "timer_count": 30})
 
+    def buzzer(self) -> None:
+        self.cp.submit_command(self.address, {
+            "command": osdp.Command.Buzzer, "reader": 0, "control_code": 2, "on_count": 2,
+            "off_count": 1, "rep_count": 1})
+
     def secure(self) -> bool:
         return bool(self.cp.is_sc_active(self.address))
 

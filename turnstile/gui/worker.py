@@ -72,6 +72,8 @@ class RecognitionWorker(QThread):
     failed = Signal(str)
     #: The access panel's state changed (door.kind = "osdp"): a PanelStatus.
     panel = Signal(object)
+    #: The access panel sounded the reader's buzzer.
+    beep = Signal()
 
     def __init__(self, config: Config, db_path: Path, source: str, loop: bool = False,
                  engine: Engine | None = None, door: DoorOutput | None = None,
@@ -113,6 +115,7 @@ class RecognitionWorker(QThread):
             if isinstance(door, OsdpDoor):
                 self._reader = door
                 door.on_status = self.panel.emit
+                door.on_buzzer = self.beep.emit
                 self.panel.emit(door.status)
             # Events to MQTT and webhook receivers, from the outbox (registered first, so
             # every decision from now on is queued for them).
