@@ -209,6 +209,30 @@
     </message>
 </context>
 <context>
+    <name>CameraPicker</name>
+    <message>
+        <source>Cameras on this PC...</source>
+        <extracomment>Width of the preview picture in the form. The recognition area&apos;s outline. A camera was picked from the list: its index, as camera.source takes it.</extracomment>
+        <translation>Kameras an diesem PC...</translation>
+    </message>
+    <message>
+        <source>No camera found on this PC</source>
+        <translation>Keine Kamera an diesem PC gefunden</translation>
+    </message>
+    <message>
+        <source>Preview</source>
+        <translation>Vorschau</translation>
+    </message>
+    <message>
+        <source>cannot open %1: %2</source>
+        <translation>%1 lässt sich nicht öffnen: %2</translation>
+    </message>
+    <message>
+        <source>Stop preview</source>
+        <translation>Vorschau beenden</translation>
+    </message>
+</context>
+<context>
     <name>EnrolPage</name>
     <message>
         <source>Enrol</source>

@@ -4,7 +4,7 @@ saved through the one config writer, audited; "Test door" pulses the relay once.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -23,11 +23,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from turnstile.access.cameras import CameraDevice
 from turnstile.access.door import DoorResult, pulse_once
 from turnstile.admin.roles import Actor, PermissionDeniedError
 from turnstile.admin.settings import FarCurve, SettingsStore, apply, flatten, to_table
+from turnstile.admin.source import FrameSource
 from turnstile.config import Config, ConfigError
 from turnstile.configmeta import Leaf, leaf
+from turnstile.gui.admin.camerapicker import CameraPicker
 from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel
 from turnstile.redact import redact_text
@@ -163,10 +166,13 @@ class SettingsPage(QWidget):
 
     def __init__(self, store: SettingsStore, actor: Actor,
                  far_curve: Callable[[], FarCurve | None], parent: QWidget | None = None,
-                 *, confirm: Confirm) -> None:
+                 *, confirm: Confirm, open_source: Callable[[str], FrameSource] | None = None,
+                 cameras: Sequence[CameraDevice] = ()) -> None:
         super().__init__(parent)
         self._store, self._actor, self._far_curve = store, actor, far_curve
         self._confirm = confirm
+        self.camera: CameraPicker | None = None
+        self._open_source, self._cameras = open_source, cameras
         self.widgets: dict[str, QWidget] = {}
         #: Text fields shown with their secrets hidden: key -> (shown text, stored value).
         self._hidden: dict[str, tuple[str, str]] = {}
@@ -219,9 +225,19 @@ class SettingsPage(QWidget):
             form.addRow(label, widget)
             if key == "recognition.threshold":
                 form.addRow("", self.far_label)
+            if key == "camera.source" and self._open_source is not None:
+                form.addRow("", self._camera_picker(widget))
         if title == "Door":
             form.addRow(self.test_door_button, self.door_message)
         return box
+
+    def _camera_picker(self, source: QWidget) -> CameraPicker:
+        assert isinstance(source, QLineEdit)
+        assert self._open_source is not None
+        self.camera = CameraPicker(self._cameras, source.text, self._open_source,
+                                   lambda: self._store.load().policy.roi)
+        self.camera.chosen.connect(source.setText)
+        return self.camera
 
     def _door_kind_changed(self, kind: str) -> None:
         relevant = DOOR_KEYS.get(kind, ())

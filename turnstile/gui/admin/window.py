@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from turnstile.access.cameras import list_cameras
 from turnstile.admin.accounts import User
 from turnstile.admin.audit import AuditAction
 from turnstile.admin.context import AdminContext
@@ -166,8 +167,10 @@ class AdminWindow(QMainWindow):
                             enroller=self.context.enroller, people=people)
         self._add("events", self.tr("Events"), events)
         if user.role.manages_settings:
-            settings = SettingsPage(self.context.settings, user, self.context.far_curve,
-                                    confirm=confirm)
+            settings = SettingsPage(
+                self.context.settings, user, self.context.far_curve, confirm=confirm,
+                open_source=lambda spec: CameraFrames.open(spec, self.context.config.camera),
+                cameras=list_cameras())
             settings.saved.connect(self._settings_saved)
             self._add("settings", self.tr("Settings"), settings)
             self._add("accounts", self.tr("Accounts"), AccountsPage(self.context.accounts, user))
@@ -212,6 +215,9 @@ class AdminWindow(QMainWindow):
         if isinstance(events, EventsPage):
             events.timer.stop()
             events.exports.stop()
+        settings = self.pages.get("settings")
+        if isinstance(settings, SettingsPage) and settings.camera is not None:
+            settings.camera.stop()
         backup = self.pages.get("backup")
         if isinstance(backup, BackupPage):
             backup.stop()
