@@ -93,6 +93,7 @@ class Panel:
                  answer: Callable[[CardBits], int | None] = lambda _bits: GREEN) -> None:
         flags = [osdp.LibFlag.EnforceSecure] if key is not None else []
         self.address = address
+        self.cp_channel = channel
         self.answer = answer
         self.reads: list[CardBits] = []
         self.statuses: list[bytes] = []

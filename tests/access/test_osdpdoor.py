@@ -204,3 +204,18 @@ def test_a_buzzer_outside_a_card_read_is_sounded(cleanup: list[OsdpDoor | Panel]
     panel.answer = lambda _bits: None
     result = door.open(Admitted(1, "Dana", 42))
     assert result.panel is PanelAnswer.NO_ANSWER and beeps == [True]
+
+
+def test_an_unanswered_card_read_never_reaches_a_panel_polling_later(
+        cleanup: list[OsdpDoor | Panel]) -> None:
+    door, first = connect(cleanup, grant_timeout_s=0.5)
+    assert wait_until(lambda: ready(door))
+    first.close()  # the panel stops polling; the reader calls it offline only after 8 s
+    cleanup.remove(first)
+    result = door.open(Admitted(1, "Dana", 42))
+    assert result.panel is PanelAnswer.NO_ANSWER, result.detail
+    later = Panel(first.cp_channel, ADDRESS, KEY)
+    cleanup.append(later)
+    assert wait_until(lambda: ready(door) and later.secure())
+    assert door.open(Admitted(1, "Dana", 43)).opened  # the panel hears new reads...
+    assert [decode("h10301", bits) for bits in later.reads] == [(0, 43)]  # ...not the old

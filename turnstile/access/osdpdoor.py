@@ -249,6 +249,11 @@ class OsdpDoor:
                                       self._config.grant_timeout_s)
             verdict, heard = self._verdict, ", ".join(self._heard)
             self._awaiting = False
+        if verdict is None:
+            # A card read still queued must not reach a panel that starts polling later:
+            # it would open the door for whoever stands there then.
+            with self._lock:
+                self._ctx.flush_events()
         return _result(fmt.title, sent, verdict, heard, self._config.grant_timeout_s)
 
     def report_tamper(self, active: bool) -> None:

@@ -111,7 +111,7 @@ class RecognitionWorker(QThread):
             # stays shut and the outcome waits in the backlog.
             upkeep.limit_lock_wait(store.connection, KIOSK_BUSY_TIMEOUT_MS)
             door = self._door or build_door(self._config.door, self._config.osdp,
-                                            self._db_path.parent, self.panel.emit)
+                                            self._db_path.parent)
             if isinstance(door, OsdpDoor):
                 self._reader = door
                 door.on_status = self.panel.emit
