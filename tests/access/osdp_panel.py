@@ -93,6 +93,7 @@ class Panel:
                  answer: Callable[[CardBits], int | None] = lambda _bits: GREEN) -> None:
         flags = [osdp.LibFlag.EnforceSecure] if key is not None else []
         self.address = address
+        self.cp_channel = channel
         self.answer = answer
         self.reads: list[CardBits] = []
         self.statuses: list[bytes] = []
@@ -123,6 +124,11 @@ class Panel:
             "command": osdp.Command.LED, "reader": 0, "led_number": 0, "control_code": 2,
             "on_color": colour, "off_color": osdp.CommandLEDColor.Black, "on_count": 30,
             "off_count": 0, "temporary": True, "timer_count": 30})
+
+    def buzzer(self) -> None:
+        self.cp.submit_command(self.address, {
+            "command": osdp.Command.Buzzer, "reader": 0, "control_code": 2, "on_count": 2,
+            "off_count": 1, "rep_count": 1})
 
     def secure(self) -> bool:
         return bool(self.cp.is_sc_active(self.address))

@@ -18,7 +18,7 @@ from turnstile.config import Config, KioskConfig, LivenessConfig
 from turnstile.config import replace as config_replace
 from turnstile.configlinks import OsdpConfig
 from turnstile.gui.app import Kiosk
-from turnstile.gui.kiosk import Screen
+from turnstile.gui.kiosk import KioskWindow, Screen
 from turnstile.store.sqlite import SQLiteStore
 from turnstile.vision.engine import Engine
 
@@ -130,3 +130,19 @@ def test_a_lost_camera_is_reported_as_tamper(run_kiosk: object, tmp_path: Path,
     qtbot.waitUntil(lambda: b"\x01\x00" in panel.statuses, timeout=WAIT_MS)
     blank_folder(folder)  # the camera is back: tamper cleared
     qtbot.waitUntil(lambda: panel.statuses[-1:] == [b"\x00\x00"], timeout=WAIT_MS)
+
+
+def test_the_panels_buzzer_sounds_on_the_kiosk(qtbot: QtBot) -> None:
+    played: list[str] = []
+
+    class Speaker:
+        def play(self, name: str) -> None:
+            played.append(name)
+
+        def say(self, text: str) -> None:
+            pass
+
+    window = KioskWindow(KioskConfig(fullscreen=False), feedback=Speaker())
+    qtbot.addWidget(window)
+    window.on_beep()
+    assert played == ["denied"]

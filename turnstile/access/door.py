@@ -11,16 +11,13 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 from turnstile.access.health import Backoff
 from turnstile.config import DoorConfig
 from turnstile.configlinks import OsdpConfig
 from turnstile.types import Admitted
 from turnstile.types import DoorResult as DoorResult  # drivers return it; it lives in types
-
-if TYPE_CHECKING:
-    from turnstile.access.osdpdoor import PanelStatus
 
 log = logging.getLogger(__name__)
 
@@ -240,17 +237,16 @@ class SerialDoor:
 
 
 def build_door(config: DoorConfig, osdp: OsdpConfig | None = None,
-               data_dir: Path | None = None,
-               on_panel: Callable[[PanelStatus], None] | None = None) -> DoorOutput:
+               data_dir: Path | None = None) -> DoorOutput:
     """The configured driver. DoorConfig's schema already refused a half-configured relay
     (missing port, bad hex, no URL) when the config was read. An OSDP reader needs its
-    section, the data folder (where its key is created) and hears the panel in `on_panel`."""
+    section and the data folder (where its key is created)."""
     if config.kind == "osdp":
         from turnstile.access.osdpdoor import build_osdp_door
 
         if osdp is None or data_dir is None:
             raise ValueError("an OSDP door is built with the [osdp] section and a data folder")
-        return build_osdp_door(osdp, data_dir, on_panel)
+        return build_osdp_door(osdp, data_dir)
     if config.kind == "serial":
         door = SerialDoor(config.serial_port, config.serial_baud,
                           bytes.fromhex(config.serial_open_hex),

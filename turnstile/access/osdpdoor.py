@@ -117,7 +117,8 @@ class SerialChannel:
 class OsdpDoor:
     """An OSDP peripheral device on `channel` whose open() asks the panel; owns one thread.
 
-    `on_status` hears each change of the panel's state (from the driver's thread).
+    `on_status` hears each change of the panel's state and `on_buzzer` each buzzer command
+    the panel sends outside a card read (both from the driver's thread).
     """
 
     def __init__(self, channel: ByteChannel, config: OsdpConfig, key: bytes | None,
@@ -130,6 +131,7 @@ class OsdpDoor:
         self._channel = channel
         self._secure = key is not None
         self.on_status = on_status
+        self.on_buzzer: Callable[[], None] | None = None
         capabilities = [(osdp.Capability.LEDControl, 1, 1),
                         (osdp.Capability.AudibleControl, 1, 1),
                         (osdp.Capability.CardDataFormat, 1, 1)]
@@ -192,13 +194,21 @@ class OsdpDoor:
             kind = command.get("command")
             if kind == CMD_LED:
                 self._led(int(command.get("on_color", 0)))
-            elif kind == CMD_BUZZER:
-                with self._answer:
-                    if self._awaiting:
-                        self._heard.append("buzzer")
+            elif kind == CMD_BUZZER and int(command.get("control_code", 0)) != 0:
+                self._buzzer()
         except Exception:  # an exception here would surface inside libosdp's refresh
             log.exception("the OSDP command handler failed")
         return 0, None
+
+    def _buzzer(self) -> None:
+        """During a card read the beep is part of the answer (the verdict's own sound
+        plays); otherwise the kiosk sounds it (the panel's alarms, a remote refusal)."""
+        with self._answer:
+            if self._awaiting:
+                self._heard.append("buzzer")
+                return
+        if self.on_buzzer is not None:
+            self.on_buzzer()
 
     def _led(self, colour: int) -> None:
         with self._answer:
@@ -239,6 +249,11 @@ class OsdpDoor:
                                       self._config.grant_timeout_s)
             verdict, heard = self._verdict, ", ".join(self._heard)
             self._awaiting = False
+        if verdict is None:
+            # A card read still queued must not reach a panel that starts polling later:
+            # it would open the door for whoever stands there then.
+            with self._lock:
+                self._ctx.flush_events()
         return _result(fmt.title, sent, verdict, heard, self._config.grant_timeout_s)
 
     def report_tamper(self, active: bool) -> None:

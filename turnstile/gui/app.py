@@ -55,6 +55,7 @@ class Kiosk:
         worker.update.connect(self.window.on_update)
         worker.camera.connect(self.window.on_camera)
         worker.panel.connect(self.window.on_panel)
+        worker.beep.connect(self.window.on_beep)
         worker.failed.connect(self.window.on_failed)
         worker.failed.connect(self._failed)
         return worker

@@ -368,6 +368,10 @@ class KioskWindow(QWidget):
         if self._shown is not None:
             self.show_message(*self._shown)
 
+    def on_beep(self) -> None:
+        """The access panel sounded the reader's buzzer: the kiosk's speaker is it."""
+        self._feedback.play("denied")
+
     def on_failed(self, message: str) -> None:
         self._holding = False
         self.pinpad.finish()

@@ -74,6 +74,8 @@ class RecognitionWorker(QThread):
     failed = Signal(str)
     #: The access panel's state changed (door.kind = "osdp"): a PanelStatus.
     panel = Signal(object)
+    #: The access panel sounded the reader's buzzer.
+    beep = Signal()
 
     def __init__(self, config: Config, db_path: Path, source: str, loop: bool = False,
                  engine: Engine | None = None, door: DoorOutput | None = None,
@@ -118,10 +120,11 @@ class RecognitionWorker(QThread):
             # stays shut and the outcome waits in the backlog.
             upkeep.limit_lock_wait(store.connection, KIOSK_BUSY_TIMEOUT_MS)
             door = self._door or build_door(self._config.door, self._config.osdp,
-                                            self._db_path.parent, self.panel.emit)
+                                            self._db_path.parent)
             if isinstance(door, OsdpDoor):
                 self._reader = door
                 door.on_status = self.panel.emit
+                door.on_buzzer = self.beep.emit
                 self.panel.emit(door.status)
             # Events to MQTT and webhook receivers, from the outbox (registered first, so
             # every decision from now on is queued for them).
