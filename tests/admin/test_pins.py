@@ -12,6 +12,7 @@ from turnstile.access.pin import PinError
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.pins import PinAdmin, ScryptPins
 from turnstile.configlinks import PinConfig
+from turnstile.store.records import StoreError
 from turnstile.store.sqlite import SQLiteStore
 
 PIN = "482915"
@@ -83,3 +84,18 @@ def test_group_flag_is_audited(setup: tuple[SQLiteStore, PinAdmin, AuditLog, Fak
     assert admin.pin_groups() == {"Lab"}
     entry = audit.entries()[0]
     assert entry.action is AuditAction.GROUP_CHANGED and entry.detail == {"face_and_pin": True}
+
+
+def test_pin_groups_are_set_as_a_whole_and_unknown_names_change_nothing(
+        setup: tuple[SQLiteStore, PinAdmin, AuditLog, FakeClock]) -> None:
+    store, admin, audit, _ = setup
+    pid = store.people.add("Dana", "1001").id
+    store.groups.set(pid, ["Lab", "Staff", "Vault"])
+    assert admin.set_pin_groups(["lab", "VAULT"]) == {"Lab", "Vault"}
+    assert admin.set_pin_groups(["Staff", "Lab"]) == {"Lab", "Staff"}
+    changes = [(e.target, e.detail["face_and_pin"]) for e in audit.entries()[::-1]]
+    assert changes == [("group Lab", True), ("group Vault", True), ("group Staff", True),
+                       ("group Vault", False)]
+    with pytest.raises(StoreError, match="no access group named 'Kitchen'"):
+        admin.set_pin_groups(["Lab", "Kitchen"])
+    assert admin.pin_groups() == {"Lab", "Staff"}

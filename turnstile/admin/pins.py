@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from turnstile.access.pin import PinError, keypad_number, validate_pin
@@ -12,6 +12,7 @@ from turnstile.admin.passwords import hash_password as _stretch
 from turnstile.configlinks import PinConfig
 from turnstile.store.erasure import audit_target
 from turnstile.store.interfaces import PinStore, Store
+from turnstile.store.records import StoreError
 
 
 class ScryptPins:
@@ -90,6 +91,23 @@ class PinAdmin:
             self._audit.record(self.actor, AuditAction.PIN_UNLOCKED, audit_target(person_id))
 
     def pin_groups(self) -> frozenset[str]:
+        return self._pins.pin_groups()
+
+    def set_pin_groups(self, names: Sequence[str]) -> frozenset[str]:
+        """Exactly these groups need face and PIN (the others no longer); each existing
+        group whose flag changes is audited. StoreError, and nothing changed, for a name
+        that is no group."""
+        known = {n.casefold(): n for n in self._store.groups.names()}
+        unknown = [n for n in names if n.strip().casefold() not in known]
+        if unknown:
+            raise StoreError(f"no access group named {unknown[0].strip()!r} (groups are made "
+                             "by giving someone one)")
+        wanted = {known[n.strip().casefold()] for n in names}
+        before = self._pins.pin_groups()
+        with self._store.transaction():
+            for name in sorted(set(known.values()), key=str.casefold):
+                if (name in wanted) != (name in before):
+                    self.set_group(name, name in wanted)
         return self._pins.pin_groups()
 
     def set_group(self, name: str, face_and_pin: bool) -> None:

@@ -45,3 +45,20 @@ def test_the_editor_sets_unlocks_and_removes_a_pin(qtbot: QtBot, admin_window: A
     assert actions == [AuditAction.PIN_SET, AuditAction.PIN_UNLOCKED, AuditAction.PIN_CLEARED]
     assert all(e.actor == "alice" for e in context.audit.entries()
                if e.action is AuditAction.PIN_SET)
+
+
+def test_the_people_page_sets_face_and_pin_groups(qtbot: QtBot, admin_window: AdminWindow,
+                                                  context: AdminContext) -> None:
+    person = context.store.people.add("Dana Whitfield", "1001")
+    context.store.groups.set(person.id, ["Lab", "Staff"])
+    people = admin_window.pages["people"]
+    assert isinstance(people, PeoplePage) and people.pin_groups is not None
+    box = people.pin_groups
+    box.refresh()
+    assert box.names.text() == ""
+    box.names.setText("lab, Kitchen")
+    assert not box.save() and "Kitchen" in box.message.text()
+    assert context.store.pins.pin_groups() == frozenset()
+    box.names.setText("lab")
+    assert box.save() and box.names.text() == "Lab"
+    assert context.store.pins.pin_groups() == {"Lab"}

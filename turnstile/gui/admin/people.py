@@ -25,6 +25,7 @@ from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin, PersonRow
 from turnstile.admin.pins import PinAdmin
 from turnstile.gui.admin.editor import PersonEditor
+from turnstile.gui.admin.pinbox import PinGroupsBox
 from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, set_role, when
 from turnstile.store.records import EditConflictError, Window
@@ -77,6 +78,10 @@ class PeoplePage(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+        #: Face-and-PIN groups (None: this panel cannot set PINs).
+        self.pin_groups = PinGroupsBox(pins) if pins is not None else None
+        if self.pin_groups is not None:
+            layout.addWidget(self.pin_groups)
         layout.addWidget(self.message)
         self.search.textChanged.connect(self.refresh)
         self.table.cellDoubleClicked.connect(lambda *_: self.edit_selected())

@@ -1,12 +1,13 @@
-"""The person editor's PIN row: set or change the kiosk PIN, remove it, lift a lockout."""
+"""Kiosk PINs in the panel: the person editor's PIN row, and the face-and-PIN groups line."""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
 from turnstile.access.pin import MAX_PIN_LENGTH, PinError
 from turnstile.admin.pins import PinAdmin
 from turnstile.gui.admin.widgets import MessageLabel, set_role
+from turnstile.store.groups import GroupError, parse_groups
 from turnstile.store.records import StoreError
 
 
@@ -80,3 +81,36 @@ class PinBox(QWidget):
         self.pins.unlock(self.person_id)
         self.message.ok("PIN unlocked")
         self.refresh()
+
+
+class PinGroupsBox(QWidget):
+    """Which access groups need face and PIN on every door (comma-separated names)."""
+
+    def __init__(self, pins: PinAdmin, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.pins = pins
+        self.names = QLineEdit()
+        self.names.setPlaceholderText("none (comma-separated existing groups, e.g. Lab)")
+        self.save_button = QPushButton("Save")
+        self.message = MessageLabel()
+        line = QHBoxLayout(self)
+        line.setContentsMargins(0, 0, 0, 0)
+        line.addWidget(QLabel("Groups needing face and PIN on every door:"))
+        line.addWidget(self.names, 1)
+        line.addWidget(self.save_button)
+        line.addWidget(self.message)
+        self.save_button.clicked.connect(self.save)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.names.setText(", ".join(sorted(self.pins.pin_groups(), key=str.casefold)))
+
+    def save(self) -> bool:
+        try:
+            self.pins.set_pin_groups(parse_groups(self.names.text()))
+        except (GroupError, StoreError) as exc:
+            self.message.error(str(exc))
+            return False
+        self.message.ok("saved")
+        self.refresh()
+        return True
