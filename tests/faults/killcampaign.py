@@ -216,7 +216,7 @@ def _people_admin(database: Path, ready_after_first_save: bool = False) -> objec
             self._saved()
             return person
 
-        def add_templates(self, *args: object, **kwargs: object) -> None:  # type: ignore[override]
+        def add_templates(self, *args: object, **kwargs: object) -> None:
             super().add_templates(*args, **kwargs)  # type: ignore[arg-type]
             self._saved()
 
