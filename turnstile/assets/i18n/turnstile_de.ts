@@ -608,6 +608,18 @@
         <translation>Grund</translation>
     </message>
     <message>
+        <source>Folder with one sub-folder per person</source>
+        <translation>Ordner mit einem Unterordner pro Person</translation>
+    </message>
+    <message>
+        <source>CSV: name,employee_id,image_path</source>
+        <translation>CSV: name,employee_id,image_path</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
         <source>An import is already running</source>
         <translation>Ein Import läuft bereits</translation>
     </message>
@@ -1008,6 +1020,87 @@
     <message>
         <source>Export to folder</source>
         <translation>In Ordner exportieren</translation>
+    </message>
+</context>
+<context>
+    <name>PersonEditor</name>
+    <message>
+        <source>Edit %1</source>
+        <extracomment>osdp.card_format: the range a card number must fit.</extracomment>
+        <translation>%1 bearbeiten</translation>
+    </message>
+    <message>
+        <source>none (the card number the access panel knows)</source>
+        <translation>keine (die Kartennummer, die die Zutrittszentrale kennt)</translation>
+    </message>
+    <message>
+        <source>Active (may pass)</source>
+        <translation>Aktiv (darf passieren)</translation>
+    </message>
+    <message>
+        <source>any time (e.g. Mon-Fri 08:00-18:00; Sat 09:00-13:00)</source>
+        <translation>jederzeit (z. B. Mon-Fri 08:00-18:00; Sat 09:00-13:00)</translation>
+    </message>
+    <message>
+        <source>none (comma-separated, e.g. Staff, Night shift)</source>
+        <translation>keine (durch Kommas getrennt, z. B. Personal, Nachtschicht)</translation>
+    </message>
+    <message>
+        <source>Remove selected template</source>
+        <translation>Ausgewählte Vorlage entfernen</translation>
+    </message>
+    <message>
+        <source>Add photos...</source>
+        <translation>Fotos hinzufügen...</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Employee id</source>
+        <translation>Personalnummer</translation>
+    </message>
+    <message>
+        <source>Card number</source>
+        <translation>Kartennummer</translation>
+    </message>
+    <message>
+        <source>Weekly schedule</source>
+        <translation>Wochenplan</translation>
+    </message>
+    <message>
+        <source>Access groups</source>
+        <translation>Zutrittsgruppen</translation>
+    </message>
+    <message>
+        <source>Kiosk PIN</source>
+        <extracomment>The kiosk PIN (None: this panel cannot set PINs).</extracomment>
+        <translation>Kiosk-PIN</translation>
+    </message>
+    <message>
+        <source>Consent recorded (%1)</source>
+        <translation>Einwilligung erfasst (%1)</translation>
+    </message>
+    <message>
+        <source>More photos of this person</source>
+        <translation>Weitere Fotos dieser Person</translation>
+    </message>
+    <message>
+        <source>Images (*.jpg *.jpeg *.png *.bmp *.webp)</source>
+        <translation>Bilder (*.jpg *.jpeg *.png *.bmp *.webp)</translation>
+    </message>
+    <message>
+        <source>the validity ends before it starts</source>
+        <translation>Die Gültigkeit endet, bevor sie beginnt</translation>
+    </message>
+    <message>
+        <source>changed by someone else meanwhile; reloaded: check their changes and save again</source>
+        <translation>Inzwischen von jemand anderem geändert; neu geladen: bitte deren Änderungen prüfen und erneut speichern</translation>
+    </message>
+    <message>
+        <source>this person was erased meanwhile</source>
+        <translation>Diese Person wurde inzwischen gelöscht</translation>
     </message>
 </context>
 <context>
