@@ -15,6 +15,9 @@ from turnstile.store.sqlite import SQLiteStore
 from turnstile.vision import models
 from turnstile.vision.engine import Engine
 
+#: pg_server / pg_dsn: a database per test on the real PostgreSQL (central store tests).
+pytest_plugins = ["tests.pgserver"]
+
 ROOT = Path(__file__).resolve().parents[1]
 #: Real face data lives beside the project, never inside it.
 DATASETS = ROOT.parent / "shared" / "datasets"

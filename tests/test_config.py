@@ -131,7 +131,7 @@ def test_zero_timeout_is_refused() -> None:
 
 
 def test_choices_come_from_the_schema() -> None:
-    assert leaf(Config, "door.kind").choices == ("simulated", "serial", "http")
+    assert leaf(Config, "door.kind").choices == ("simulated", "serial", "http", "osdp")
     assert leaf(Config, "models.device").choices == ("auto", "cpu", "cuda")
     with pytest.raises(ConfigError, match=r"unknown setting door\.colour"):
         leaf(Config, "door.colour")
@@ -174,3 +174,22 @@ def test_the_floors_admit_every_calibrated_operating_point() -> None:
     # A custom embedder has its own scale: a low but positive threshold is its calibration's.
     assert from_dict({"models": {"embedder": "mine.onnx"},
                       "recognition": {"threshold": 0.2, "margin": 0.05}})
+
+
+@pytest.mark.parametrize(("table", "message"), [
+    ({"door": {"kind": "osdp"}}, "door.kind = \"osdp\" needs osdp.port"),
+    ({"osdp": {"facility_code": 256}}, "facility code 256 does not fit H10301 .26-bit.: it "
+                                       "must be 0 to 255"),
+    ({"osdp": {"card_format": "h10302", "facility_code": 7}}, "carries no facility code"),
+    ({"osdp": {"card_format": "h10305"}}, "osdp.card_format"),
+])
+def test_an_osdp_reader_is_checked_when_read(table: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        from_dict(table)
+
+
+def test_an_osdp_reader_with_its_port_and_a_34_bit_format_loads() -> None:
+    config = from_dict({"door": {"kind": "osdp"}, "osdp": {
+        "port": "/dev/ttyUSB0", "card_format": "h10306", "facility_code": 40000}})
+    assert config.door.kind == "osdp" and config.osdp.card_format == "h10306"
+    assert config.osdp.secure_channel  # on unless switched off

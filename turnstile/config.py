@@ -32,7 +32,7 @@ DB_ENV = "TURNSTILE_DB"
 
 Device = Literal["auto", "cpu", "cuda"]
 Runtime = Literal["auto", "onnxruntime", "opencv"]
-DoorKind = Literal["simulated", "serial", "http"]
+DoorKind = Literal["simulated", "serial", "http", "osdp"]
 HttpMethod = Literal["POST", "PUT", "GET"]
 #: Languages the screens ship translations for (turnstile/assets/i18n); "" is the system's.
 Language = Literal["", "en", "de"]
@@ -251,7 +251,8 @@ class DoorConfig(Section):
     """The relay that opens the door; door.kind decides which other keys it needs."""
 
     kind: DoorKind = Field("simulated", description="simulated, serial (needs serial_port and "
-                           "serial_open_hex) or http (needs http_url).")
+                           "serial_open_hex), http (needs http_url) or osdp (a reader of an "
+                           "access panel that drives the lock; needs osdp.port).")
     pulse_s: float = num(1.0, 0.0, 30.0, "s", "Seconds the relay stays open per grant.",
                          low_open=True)
     serial_port: str = text("", "Serial port of a relay board (e.g. /dev/ttyUSB0 or COM3).")
@@ -275,6 +276,20 @@ class DoorConfig(Section):
                                      "command, as hex; the close is retried until they come.")
     max_open_s: float = num(10.0, 0.1, 120.0, "s", "Longest a serial relay stays open in one go, "
                             "however often it is re-triggered.")
+    input_query_hex: str = text("", "Bytes that ask a serial board for its inputs, as hex; the "
+                                "board answers with input_answer_bytes bytes read as one "
+                                "big-endian bitmask (bit 0: lowest bit of the last byte).")
+    input_answer_bytes: int = num(1, 1, 8, "bytes", "Length of the board's answer to "
+                                  "input_query_hex.")
+    contact_input: int = num(-1, -1, 63, "", "Bit of the input answer that is 1 while the door "
+                             "is open (door contact); -1: no contact wired.")
+    contact_inverted: bool = Field(False, description="The contact's bit is 0 while the door "
+                                   "is open (a contact closed at rest).")
+    exit_input: int = num(-1, -1, 63, "", "Bit of the input answer that is 1 while the exit "
+                          "button (request to exit) is pressed; -1: none wired.")
+    held_open_s: float = num(30.0, 1.0, 3600.0, "s", "Seconds the door may stay open after a "
+                             "grant or an exit before the held-open alarm.")
+    input_poll_s: float = num(0.2, 0.1, 5.0, "s", "Seconds between two reads of the inputs.")
 
     @field_validator("http_method", mode="before")
     @classmethod
@@ -298,7 +313,28 @@ class DoorConfig(Section):
         if self.kind == "http" and not self.http_url.startswith(("http://", "https://")):
             raise ValueError("door.kind = \"http\" needs door.http_url starting with "
                              "http(s)://")
+        self._inputs()
         return self
+
+    def _inputs(self) -> None:
+        """Door contact and exit button: only a serial board that answers a query reads them."""
+        if self.contact_input < 0 and self.exit_input < 0:
+            return
+        if self.kind != "serial" or not self.input_query_hex:
+            raise ValueError("door.contact_input and door.exit_input need door.kind = "
+                             "\"serial\" and door.input_query_hex (an HTTP relay or a plain "
+                             "USB relay cannot report its inputs)")
+        try:
+            bytes.fromhex(self.input_query_hex)
+        except ValueError:
+            raise ValueError(f"door.input_query_hex must be hex bytes like \"A0FF\", not "
+                             f"{self.input_query_hex!r}") from None
+        for key in ("contact_input", "exit_input"):
+            if getattr(self, key) >= 8 * self.input_answer_bytes:
+                raise ValueError(f"door.{key} = {getattr(self, key)} is beyond the "
+                                 f"{self.input_answer_bytes}-byte answer")
+        if self.contact_input >= 0 and self.contact_input == self.exit_input:
+            raise ValueError("door.contact_input and door.exit_input must be different bits")
 
 
 class EventsConfig(Section):
@@ -508,6 +544,10 @@ class CentralConfig(Section):
     sslrootcert: str = text("", "CA certificate that signed the server's certificate.")
     sslcert: str = text("", "Client certificate, where the server asks for one.")
     sslkey: str = text("", "Key of the client certificate.")
+    offline_signin_hours: float = num(24.0, 0.0, 8760.0, "h", "While the central database "
+                                      "cannot be reached, admin sign-in uses this kiosk's copy "
+                                      "of the accounts only if it was confirmed current within "
+                                      "this many hours; 0 refuses sign-in during an outage.")
 
     @property
     def configured(self) -> bool:
@@ -554,6 +594,13 @@ class Config(Section):
     osdp: OsdpConfig = Field(default_factory=OsdpConfig)
     pin: PinConfig = Field(default_factory=PinConfig)
     passes: PassesConfig = Field(default_factory=PassesConfig)
+
+    @model_validator(mode="after")
+    def _osdp_port(self) -> Config:
+        if self.door.kind == "osdp" and not self.osdp.port:
+            raise ValueError("door.kind = \"osdp\" needs osdp.port (the RS-485 adapter's "
+                             "serial port, e.g. /dev/ttyUSB0)")
+        return self
 
     @model_validator(mode="after")
     def _floors(self) -> Config:

@@ -98,6 +98,11 @@ class Person:
     valid_from: datetime | None = None
     valid_until: datetime | None = None
     templates: int = 0
+    #: The card number an access panel knows this person by (door.kind = "osdp").
+    credential: int | None = None
+    #: Bumped by every change an administrator saves: an edit made on an older copy is
+    #: refused (EditConflictError) instead of silently overwriting the newer one.
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -130,8 +135,26 @@ class Outcome(enum.Enum):
     UNKNOWN = "unknown"
     SPOOF = "spoof"
     #: A spoof that makes several for one person within a few minutes: logged as an alarm,
-    #: and that person's face access is suspended for a while.
+    #: and that person's face access is suspended for a while. Door alarms (held open,
+    #: forced open) are logged with this outcome too; their detail says which.
     ALARM = "alarm"
+    #: The face was recognised at a face-and-PIN door (or for a member of a face-and-PIN
+    #: group): the person's PIN is asked next; no door yet.
+    #: A valid visitor pass was shown: the door opens for the visitor it names.
+    VISITOR = "visitor"
+    #: The exit button (request to exit) was pressed: the door opens from inside.
+    EXIT = "exit"
+    #: The face was recognised at a face-and-PIN door (or for a member of a face-and-PIN
+    #: group): the person's PIN is asked next; no door yet.
+    PIN_REQUIRED = "pin_required"
+
+
+class Credential(enum.Enum):
+    """What a decision rests on: the face, a PIN typed at the kiosk, or both."""
+
+    FACE = "face"
+    PIN = "pin"
+    FACE_AND_PIN = "face_and_pin"
 
 
 class DenyReason(enum.Enum):
@@ -148,6 +171,31 @@ class DenyReason(enum.Enum):
     NOT_RECORDED = "not_recorded"
     #: Face access suspended after repeated spoof attempts for this person.
     SUSPENDED = "suspended"
+    #: A PIN that does not match (or an employee number with no PIN: the kiosk says the same).
+    WRONG_PIN = "wrong_pin"
+    #: Too many wrong PINs in a row: PIN entry for this person is locked for a while.
+    PIN_LOCKED = "pin_locked"
+    #: Face and PIN are required but no PIN is set for the person.
+    NO_PIN = "no_pin"
+    #: The PIN asked after the face came too late (or for a face no longer asked about).
+    PIN_EXPIRED = "pin_expired"
+    #: A PIN alone was entered for someone who needs face and PIN here.
+    PIN_ALONE = "pin_alone"
+    #: A visitor pass past its end, before its start, revoked, or used its allowed times.
+    PASS_EXPIRED = "pass_expired"
+    PASS_NOT_YET_VALID = "pass_not_yet_valid"
+    PASS_REVOKED = "pass_revoked"
+    PASS_USED_UP = "pass_used_up"
+    #: A QR code shaped like a pass whose signature does not match (altered or made up).
+    PASS_FORGED = "pass_forged"
+    #: A QR code that is not a pass this kiosk can read.
+    PASS_MALFORMED = "pass_malformed"
+    #: The access panel (OSDP) refused the person's card number.
+    PANEL_DENIED = "panel_denied"
+    #: The access panel did not answer in time, or is offline: refused, fail-secure.
+    PANEL_NO_ANSWER = "panel_no_answer"
+    #: The person has no card number for the access panel (or one its format cannot carry).
+    NO_CREDENTIAL = "no_credential"
 
 
 class PendingReason(enum.Enum):
@@ -277,6 +325,14 @@ class Scores:
 
 
 @dataclass(frozen=True)
+class Visitor:
+    """The visitor a pass names, and the pass's number (what a visitor event logs)."""
+
+    pass_id: int
+    name: str
+
+
+@dataclass(frozen=True)
 class Decision:
     """One access decision with every score that led to it (what the event log stores)."""
 
@@ -289,6 +345,33 @@ class Decision:
     scores: Scores = field(default_factory=Scores)
     #: For PENDING, what the person in view should be told (None: nothing yet).
     pending: PendingReason | None = None
+    #: What the decision rests on (a PIN decision has no face scores).
+    credential: Credential = Credential.FACE
+    #: For a visitor pass (granted or refused), the pass as read (None: not a pass).
+    visitor: Visitor | None = None
+
+
+@dataclass(frozen=True)
+class Admitted:
+    """Who a grant opens the door for: a reader of an access panel sends the credential."""
+
+    person_id: int
+    name: str
+    #: The person's card number; None when they have none.
+    credential: int | None = None
+
+
+class PanelAnswer(enum.Enum):
+    """What an access panel answered to a card read (door.kind = "osdp")."""
+
+    GRANTED = "granted"
+    DENIED = "denied"
+    #: Nothing within osdp.grant_timeout_s.
+    NO_ANSWER = "no_answer"
+    #: The panel is not polling this reader: no card read was sent.
+    OFFLINE = "offline"
+    #: No card read could be sent for this person (no or out-of-range card number).
+    NO_CREDENTIAL = "no_credential"
 
 
 @dataclass(frozen=True)
@@ -297,3 +380,17 @@ class DoorResult:
 
     opened: bool
     detail: str
+    #: The access panel's answer when an access panel decides (None for a relay).
+    panel: PanelAnswer | None = None
+
+    @property
+    def refusal(self) -> DenyReason:
+        """Why a grant that did not open the door stands as a refusal."""
+        return _REFUSALS.get(self.panel, DenyReason.DOOR_FAILED) if self.panel \
+            else DenyReason.DOOR_FAILED
+
+
+_REFUSALS = {PanelAnswer.DENIED: DenyReason.PANEL_DENIED,
+             PanelAnswer.NO_ANSWER: DenyReason.PANEL_NO_ANSWER,
+             PanelAnswer.OFFLINE: DenyReason.PANEL_NO_ANSWER,
+             PanelAnswer.NO_CREDENTIAL: DenyReason.NO_CREDENTIAL}

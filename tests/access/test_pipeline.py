@@ -20,6 +20,7 @@ from turnstile.store.records import NewTemplate
 from turnstile.store.sqlite import SQLiteStore
 from turnstile.store.sqlite.events import EventLog
 from turnstile.types import (
+    Admitted,
     Box,
     DenyReason,
     Embedding,
@@ -28,6 +29,7 @@ from turnstile.types import (
     LivenessResult,
     MotionCues,
     Outcome,
+    PanelAnswer,
     PendingReason,
     Verdict,
 )
@@ -88,7 +90,7 @@ class BrokenDoor:
     def __init__(self) -> None:
         self.calls = 0
 
-    def open(self) -> DoorResult:
+    def open(self, person: Admitted | None = None) -> DoorResult:
         self.calls += 1
         return DoorResult(False, "relay did not answer")
 
@@ -163,6 +165,35 @@ def test_failed_door_is_a_logged_refusal_never_retried(conn: sqlite3.Connection)
     [event] = EventLog(conn, Config().events).recent()
     assert event.reason is DenyReason.DOOR_FAILED and event.door == "relay did not answer"
     assert event.name == "Alice"
+
+
+class RefusingPanel:
+    """An access panel's reader that refuses every card read, keeping who it was asked for."""
+
+    def __init__(self) -> None:
+        self.asked: list[Admitted | None] = []
+
+    def open(self, person: Admitted | None = None) -> DoorResult:
+        self.asked.append(person)
+        return DoorResult(False, "H10301 (26-bit) card read; access panel denied (red LED)",
+                          PanelAnswer.DENIED)
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_panel_hears_the_card_number_and_its_refusal_is_logged(
+        conn: sqlite3.Connection) -> None:
+    door = RefusingPanel()
+    pipeline = build(conn, door=door)
+    SQLiteStore(conn).people.set_credential(1, 4242)
+    finals = [r for r in run_script(pipeline, Script([1] * 20)) if r.final]
+    assert door.asked == [Admitted(1, "Alice", 4242)]
+    decision = finals[0].decision
+    assert decision.outcome is Outcome.DENIED and decision.reason is DenyReason.PANEL_DENIED
+    [event] = EventLog(conn, Config().events).recent()
+    assert event.reason is DenyReason.PANEL_DENIED and "red LED" in event.door
+    assert event.outcome is Outcome.DENIED and event.name == "Alice"
 
 
 def test_lost_camera_is_reopened_and_the_run_goes_on(conn: sqlite3.Connection) -> None:

@@ -87,3 +87,28 @@ def test_csv_naming_a_device_is_rejected_without_reading_it(
     assert report.enrolled == {"Joe Biden": 1}
     assert report.rejected[0].reason is Rejection.UNREADABLE
     assert "not a regular file" in report.rejected[0].detail
+
+
+def test_csv_card_column_sets_card_numbers(examples: Path, tmp_path: Path, enroller: Enroller,
+                                           people: PeopleAdmin) -> None:
+    sheet = tmp_path / "staff.csv"
+    sheet.write_text("name,employee_id,image_path,card\n"
+                     f"Joe Biden,B-1,{examples / 'biden.jpg'},4242\n")
+    items = plan(sheet, "h10301")
+    assert items[0].card == 4242
+    report = Importer(enroller, people).run(items)
+    assert report.enrolled == {"Joe Biden": 1} and report.rejected == []
+    assert people.rows()[0].person.credential == 4242
+
+
+@pytest.mark.parametrize(("card", "message"), [
+    ("12x", "line 2: card '12x' is not a whole number"),
+    ("65536", "line 2: card number 65536 does not fit H10301"),
+    ("-4", "line 2: card '-4' is not a whole number"),
+])
+def test_csv_card_numbers_are_checked_before_anything_is_enrolled(
+        tmp_path: Path, card: str, message: str) -> None:
+    sheet = tmp_path / "staff.csv"
+    sheet.write_text(f"name,employee_id,image_path,card\nJoe,B-1,a.jpg,{card}\n")
+    with pytest.raises(ImportPlanError, match=message):
+        plan_csv(sheet, "h10301")

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.enrolment import Enroller
-from turnstile.admin.people import PeopleAdmin
-from turnstile.store.records import StoreError
+from turnstile.admin.people import PeopleAdmin, PersonEdit
+from turnstile.store import database as storage
+from turnstile.store.records import EditConflictError, StoreError
 from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Person
 from turnstile.vision.engine import Engine
@@ -130,3 +133,51 @@ def test_groups_are_audited_exported_and_erased(
     assert data["groups"] == ["night shift", "Staff"]
     people.delete(person.id)
     assert file_conn.execute("SELECT COUNT(*) FROM person_groups").fetchone()[0] == 0
+
+
+def _admin(db_path: Path, actor: str) -> PeopleAdmin:
+    conn = storage.connect(db_path)
+    return PeopleAdmin(SQLiteStore(conn), AuditLog(conn, datetime.now), actor, datetime.now)
+
+
+def _edit(person: Person, **changes: Any) -> PersonEdit:
+    shown = PersonEdit(person.name, person.employee_id, person.active, person.valid_from,
+                       person.valid_until, (), (), False)
+    return replace(shown, **changes)
+
+
+def test_two_administrators_save_the_same_person(db_path: Path) -> None:
+    """Two panels on one database: the first save wins, the second (over the version it
+    showed) is refused whole, and succeeds once made on the fresh copy."""
+    anna, otto = _admin(db_path, "anna"), _admin(db_path, "otto")
+    shown = anna.store.people.add("Carl", "E7")
+    assert otto.store.people.get(shown.id).version == shown.version
+    saved = anna.save(shown.id, shown.version, _edit(shown, name="Carl Anna",
+                                                     groups=("Staff",)))
+    assert saved.version > shown.version and saved.name == "Carl Anna"
+    with pytest.raises(EditConflictError, match="changed by someone else meanwhile"):
+        otto.save(shown.id, shown.version, _edit(shown, name="Carl Otto", active=False,
+                                                 groups=("Night",)))
+    now = otto.store.people.get(shown.id)
+    assert (now.name, now.active, otto.groups(shown.id)) == ("Carl Anna", True, ("Staff",))
+    with pytest.raises(EditConflictError):
+        otto.set_active(shown.id, False, version=shown.version)
+    again = otto.save(shown.id, now.version, _edit(now, active=False, groups=("Staff",)))
+    assert (again.name, again.active) == ("Carl Anna", False)
+    actors = [e.actor for e in AuditLog(storage.connect(db_path), datetime.now).entries()
+              if e.action is AuditAction.EDIT]
+    assert sorted(actors) == ["anna", "anna", "otto"]
+
+
+def test_card_numbers_fit_the_format_and_stay_out_of_the_audit_log(
+        people: PeopleAdmin, enroller: Enroller, examples: Path, audit: AuditLog) -> None:
+    person = _enrol(people, enroller, examples)
+    with pytest.raises(StoreError, match=r"card number 65536 does not fit H10301 \(26-bit\)"):
+        people.set_credential(person.id, 65536, "h10301")
+    assert people.store.people.get(person.id).credential is None
+    assert people.set_credential(person.id, 65536, "h10304").credential == 65536
+    assert people.set_credential(person.id, None).credential is None
+    details = [json.dumps(e.detail) for e in audit.entries()
+               if e.action is AuditAction.EDIT]
+    assert details == ['{"card_number": "cleared"}', '{"card_number": "set"}']
+    assert not any("65536" in d for d in details)

@@ -23,7 +23,7 @@ from turnstile.access.pipeline import run
 from turnstile.config import CameraConfig, Config
 from turnstile.store import database as storage
 from turnstile.store.sqlite.events import EventLog
-from turnstile.types import DenyReason, Embedding, Match, Outcome
+from turnstile.types import Admitted, DenyReason, Embedding, Match, Outcome
 
 ALICE = [1] * 4 + [0] * 25  # one grant (agreement 3), then she leaves past the cooldown
 
@@ -49,9 +49,9 @@ def test_a_grant_is_recorded_before_the_door_and_gets_its_answer(site: sqlite3.C
     opened_with: list[list[tuple[str, str | None, str]]] = []
 
     class WatchingDoor(SimulatedDoor):
-        def open(self) -> DoorResult:
+        def open(self, person: Admitted | None = None) -> DoorResult:
             opened_with.append(events(site))  # what the log held when the door was driven
-            return super().open()
+            return super().open(person)
 
     run_script(build(site, door=WatchingDoor()), Script(ALICE))
     assert opened_with == [[("granted", None, "awaiting the door")]]
@@ -153,7 +153,7 @@ def test_a_persistent_fault_ends_the_run_for_a_restart(site: sqlite3.Connection)
 
 def test_a_door_driver_that_raises_is_a_logged_refusal(site: sqlite3.Connection) -> None:
     class Overflowing(SimulatedDoor):
-        def open(self) -> DoorResult:
+        def open(self, person: Admitted | None = None) -> DoorResult:
             raise OverflowError("timeout value is too large")
 
     seen = run_script(build(site, door=Overflowing()), Script([*ALICE, 0]))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -19,9 +20,11 @@ from pytestqt.qtbot import QtBot
 
 from tests.conftest import dataset
 from tests.gui.kiosk_fixtures import blank_folder, enrol_from_clip
+from tests.links.conftest import Receiver, private
 from turnstile.access.door import SimulatedDoor
 from turnstile.config import Config, KioskConfig, LivenessConfig
 from turnstile.config import replace as config_replace
+from turnstile.configlinks import WebhookConfig
 from turnstile.gui.app import Kiosk
 from turnstile.gui.kiosk import ADMIN_CORNER_PX, ADMIN_TAPS, KioskWindow, Screen
 from turnstile.gui.worker import KioskUpdate
@@ -69,6 +72,32 @@ def test_granted_shows_the_name_and_picture(make_kiosk: object, engine: Engine,
     assert window.banner.property("state") == "granted"
     # The result clears after kiosk.result_s although the person is still in view.
     qtbot.waitUntil(lambda: window.screen_state is Screen.IDLE, timeout=WAIT_MS)
+
+
+def test_the_kiosk_sends_its_decisions_in_the_background(
+        qtbot: QtBot, config: Config, engine: Engine, db_path: Path, tmp_path: Path) -> None:
+    """The real pipeline (record, then open the door) through the kiosk's delivery thread:
+    the grant goes out once, after the door answered."""
+    enrol_from_clip(engine, clip(), "Dana Whitfield", db_path)
+    receiver = Receiver()
+    hook = WebhookConfig(url=f"http://127.0.0.1:{receiver.port}/hook",
+                         secret_file=private(tmp_path / "hook.key", "k"), retry_max_s=1.0)
+    cfg = config_replace(config, kiosk=KioskConfig(result_s=1.0, fullscreen=False),
+                         liveness=LivenessConfig(motion=False),
+                         events=config_replace(config.events, webhook=hook))
+    kiosk = Kiosk(cfg, db_path, clip().as_posix(), engine=engine, door=SimulatedDoor())
+    qtbot.addWidget(kiosk.window)
+    kiosk.start()
+    try:
+        qtbot.waitUntil(lambda: bool(receiver.accepted()), timeout=WAIT_MS)
+    finally:
+        kiosk.stop()
+        receiver.close()
+    event = json.loads(receiver.accepted()[0].body)
+    assert (event["outcome"], event["person"]["name"]) == ("granted", "Dana Whitfield")
+    assert event["door"]["result"] == "opened"
+    ids = [json.loads(r.body)["id"] for r in receiver.accepted()]
+    assert len(ids) == len(set(ids))
 
 
 def test_someone_not_enrolled_is_unknown(make_kiosk: object, engine: Engine,

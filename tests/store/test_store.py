@@ -13,6 +13,7 @@ from turnstile.store import database as storage
 from turnstile.store.interfaces import Store
 from turnstile.store.records import (
     Change,
+    EditConflictError,
     NewTemplate,
     PersonErased,
     RosterChanged,
@@ -95,4 +96,31 @@ def test_transaction_helper_on_a_raw_connection(db_path: Path) -> None:
     with storage.transaction(conn), storage.transaction(conn):
         conn.execute("INSERT INTO people (name, active, created) VALUES ('Bob', 1, 'now')")
     assert [r[0] for r in conn.execute("SELECT name FROM people")] == ["Bob"]
+    conn.close()
+
+
+def test_touch_moves_the_version_only_over_the_expected_one(conn: sqlite3.Connection) -> None:
+    store = SQLiteStore(conn)
+    person = store.people.add("Ada")
+    assert person.version == 1
+    assert store.people.touch(person.id) == 2
+    assert store.people.touch(person.id, expected=2) == 3
+    with pytest.raises(EditConflictError, match="changed by someone else meanwhile"):
+        store.people.touch(person.id, expected=2)
+    assert store.people.get(person.id).version == 3
+    with pytest.raises(StoreError, match="no person with id 99"):
+        store.people.touch(99, expected=1)
+
+
+def test_an_upgraded_replica_fetches_the_roster_again_for_its_versions(tmp_path: Path) -> None:
+    path = tmp_path / "replica.db"
+    old = sqlite3.connect(path, isolation_level=None)
+    versioned = next(number for number, script in enumerate(storage.MIGRATIONS, 1)
+                     if "people ADD COLUMN version" in script)
+    storage.migrate(old, target=versioned - 1)
+    old.execute("INSERT INTO replica_state VALUES ('change_number', '41'), ('model', 'm')")
+    old.close()
+    conn = storage.connect(path)
+    assert dict(conn.execute("SELECT key, value FROM replica_state").fetchall()) == {
+        "change_number": "0", "model": "m"}
     conn.close()

@@ -1,4 +1,4 @@
-"""Door output: the DoorOutput protocol with simulated, serial-relay and HTTP-relay drivers.
+"""Door output: the DoorOutput protocol with simulated, serial-relay, HTTP-relay and OSDP drivers.
 
 Fail-secure: a driver that cannot confirm the open command reports failure (logged, shown on
 screen as "the door did not open"); nothing retries an open on its own.
@@ -10,10 +10,13 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, Protocol
 
 from turnstile.access.health import Backoff
 from turnstile.config import DoorConfig
+from turnstile.configlinks import OsdpConfig
+from turnstile.types import Admitted
 from turnstile.types import DoorResult as DoorResult  # drivers return it; it lives in types
 
 log = logging.getLogger(__name__)
@@ -30,9 +33,13 @@ SHUTDOWN_CLOSE_ATTEMPTS = 5
 
 
 class DoorOutput(Protocol):
-    """Pulses the door open for its configured time; close() releases the hardware."""
+    """Pulses the door open for its configured time; close() releases the hardware.
 
-    def open(self) -> DoorResult: ...
+    `person` is who the grant is for (None: a test pulse); a relay ignores it, a reader of
+    an access panel sends their card number and returns the panel's verdict.
+    """
+
+    def open(self, person: Admitted | None = None) -> DoorResult: ...
 
     def close(self) -> None: ...
 
@@ -44,7 +51,7 @@ class SimulatedDoor:
         self.pulse_s = pulse_s
         self.pulses = 0
 
-    def open(self) -> DoorResult:
+    def open(self, person: Admitted | None = None) -> DoorResult:
         self.pulses += 1
         log.info("door pulse %.1f s (simulated)", self.pulse_s)
         return DoorResult(True, f"simulated pulse {self.pulse_s:g} s")
@@ -125,6 +132,24 @@ class SerialDoor:
                 log.debug("closing a failed serial port", exc_info=True)
             self._serial = None
 
+    def exchange(self, query: bytes, answer_bytes: int) -> bytes:
+        """Send `query` and read the board's answer (its inputs), between relay commands on
+        the same port; OSError when the board does not answer in full."""
+        with self._lock:
+            try:
+                port, _ = self._connected()
+                port.reset_input_buffer()
+                port.write(query)
+                port.flush()
+                answer = bytes(port.read(answer_bytes))
+            except Exception as exc:  # pyserial raises SerialException, OSError, ValueError
+                self._drop()
+                raise OSError(f"serial board {self.port}: {exc}") from exc
+        if len(answer) != answer_bytes:
+            raise OSError(f"serial board {self.port} answered {len(answer)} of {answer_bytes} "
+                          "input byte(s)")
+        return answer
+
     def secure(self) -> DoorResult:
         """Drive the relay closed now (at start, and by `turnstile door test`)."""
         with self._lock:
@@ -133,7 +158,7 @@ class SerialDoor:
             self._cancel_timer()
             return self._release()
 
-    def open(self) -> DoorResult:
+    def open(self, person: Admitted | None = None) -> DoorResult:
         with self._lock:
             now = time.monotonic()
             self._cancel_timer()
@@ -211,9 +236,17 @@ class SerialDoor:
             self._drop()
 
 
-def build_door(config: DoorConfig) -> DoorOutput:
+def build_door(config: DoorConfig, osdp: OsdpConfig | None = None,
+               data_dir: Path | None = None) -> DoorOutput:
     """The configured driver. DoorConfig's schema already refused a half-configured relay
-    (missing port, bad hex, no URL) when the config was read."""
+    (missing port, bad hex, no URL) when the config was read. An OSDP reader needs its
+    section and the data folder (where its key is created)."""
+    if config.kind == "osdp":
+        from turnstile.access.osdpdoor import build_osdp_door
+
+        if osdp is None or data_dir is None:
+            raise ValueError("an OSDP door is built with the [osdp] section and a data folder")
+        return build_osdp_door(osdp, data_dir)
     if config.kind == "serial":
         door = SerialDoor(config.serial_port, config.serial_baud,
                           bytes.fromhex(config.serial_open_hex),
@@ -236,7 +269,10 @@ def build_door(config: DoorConfig) -> DoorOutput:
 def pulse_once(config: DoorConfig, wait: Callable[[float], None] = time.sleep) -> DoorResult:
     """Open the configured door once for its pulse, then release it: the settings page's
     "Test door" calls this against the driver the kiosk uses (`turnstile door test` also
-    reports the relay's close)."""
+    reports the relay's close). An access panel's reader has no door of its own to pulse."""
+    if config.kind == "osdp":
+        return DoorResult(False, "door.kind = \"osdp\": the access panel drives the lock; "
+                          "test the door from the panel (the kiosk only reads cards to it)")
     door = build_door(config)
     try:
         result = door.open()

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from turnstile.access.door import DoorResult
 from turnstile.config import ConfigError, DoorConfig
+from turnstile.types import Admitted
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ class HttpDoor:
                         "travel unencrypted; use https unless the network is closed", self.where,
                         " and its token" if token else "")
 
-    def open(self) -> DoorResult:
+    def open(self, person: Admitted | None = None) -> DoorResult:
         body = (self.body.replace("{pulse_ms}", str(round(self.pulse_s * 1000)))
                 .replace("{pulse_s}", f"{self.pulse_s:g}"))
         request = urllib.request.Request(self.url, data=body.encode() if body else None,

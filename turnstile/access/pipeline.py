@@ -17,17 +17,22 @@ from dataclasses import dataclass, field, replace
 
 from turnstile.access.camera import CameraLostError, CameraSource, Frame
 from turnstile.access.door import DoorOutput, DoorResult
+from turnstile.access.doorwatch import DoorNotice, DoorSignal, DoorWatch
 from turnstile.access.eventqueue import Backlog
 from turnstile.access.health import Backoff, FaultClock, Heartbeat
 from turnstile.access.liveness.build import configured as configured_liveness
 from turnstile.access.liveness.verdict import LivenessCheck
-from turnstile.access.policy import FINAL, AccessPolicy
+from turnstile.access.passes import PassGate
+from turnstile.access.pin import FaceAndPin
+from turnstile.access.pindesk import PinDesk, PinSetup
+from turnstile.access.policy import FINAL, OPENS, AccessPolicy
 from turnstile.access.schedule import Directory
 from turnstile.config import CameraConfig, Config
 from turnstile.store.gallery import Gallery
 from turnstile.store.interfaces import EventStore
+from turnstile.store.records import StoreError
 from turnstile.store.upkeep import Upkeep
-from turnstile.types import Decision, DenyReason, Face, Image, Match, Outcome
+from turnstile.types import Admitted, Decision, DenyReason, Face, Image, Match, Outcome
 
 __all__ = ["Backoff", "CameraState", "CameraStatus", "FrameResult", "Pipeline", "RunSummary",
            "run"]
@@ -89,7 +94,7 @@ class Pipeline:
     def __init__(self, engine: Engine, gallery: Gallery, policy: AccessPolicy,
                  door: DoorOutput, events: EventStore, source_name: str = "",
                  flip_probe: bool = False, detector: FaceDetector | None = None,
-                 fault_exit_s: float = FAULT_EXIT_S) -> None:
+                 fault_exit_s: float = FAULT_EXIT_S, pins: PinDesk | None = None) -> None:
         self.engine = engine
         #: This camera's detector (see build: it follows the face in view).
         self.detector = detector or engine.detector
@@ -105,6 +110,12 @@ class Pipeline:
         #: Periodic WAL checkpoint and size limit on the loop's own connection (SQLite).
         self.upkeep: Upkeep | None = None
         self.light_limits = LightLimits()
+        #: PIN entries from the keypad, decided between frames (None: no PINs here).
+        self.pins = pins
+        #: Visitor passes read from the frames (None: passes.enabled is off).
+        self.passes: PassGate | None = None
+        #: The door contact and exit button (None: no inputs wired).
+        self.door_watch: DoorWatch | None = None
 
     @property
     def events(self) -> EventStore:
@@ -116,15 +127,22 @@ class Pipeline:
 
     @classmethod
     def build(cls, config: Config, engine: Engine, gallery: Gallery, door: DoorOutput,
-              liveness: LivenessCheck | None = None, source_name: str = "") -> Pipeline:
+              liveness: LivenessCheck | None = None, source_name: str = "",
+              pins: PinSetup | None = None) -> Pipeline:
         if liveness is None:
             # The configured presentation-attack checks: on by default, a still picture
             # must not open the door.
             liveness = configured_liveness(config, engine)
-        policy = AccessPolicy(config.policy, config.recognition, Directory(gallery.store), liveness)
+        directory = Directory(gallery.store)
+        desk = None if pins is None else PinDesk(config.pin, pins, directory,
+                                                 config.policy.allowed_groups)
+        # Without PINs, whoever needs face and PIN is refused rather than let in on the face.
+        second = desk.requirement if desk is not None else FaceAndPin(config.pin, None)
+        policy = AccessPolicy(config.policy, config.recognition, directory, liveness, second)
         pipeline = cls(engine, gallery, policy, door, gallery.store.events,
                        source_name, config.recognition.flip_probe,
-                       following_detector(config, engine.detector), config.kiosk.fault_exit_s)
+                       following_detector(config, engine.detector), config.kiosk.fault_exit_s,
+                       desk)
         connection = getattr(gallery.store, "connection", None)
         if isinstance(connection, sqlite3.Connection):
             pipeline.upkeep = Upkeep(connection, config.events.max_db_mb * 2**20)
@@ -135,8 +153,19 @@ class Pipeline:
         self._backlog.flush()
         if self.upkeep is not None:
             self.upkeep.maybe_run()
+        if self.door_watch is not None:
+            for notice in self.door_watch.take():
+                self._door_notice(frame, notice)
         if frame.image.ndim != 3 or frame.image.shape[2] != 3:  # an IR or greyscale camera
             frame = replace(frame, image=as_bgr(frame.image))
+        entry = self.pins.take() if self.pins is not None else None
+        if entry is not None and self.pins is not None:
+            # A PIN typed on the keypad takes this frame's turn (a moment's delay for faces).
+            return self._act(frame, (), self.pins.decide(entry, frame.at), None)
+        if self.passes is not None:
+            shown = self.passes.look(frame.image, frame.at, frame.index)
+            if shown is not None:  # a pass in view (or just decided): no face decision now
+                return self._act(frame, (), shown, None)
         faces = tuple(self.detector.detect(frame.image))
         crops: dict[Face, Image] = {}
 
@@ -151,8 +180,17 @@ class Pipeline:
             light = assess(frame.image, decision.face, self.light_limits)
             return FrameResult(frame, faces, decision, light=light)
         crop = crops.get(decision.face) if decision.face is not None else None
-        thumbnail = thumbnail_jpeg(crop) if crop is not None else None
-        granted = decision.outcome is Outcome.GRANTED
+        return self._act(frame, faces, decision, thumbnail_jpeg(crop) if crop is not None
+                         else None)
+
+    def _act(self, frame: Frame, faces: tuple[Face, ...], decision: Decision,
+             thumbnail: bytes | None) -> FrameResult:
+        """Record a final decision, then drive the door for one that opens it."""
+        if decision.outcome not in FINAL:
+            return FrameResult(frame, faces, decision)
+        if self.pins is not None:
+            self.pins.noted(decision)  # a question for a PIN, or any other final decision
+        granted = decision.outcome in OPENS
         event_id = self._backlog.record(decision, thumbnail, self.source_name,
                                          awaiting_door=granted)
         if event_id is None:
@@ -166,17 +204,38 @@ class Pipeline:
             return FrameResult(frame, faces, decision)
         door = None
         if granted:
-            door = self._drive_door()
+            door = self._drive_door(decision)
             if not door.opened:
-                # Fail-secure: the grant stands as a refusal; it is logged, not retried.
+                # Fail-secure: the grant stands as a refusal (the door failed, or the access
+                # panel refused or did not answer); it is logged, not retried.
                 decision = replace(decision, outcome=Outcome.DENIED,
-                                   reason=DenyReason.DOOR_FAILED, detail=door.detail)
+                                   reason=door.refusal, detail=door.detail)
             self._backlog.answer(event_id, door)
+            if door.opened and self.door_watch is not None:
+                self.door_watch.authorise()  # this opening is no forced one
         return FrameResult(frame, faces, decision, door, event_id)
 
-    def _drive_door(self) -> DoorResult:
+    def _door_notice(self, frame: Frame, notice: DoorNotice) -> None:
+        """Log a door alarm; an exit request is recorded, then opens the door."""
+        outcome = Outcome.EXIT if notice.signal is DoorSignal.EXIT_REQUEST else Outcome.ALARM
+        result = self._act(frame, (), Decision(outcome, notice.at, detail=notice.detail), None)
+        log.log(logging.INFO if outcome is Outcome.EXIT else logging.WARNING, "%s: %s",
+                notice.signal.value, result.decision.detail)
+
+    def _admitted(self, decision: Decision) -> Admitted | None:
+        """Who the grant is for, with their card number (an access panel's reader sends it)."""
+        match = decision.match
+        if match is None or match.person_id is None:
+            return None
         try:
-            door = self.door.open()
+            credential = self.gallery.store.people.get(match.person_id).credential
+        except StoreError:  # removed a moment ago: no card number, so a panel refuses
+            credential = None
+        return Admitted(match.person_id, match.name or "", credential)
+
+    def _drive_door(self, decision: Decision) -> DoorResult:
+        try:
+            door = self.door.open(self._admitted(decision))
         except Exception as exc:  # a driver bug or odd setting must not open nor crash
             log.exception("the door driver failed")
             door = DoorResult(False, f"door driver error: {type(exc).__name__}")

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import ParamSpec, TypeVar
 
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.passwords import (
@@ -20,8 +22,10 @@ from turnstile.admin.roles import Actor, Permission, PermissionDeniedError, Role
 from turnstile.config import AdminConfig
 from turnstile.errors import TurnstileError
 from turnstile.store.accounts import (
+    AccountRecords,
     AccountRow,
     AccountStore,
+    AccountsUnavailableError,
     DuplicateAccountError,
     Failures,
     ThrottleWindow,
@@ -58,6 +62,21 @@ class LockoutError(AuthError):
         self.wait_s = wait_s
 
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _shown(method: Callable[P, R]) -> Callable[P, R]:
+    """The central accounts being away is refused like any sign-in problem: a safe message."""
+    @functools.wraps(method)
+    def guarded(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return method(*args, **kwargs)
+        except AccountsUnavailableError as exc:
+            raise AuthError(str(exc)) from exc
+    return guarded
+
+
 def _user(row: AccountRow) -> User:
     return User(row.id, row.name, Role(row.role), row.created, row.last_login)
 
@@ -66,8 +85,10 @@ class Accounts:
     """Creates accounts and checks sign-ins; every outcome goes to the audit log."""
 
     def __init__(self, conn: sqlite3.Connection, config: AdminConfig, audit: AuditLog,
-                 clock: Callable[[], datetime], cost: ScryptCost = DEFAULT_COST) -> None:
-        self._store = AccountStore(conn)
+                 clock: Callable[[], datetime], cost: ScryptCost = DEFAULT_COST,
+                 store: AccountRecords | None = None) -> None:
+        # `store`: the central accounts ([central]); otherwise this database's own.
+        self._store: AccountRecords = store or AccountStore(conn)
         self._config = config
         self._audit = audit
         self._clock = clock
@@ -75,26 +96,31 @@ class Accounts:
         # Unknown names are checked against this, so they cost one stretch like known ones.
         self._dummy = dummy_hash(cost)
 
+    @_shown
     def first_run(self) -> bool:
         """No account exists yet: the installer must create the first administrator with
         `turnstile accounts create` (the panel never offers it to whoever stands there)."""
         return self._store.count() == 0
 
+    @_shown
     def users(self) -> list[User]:
         return [_user(r) for r in self._store.all()]
 
+    @_shown
     def user(self, user_id: int) -> User:
         row = self._store.get(user_id)
         if row is None:
             raise AuthError(f"no account with id {user_id}")
         return _user(row)
 
+    @_shown
     def find(self, name: str) -> User:
         found = self._store.by_name(name.strip())
         if found is None:
             raise AuthError(f"no account named {name.strip()!r}")
         return _user(found[0])
 
+    @_shown
     def create(self, name: str, password: str, role: Role, by: Actor) -> User:
         """Add an account (an administrator's call); the first one must be an administrator."""
         require(by, Permission.MANAGE_ACCOUNTS)
@@ -112,6 +138,7 @@ class Accounts:
         self._audit.record(by.name, AuditAction.ACCOUNT_CREATED, name, {"role": role.value})
         return self.user(user_id)
 
+    @_shown
     def delete(self, user_id: int, by: Actor) -> None:
         require(by, Permission.MANAGE_ACCOUNTS)
         target = self.user(user_id)
@@ -122,6 +149,7 @@ class Accounts:
         self._audit.record(by.name, AuditAction.ACCOUNT_DELETED, target.name)
 
     # Passwords --------------------------------------------------------------------------
+    @_shown
     def change_password(self, user: User, old: str, new: str) -> None:
         """A signed-in user's own password: the old one must be right (and is throttled)."""
         self._authenticate(user.name, old)
@@ -129,6 +157,7 @@ class Accounts:
         self._store.set_password(user.id, hash_password(new, self._cost))
         self._audit.record(user.name, AuditAction.PASSWORD_CHANGED, user.name)
 
+    @_shown
     def reset_password(self, user_id: int, new: str, by: Actor) -> User:
         """An administrator sets someone else's password (a forgotten one); lifts their lock."""
         require(by, Permission.MANAGE_ACCOUNTS)
@@ -139,6 +168,7 @@ class Accounts:
         self._audit.record(by.name, AuditAction.PASSWORD_RESET, target.name)
         return target
 
+    @_shown
     def unlock(self, name: str | None, by: Actor) -> int:
         """Lift the lockout of one name, or of every name and the PC-wide throttle."""
         require(by, Permission.MANAGE_ACCOUNTS)
@@ -153,6 +183,7 @@ class Accounts:
                 f"the password needs at least {self._config.min_password_length} characters")
 
     # Sign-in ----------------------------------------------------------------------------
+    @_shown
     def login(self, name: str, password: str) -> User:
         """The user when the password is right; AuthError or LockoutError otherwise."""
         row = self._authenticate(name, password)
@@ -160,6 +191,7 @@ class Accounts:
         self._audit.record(row.name, AuditAction.LOGIN, row.name)
         return self.user(row.id)
 
+    @_shown
     def confirm(self, user: User, password: str, purpose: str) -> None:
         """Re-authentication before a sensitive step (erase, export, settings): the signed-in
         user types their password again; wrong answers count like failed sign-ins."""
@@ -167,6 +199,7 @@ class Accounts:
         self._audit.record(user.name, AuditAction.REAUTHENTICATED, user.name,
                            {"purpose": purpose})
 
+    @_shown
     def authorise(self, name: str, password: str, permission: Permission) -> User:
         """Sign-in for one action (quitting the kiosk): right password AND a role allowing it."""
         row = self._authenticate(name, password)
@@ -196,6 +229,7 @@ class Accounts:
             self._store.set_password(row.id, hash_password(password, self._cost))
         return row
 
+    @_shown
     def lockout_remaining(self, name: str) -> float:
         """Seconds until `name` may try again (0 when not locked)."""
         return self._wait(name.strip())[0]

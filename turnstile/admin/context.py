@@ -13,9 +13,11 @@ from turnstile.admin.audit import AuditLog
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.passwords import DEFAULT_COST, ScryptCost
 from turnstile.admin.people import PeopleAdmin
+from turnstile.admin.pins import PinAdmin, ScryptPins
 from turnstile.admin.settings import CALIBRATION_FILE, FarCurve, SettingsStore, load_far_curve
 from turnstile.config import Config
 from turnstile.store import database as storage
+from turnstile.store.accounts import AccountRecords
 from turnstile.store.gallery import Gallery
 from turnstile.store.sqlite import SQLiteStore
 from turnstile.vision.engine import Engine, EngineFactory
@@ -46,10 +48,18 @@ class AdminContext:
         self.store = SQLiteStore(self.conn, self.config.events)
         self.audit = AuditLog(self.conn, self.clock, self.config.admin.audit_retention_days)
         self.accounts = Accounts(self.conn, self.config.admin, self.audit, self.clock,
-                                 self.password_cost)
+                                 self.password_cost, self._central_accounts())
         self.gallery = self.engine.gallery(self.store)
         self.enroller = Enroller(self.engine, self.gallery, self.config)
         self.settings = SettingsStore(self.config_path, self.audit)
+
+    def _central_accounts(self) -> AccountRecords | None:
+        """With [central], accounts live in the central database (this file keeps a copy)."""
+        if not self.config.central.configured:
+            return None
+        from turnstile.admin.central import account_store
+
+        return account_store(self.config.central, self.conn, self.clock)
 
     @classmethod
     def open(cls, config: Config, config_path: Path, database: Path,
@@ -73,6 +83,10 @@ class AdminContext:
                                                self.gallery, central, self.database)
         return PeopleAdmin(self.store, self.audit, actor, self.clock, self.gallery)
 
+    def pins(self, actor: str) -> PinAdmin:
+        """Who sets kiosk PINs as `actor` (always this kiosk's own file, central or not)."""
+        return PinAdmin(self.store, self.store.pins, self.config.pin, self.audit, actor,
+                        self.clock, ScryptPins(self.password_cost))
     def open_store(self) -> SQLiteStore:
         """The same database on a new connection, for a worker thread (connections stay
         per thread); the caller closes it."""

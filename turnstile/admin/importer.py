@@ -1,4 +1,5 @@
-"""Bulk import: a folder with one sub-folder per person, or a CSV of name,employee_id,path."""
+"""Bulk import: a folder with one sub-folder per person, or a CSV of name,employee_id,path
+(and optionally card, the card number for the access panel)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from turnstile.admin.enrolment import Assessment, Enroller, Rejection
-from turnstile.admin.people import PeopleAdmin
+from turnstile.admin.people import PeopleAdmin, fits_format
 from turnstile.errors import TurnstileError
-from turnstile.store.records import StoreError
+from turnstile.store.records import StoreError, check_credential
 
 #: Files taken from a person's folder (others are skipped without comment).
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff", ".pgm", ".ppm")
 CSV_COLUMNS = ("name", "employee_id", "image_path")
+#: An optional CSV column: the person's card number for the access panel (door.kind = osdp).
+CARD_COLUMN = "card"
 
 
 class ImportPlanError(TurnstileError, ValueError):
@@ -28,6 +31,8 @@ class ImportItem:
     name: str
     employee_id: str | None
     path: Path
+    #: The person's card number (CSV column "card"; None: leave it as it is).
+    card: int | None = None
 
 
 @dataclass(frozen=True)
@@ -66,8 +71,23 @@ def plan_folder(root: Path) -> list[ImportItem]:
     return items
 
 
-def plan_csv(path: Path) -> list[ImportItem]:
-    """Rows of name,employee_id,image_path; relative paths are relative to the CSV file."""
+def _card(text: str | None, where: str, card_format: str | None) -> int | None:
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ImportPlanError(f"{where}: card {text!r} is not a whole number")
+    try:
+        fits_format(int(text), card_format)
+        check_credential(int(text))
+    except StoreError as exc:
+        raise ImportPlanError(f"{where}: {exc}") from None
+    return int(text)
+
+
+def plan_csv(path: Path, card_format: str | None = None) -> list[ImportItem]:
+    """Rows of name,employee_id,image_path[,card]; relative paths are relative to the CSV
+    file; card numbers are checked against `card_format` (osdp.card_format) when given."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
@@ -86,14 +106,17 @@ def plan_csv(path: Path) -> list[ImportItem]:
         image_path = Path(image).expanduser()
         if not image_path.is_absolute():
             image_path = path.parent / image_path
-        items.append(ImportItem(name, (row["employee_id"] or "").strip() or None, image_path))
+        card = _card(row.get(CARD_COLUMN), f"{path}, line {line}", card_format)
+        items.append(ImportItem(name, (row["employee_id"] or "").strip() or None, image_path,
+                                card))
     if not items:
         raise ImportPlanError(f"{path} has no rows")
     return items
 
 
-def plan(source: Path) -> list[ImportItem]:
-    return plan_csv(source) if source.suffix.lower() == ".csv" else plan_folder(source)
+def plan(source: Path, card_format: str | None = None) -> list[ImportItem]:
+    return plan_csv(source, card_format) if source.suffix.lower() == ".csv" \
+        else plan_folder(source)
 
 
 def _groups(items: Sequence[ImportItem]) -> dict[tuple[str, str | None], list[ImportItem]]:
@@ -132,7 +155,7 @@ class Importer:
                     progress(done, len(items))
             existing = self._existing(name, employee_id)
             kept = self._drop_duplicates(accepted, existing, rejected)
-            if kept and self._save(name, employee_id, existing, kept, rejected):
+            if kept and self._save(name, employee_id, existing, kept, rejected, group):
                 enrolled[name] = enrolled.get(name, 0) + len(kept)
         return ImportReport(enrolled, rejected, len(items))
 
@@ -155,15 +178,24 @@ class Importer:
         return kept
 
     def _save(self, name: str, employee_id: str | None, existing: int | None,
-              kept: list[tuple[ImportItem, Assessment]], rejected: list[Rejected]) -> bool:
+              kept: list[tuple[ImportItem, Assessment]], rejected: list[Rejected],
+              group: Sequence[ImportItem]) -> bool:
         templates = [verdict.template() for _, verdict in kept]
         try:
             if existing is None:
-                self._people.enrol(name, employee_id, templates, consent=self._consent)
+                existing = self._people.enrol(name, employee_id, templates,
+                                              consent=self._consent).id
             else:
                 self._people.add_templates(existing, templates)
         except StoreError as exc:
             rejected.extend(Rejected(item.path, name, Rejection.NOT_SAVED, str(exc))
                             for item, _ in kept)
             return False
+        card = next((item.card for item in group if item.card is not None), None)
+        if card is not None:
+            try:
+                self._people.set_credential(existing, card)
+            except StoreError as exc:  # the faces are in; only the number is not
+                rejected.append(Rejected(group[0].path, name, Rejection.NOT_SAVED,
+                                         f"enrolled, but the card number was not set: {exc}"))
         return True

@@ -10,11 +10,45 @@ from pathlib import Path
 
 from turnstile.admin.audit import AuditAction, AuditLog
 from turnstile.admin.schedules import format_schedule
+from turnstile.cards import card_format as card_format_of
 from turnstile.store.erasure import audit_target
 from turnstile.store.gallery import Gallery
 from turnstile.store.interfaces import Store
 from turnstile.store.records import Event, NewTemplate, StoreError, Window
 from turnstile.types import Person
+
+
+@dataclass(frozen=True)
+class PersonEdit:
+    """Everything the person editor shows, as the administrator wants it saved."""
+
+    name: str
+    employee_id: str | None
+    active: bool
+    valid_from: datetime | None
+    valid_until: datetime | None
+    windows: tuple[Window, ...]
+    groups: tuple[str, ...]
+    consent: bool
+    #: The card number for an access panel, checked against `card_format` when given.
+    credential: int | None = None
+    card_format: str | None = None
+
+    def differences(self, person: Person, windows: Sequence[Window], groups: Sequence[str],
+                    consent: bool) -> frozenset[str]:
+        """Which parts differ from the person as stored ("name", "active", ...)."""
+        changed = {
+            "name": (self.name.strip(), (self.employee_id or "").strip() or None)
+            != (person.name, person.employee_id),
+            "active": self.active != person.active,
+            "validity": (self.valid_from, self.valid_until)
+            != (person.valid_from, person.valid_until),
+            "schedule": tuple(self.windows) != tuple(windows),
+            "groups": sorted(g.casefold() for g in self.groups)
+            != sorted(g.casefold() for g in groups),
+            "consent": self.consent != consent,
+            "credential": self.credential != person.credential}
+        return frozenset(part for part, differs in changed.items() if differs)
 
 
 @dataclass(frozen=True)
@@ -107,9 +141,34 @@ class PeopleAdmin:
                                _label(self.store.people.get(person_id)),
                                {"template": template_id})
 
+    def save(self, person_id: int, version: int, edit: PersonEdit) -> Person:
+        """The editor's save: every changed part in one transaction, only over the version
+        the editor showed; EditConflictError (nothing saved) when someone saved meanwhile."""
+        with self.store.transaction():
+            self.store.people.touch(person_id, version)
+            person = self.store.people.get(person_id)
+            changed = edit.differences(person, self.schedule(person_id), self.groups(person_id),
+                                       self.store.people.consent(person_id) is not None)
+            if "credential" in changed:
+                self.set_credential(person_id, edit.credential, edit.card_format)
+            if "name" in changed:
+                self.edit(person_id, edit.name, edit.employee_id)
+            if "active" in changed:
+                self.set_active(person_id, edit.active)
+            if "validity" in changed:
+                self.set_validity(person_id, edit.valid_from, edit.valid_until)
+            if "schedule" in changed:
+                self.set_schedule(person_id, edit.windows)
+            if "groups" in changed:
+                self.set_groups(person_id, edit.groups)
+            if "consent" in changed:
+                self.set_consent(person_id, edit.consent)
+        return self.store.people.get(person_id)
+
     def edit(self, person_id: int, name: str, employee_id: str | None) -> Person:
         before = self.store.people.get(person_id)
         with self.store.transaction():
+            self.store.people.touch(person_id)
             person = self.store.people.rename(person_id, name, employee_id)
             changed = [field for field, old, new in (
                 ("name", before.name, person.name),
@@ -118,8 +177,10 @@ class PeopleAdmin:
                                {"changed": ", ".join(changed) or "nothing"})
         return person
 
-    def set_active(self, person_id: int, active: bool) -> Person:
+    def set_active(self, person_id: int, active: bool, version: int | None = None) -> Person:
+        """(De)activate; with `version`, only over that one (EditConflictError otherwise)."""
         with self.store.transaction():
+            self.store.people.touch(person_id, version)
             person = self.store.people.set_active(person_id, active)
             self._audit.record(self.actor, AuditAction.EDIT, _label(person), {"active": active})
         return person
@@ -127,10 +188,24 @@ class PeopleAdmin:
     def set_validity(self, person_id: int, valid_from: datetime | None,
                      valid_until: datetime | None) -> Person:
         with self.store.transaction():
+            self.store.people.touch(person_id)
             person = self.store.people.set_validity(person_id, valid_from, valid_until)
             self._audit.record(self.actor, AuditAction.EDIT, _label(person),
                                {"valid_from": _iso(valid_from),
                                 "valid_until": _iso(valid_until)})
+        return person
+
+    def set_credential(self, person_id: int, credential: int | None,
+                       card_format: str | None = None) -> Person:
+        """The person's card number for the access panel (None clears it), checked against
+        `card_format` (osdp.card_format) when given. The audit log says it changed, never
+        the number: a card number is a credential."""
+        fits_format(credential, card_format)
+        with self.store.transaction():
+            self.store.people.touch(person_id)
+            person = self.store.people.set_credential(person_id, credential)
+            self._audit.record(self.actor, AuditAction.EDIT, _label(person),
+                               {"card_number": "set" if credential is not None else "cleared"})
         return person
 
     def schedule(self, person_id: int) -> tuple[Window, ...]:
@@ -140,6 +215,7 @@ class PeopleAdmin:
         """Replace the weekly windows in which the person may pass (empty: any time)."""
         person = self.store.people.get(person_id)
         with self.store.transaction():
+            self.store.people.touch(person_id)
             self.store.schedules.set(person_id, windows)
             self._audit.record(self.actor, AuditAction.EDIT, _label(person),
                                {"schedule": format_schedule(windows) or "any time"})
@@ -151,6 +227,7 @@ class PeopleAdmin:
         """Replace the access groups the person belongs to (missing groups are created)."""
         person = self.store.people.get(person_id)
         with self.store.transaction():
+            self.store.people.touch(person_id)
             groups = self.store.groups.set(person_id, names)
             self._audit.record(self.actor, AuditAction.EDIT, _label(person),
                                {"groups": ", ".join(groups) or "none"})
@@ -158,6 +235,7 @@ class PeopleAdmin:
 
     def set_consent(self, person_id: int, consent: bool) -> None:
         with self.store.transaction():
+            self.store.people.touch(person_id)
             self.store.people.set_consent(person_id, self._now() if consent else None)
             self._audit.record(self.actor, AuditAction.EDIT,
                                _label(self.store.people.get(person_id)), {"consent": consent})
@@ -213,6 +291,16 @@ def _event_row(event: Event) -> dict[str, object]:
             "reason": event.reason.value if event.reason else None,
             "runner_up": event.runner_up, "scores": json.dumps(event.scores, sort_keys=True),
             "similarity": event.similarity, "source": event.source}
+
+
+def fits_format(credential: int | None, card_format: str | None) -> None:
+    """StoreError when the configured card format cannot carry this card number."""
+    if credential is None or card_format is None:
+        return
+    fmt = card_format_of(card_format)
+    if not 0 <= credential <= fmt.max_number:
+        raise StoreError(f"card number {credential} does not fit {fmt.title}: it must be 0 "
+                         f"to {fmt.max_number}")
 
 
 def _label(person: Person) -> str:

@@ -35,11 +35,13 @@ class Permission(enum.Enum):
     MANAGE_ACCOUNTS = "manage accounts"
     READ_AUDIT = "read the audit log"
     QUIT_KIOSK = "quit the kiosk"
+    ISSUE_PASSES = "issue and revoke visitor passes"
 
 
 #: What an operator may do; an administrator may do everything.
 OPERATOR_PERMISSIONS = frozenset(
-    {Permission.MANAGE_PEOPLE, Permission.READ_EVENTS, Permission.EXPORT_EVENTS})
+    {Permission.MANAGE_PEOPLE, Permission.READ_EVENTS, Permission.EXPORT_EVENTS,
+     Permission.ISSUE_PASSES})
 
 
 class Actor(Protocol):

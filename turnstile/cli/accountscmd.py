@@ -76,8 +76,13 @@ class _Session:
         _check_owner(path)
         self.conn: sqlite3.Connection = storage.connect(path)
         self.audit = AuditLog(self.conn, datetime.now, config.admin.audit_retention_days)
+        central = None
+        if config.central.configured:  # the accounts of every kiosk, at the centre
+            from turnstile.admin.central import account_store
+
+            central = account_store(config.central, self.conn, datetime.now)
         self.accounts = Accounts(self.conn, config.admin, self.audit, datetime.now,
-                                 passwords.DEFAULT_COST)
+                                 passwords.DEFAULT_COST, central)
 
     def __enter__(self) -> _Session:
         return self

@@ -59,7 +59,7 @@ def _context(args: argparse.Namespace) -> AdminContext:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    items = plan(args.source)
+    items = plan(args.source, load_config(args).osdp.card_format)
     context = _context(args)
     actor = cli_actor().name
     try:

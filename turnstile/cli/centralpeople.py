@@ -22,7 +22,7 @@ from turnstile.store.records import StoreError
 
 
 @contextmanager
-def _roster(config: Config) -> Iterator[Any]:
+def open_roster(config: Config) -> Iterator[Any]:
     """The central roster for this command, acting as `cli:<user>`; errors in one line."""
     import psycopg
 
@@ -51,11 +51,12 @@ def people_admin(args: argparse.Namespace, config: Config, store: Any, gallery: 
 
 
 def people(args: argparse.Namespace, config: Config) -> int:
-    with _roster(config) as roster:
+    with open_roster(config) as roster:
         everyone = roster.people()
     rows = [{"id": p.person.id, "name": p.person.name, "employee_id": p.person.employee_id,
              "templates": p.person.templates, "active": p.person.active,
-             "created": p.person.created.isoformat(), "groups": list(p.groups)}
+             "created": p.person.created.isoformat(), "groups": list(p.groups),
+             "card": p.person.credential}
             for p in everyone]
     text = "\n".join(f"{p.person.name:30} {p.person.employee_id or '-':12} "
                      f"{p.person.templates:3} template(s)"
@@ -65,7 +66,7 @@ def people(args: argparse.Namespace, config: Config) -> int:
 
 
 def remove(args: argparse.Namespace, config: Config) -> int:
-    with _roster(config) as roster:
+    with open_roster(config) as roster:
         matches = roster.find(args.name)
         if not matches:
             raise StoreError(f"no one named {args.name!r} is enrolled")
@@ -85,7 +86,7 @@ def events(args: argparse.Namespace, config: Config, since: datetime | None,
     """Every kiosk's events, newest first, with the kiosk id; or all matching to --csv."""
     from turnstile.store.central import events as central_events
 
-    with _roster(config) as roster:
+    with open_roster(config) as roster:
         person_id = None
         if args.person:
             found = roster.find(args.person)

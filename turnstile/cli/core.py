@@ -14,7 +14,7 @@ from turnstile.access.camera import probe
 from turnstile.access.policy import accepted
 from turnstile.admin.audit import AuditLog
 from turnstile.admin.enrolment import Assessment, DuplicateFaceError, Enroller, light_warning
-from turnstile.admin.people import PeopleAdmin
+from turnstile.admin.people import PeopleAdmin, fits_format
 from turnstile.admin.roles import cli_actor
 from turnstile.cli import centralpeople
 from turnstile.cli.common import (
@@ -27,7 +27,7 @@ from turnstile.cli.common import (
 )
 from turnstile.config import Config
 from turnstile.store.gallery import Gallery
-from turnstile.store.records import StoreError
+from turnstile.store.records import StoreError, check_credential
 from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Match, Person
 from turnstile.vision import models
@@ -42,6 +42,9 @@ def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
     enroll.add_argument("images", nargs="+", type=Path, metavar="IMAGE",
                         help="photos with exactly one face each")
     enroll.add_argument("--employee-id", metavar="ID", help="the person's employee id")
+    enroll.add_argument("--card", type=int, metavar="NUMBER",
+                        help="the person's card number for the access panel (door.kind = "
+                             "osdp; it must fit osdp.card_format)")
     enroll.add_argument("--consent", action="store_true",
                         help="record that the person consented to storing their face (now)")
     enroll.add_argument("--force", action="store_true",
@@ -107,6 +110,8 @@ def _assess(enroller: Enroller,
 
 def run_enroll(args: argparse.Namespace) -> int:
     config = load_config(args)
+    fits_format(args.card, config.osdp.card_format)  # refused before anything is enrolled
+    check_credential(args.card)
     engine = Engine.from_config(config, args.model)
     store = open_store(args, config)
     try:
@@ -137,6 +142,8 @@ def run_enroll(args: argparse.Namespace) -> int:
         else:
             person = people.enrol(args.name, args.employee_id, templates, consent=args.consent,
                                   duplicate_of=duplicate.person_id if duplicate else None)
+        if args.card is not None:
+            person = people.set_credential(person.id, args.card, config.osdp.card_format)
     finally:
         store.close()
     payload = {"name": person.name, "person_id": person.id, "enrolled": len(accepted),
@@ -207,21 +214,21 @@ def run_people(args: argparse.Namespace) -> int:
         store.close()
     rows = [{"id": p.id, "name": p.name, "employee_id": p.employee_id, "templates": p.templates,
              "active": p.active, "created": p.created.isoformat(),
-             "groups": list(groups.get(p.id, ()))} for p in people]
+             "groups": list(groups.get(p.id, ())), "card": p.credential} for p in people]
     text = "\n".join(f"{p.name:30} {p.employee_id or '-':12} {p.templates:3} template(s)"
                      f"{'' if p.active else '  (inactive)'}" for p in people)
     emit(args, {"people": rows}, text or "no one is enrolled")
     return 0
 
 
-def _one_person(store: SQLiteStore, name: str) -> Person:
+def one_person(store: SQLiteStore, name: str) -> Person:
     """The one person `name` means (name in any case, or employee id), else a clear error
     with the enrolled names it might have meant."""
     matches = store.people.find(name)
     if len(matches) > 1:
         ids = ", ".join(str(p.employee_id or p.id) for p in matches)
         raise StoreError(f"{len(matches)} people are named {name!r} ({ids}); "
-                         "remove by employee id")
+                         "name them by employee id")
     if not matches:
         names = {p.name.casefold(): p.name for p in store.people.all()}
         close = [names[n] for n in difflib.get_close_matches(name.casefold(), list(names))]
@@ -249,7 +256,7 @@ def run_remove(args: argparse.Namespace) -> int:
         return centralpeople.remove(args, config)
     store = open_store(args, config, create=False)
     try:
-        person = _one_person(store, args.name)
+        person = one_person(store, args.name)
         if not _confirmed(person, args.yes):
             emit(args, {"removed": None}, "nothing erased")
             return 1

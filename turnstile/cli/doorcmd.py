@@ -7,10 +7,13 @@ import time
 from typing import Any
 
 from turnstile.access.door import DoorResult, SerialDoor, build_door
-from turnstile.cli.common import emit, load_config
+from turnstile.cli.common import database_path, emit, load_config
+from turnstile.config import Config
 
 #: Seconds beyond the pulse that `door test` waits for the relay to be closed again.
 CLOSE_GRACE_S = 5.0
+#: Seconds beyond libosdp's offline timeout that `door test` waits for an OSDP panel's polls.
+PANEL_GRACE_S = 4.0
 
 
 def register(subparsers: Any, parent: argparse.ArgumentParser) -> None:
@@ -39,8 +42,37 @@ def _wait_closed(door: object, pulse_s: float) -> DoorResult:
                              f"{pulse_s + CLOSE_GRACE_S:g} s ({door.port}); still retrying")
 
 
+def _test_panel(args: argparse.Namespace, config: Config) -> int:
+    """An OSDP reader opens nothing itself: show whether the panel polls it (securely)."""
+    from turnstile.access.osdpdoor import OFFLINE_AFTER_S, OsdpDoor
+
+    door = build_door(config.door, config.osdp, database_path(args, config).parent)
+    assert isinstance(door, OsdpDoor)
+    try:
+        deadline = time.monotonic() + OFFLINE_AFTER_S + PANEL_GRACE_S
+        wanted = config.osdp.secure_channel
+        while time.monotonic() < deadline and not (
+                door.status.online and (door.status.secure or not wanted)):
+            time.sleep(0.1)
+        status = door.status
+    finally:
+        door.close()
+    steps = [_line("panel polls the reader", DoorResult(status.online, status.describe()))]
+    if wanted:
+        steps.append(_line("secure channel", DoorResult(
+            status.secure, "established with the key in the key file" if status.secure else
+            "not established: check the key installed in the panel")))
+    ok = all(step["ok"] for step in steps)
+    emit(args, {"door": "osdp", "ok": ok, "steps": steps},
+         "\n".join(f"{'ok  ' if s['ok'] else 'FAIL'} {s['step']}: {s['detail']}"
+                   for s in steps))
+    return 0 if ok else 1
+
+
 def run_test(args: argparse.Namespace) -> int:
     config = load_config(args)
+    if config.door.kind == "osdp":
+        return _test_panel(args, config)
     door = build_door(config.door)  # a serial relay is driven closed here first
     try:
         steps: list[dict[str, Any]] = []
@@ -63,6 +95,11 @@ def run_test(args: argparse.Namespace) -> int:
 
 def run_close(args: argparse.Namespace) -> int:
     config = load_config(args)
+    if config.door.kind == "osdp":
+        result = DoorResult(True, "an OSDP reader has no close command (the panel drives "
+                            "the lock)")
+        emit(args, _line("close", result), f"ok: {result.detail}")
+        return 0
     door = build_door(config.door)
     try:
         result = door.secure() if isinstance(door, SerialDoor) else \

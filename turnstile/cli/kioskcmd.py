@@ -14,6 +14,7 @@ from turnstile.access.door import SimulatedDoor
 from turnstile.access.pipeline import FrameResult, Pipeline, run
 from turnstile.cli.common import add_model_option, database_path, emit, load_config, warn
 from turnstile.config import Config
+from turnstile.store import upkeep
 from turnstile.store.sqlite import SQLiteStore
 from turnstile.store.sqlite.events import scratch_log
 from turnstile.vision import models
@@ -57,9 +58,12 @@ def run_kiosk(args: argparse.Namespace) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     config = load_config(args)
     ensure_models(config)
+    database = database_path(args, config)
+    # A restore chosen in the admin panel swaps the file now, before anything opens it.
+    upkeep.apply_pending_restore(database)
     from turnstile.gui.app import run_app  # Qt only loads for the kiosk itself
 
-    return run_app(config, database_path(args, config), source=args.source, loop=args.loop,
+    return run_app(config, database, source=args.source, loop=args.loop,
                    model=args.model, fullscreen=not args.windowed and config.kiosk.fullscreen,
                    config_path=args.config)
 

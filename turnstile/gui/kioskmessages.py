@@ -22,6 +22,10 @@ translate = QCoreApplication.translate
 #: background, not the person at the kiosk: the screen asks them to come closer instead of
 #: turning red (at 640x480, 72 px: about a metre from a typical webcam).
 NEAR_FACE_SHARE = 0.15
+#: Refusals of a visitor pass (the banner says "Pass refused", not "Access denied").
+PASS_REFUSALS = frozenset({DenyReason.PASS_EXPIRED, DenyReason.PASS_NOT_YET_VALID,
+                           DenyReason.PASS_REVOKED, DenyReason.PASS_USED_UP,
+                           DenyReason.PASS_FORGED, DenyReason.PASS_MALFORMED})
 
 
 class Screen(enum.Enum):
@@ -36,6 +40,8 @@ class Screen(enum.Enum):
     SPOOF = "spoof"
     ONE_AT_A_TIME = "one_at_a_time"
     HINT = "hint"
+    #: The face was recognised; the keypad asks for the person's PIN.
+    PIN = "pin"
     CAMERA_LOST = "camera_lost"
 
 
@@ -60,6 +66,37 @@ def _refusal(reason: DenyReason | None) -> str:
             "Kiosk", "No access through this door. Please see reception."),
         DenyReason.SUSPENDED: translate(
             "Kiosk", "Face access is suspended. Please see reception."),
+        DenyReason.PASS_EXPIRED: translate(
+            "Kiosk", "This pass has expired. Please see reception."),
+        DenyReason.PASS_NOT_YET_VALID: translate(
+            "Kiosk", "This pass is not valid yet. Please come back at its start time."),
+        DenyReason.PASS_REVOKED: translate(
+            "Kiosk", "This pass was withdrawn. Please see reception."),
+        DenyReason.PASS_USED_UP: translate(
+            "Kiosk", "This pass has already been used. Please see reception."),
+        DenyReason.PASS_FORGED: translate(
+            "Kiosk", "This pass was not issued here. Please see reception."),
+        DenyReason.PASS_MALFORMED: translate(
+            "Kiosk", "This code cannot be read as a pass. Please see reception."),
+        DenyReason.PANEL_DENIED: translate(
+            "Kiosk", "The access control system refused. Please see reception."),
+        DenyReason.PANEL_NO_ANSWER: translate(
+            "Kiosk", "The access control system did not answer. Please try again or see "
+                     "reception."),
+        DenyReason.NO_CREDENTIAL: translate(
+            "Kiosk", "No badge number is set up for you. Please see reception."),
+        DenyReason.WRONG_PIN: translate(
+            "Kiosk", "Wrong employee number or PIN. Tap Use PIN to try again."),
+        DenyReason.PIN_LOCKED: translate(
+            "Kiosk", "Too many wrong PINs: PIN entry is locked for a while. Please see "
+                     "reception."),
+        DenyReason.NO_PIN: translate(
+            "Kiosk", "This door needs your face and a PIN, and you have no PIN yet. Please see "
+                     "reception."),
+        DenyReason.PIN_EXPIRED: translate(
+            "Kiosk", "The PIN came too late. Please look at the camera again."),
+        DenyReason.PIN_ALONE: translate(
+            "Kiosk", "Here you need your face and your PIN. Please look at the camera."),
     }
     return texts.get(reason, translate("Kiosk", "Please see reception.")) if reason \
         else translate("Kiosk", "Please see reception.")
@@ -135,6 +172,12 @@ def out_of_service() -> Message:
                    translate("Kiosk", "Please tell reception."), "camera_off")
 
 
+def panel_offline() -> str:
+    """The line every screen carries while the access panel (OSDP) is not polling."""
+    return translate("Kiosk", "The access control system is offline: the door cannot open. "
+                              "Please tell reception.")
+
+
 def greeting(at: datetime) -> str:
     if at.hour < 12:
         return translate("Kiosk", "Good morning")
@@ -159,6 +202,16 @@ def message_for(update: KioskUpdate, cooldown_s: float = 5.0) -> Message | None:
         return Message(Screen.GRANTED, translate("Kiosk", "Welcome, %1").replace("%1", name),
                        translate("Kiosk", "%1. Please go ahead.").replace(
                            "%1", greeting(decision.at)), "granted")
+    if outcome is Outcome.VISITOR:
+        name = decision.visitor.name if decision.visitor else ""
+        return Message(Screen.GRANTED, translate("Kiosk", "Welcome, %1").replace("%1", name),
+                       translate("Kiosk", "Visitor pass accepted. Please go ahead."),
+                       "granted")
+    if outcome is Outcome.PIN_REQUIRED:
+        name = decision.match.name if decision.match and decision.match.name else ""
+        return Message(Screen.PIN, translate("Kiosk", "Enter your PIN"),
+                       translate("Kiosk", "Hello, %1. The door needs your PIN too.").replace(
+                           "%1", name), "idle")
     if outcome is Outcome.DENIED and decision.reason is DenyReason.DOOR_FAILED:
         return Message(Screen.DENIED, translate("Kiosk", "The door did not open"),
                        translate("Kiosk", "Please try again or see reception."), "denied")
@@ -168,8 +221,9 @@ def message_for(update: KioskUpdate, cooldown_s: float = 5.0) -> Message | None:
                        translate("Kiosk", "The door stays shut. Please see reception."),
                        "denied")
     if outcome is Outcome.DENIED:
-        return Message(Screen.DENIED, translate("Kiosk", "Access denied"),
-                       _refusal(decision.reason), "denied")
+        title = translate("Kiosk", "Pass refused") if decision.reason in PASS_REFUSALS \
+            else translate("Kiosk", "Access denied")
+        return Message(Screen.DENIED, title, _refusal(decision.reason), "denied")
     if outcome is Outcome.UNKNOWN:
         if not is_near(update):
             return Message(Screen.HINT, translate("Kiosk", "Please come closer"), "", "idle")

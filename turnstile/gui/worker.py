@@ -13,12 +13,19 @@ from PySide6.QtGui import QImage
 
 from turnstile.access.camera import Frame, LatestFrameSource, open_source
 from turnstile.access.door import DoorOutput, build_door
+from turnstile.access.doorinputs import build_inputs
+from turnstile.access.doorwatch import DoorWatch, build_watch
 from turnstile.access.exposure import face_meter
 from turnstile.access.health import Heartbeat
 from turnstile.access.liveness.verdict import LivenessCheck
-from turnstile.access.pipeline import CameraStatus, FrameResult, Pipeline, run
+from turnstile.access.osdpdoor import OsdpDoor
+from turnstile.access.passes import build_pass_gate
+from turnstile.access.pindesk import PinEntry, PinInbox, PinSetup
+from turnstile.access.pipeline import CameraState, CameraStatus, FrameResult, Pipeline, run
+from turnstile.admin.pins import ScryptPins
 from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
+from turnstile.links.streams import start_streams
 from turnstile.redact import camera_label
 from turnstile.store import upkeep
 from turnstile.store.central.background import start_background
@@ -65,6 +72,10 @@ class RecognitionWorker(QThread):
     #: Start-up failed or a fault persisted: the kiosk shows "Out of service" and the
     #: process exits non-zero so the service manager restarts it.
     failed = Signal(str)
+    #: The access panel's state changed (door.kind = "osdp"): a PanelStatus.
+    panel = Signal(object)
+    #: The access panel sounded the reader's buzzer.
+    beep = Signal()
 
     def __init__(self, config: Config, db_path: Path, source: str, loop: bool = False,
                  engine: Engine | None = None, door: DoorOutput | None = None,
@@ -85,12 +96,21 @@ class RecognitionWorker(QThread):
         self._preview_pending = threading.Event()
         self.preview.connect(self._preview_taken)
         self.heartbeat = Heartbeat()
+        self._reader: OsdpDoor | None = None
+        #: Keypad entries, decided by the loop between frames (thread-safe).
+        self.pins = PinInbox()
+
+    def submit_pin(self, entry: PinEntry) -> None:
+        """Hand a keypad entry to the loop (from the GUI thread); its result comes back as
+        an update like any decision."""
+        self.pins.submit(entry)
 
     def stop(self) -> None:
         """Ask the loop to end; returns at once (wait() to join)."""
         self._stop.set()
 
     def run(self) -> None:
+        stop_streams: Callable[[], None] | None = None
         try:
             engine = self._engine or self._engine_factory()
             store = SQLiteStore.open(self._db_path, self._config.events)
@@ -99,18 +119,38 @@ class RecognitionWorker(QThread):
             # A writer holding the lock delays a grant by at most this, then the door
             # stays shut and the outcome waits in the backlog.
             upkeep.limit_lock_wait(store.connection, KIOSK_BUSY_TIMEOUT_MS)
-            door = self._door or build_door(self._config.door)
+            door = self._door or build_door(self._config.door, self._config.osdp,
+                                            self._db_path.parent)
+            if isinstance(door, OsdpDoor):
+                self._reader = door
+                door.on_status = self.panel.emit
+                door.on_buzzer = self.beep.emit
+                self.panel.emit(door.status)
+            # Events to MQTT and webhook receivers, from the outbox (registered first, so
+            # every decision from now on is queued for them).
+            stop_streams = start_streams(self._config, self._db_path)
             # With [central], the replica follows the central roster and events go there.
             stop_sync = start_background(self._config.central, self._db_path,
                                          engine.embedder.name, engine.embedder.dimension)
         except Exception as exc:  # every start-up failure goes to the screen, not a traceback
             log.exception("the recognition worker could not start")
+            if stop_streams is not None:
+                stop_streams()
             self._give_up(str(exc))
             return
+        watch: DoorWatch | None = None
         try:
             gallery = engine.gallery(store)
             pipeline = Pipeline.build(self._config, engine, gallery, door, self._liveness,
-                                      camera_label(self._source))
+                                      camera_label(self._source),
+                                      PinSetup(store.pins, ScryptPins(), self.pins))
+            # Visitor passes (passes.enabled), checked against this database's revocations.
+            pipeline.passes = build_pass_gate(self._config, self._db_path, store.connection)
+            # Door contact and exit button, where the board reports them.
+            watch = build_watch(self._config.door, build_inputs(self._config.door, door))
+            pipeline.door_watch = watch
+            if watch is not None:
+                watch.start()
             inner = open_source(self._source, self._config.camera, pace=True, loop=self._loop)
             source = LatestFrameSource(inner, self._config.camera.stall_s, self._show)
             # Exposure metered on the face where the camera lets us (camera.face_exposure).
@@ -128,10 +168,14 @@ class RecognitionWorker(QThread):
             log.exception("the recognition worker stopped")
             self._give_up(str(exc))
         finally:
+            if watch is not None:
+                watch.stop()
             if self._door is None:
                 door.close()
             if stop_sync is not None:
                 stop_sync()
+            if stop_streams is not None:
+                stop_streams()
             store.close()
 
     def _give_up(self, message: str) -> None:
@@ -148,6 +192,9 @@ class RecognitionWorker(QThread):
         self._preview_pending.clear()
 
     def _status(self, status: CameraStatus) -> None:
+        if self._reader is not None:
+            # A camera unplugged or covered is what tampering with a kiosk looks like.
+            self._reader.report_tamper(status.state is CameraState.LOST)
         self.camera.emit(status)
 
 

@@ -5,12 +5,18 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
 from turnstile.errors import TurnstileError
 
 
 class DuplicateAccountError(TurnstileError):
     """An account with that name (ignoring case) already exists."""
+
+
+class AccountsUnavailableError(TurnstileError):
+    """The accounts cannot be read or changed now (the central database is away); the
+    message says why and is safe to show."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +62,24 @@ def _stamp(at: datetime) -> str:
 
 
 _COLUMNS = "id, name, role, created, last_login"
+
+
+class AccountRecords(Protocol):
+    """Where accounts, failed sign-ins and the PC-wide throttle are kept."""
+
+    def count(self) -> int: ...
+    def all(self) -> list[AccountRow]: ...
+    def get(self, account_id: int) -> AccountRow | None: ...
+    def by_name(self, name: str) -> tuple[AccountRow, str] | None: ...
+    def insert(self, name: str, role: str, password_hash: str, created: datetime) -> int: ...
+    def set_password(self, account_id: int, password_hash: str) -> None: ...
+    def set_last_login(self, account_id: int, at: datetime) -> None: ...
+    def delete(self, account_id: int) -> None: ...
+    def failures(self, name: str) -> Failures: ...
+    def set_failures(self, name: str, failures: Failures) -> None: ...
+    def clear_failures(self, name: str | None = None) -> int: ...
+    def throttle(self, scope: str) -> ThrottleWindow | None: ...
+    def set_throttle(self, scope: str, window: ThrottleWindow) -> None: ...
 
 
 class AccountStore:

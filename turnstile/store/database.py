@@ -176,6 +176,50 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 8: visitor passes (the signed QR code carries id, name and validity; host and reason
+    # stay here) and their revocations; events name the pass a visitor event was about.
+    """
+    CREATE TABLE visitor_passes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        visitor TEXT NOT NULL,
+        host TEXT NOT NULL DEFAULT '',
+        reason TEXT NOT NULL DEFAULT '',
+        valid_from TEXT NOT NULL,
+        valid_until TEXT NOT NULL,
+        issued_at TEXT NOT NULL,
+        issued_by TEXT NOT NULL,
+        revoked_at TEXT,
+        revoked_by TEXT
+    );
+    ALTER TABLE events ADD COLUMN pass_id INTEGER;
+    CREATE INDEX events_pass ON events(pass_id) WHERE pass_id IS NOT NULL;
+    """,
+    # 9: each person's card number for an access panel (door.kind = "osdp"): the kiosk
+    # reports a grant as a read of this card. Unique: one number names one person.
+    """
+    ALTER TABLE people ADD COLUMN credential INTEGER;
+    CREATE UNIQUE INDEX people_credential ON people(credential) WHERE credential IS NOT NULL;
+    """,
+    # 10: a version per person, bumped by every saved change: an administrator's edit of an
+    # older copy is refused instead of silently overwriting another's. A replica takes the
+    # central numbers, so it starts its change feed over once to learn them.
+    """
+    ALTER TABLE people ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
+    UPDATE replica_state SET value = '0' WHERE key = 'change_number';
+    """,
+    # 11: PINs typed at the kiosk: one salted scrypt hash per person, with the wrong tries in
+    # a row and the lockout kept here so a restart does not reset them; groups whose members
+    # need face and PIN on every door.
+    """
+    CREATE TABLE person_pins (
+        person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
+        hash TEXT NOT NULL,
+        set_at TEXT NOT NULL,
+        failures INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT
+    );
+    ALTER TABLE access_groups ADD COLUMN face_and_pin INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 #: The WAL file is truncated back to at most this many bytes after each checkpoint.

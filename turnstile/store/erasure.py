@@ -7,16 +7,21 @@ from pathlib import Path
 
 from turnstile.store.database import open_raw, transaction
 from turnstile.store.files import backups_of
+from turnstile.store.outbox import forget_person
 
 
 def erase_person(conn: sqlite3.Connection, person_id: int, events: bool = True) -> None:
     """The rows of an erasure, inside the caller's transaction: the person row (templates,
-    thumbnails, schedule and groups follow by cascade); their events lose the link, the name
-    and the face picture (`events` is False for an old backup without an event table).
+    thumbnails, schedule and groups follow by cascade); their events, logged or still queued
+    for other systems, lose the link, the name and the face picture (`events` is False for
+    an old backup without an event table).
     Audit entries name people by number only, so they hold nothing to erase."""
     if events:
         conn.execute("UPDATE events SET person_id = NULL, name = NULL, thumbnail = NULL"
                      " WHERE person_id = ?", (person_id,))
+        # Events still queued for other systems (MQTT, webhook, central) go without them too.
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'outbox'").fetchone():
+            forget_person(conn, person_id)
     conn.execute("DELETE FROM people WHERE id = ?", (person_id,))
 
 

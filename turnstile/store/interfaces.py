@@ -13,7 +13,15 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
-from turnstile.store.records import Change, Event, NewTemplate, Template, TemplateRows, Window
+from turnstile.store.records import (
+    Change,
+    Event,
+    NewTemplate,
+    PinState,
+    Template,
+    TemplateRows,
+    Window,
+)
 from turnstile.types import Decision, DoorResult, Outcome, Person
 
 
@@ -45,6 +53,11 @@ class PeopleStore(Protocol):
         """The dates between which the person may enter (None leaves that side open)."""
         ...
 
+    def set_credential(self, person_id: int, credential: int | None) -> Person:
+        """The person's card number for an access panel (None: none); StoreError when it is
+        out of range or someone else's."""
+        ...
+
     def consent(self, person_id: int) -> datetime | None: ...
 
     def consents(self) -> dict[int, datetime]:
@@ -52,6 +65,11 @@ class PeopleStore(Protocol):
         ...
 
     def set_consent(self, person_id: int, at: datetime | None) -> None: ...
+
+    def touch(self, person_id: int, expected: int | None = None) -> int:
+        """Bump the person's version and return it; with `expected`, EditConflictError when
+        the stored version is another (someone saved meanwhile) and nothing changes."""
+        ...
 
     def erase(self, person_id: int) -> Person:
         """GDPR erasure: the person, templates, thumbnails, schedule and groups go; their
@@ -112,6 +130,32 @@ class ScheduleStore(Protocol):
     def windows(self, person_id: int) -> tuple[Window, ...]: ...
 
     def set(self, person_id: int, windows: Sequence[Window]) -> None: ...
+
+
+class PinStore(Protocol):
+    """Per-person PIN hashes with their lockout, and groups that need face and PIN."""
+
+    def state(self, person_id: int) -> PinState | None:
+        """The person's PIN, tries and lockout; None when no PIN is set."""
+        ...
+
+    def holder(self, employee_id: str) -> int | None:
+        """The person with exactly this employee id, when they have a PIN."""
+        ...
+
+    def holders(self) -> frozenset[int]: ...
+
+    def set(self, person_id: int, hashed: str, at: datetime) -> None: ...
+
+    def clear(self, person_id: int) -> bool: ...
+
+    def failed(self, person_id: int, failures: int, locked_until: datetime | None) -> None: ...
+
+    def unlock(self, person_id: int) -> None: ...
+
+    def pin_groups(self) -> frozenset[str]: ...
+
+    def set_group(self, name: str, face_and_pin: bool) -> None: ...
 
 
 class EventStore(Protocol):

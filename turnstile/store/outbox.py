@@ -44,6 +44,19 @@ class Outbox:
                            " VALUES (?, coalesce((SELECT max(seq) FROM outbox), 0))",
                            (self.sink,))
 
+    def unregister(self) -> None:
+        """Stop queueing for this sink (no longer configured): its cursor stops holding rows,
+        and rows no remaining sink needs are dropped (all of them when none remains)."""
+        with transaction(self._conn):
+            self._conn.execute("DELETE FROM outbox_sinks WHERE name = ?", (self.sink,))
+            self._conn.execute("DELETE FROM outbox WHERE seq <= coalesce("
+                               "(SELECT min(delivered) FROM outbox_sinks),"
+                               " (SELECT max(seq) FROM outbox))")
+
+    def registered(self) -> bool:
+        return self._conn.execute("SELECT 1 FROM outbox_sinks WHERE name = ?",
+                                  (self.sink,)).fetchone() is not None
+
     def pending(self, limit: int = 500) -> list[OutboxItem]:
         """The oldest rows this sink has not acknowledged, in order."""
         rows = self._conn.execute(
@@ -67,6 +80,31 @@ class Outbox:
                                " WHERE name = ?", (seq, self.sink))
             self._conn.execute("DELETE FROM outbox WHERE seq <="
                                " (SELECT min(delivered) FROM outbox_sinks)")
+
+
+@dataclass(frozen=True)
+class EventNow:
+    """What a queued event's row in the event log says now: the door's answer and a door
+    failure come after the outbox row was written; an erasure removes the face picture."""
+
+    outcome: str
+    reason: str | None
+    detail: str
+    door: str
+    thumbnail: bytes | None
+
+
+def event_now(conn: sqlite3.Connection, item: OutboxItem) -> EventNow | None:
+    """The event log's row of a queued event, or None when it was pruned meanwhile (the time
+    is compared too: a pruned row's id can be taken again by a later event)."""
+    row = conn.execute("SELECT outcome, reason, detail, door, thumbnail FROM events"
+                       " WHERE id = ? AND at = ?",
+                       (item.payload.get("local_id"), item.payload.get("at"))).fetchone()
+    if row is None:
+        return None
+    outcome, reason, detail, door, thumbnail = row
+    return EventNow(str(outcome), str(reason) if reason else None, str(detail), str(door),
+                    bytes(thumbnail) if thumbnail is not None else None)
 
 
 def forget_person(conn: sqlite3.Connection, person_id: int) -> None:

@@ -9,6 +9,7 @@ from datetime import datetime, time
 import numpy as np
 import numpy.typing as npt
 
+from turnstile.cards import FORMATS
 from turnstile.errors import TurnstileError
 from turnstile.types import DenyReason, Embedding, Outcome
 
@@ -20,6 +21,11 @@ class StoreError(TurnstileError, ValueError):
 
     The message is meant for the operator; nothing was changed.
     """
+
+
+class EditConflictError(StoreError):
+    """Someone else saved a change to the person since this copy was read; nothing was
+    written. Reload the person and decide again (the first save wins, never the last)."""
 
 
 class ScheduleError(StoreError):
@@ -112,6 +118,8 @@ class Event:
     scores: dict[str, float] = field(default_factory=dict)
     source: str = ""
     has_thumbnail: bool = False
+    #: The visitor pass a visitor event (or a refused pass) was about.
+    pass_id: int | None = None
 
 
 def check_vector(embedding: Embedding | Sequence[float], model: str,
@@ -124,6 +132,17 @@ def check_vector(embedding: Embedding | Sequence[float], model: str,
     if not np.all(np.isfinite(vector)):
         raise StoreError("embedding contains NaN or infinite values")
     return vector
+
+
+#: The largest card number any supported format carries (H10302's 35 bits).
+MAX_CREDENTIAL = max(f.max_number for f in FORMATS.values())
+
+
+def check_credential(credential: int | None) -> None:
+    """StoreError for a card number no format can carry (the configured format checks its
+    own, narrower range where the number is entered)."""
+    if credential is not None and not 0 <= credential <= MAX_CREDENTIAL:
+        raise StoreError(f"card number {credential} is out of range: 0 to {MAX_CREDENTIAL}")
 
 
 # Changes a store reports to its listeners after each commit of its own (see Store.subscribe).
@@ -152,3 +171,13 @@ class RosterChanged:
 
 
 Change = TemplatesAdded | PersonErased | RosterChanged
+
+
+@dataclass(frozen=True)
+class PinState:
+    """A person's stored PIN: the hash, wrong tries in a row and any lockout."""
+
+    person_id: int
+    hash: str
+    failures: int
+    locked_until: datetime | None

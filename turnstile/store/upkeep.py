@@ -132,11 +132,8 @@ def backup(database: Path, target: Path | None = None) -> Path:
     return target
 
 
-def restore(database: Path, source: Path) -> Path:
-    """Replace `database` with the backup `source`; the replaced file is kept beside it.
-
-    Returns where the replaced file went. Run it with the kiosk stopped.
-    """
+def _check_backup(source: Path) -> None:
+    """Refuse a backup that is missing, damaged or from a newer Turnstile."""
     if not source.exists():
         raise FileNotFoundError(f"{source} does not exist")
     with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as backup_conn:
@@ -148,6 +145,14 @@ def restore(database: Path, source: Path) -> Path:
     if not 0 < version <= SCHEMA_VERSION:
         raise SchemaError(f"{source} is not a Turnstile database this version can open "
                           f"(schema {version})")
+
+
+def restore(database: Path, source: Path) -> Path:
+    """Replace `database` with the backup `source`; the replaced file is kept beside it.
+
+    Returns where the replaced file went. Run it with the kiosk stopped.
+    """
+    _check_backup(source)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     aside = database.with_name(f"{database.stem}.replaced-{stamp}{database.suffix}")
     if database.exists():
@@ -157,12 +162,49 @@ def restore(database: Path, source: Path) -> Path:
             extra = Path(f"{database}{suffix}")
             if extra.exists():
                 extra.replace(Path(f"{aside}{suffix}"))
-    database.touch(mode=0o600)
-    with sqlite3.connect(source) as src, sqlite3.connect(database) as dest:
+    _copy(source, database)
+    return aside
+
+
+def _copy(source: Path, target: Path) -> None:
+    target.touch(mode=0o600)  # templates inside: private from the start
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dest:
         src.backup(dest)
     src.close()
     dest.close()
-    _private(database)
+    _private(target)
+
+
+def pending_restore(database: Path) -> Path:
+    """Where a restore chosen in the admin panel waits for the next start."""
+    return database.with_name(f"{database.name}.restore-pending")
+
+
+def stage_restore(database: Path, source: Path) -> Path:
+    """Check the backup `source` and keep a copy to replace `database` at the next start.
+
+    The panel cannot swap the file under the kiosk's open connections, so the swap happens
+    before anything opens it (`apply_pending_restore`). A second choice replaces the first.
+    """
+    _check_backup(source)
+    pending = pending_restore(database)
+    staged = pending.with_name(pending.name + ".part")
+    staged.unlink(missing_ok=True)
+    _copy(source, staged)
+    staged.replace(pending)  # a half-copied file is never taken for a chosen backup
+    return pending
+
+
+def apply_pending_restore(database: Path) -> Path | None:
+    """Finish a restore chosen in the panel (at start, before the database is opened):
+    returns where the replaced file went, or None when none was waiting."""
+    pending = pending_restore(database)
+    if not pending.exists():
+        return None
+    aside = restore(database, pending)
+    pending.unlink()
+    log.warning("database %s restored from the backup chosen in the admin panel; the "
+                "replaced file is kept as %s", database, aside)
     return aside
 
 

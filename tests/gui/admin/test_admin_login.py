@@ -46,7 +46,7 @@ def test_first_run_is_refused_from_the_kiosk(qtbot: QtBot, window: AdminWindow,
     assert not window.locked and window.user is not None
     assert window.user.role is Role.ADMINISTRATOR
     assert set(window.pages) == {"people", "enrol", "import", "events", "settings", "accounts",
-                                  "audit", "password"}
+                                  "audit", "backup", "password", "visitors"}
     assert window.open_settings()
 
 
@@ -69,9 +69,9 @@ def test_operator_cannot_open_settings(qtbot: QtBot, admin: User, window: AdminW
     sign_in(qtbot, window, "bob", OPERATOR_PASSWORD)
     assert window.user is not None and window.user.role is Role.OPERATOR
     assert not window.open_settings()
-    assert not {"settings", "accounts", "audit"} & set(window.pages)
+    assert not {"settings", "accounts", "audit", "backup"} & set(window.pages)
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["People", "Enrol", "Import photos", "Events", "Password"]
+    assert titles == ["People", "Enrol", "Import photos", "Visitors", "Events", "Password"]
 
 
 def test_idle_session_locks_itself(qtbot: QtBot, admin_window: AdminWindow,

@@ -190,3 +190,29 @@ def test_editor_adds_and_removes_templates(qtbot: QtBot, admin_window: AdminWind
     editor.remove_template.click()
     assert editor.templates.count() == 1
     assert context.store.people.get(obama.id).templates == 1
+
+
+def test_person_editor_sets_the_card_number(qtbot: QtBot, admin_window: AdminWindow,
+                                            context: AdminContext, examples: Path) -> None:
+    page = admin_window.pages["enrol"]
+    assert isinstance(page, EnrolPage)
+    _enrol_photos(page, "Joe Biden", [examples / "biden.jpg"])
+    person = page.save(confirmed=False)
+    assert person is not None
+    people = admin_window.pages["people"]
+    assert isinstance(people, PeoplePage)
+    people.select(person.id)
+    editor = people.edit_selected()
+    assert editor is not None and editor.card.text() == ""
+    editor.card.setText("12a")
+    assert not editor.save() and "whole number" in editor.message.text()
+    editor.card.setText("70000")  # the default format, 26-bit H10301, carries 0-65535
+    assert not editor.save() and "0 to 65535" in editor.message.text()
+    editor.card.setText("4242")
+    assert editor.save()
+    assert context.store.people.get(person.id).credential == 4242
+    people.select(person.id)
+    again = people.edit_selected()
+    assert again is not None and again.card.text() == "4242"
+    again.card.setText("")
+    assert again.save() and context.store.people.get(person.id).credential is None

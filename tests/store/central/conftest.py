@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import secrets
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,7 +23,6 @@ from turnstile.store import database as storage  # noqa: E402
 from turnstile.store.central.connection import Central  # noqa: E402
 from turnstile.store.central.replica import ModelId  # noqa: E402
 from turnstile.store.central.roster import CentralRoster  # noqa: E402
-from turnstile.store.central.schema import migrate  # noqa: E402
 from turnstile.store.central.sync import Synchronizer  # noqa: E402
 from turnstile.store.gallery import Gallery  # noqa: E402
 from turnstile.store.records import NewTemplate  # noqa: E402
@@ -33,37 +30,7 @@ from turnstile.store.sqlite import SQLiteStore  # noqa: E402
 from turnstile.store.sqlite.events import EventLog  # noqa: E402
 from turnstile.types import Box, Decision, Face  # noqa: E402
 
-DSN_ENV = "TURNSTILE_TEST_PG_DSN"
-DEFAULT_DSN = "postgresql://postgres@127.0.0.1:5432/postgres"
 MODEL = ModelId("test-model", 16)
-
-
-@pytest.fixture(scope="session")
-def pg_server() -> str:
-    """The server's DSN; the tests skip, saying why, only where no server answers."""
-    dsn = os.environ.get(DSN_ENV, DEFAULT_DSN)
-    try:
-        psycopg.connect(dsn, connect_timeout=3).close()
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL server answers at ${DSN_ENV} ({dsn}): "
-                    f"{str(exc).strip().splitlines()[0]}")
-    return dsn
-
-
-@pytest.fixture
-def pg_dsn(pg_server: str) -> Iterator[str]:
-    """A new, migrated database for this test, dropped afterwards."""
-    name = f"turnstile_test_{os.getpid()}_{secrets.token_hex(4)}"
-    with psycopg.connect(pg_server, autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    dsn = conninfo.make_conninfo(pg_server, dbname=name)
-    try:
-        with psycopg.connect(dsn) as conn:
-            migrate(conn)
-        yield dsn
-    finally:
-        with psycopg.connect(pg_server, autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

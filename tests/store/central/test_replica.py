@@ -19,6 +19,7 @@ from turnstile.store.central.roster import CentralRoster, EditConflictError, Ros
 from turnstile.store.central.schema import SCHEMA_VERSION, migrate, schema_version
 from turnstile.store.central.sync import Synchronizer
 from turnstile.store.outbox import Outbox
+from turnstile.store.records import StoreError
 from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Outcome
 
@@ -211,3 +212,74 @@ def test_the_kiosk_background_sync_follows_the_centre(
         conn.close()
     with psycopg.connect(pg_dsn) as central:
         assert central.execute("SELECT kiosk_id FROM kiosks").fetchall() == [("door-bg",)]
+
+
+def test_the_replica_carries_the_central_version(pg_dsn: str, roster: CentralRoster,
+                                                 tmp_path: Path) -> None:
+    """Every saved change moves the version (groups and schedule too); a save over an older
+    one writes nothing at all, and the replica holds the number the panel will name."""
+    rng = np.random.default_rng(8)
+    person = roster.enrol("Eve", "E11", templates(unit(rng)), MODEL.name, MODEL.dimension)
+    pid, first = person.person.id, person.version
+    roster.set_groups(pid, ["Staff"])
+    roster.set_schedule(pid, [(0, "08:00", "18:00")])
+    assert roster.person(pid).version == first + 2
+    with pytest.raises(EditConflictError, match="changed by someone else meanwhile"):
+        roster.save(pid, first, {"name": "Eve Stale"}, ["Night"], [(6, "00:00", "01:00")])
+    now = roster.person(pid)
+    assert (now.person.name, now.groups) == ("Eve", ("Staff",))
+    saved = roster.save(pid, now.version, {"active": False}, ["Night"], [])
+    assert saved.version == now.version + 1 and saved.groups == ("Night",)
+    assert not saved.person.active
+    kiosk = Kiosk.open("door-v", tmp_path, pg_dsn)
+    kiosk.sync.once()
+    replica = SQLiteStore(kiosk.conn)
+    assert replica.people.get(pid).version == saved.version
+    assert replica.schedules.windows(pid) == ()
+    kiosk.close()
+
+
+def test_a_template_removed_at_the_centre_leaves_every_replica(
+        pg_dsn: str, roster: CentralRoster, tmp_path: Path) -> None:
+    rng = np.random.default_rng(9)
+    person = roster.enrol("Fay", None, [*templates(unit(rng), "a.jpg"),
+                                        *templates(unit(rng), "b.jpg")],
+                          MODEL.name, MODEL.dimension)
+    kiosk = Kiosk.open("door-t", tmp_path, pg_dsn)
+    kiosk.sync.once()
+    replica = SQLiteStore(kiosk.conn)
+    first, second = replica.templates.of(person.person.id)
+    assert roster.remove_template(first.id) == person.person.id
+    with pytest.raises(StoreError, match=f"no template with id {first.id}"):
+        roster.remove_template(first.id)
+    kiosk.sync.once()
+    assert [t.id for t in replica.templates.of(person.person.id)] == [second.id]
+    kiosk.close()
+
+
+def test_card_numbers_reach_the_replica_and_stay_out_of_the_audit_log(
+        pg_dsn: str, roster: CentralRoster, tmp_path: Path) -> None:
+    rng = np.random.default_rng(7)
+    ada = roster.enrol("Ada", "C1", templates(unit(rng)), MODEL.name, MODEL.dimension)
+    ben = roster.enrol("Ben", "C2", templates(unit(rng)), MODEL.name, MODEL.dimension)
+    kiosk = Kiosk.open("door-c", tmp_path, pg_dsn)
+    roster.edit(ada.person.id, ada.version, credential=4242)
+    assert roster.person(ada.person.id).person.credential == 4242
+    with pytest.raises(StoreError, match="card number 4242 already belongs to someone else"):
+        roster.edit(ben.person.id, ben.version, credential=4242)
+    kiosk.sync.once()
+    store = SQLiteStore(kiosk.conn)
+    assert store.people.get(ada.person.id).credential == 4242
+    # Two people swap card numbers in one batch: the replica takes it.
+    roster.edit(ben.person.id, ben.version, credential=77)
+    roster.edit(ada.person.id, ada.version + 1, credential=None)
+    roster.edit(ben.person.id, ben.version + 1, credential=4242)
+    roster.edit(ada.person.id, ada.version + 2, credential=77)
+    kiosk.sync.once()
+    assert (store.people.get(ada.person.id).credential,
+            store.people.get(ben.person.id).credential) == (77, 4242)
+    with psycopg.connect(pg_dsn) as conn:
+        details = [str(d) for (d,) in conn.execute(
+            "SELECT detail FROM audit_log WHERE action = 'edit'").fetchall()]
+    assert details and not any("4242" in d or "77" in d for d in details)
+    kiosk.close()

@@ -33,22 +33,22 @@ class AccountsPage(QWidget):
         self.role = QComboBox()
         self.role.addItems([r.value for r in Role])
         self.role.setCurrentText(Role.OPERATOR.value)
-        self.create_button = QPushButton("Create account")
-        self.delete_button = QPushButton("Delete selected account")
+        self.create_button = QPushButton(self.tr("Create account"))
+        self.delete_button = QPushButton(self.tr("Delete selected account"))
         set_role(self.delete_button, "destructive")
         self.new_password = password_field()
-        self.reset_button = QPushButton("Set this password for the selected account")
-        self.unlock_button = QPushButton("Lift the selected account's lockout")
+        self.reset_button = QPushButton(self.tr("Set this password for the selected account"))
+        self.unlock_button = QPushButton(self.tr("Lift the selected account's lockout"))
         self.message = MessageLabel()
         form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow("Password", self.password)
-        form.addRow("Role", self.role)
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Password"), self.password)
+        form.addRow(self.tr("Role"), self.role)
         layout = QVBoxLayout(self)
         layout.addWidget(self.list)
         layout.addWidget(self.delete_button)
         reset = QFormLayout()
-        reset.addRow("New password", self.new_password)
+        reset.addRow(self.tr("New password"), self.new_password)
         layout.addLayout(reset)
         layout.addWidget(self.reset_button)
         layout.addWidget(self.unlock_button)
@@ -64,8 +64,9 @@ class AccountsPage(QWidget):
     def refresh(self) -> None:
         self.list.clear()
         for user in self._accounts.users():
-            item = QListWidgetItem(f"{user.name}  ({user.role.value}, last login "
-                                   f"{when(user.last_login)})")
+            item = QListWidgetItem(self.tr("%1  (%2, last login %3)").replace("%1", user.name)
+                                   .replace("%2", user.role.value)
+                                   .replace("%3", when(user.last_login)))
             item.setData(Qt.ItemDataRole.UserRole, user.id)
             self.list.addItem(item)
 
@@ -79,7 +80,7 @@ class AccountsPage(QWidget):
         finally:
             self.password.clear()
         self.name.clear()
-        self.message.ok(f"account {user.name} created")
+        self.message.ok(self.tr("account %1 created").replace("%1", user.name))
         self.refresh()
         return user
 
@@ -103,14 +104,15 @@ class AccountsPage(QWidget):
         selected, password = self._selected(), self.new_password.text()
         self.new_password.clear()
         if selected is None:
-            self.message.error("select an account first")
+            self.message.error(self.tr("select an account first"))
             return False
         try:
             target = self._accounts.reset_password(selected, password, by=self._user)
         except REFUSED as exc:
             self.message.error(str(exc))
             return False
-        self.message.ok(f"password of {target.name} reset; its lockout is lifted")
+        self.message.ok(self.tr("password of %1 reset; its lockout is lifted")
+                        .replace("%1", target.name))
         return True
 
     def unlock_selected(self) -> None:
@@ -123,4 +125,4 @@ class AccountsPage(QWidget):
         except REFUSED as exc:
             self.message.error(str(exc))
             return
-        self.message.ok(f"{name} may sign in again")
+        self.message.ok(self.tr("%1 may sign in again").replace("%1", name))

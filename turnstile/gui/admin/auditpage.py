@@ -23,11 +23,12 @@ class AuditPage(QWidget):
         super().__init__(parent)
         self._audit, self._user = audit, user
         self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.setHorizontalHeaderLabels((self.tr("When"), self.tr("Who"), self.tr("Action"),
+                                              self.tr("About"), self.tr("Details")))
         self.table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.refresh_button = QPushButton("Refresh")
-        self.verify_button = QPushButton("Check that no entry was changed")
+        self.refresh_button = QPushButton(self.tr("Refresh"))
+        self.verify_button = QPushButton(self.tr("Check that no entry was changed"))
         self.message = MessageLabel()
         layout = QVBoxLayout(self)
         layout.addWidget(self.table)
@@ -53,7 +54,8 @@ class AuditPage(QWidget):
         """The hash chain, as `turnstile audit verify` checks it."""
         result = self._audit.verify()
         if result.ok:
-            self.message.ok(f"intact: {result.checked} entries chain up; head {result.head[:16]}")
+            self.message.ok(self.tr("intact: %1 entries chain up; head %2")
+                            .replace("%1", str(result.checked)).replace("%2", result.head[:16]))
         else:
-            self.message.error(f"changed: {result.problem}")
+            self.message.error(self.tr("changed: %1").replace("%1", result.problem))
         return result.ok

@@ -1,4 +1,5 @@
-"""The person editor: name, id, active, validity, schedule, groups, consent, templates."""
+"""The person editor: name, id, card number, active, validity, schedule, groups, consent,
+PIN, templates."""
 
 from __future__ import annotations
 
@@ -23,56 +24,69 @@ from PySide6.QtWidgets import (
 )
 
 from turnstile.admin.enrolment import Enroller
-from turnstile.admin.people import PeopleAdmin, PersonRow
+from turnstile.admin.people import PeopleAdmin, PersonEdit, PersonRow
+from turnstile.admin.pins import PinAdmin
 from turnstile.admin.schedules import format_schedule, parse_schedule
+from turnstile.gui.admin.pinbox import PinBox
 from turnstile.gui.admin.widgets import MessageLabel, set_role, when
 from turnstile.gui.qimage import qdatetime
 from turnstile.store.groups import GroupError, parse_groups
-from turnstile.store.records import ScheduleError, StoreError
+from turnstile.store.records import EditConflictError, ScheduleError, StoreError
 
 
-def _optional_date(value: datetime | None) -> tuple[QCheckBox, QDateTimeEdit]:
+def _optional_date() -> tuple[QCheckBox, QDateTimeEdit]:
     box = QCheckBox()
-    edit = QDateTimeEdit(qdatetime(value) if value else QDateTime.currentDateTime())
+    edit = QDateTimeEdit(QDateTime.currentDateTime())
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd HH:mm")
-    box.setChecked(value is not None)
-    edit.setEnabled(value is not None)
+    edit.setEnabled(False)
     box.toggled.connect(edit.setEnabled)
     return box, edit
+
+
+def _show_date(box: QCheckBox, edit: QDateTimeEdit, value: datetime | None) -> None:
+    edit.setDateTime(qdatetime(value) if value else QDateTime.currentDateTime())
+    box.setChecked(value is not None)
+    edit.setEnabled(value is not None)
 
 
 class PersonEditor(QDialog):
     """Name, employee id, active, validity dates, consent and templates of one person."""
 
     def __init__(self, people: PeopleAdmin, row: PersonRow, enroller: Enroller | None = None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, card_format: str | None = None, *,
+                 pins: PinAdmin | None = None) -> None:
         super().__init__(parent)
+        #: osdp.card_format: the range a card number must fit.
+        self.card_format = card_format
         self.enroller = enroller
-        self.setWindowTitle(f"Edit {row.person.name}")
+        self.setWindowTitle(self.tr("Edit %1").replace("%1", row.person.name))
         self.people = people
         self.person_id = row.person.id
-        self.name = QLineEdit(row.person.name)
-        self.employee_id = QLineEdit(row.person.employee_id or "")
-        self.active = QCheckBox("Active (may pass)")
-        self.active.setChecked(row.person.active)
-        self.has_from, self.valid_from = _optional_date(row.person.valid_from)
-        self.has_until, self.valid_until = _optional_date(row.person.valid_until)
-        self.schedule = QLineEdit(format_schedule(people.schedule(row.person.id)))
-        self.schedule.setPlaceholderText("any time (e.g. Mon-Fri 08:00-18:00; Sat 09:00-13:00)")
-        self.groups = QLineEdit(", ".join(people.groups(row.person.id)))
-        self.groups.setPlaceholderText("none (comma-separated, e.g. Staff, Night shift)")
-        self.consent = QCheckBox(f"Consent recorded ({when(row.consent_at)})")
-        self.consent.setChecked(row.consent_at is not None)
+        self.name = QLineEdit()
+        self.employee_id = QLineEdit()
+        self.card = QLineEdit()
+        self.card.setPlaceholderText(self.tr("none (the card number the access panel knows)"))
+        self.active = QCheckBox(self.tr("Active (may pass)"))
+        self.has_from, self.valid_from = _optional_date()
+        self.has_until, self.valid_until = _optional_date()
+        self.schedule = QLineEdit()
+        self.schedule.setPlaceholderText(
+            self.tr("any time (e.g. Mon-Fri 08:00-18:00; Sat 09:00-13:00)"))
+        self.groups = QLineEdit()
+        self.groups.setPlaceholderText(self.tr("none (comma-separated, e.g. Staff, Night shift)"))
+        self.consent = QCheckBox()
+        self._show(row)
         self.templates = QListWidget()
-        self.remove_template = QPushButton("Remove selected template")
+        self.remove_template = QPushButton(self.tr("Remove selected template"))
         set_role(self.remove_template, "destructive")
-        self.add_photos_button = QPushButton("Add photos...")
+        self.add_photos_button = QPushButton(self.tr("Add photos..."))
         self.add_photos_button.setEnabled(enroller is not None)
         self.message = MessageLabel()
         form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow("Employee id", self.employee_id)
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Employee id"), self.employee_id)
+        form.addRow(self.tr("Card number"), self.card)
         form.addRow("", self.active)
         for label, box, edit in (("Valid from", self.has_from, self.valid_from),
                                  ("Valid until", self.has_until, self.valid_until)):
@@ -80,9 +94,13 @@ class PersonEditor(QDialog):
             line.addWidget(box)
             line.addWidget(edit)
             form.addRow(label, line)
-        form.addRow("Weekly schedule", self.schedule)
-        form.addRow("Access groups", self.groups)
+        form.addRow(self.tr("Weekly schedule"), self.schedule)
+        form.addRow(self.tr("Access groups"), self.groups)
         form.addRow("", self.consent)
+        #: The kiosk PIN (None: this panel cannot set PINs).
+        self.pin = PinBox(pins, row.person.id) if pins is not None else None
+        if self.pin is not None:
+            form.addRow(self.tr("Kiosk PIN"), self.pin)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         layout = QVBoxLayout(self)
@@ -100,6 +118,21 @@ class PersonEditor(QDialog):
         self.add_photos_button.clicked.connect(self._add_photos_clicked)
         self._fill_templates()
 
+    def _show(self, row: PersonRow) -> None:
+        """Fill the fields from the stored person and remember the version they are."""
+        person = row.person
+        self.version = person.version
+        self.name.setText(person.name)
+        self.employee_id.setText(person.employee_id or "")
+        self.card.setText("" if person.credential is None else str(person.credential))
+        self.active.setChecked(person.active)
+        _show_date(self.has_from, self.valid_from, person.valid_from)
+        _show_date(self.has_until, self.valid_until, person.valid_until)
+        self.schedule.setText(format_schedule(self.people.schedule(person.id)))
+        self.groups.setText(", ".join(self.people.groups(person.id)))
+        self.consent.setText(self.tr("Consent recorded (%1)").replace("%1", when(row.consent_at)))
+        self.consent.setChecked(row.consent_at is not None)
+
     def _fill_templates(self) -> None:
         self.templates.clear()
         for template in self.people.store.templates.of(self.person_id):
@@ -115,8 +148,9 @@ class PersonEditor(QDialog):
             self._fill_templates()
 
     def _add_photos_clicked(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "More photos of this person", "",
-                                                "Images (*.jpg *.jpeg *.png *.bmp *.webp)")
+        names, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("More photos of this person"), "",
+            self.tr("Images (*.jpg *.jpeg *.png *.bmp *.webp)"))
         if names:
             self.add_photos([Path(n) for n in names])
 
@@ -147,42 +181,55 @@ class PersonEditor(QDialog):
         return len(templates)
 
     def save(self) -> bool:
-        """Apply every change; on an error nothing closes and the message says why."""
-        before = self.people.rows()
-        row = next(r for r in before if r.person.id == self.person_id)
-        person = row.person
+        """Apply every change at once over the version shown; on an error nothing closes and
+        the message says why (a newer save by someone else reloads the editor first)."""
         valid_from = _picked(self.has_from, self.valid_from)
         valid_until = _picked(self.has_until, self.valid_until)
         if valid_from and valid_until and valid_until < valid_from:
-            self.message.error("the validity ends before it starts")
+            self.message.error(self.tr("the validity ends before it starts"))
             return False
         try:
             windows = sorted(parse_schedule(self.schedule.text()),
                              key=lambda w: (w.weekday, w.start))
             groups = parse_groups(self.groups.text())
-        except (ScheduleError, GroupError) as exc:
+            card = _card(self.card.text())
+        except (ScheduleError, GroupError, ValueError) as exc:
             self.message.error(str(exc))
             return False
+        edit = PersonEdit(self.name.text(), self.employee_id.text(), self.active.isChecked(),
+                          valid_from, valid_until, tuple(windows), tuple(groups),
+                          self.consent.isChecked(), card, self.card_format)
         try:
-            if (self.name.text().strip(), self.employee_id.text().strip() or None) != (
-                    person.name, person.employee_id):
-                self.people.edit(self.person_id, self.name.text(), self.employee_id.text())
-            if self.active.isChecked() != person.active:
-                self.people.set_active(self.person_id, self.active.isChecked())
-            if (valid_from, valid_until) != (person.valid_from, person.valid_until):
-                self.people.set_validity(self.person_id, valid_from, valid_until)
-            if tuple(windows) != self.people.schedule(self.person_id):
-                self.people.set_schedule(self.person_id, windows)
-            if sorted(g.casefold() for g in groups) != sorted(
-                    g.casefold() for g in self.people.groups(self.person_id)):
-                self.people.set_groups(self.person_id, groups)
-            if self.consent.isChecked() != (row.consent_at is not None):
-                self.people.set_consent(self.person_id, self.consent.isChecked())
+            self.people.save(self.person_id, self.version, edit)
+        except EditConflictError:
+            self.reload()
+            self.message.error(self.tr("changed by someone else meanwhile; reloaded: check "
+                                       "their changes and save again"))
+            return False
         except StoreError as exc:
             self.message.error(str(exc))
             return False
         self.accept()
         return True
+
+    def reload(self) -> bool:
+        """Show the person as stored now (False when they were erased meanwhile)."""
+        row = next((r for r in self.people.rows() if r.person.id == self.person_id), None)
+        if row is None:
+            self.message.error(self.tr("this person was erased meanwhile"))
+            return False
+        self._show(row)
+        self._fill_templates()
+        return True
+
+
+def _card(text: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    if not text.isdigit():
+        raise ValueError(f"the card number must be a whole number, not {text!r}")
+    return int(text)
 
 
 def _picked(box: QCheckBox, edit: QDateTimeEdit) -> datetime | None:

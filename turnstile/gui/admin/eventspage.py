@@ -49,7 +49,8 @@ SHOWN = 500
 POLL_MS = 1000
 
 
-#: Outcomes that always name someone: without a name, that person was erased.
+#: Outcomes of a face decision that name someone: without a name, that person was erased
+#: (a door alarm or an unreadable pass names nobody and has no similarity).
 _NAMED = (Outcome.GRANTED, Outcome.DENIED, Outcome.ALARM)
 #: Rows of alarms (repeated spoof attempts, face access suspended).
 ALARM_BACKGROUND = COLOURS[Outcome.ALARM]
@@ -85,8 +86,8 @@ class EventsPage(QWidget):
         self.person = QComboBox()
         self.outcome = QComboBox()
         self.outcome.addItem(self.tr("Any outcome"), None)
-        for outcome in (Outcome.GRANTED, Outcome.DENIED, Outcome.UNKNOWN, Outcome.SPOOF,
-                        Outcome.ALARM):
+        for outcome in (Outcome.GRANTED, Outcome.VISITOR, Outcome.DENIED, Outcome.UNKNOWN,
+                        Outcome.SPOOF, Outcome.ALARM, Outcome.EXIT, Outcome.PIN_REQUIRED):
             self.outcome.addItem(outcome_words(outcome), outcome)
         self.table = self._make_table()
         self.export_button = QPushButton(self.tr("Export CSV..."))
@@ -215,7 +216,8 @@ class EventsPage(QWidget):
     def _fill_row(self, row: int, event: Event) -> None:
         recognition = self._enroller.config.recognition if self._enroller else None
         values = ("", f"{event.at:%Y-%m-%d %H:%M:%S}", outcome_words(event.outcome),
-                  event.name or (self.tr("(erased)") if event.outcome in _NAMED else ""),
+                  event.name or (self.tr("(erased)") if event.outcome in _NAMED
+                                 and event.similarity is not None else ""),
                   _number(event.similarity), _number(event.runner_up), reason_words(event),
                   event.door)
         colour = COLOURS.get(event.outcome)

@@ -82,12 +82,13 @@ class ImportPage(QWidget):
         self._actor, self._clock = actor, clock
         self.worker: ImportWorker | None = None
         self.report: ImportReport | None = None
-        self.folder_button = QPushButton("Import folder...")
-        self.csv_button = QPushButton("Import CSV...")
-        self.consent = QCheckBox("Everyone in this import gave consent")
+        self.folder_button = QPushButton(self.tr("Import folder..."))
+        self.csv_button = QPushButton(self.tr("Import CSV..."))
+        self.consent = QCheckBox(self.tr("Everyone in this import gave consent"))
         self.progress = QProgressBar()
         self.rejected = QTableWidget(0, 3)
-        self.rejected.setHorizontalHeaderLabels(("Photo", "Person", "Reason"))
+        self.rejected.setHorizontalHeaderLabels((self.tr("Photo"), self.tr("Person"),
+                                                  self.tr("Reason")))
         self.rejected.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.rejected.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.message = MessageLabel()
@@ -104,22 +105,23 @@ class ImportPage(QWidget):
         self.csv_button.clicked.connect(self._choose_csv)
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder with one sub-folder per person")
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Folder with one sub-folder per person"))
         if folder:
             self.start(Path(folder))
 
     def _choose_csv(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "CSV: name,employee_id,image_path", "",
-                                              "CSV files (*.csv)")
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("CSV: name,employee_id,image_path"), "", self.tr("CSV files (*.csv)"))
         if name:
             self.start(Path(name))
 
     def start(self, source: Path) -> bool:
         if self.worker is not None and self.worker.isRunning():
-            self.message.error("An import is already running")
+            self.message.error(self.tr("An import is already running"))
             return False
         try:
-            items = plan(source)
+            items = plan(source, self._config.osdp.card_format)
         except ImportPlanError as exc:
             self.message.error(str(exc))
             return False
@@ -127,7 +129,7 @@ class ImportPage(QWidget):
         self.rejected.setRowCount(0)
         self.progress.setRange(0, len(items))
         self.progress.setValue(0)
-        self.message.ok(f"importing {len(items)} photo(s)...")
+        self.message.ok(self.tr("importing %1 photo(s)...").replace("%1", str(len(items))))
         self._set_busy(True)
         self.worker = ImportWorker(items, source.name, self._database, self._config,
                                    self._make_engine, self._actor, self.consent.isChecked(),
@@ -144,7 +146,7 @@ class ImportPage(QWidget):
 
     def _failed(self, text: str) -> None:
         self._set_busy(False)
-        self.message.error(f"import failed: {text}")
+        self.message.error(self.tr("import failed: %1").replace("%1", text))
 
     def _show(self, report: ImportReport) -> None:
         self._set_busy(False)
@@ -153,6 +155,8 @@ class ImportPage(QWidget):
         for row, item in enumerate(report.rejected):
             for column, text in enumerate((item.path.name, item.name, item.detail)):
                 self.rejected.setItem(row, column, QTableWidgetItem(text))
-        self.message.ok(f"{report.accepted} of {report.photos} photo(s) enrolled for "
-                        f"{len(report.enrolled)} person(s); {len(report.rejected)} rejected")
+        self.message.ok(self.tr("%1 of %2 photo(s) enrolled for %3 person(s); %4 rejected")
+                        .replace("%1", str(report.accepted)).replace("%2", str(report.photos))
+                        .replace("%3", str(len(report.enrolled)))
+                        .replace("%4", str(len(report.rejected))))
         self.imported.emit(report)

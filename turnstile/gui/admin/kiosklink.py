@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, SignalInstance
 from turnstile.admin.context import AdminContext
 from turnstile.admin.roles import Permission
 from turnstile.config import Config, default_config_path
-from turnstile.gui.admin.login import NO_ACCOUNT, AuthoriseDialog
+from turnstile.gui.admin.login import AuthoriseDialog, no_account
 from turnstile.gui.admin.window import AdminWindow
 from turnstile.vision.engine import EngineFactory
 
@@ -49,7 +49,7 @@ class AdminLink(QObject):
             dialog.finished.connect(self._quit_dialog_closed)
             self.quit_dialog = dialog
         if self._context().accounts.first_run():
-            self.quit_dialog.message.error(NO_ACCOUNT)
+            self.quit_dialog.message.error(no_account())
         self.quit_dialog.open()
         self.quit_dialog.raise_()
         return self.quit_dialog

@@ -7,7 +7,7 @@ so the first administrator is made by the installer at the PC's own account
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -23,10 +23,13 @@ from turnstile.admin.accounts import Accounts, AuthError, PermissionDeniedError,
 from turnstile.admin.roles import Permission
 from turnstile.gui.admin.widgets import MessageLabel
 
-#: What the panel says while no account exists (and refuses every sign-in).
-NO_ACCOUNT = ("No administrator account exists yet. The installer creates the first one on "
-              "this PC, signed in as the kiosk account:\n"
-              "    turnstile accounts create NAME --role administrator")
+
+def no_account() -> str:
+    """What the panel says while no account exists (and refuses every sign-in)."""
+    return QCoreApplication.translate(
+        "LoginPage", "No administrator account exists yet. The installer creates the first "
+        "one on this PC, signed in as the kiosk account:\n"
+        "    turnstile accounts create NAME --role administrator")
 
 
 class LoginPage(QWidget):
@@ -37,16 +40,16 @@ class LoginPage(QWidget):
     def __init__(self, accounts: Accounts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._accounts = accounts
-        self.title = QLabel("Sign in to the admin panel")
+        self.title = QLabel(self.tr("Sign in to the admin panel"))
         self.name = QLineEdit()
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.submit = QPushButton("Sign in")
+        self.submit = QPushButton(self.tr("Sign in"))
         self.message = MessageLabel()
         self.message.setWordWrap(True)
         form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow("Password", self.password)
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Password"), self.password)
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addLayout(form)
@@ -65,7 +68,7 @@ class LoginPage(QWidget):
         """Back to an empty form (after locking, the password must be typed again)."""
         self.password.clear()
         if self.first_run:
-            self.message.error(NO_ACCOUNT)
+            self.message.error(no_account())
         else:
             self.message.info(message)  # "Signed out" is news, not an error
 
@@ -73,7 +76,7 @@ class LoginPage(QWidget):
         name, password = self.name.text(), self.password.text()
         self.password.clear()
         if self.first_run:
-            self.message.error(NO_ACCOUNT)
+            self.message.error(no_account())
             return
         try:
             user: User = self._accounts.login(name, password)
@@ -104,8 +107,8 @@ class AuthoriseDialog(QDialog):
         buttons.accepted.connect(self.submit)
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        form.addRow("Administrator", self.name)
-        form.addRow("Password", self.password)
+        form.addRow(self.tr("Administrator"), self.name)
+        form.addRow(self.tr("Password"), self.password)
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel(title))
         layout.addLayout(form)

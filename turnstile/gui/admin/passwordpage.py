@@ -21,14 +21,14 @@ class PasswordPage(QWidget):
         self.current = password_field()
         self.new = password_field()
         self.repeat = password_field()
-        self.change_button = QPushButton("Change password")
+        self.change_button = QPushButton(self.tr("Change password"))
         self.message = MessageLabel()
         form = QFormLayout()
-        form.addRow("Current password", self.current)
-        form.addRow("New password", self.new)
-        form.addRow("Repeat new password", self.repeat)
+        form.addRow(self.tr("Current password"), self.current)
+        form.addRow(self.tr("New password"), self.new)
+        form.addRow(self.tr("Repeat new password"), self.repeat)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(f"Your password ({user.name})"))
+        layout.addWidget(QLabel(self.tr("Your password (%1)").replace("%1", user.name)))
         layout.addLayout(form)
         layout.addWidget(self.change_button)
         layout.addWidget(self.message)
@@ -40,12 +40,12 @@ class PasswordPage(QWidget):
         for field in (self.current, self.new, self.repeat):
             field.clear()  # never left in the fields, whatever happens
         if new != repeat:
-            self.message.error("the two new passwords differ")
+            self.message.error(self.tr("the two new passwords differ"))
             return False
         try:
             self._accounts.change_password(self._user, current, new)
         except AuthError as exc:
             self.message.error(str(exc))
             return False
-        self.message.ok("password changed")
+        self.message.ok(self.tr("password changed"))
         return True

@@ -23,10 +23,12 @@ from turnstile.access.policy import deny_reason
 from turnstile.access.schedule import AccessRule
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin, PersonRow
+from turnstile.admin.pins import PinAdmin
 from turnstile.gui.admin.editor import PersonEditor
+from turnstile.gui.admin.pinbox import PinGroupsBox
 from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, set_role, when
-from turnstile.store.records import Window
+from turnstile.store.records import EditConflictError, Window
 
 COLUMNS = ("Photo", "Name", "Employee id", "Status", "Templates", "Last seen")
 THUMB = 48
@@ -44,13 +46,17 @@ class PeoplePage(QWidget):
     changed = Signal()
 
     def __init__(self, people: PeopleAdmin, enroller: Enroller | None = None,
-                 parent: QWidget | None = None, *, confirm: Confirm) -> None:
+                 parent: QWidget | None = None, *, confirm: Confirm,
+                 card_format: str | None = None, pins: PinAdmin | None = None) -> None:
         super().__init__(parent)
         self.people = people
+        #: osdp.card_format, which the editor checks card numbers against.
+        self.card_format = card_format
+        self.pins = pins
         self._confirm = confirm
         self.enroller = enroller
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search name or employee id")
+        self.search.setPlaceholderText(self.tr("Search name or employee id"))
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -58,10 +64,10 @@ class PeoplePage(QWidget):
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setDefaultSectionSize(THUMB + 4)
-        self.edit_button = QPushButton("Edit...")
-        self.toggle_button = QPushButton("Activate / deactivate")
-        self.export_button = QPushButton("Export data...")
-        self.delete_button = QPushButton("Delete (erase)")
+        self.edit_button = QPushButton(self.tr("Edit..."))
+        self.toggle_button = QPushButton(self.tr("Activate / deactivate"))
+        self.export_button = QPushButton(self.tr("Export data..."))
+        self.delete_button = QPushButton(self.tr("Delete (erase)"))
         set_role(self.delete_button, "destructive")
         self.message = MessageLabel()
         buttons = QHBoxLayout()
@@ -72,6 +78,10 @@ class PeoplePage(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+        #: Face-and-PIN groups (None: this panel cannot set PINs).
+        self.pin_groups = PinGroupsBox(pins) if pins is not None else None
+        if self.pin_groups is not None:
+            layout.addWidget(self.pin_groups)
         layout.addWidget(self.message)
         self.search.textChanged.connect(self.refresh)
         self.table.cellDoubleClicked.connect(lambda *_: self.edit_selected())
@@ -114,16 +124,24 @@ class PeoplePage(QWidget):
         row = self.selected()
         if row is None:
             return None
-        self.editor = PersonEditor(self.people, row, self.enroller, self)
+        self.editor = PersonEditor(self.people, row, self.enroller, self, self.card_format,
+                                   pins=self.pins)
         self.editor.finished.connect(lambda _: self._after_change())
         self.editor.open()
         return self.editor
 
     def toggle_selected(self) -> None:
         row = self.selected()
-        if row is not None:
-            self.people.set_active(row.person.id, not row.person.active)
-            self._after_change()
+        if row is None:
+            return
+        try:
+            # Over the version this list shows: flipping someone else's newer save back
+            # would undo it without anyone noticing.
+            self.people.set_active(row.person.id, not row.person.active, row.person.version)
+        except EditConflictError:
+            self.message.error(self.tr("%1 was changed by someone else meanwhile; reloaded: "
+                                       "check and try again").replace("%1", row.person.name))
+        self._after_change()
 
     def delete_selected(self) -> None:
         """Erase the selected person (the button asks first; this is the action itself)."""
@@ -134,7 +152,7 @@ class PeoplePage(QWidget):
                 self.message.error(confirmed.reason)
                 return
             self.people.delete(row.person.id)
-            self.message.ok(f"{row.person.name} erased with every template")
+            self.message.ok(self.tr("%1 erased with every template").replace("%1", row.person.name))
             self._after_change()
 
     def export_selected(self, folder: Path) -> Path | None:
@@ -146,7 +164,7 @@ class PeoplePage(QWidget):
             self.message.error(confirmed.reason)
             return None
         target = self.people.export(row.person.id, folder)
-        self.message.ok(f"exported to {target}")
+        self.message.ok(self.tr("exported to %1").replace("%1", str(target)))
         return target
 
     def _delete_clicked(self) -> None:
@@ -162,7 +180,7 @@ class PeoplePage(QWidget):
             self.delete_selected()
 
     def _export_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export to folder")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Export to folder"))
         if folder:
             self.export_selected(Path(folder))
 

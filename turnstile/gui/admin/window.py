@@ -17,12 +17,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from turnstile.access.cameras import list_cameras
 from turnstile.admin.accounts import User
 from turnstile.admin.audit import AuditAction
 from turnstile.admin.context import AdminContext
 from turnstile.admin.source import CameraFrames, FrameSource
+from turnstile.errors import TurnstileError
 from turnstile.gui.admin.accountspage import AccountsPage
 from turnstile.gui.admin.auditpage import AuditPage
+from turnstile.gui.admin.backuppage import BackupPage
 from turnstile.gui.admin.enrol import EnrolPage
 from turnstile.gui.admin.eventspage import EventsPage
 from turnstile.gui.admin.importpage import ImportPage
@@ -31,6 +34,8 @@ from turnstile.gui.admin.passwordpage import PasswordPage
 from turnstile.gui.admin.people import PeoplePage
 from turnstile.gui.admin.reauth import Reauthenticator, ask_in_dialog
 from turnstile.gui.admin.settingspage import SettingsPage
+from turnstile.gui.admin.visitorspage import VisitorsPage
+from turnstile.gui.admin.widgets import MessageLabel
 from turnstile.gui.assets import stylesheet
 from turnstile.vision.engine import Engine
 
@@ -145,7 +150,9 @@ class AdminWindow(QMainWindow):
         confirm = Reauthenticator(self.context.accounts, user,
                                   lambda purpose: self.ask_password(purpose))
         people = self.context.people(user.name)
-        page = PeoplePage(people, self.context.enroller, confirm=confirm)
+        page = PeoplePage(people, self.context.enroller, confirm=confirm,
+                          card_format=self.context.config.osdp.card_format,
+                          pins=self.context.pins(user.name))
         page.changed.connect(self.people_changed.emit)
         self._add("people", self.tr("People"), page)
         enrol = EnrolPage(self.context.enroller, people, self._open_source, self._live_clock)
@@ -155,18 +162,41 @@ class AdminWindow(QMainWindow):
                              user.name, self.context.clock)
         imports.imported.connect(lambda _: self._people_refresh())
         self._add("import", self.tr("Import photos"), imports)
+        self._add_visitors(user)
         events = EventsPage(self.context.store, self.context.audit, user.name,
                             confirm=confirm, open_store=self.context.open_store,
                             enroller=self.context.enroller, people=people)
         self._add("events", self.tr("Events"), events)
         if user.role.manages_settings:
-            settings = SettingsPage(self.context.settings, user, self.context.far_curve,
-                                    confirm=confirm)
+            settings = SettingsPage(
+                self.context.settings, user, self.context.far_curve, confirm=confirm,
+                open_source=lambda spec: CameraFrames.open(spec, self.context.config.camera),
+                cameras=list_cameras())
             settings.saved.connect(self._settings_saved)
             self._add("settings", self.tr("Settings"), settings)
             self._add("accounts", self.tr("Accounts"), AccountsPage(self.context.accounts, user))
             self._add("audit", self.tr("Audit log"), AuditPage(self.context.audit, user))
+            self._add("backup", self.tr("Backup"),
+                      BackupPage(self.context.database, self.context.audit, user.name,
+                                 confirm=confirm))
         self._add("password", self.tr("Password"), PasswordPage(self.context.accounts, user))
+
+    def _add_visitors(self, user: User) -> None:
+        """The Visitors page; an unusable pass key shows why instead of the page."""
+        from turnstile.admin.passes import VisitorPasses
+
+        try:
+            passes = VisitorPasses.open(self.context.conn, self.context.config.passes,
+                                        self.context.database, self.context.audit,
+                                        self.context.clock,
+                                        self.context.config.events.retention_days)
+        except TurnstileError as exc:
+            problem = MessageLabel()
+            problem.error(str(exc))
+            self._add("visitors", self.tr("Visitors"), problem)
+            return
+        self._add("visitors", self.tr("Visitors"),
+                  VisitorsPage(passes, user, self.context.config.passes.max_valid_h))
 
     def _add(self, key: str, title: str, page: QWidget) -> None:
         self.pages[key] = page
@@ -186,6 +216,12 @@ class AdminWindow(QMainWindow):
         if isinstance(events, EventsPage):
             events.timer.stop()
             events.exports.stop()
+        settings = self.pages.get("settings")
+        if isinstance(settings, SettingsPage) and settings.camera is not None:
+            settings.camera.stop()
+        backup = self.pages.get("backup")
+        if isinstance(backup, BackupPage):
+            backup.stop()
         while self.tabs.count():
             widget = self.tabs.widget(0)
             self.tabs.removeTab(0)

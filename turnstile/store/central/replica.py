@@ -73,8 +73,8 @@ def fetch(conn: Conn, since: int, model: ModelId, limit: int | None = None) -> C
         ids = [int(str(pid)) for pid, _ in rows]
         batch.upto = int(str(rows[-1][1]))
         batch.people = conn.execute(
-            "SELECT id, name, employee_id, active, created, valid_from, valid_until, consent_at"
-            " FROM people WHERE id = ANY(%s)", (ids,)).fetchall()
+            "SELECT id, name, employee_id, active, created, valid_from, valid_until, consent_at,"
+            " credential, version FROM people WHERE id = ANY(%s)", (ids,)).fetchall()
         batch.templates = conn.execute(
             "SELECT id, person_id, model, dimension, embedding, source, quality, thumbnail,"
             " created FROM templates WHERE person_id = ANY(%s) ORDER BY id", (ids,)).fetchall()
@@ -110,6 +110,10 @@ class Replica:
             raise ReplicaError(
                 f"this replica was made with model {recorded} and this kiosk runs {model}: "
                 "it is refused (start a new replica file with --db)")
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        return self._conn
 
     def _state(self) -> dict[str, str]:
         return {str(k): str(v) for k, v in
@@ -157,19 +161,25 @@ class Replica:
     def _write_people(self, batch: ChangeBatch) -> None:
         conn = self._conn
         ids = [(int(str(row[0])),) for row in batch.people]
-        # Clear employee ids first: two people may swap them within one batch.
-        conn.executemany("UPDATE people SET employee_id = NULL WHERE id = ?", ids)
+        # Clear employee ids and card numbers first: two people may swap them within one
+        # batch.
+        conn.executemany("UPDATE people SET employee_id = NULL, credential = NULL WHERE id = ?",
+                         ids)
         for table in ("templates", "schedules", "person_groups"):
             conn.executemany(f"DELETE FROM {table} WHERE person_id = ?", ids)
         conn.executemany(
             "INSERT INTO people (id, name, employee_id, active, created, valid_from,"
-            " valid_until, consent_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE"
+            " valid_until, consent_at, credential, version)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE"
             " SET name = excluded.name, employee_id = excluded.employee_id,"
             " active = excluded.active, created = excluded.created,"
             " valid_from = excluded.valid_from, valid_until = excluded.valid_until,"
-            " consent_at = excluded.consent_at",
-            [(pid, name, emp, int(bool(act)), _iso(cr), _iso(vf), _iso(vu), _iso(ca))
-             for pid, name, emp, act, cr, vf, vu, ca in batch.people])
+            " consent_at = excluded.consent_at, credential = excluded.credential,"
+            " version = excluded.version",
+            # The central version: the panel names it when saving, the centre checks it.
+            [(pid, name, emp, int(bool(act)), _iso(cr), _iso(vf), _iso(vu), _iso(ca), cred,
+              int(ver)) for pid, name, emp, act, cr, vf, vu, ca, cred, ver in batch.people])
         conn.executemany(
             "INSERT INTO templates (id, person_id, model, dimension, embedding, source, quality,"
             " thumbnail, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

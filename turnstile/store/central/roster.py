@@ -13,8 +13,11 @@ from typing import Any
 import numpy as np
 import psycopg
 
-from turnstile.store.records import NewTemplate, StoreError
+from turnstile.store.records import EditConflictError, NewTemplate, StoreError
 from turnstile.types import Person
+
+__all__ = ["CHANNEL", "CentralPerson", "CentralRoster", "EditConflictError", "RosterModelError",
+           "bump", "label"]
 
 #: The channel replicas LISTEN on; the payload is the new change number.
 CHANNEL = "turnstile_changes"
@@ -23,10 +26,6 @@ CHANNEL = "turnstile_changes"
 Row = tuple[Any, ...]
 Conn = psycopg.Connection[Row]
 Cursor = psycopg.Cursor[Row]
-
-
-class EditConflictError(RuntimeError):
-    """Someone else changed the person since this copy was read; nothing was written."""
 
 
 class RosterModelError(StoreError):
@@ -45,6 +44,7 @@ class CentralPerson:
 _PEOPLE_SQL = """
 SELECT p.id, p.name, p.employee_id, p.active, p.created, p.valid_from, p.valid_until,
        (SELECT count(*) FROM templates t WHERE t.person_id = p.id), p.version,
+       p.credential,
        coalesce((SELECT array_agg(g.name ORDER BY lower(g.name)) FROM person_groups pg
                  JOIN access_groups g ON g.id = pg.group_id WHERE pg.person_id = p.id), '{}')
 FROM people p
@@ -52,13 +52,14 @@ FROM people p
 
 
 def _central_person(row: Row) -> CentralPerson:
-    pid, name, employee, active, created, valid_from, valid_until, count, version, groups = row
+    (pid, name, employee, active, created, valid_from, valid_until, count, version, credential,
+     groups) = row
     assert isinstance(created, datetime)
     person = Person(int(str(pid)), str(name), str(employee) if employee else None,
                     bool(active), created,
                     valid_from if isinstance(valid_from, datetime) else None,
                     valid_until if isinstance(valid_until, datetime) else None,
-                    int(str(count)))
+                    int(str(count)), int(str(credential)) if credential is not None else None)
     return CentralPerson(person, int(str(version)), tuple(str(g) for g in groups or ()))
 
 
@@ -155,15 +156,34 @@ class CentralRoster:
             _insert_templates(cur, person_id, model, dimension, vectors, templates)
             self._audit(cur, "templates_added", person_id, {"templates": len(templates)})
 
+    def remove_template(self, template_id: int) -> int:
+        """Delete one template (replicas keep the central ids); returns its person's id."""
+        with self._conn.transaction(), self._conn.cursor() as cur:
+            row = cur.execute("DELETE FROM templates WHERE id = %s RETURNING person_id",
+                              (template_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"no template with id {template_id}")
+            person_id = int(str(row[0]))
+            self._audit(cur, "template_deleted", person_id, {"template": template_id})
+            bump(cur, person_id)
+        return person_id
+
     def edit(self, person_id: int, version: int, **values: object) -> CentralPerson:
-        """Change name / employee_id / active / valid_from / valid_until / consent_at.
+        """Change name / employee_id / active / valid_from / valid_until / consent_at /
+        credential (the card number for an access panel).
 
         `version` is the one read with the person: when another administrator saved in the
         meantime the edit is refused with EditConflictError and nothing is written (the first
         save wins; the second sees the new state and decides again).
         """
-        allowed = {"name", "employee_id", "active", "valid_from", "valid_until", "consent_at"}
-        unknown = set(values) - allowed
+        return self.save(person_id, version, values)
+
+    def save(self, person_id: int, version: int, values: Mapping[str, object],
+             groups: Sequence[str] | None = None,
+             windows: Sequence[tuple[int, str, str]] | None = None) -> CentralPerson:
+        """One editor's save: fields, groups and weekly windows (None: unchanged) in one
+        transaction, only over `version` (EditConflictError otherwise; nothing written)."""
+        unknown = set(values) - _EDITABLE
         if unknown:
             raise ValueError(f"cannot edit {', '.join(sorted(unknown))}")
         if "name" in values and not str(values["name"]).strip():
@@ -178,37 +198,39 @@ class CentralRoster:
                 if cursor.rowcount != 1:
                     _lock_person(cur, person_id)  # raises for a person erased meanwhile
                     raise EditConflictError(
-                        f"{label(person_id)} was changed by someone else since it was read; "
+                        f"{label(person_id)} was changed by someone else meanwhile; "
                         "nothing was saved: reload and edit again")
-                self._audit(cur, "edit", person_id,
-                            {k: _plain(v) for k, v in values.items()
-                             if k not in ("name", "employee_id")}
-                            | {k: True for k in ("name", "employee_id") if k in values})
+                # Names, employee ids and card numbers stay out of the audit log: only
+                # that they changed.
+                hidden = ("name", "employee_id", "credential")
+                detail = {k: _plain(v) for k, v in values.items() if k not in hidden}
+                detail |= {k: True for k in hidden if k in values}
+                if groups is not None:
+                    _write_groups(cur, person_id, groups)
+                    detail["groups"] = ", ".join(groups) or "none"
+                if windows is not None:
+                    _write_schedule(cur, person_id, windows)
+                    detail["schedule"] = len(windows)
+                self._audit(cur, "edit", person_id, detail)
         except psycopg.errors.UniqueViolation as exc:
+            if "credential" in str(exc):
+                raise StoreError(f"card number {values.get('credential')} already belongs to "
+                                 "someone else") from exc
             raise StoreError(f"employee id {values.get('employee_id')} is already enrolled") \
                 from exc
         return self.person(person_id)
 
     def set_groups(self, person_id: int, names: Sequence[str]) -> None:
         with self._change(person_id) as cur:
-            _lock_person(cur, person_id)
-            cur.execute("DELETE FROM person_groups WHERE person_id = %s", (person_id,))
-            for name in names:
-                cur.execute("INSERT INTO access_groups (name) VALUES (%s)"
-                            " ON CONFLICT (lower(name)) DO NOTHING", (name,))
-                cur.execute("INSERT INTO person_groups (person_id, group_id) SELECT %s, id"
-                            " FROM access_groups WHERE lower(name) = lower(%s)",
-                            (person_id, name))
+            _touch(cur, person_id)
+            _write_groups(cur, person_id, names)
             self._audit(cur, "edit", person_id, {"groups": ", ".join(names) or "none"})
 
     def set_schedule(self, person_id: int, windows: Sequence[tuple[int, str, str]]) -> None:
         """Replace the weekly windows (weekday, "HH:MM", "HH:MM"); empty: any time."""
         with self._change(person_id) as cur:
-            _lock_person(cur, person_id)
-            cur.execute("DELETE FROM schedules WHERE person_id = %s", (person_id,))
-            cur.executemany("INSERT INTO schedules (person_id, weekday, start_time, end_time)"
-                            " VALUES (%s, %s, %s, %s)",
-                            [(person_id, d, s, e) for d, s, e in windows])
+            _touch(cur, person_id)
+            _write_schedule(cur, person_id, windows)
             self._audit(cur, "edit", person_id, {"schedule": len(windows)})
 
     def erase(self, person_id: int) -> None:
@@ -279,6 +301,34 @@ def bump(cur: Cursor, person_id: int) -> int:
                 " DO UPDATE SET seq = EXCLUDED.seq, at = now()", (person_id, seq))
     cur.execute("SELECT pg_notify(%s, %s)", (CHANNEL, str(seq)))
     return seq
+
+
+#: The person columns an edit may change.
+_EDITABLE = frozenset({"name", "employee_id", "active", "valid_from", "valid_until",
+                       "consent_at", "credential"})
+
+
+def _touch(cur: Cursor, person_id: int) -> None:
+    """Lock the person's row and bump their version: an editor's older copy is now stale."""
+    if cur.execute("UPDATE people SET version = version + 1 WHERE id = %s",
+                   (person_id,)).rowcount != 1:
+        raise StoreError(f"no person with id {person_id}")
+
+
+def _write_groups(cur: Cursor, person_id: int, names: Sequence[str]) -> None:
+    cur.execute("DELETE FROM person_groups WHERE person_id = %s", (person_id,))
+    for name in names:
+        cur.execute("INSERT INTO access_groups (name) VALUES (%s)"
+                    " ON CONFLICT (lower(name)) DO NOTHING", (name,))
+        cur.execute("INSERT INTO person_groups (person_id, group_id) SELECT %s, id"
+                    " FROM access_groups WHERE lower(name) = lower(%s)", (person_id, name))
+
+
+def _write_schedule(cur: Cursor, person_id: int,
+                    windows: Sequence[tuple[int, str, str]]) -> None:
+    cur.execute("DELETE FROM schedules WHERE person_id = %s", (person_id,))
+    cur.executemany("INSERT INTO schedules (person_id, weekday, start_time, end_time)"
+                    " VALUES (%s, %s, %s, %s)", [(person_id, d, s, e) for d, s, e in windows])
 
 
 def _lock_person(cur: Cursor, person_id: int) -> None:

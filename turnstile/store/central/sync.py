@@ -13,11 +13,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import psycopg
 
 from turnstile.store import database as storage
+from turnstile.store.central import accounts as central_accounts
 from turnstile.store.central import events as central_events
 from turnstile.store.central.connection import Central
 from turnstile.store.central.replica import ChangeBatch, ModelId, Replica, ReplicaError, fetch
@@ -35,6 +37,8 @@ PUSH_BATCH = 500
 RETRY_S, RETRY_MAX_S = 0.25, 5.0
 #: Seconds between two `central status` heartbeats while nothing else happens.
 HEARTBEAT_S = 5.0
+#: Seconds between two notes that the replica's accounts are current, while none changes.
+ACCOUNTS_CHECK_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class Synchronizer:
         self.poll_s = poll_s
         self.state = SyncState()
         self._heartbeat_at = 0.0
+        self._accounts_revision, self._accounts_at = -1, 0.0
         #: Called on the sync thread after each batch is committed into the replica.
         self.listeners: list[Callable[[ChangeBatch], None]] = []
 
@@ -110,6 +115,7 @@ class Synchronizer:
             # central database); still deliver the events it has queued.
             self.state.problem = str(exc)
             log.error("%s", exc)
+        self._accounts(conn, replica)
         pushed = 0
         while True:
             items = outbox.pending(PUSH_BATCH)
@@ -126,6 +132,15 @@ class Synchronizer:
                                      report.outbox, str(self.model))
             self._heartbeat_at = time.monotonic()
         return report
+
+    def _accounts(self, conn: Conn, replica: Replica) -> None:
+        """Copy the central accounts when they changed, and note now and then that the copy
+        is current (offline sign-in trusts it only for a while)."""
+        current = central_accounts.revision(conn)
+        if current != self._accounts_revision \
+                or time.monotonic() - self._accounts_at >= ACCOUNTS_CHECK_S:
+            central_accounts.copy_accounts(conn, replica.connection, datetime.now(), current)
+            self._accounts_revision, self._accounts_at = current, time.monotonic()
 
     def run(self, stop: threading.Event) -> None:
         """Follow the centre until `stop` is set, reconnecting with back-off."""

@@ -11,7 +11,7 @@ from turnstile.config import EventsConfig
 from turnstile.redact import redact_text
 from turnstile.store import database
 from turnstile.store.records import Event
-from turnstile.types import Decision, DenyReason, DoorResult, Outcome
+from turnstile.types import Credential, Decision, DenyReason, DoorResult, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -22,12 +22,12 @@ AWAITING_DOOR = "awaiting the door"
 
 
 _COLUMNS = ("id, at, outcome, person_id, name, similarity, runner_up, reason, detail, door,"
-            " scores, source, thumbnail IS NOT NULL")
+            " scores, source, thumbnail IS NOT NULL, pass_id")
 
 
 def _event(row: tuple[object, ...]) -> Event:
     (eid, at, outcome, pid, name, sim, runner, reason, detail, door, scores, source,
-     thumb) = row
+     thumb, pass_id) = row
     return Event(int(str(eid)), datetime.fromisoformat(str(at)), Outcome(outcome),
                  int(str(pid)) if pid is not None else None,
                  str(name) if name is not None else None,
@@ -35,7 +35,7 @@ def _event(row: tuple[object, ...]) -> Event:
                  float(str(runner)) if runner is not None else None,
                  DenyReason(reason) if reason else None, str(detail), str(door),
                  {str(k): float(v) for k, v in json.loads(str(scores)).items()}, str(source),
-                 bool(thumb))
+                 bool(thumb), int(str(pass_id)) if pass_id is not None else None)
 
 
 class EventLog:
@@ -57,18 +57,24 @@ class EventLog:
         match = decision.match
         named = match is not None and match.person_id is not None and \
             decision.outcome is not Outcome.UNKNOWN
+        visitor = decision.visitor
+        # A visitor event names the visitor the pass names (no person row behind it).
+        name = match.name if named and match else visitor.name if visitor else None
+        # A PIN typed alone has no face to score: no similarity rather than a made-up one.
+        scored = match if decision.credential is not Credential.PIN else None
         cursor = self._conn.execute(
             "INSERT INTO events (at, outcome, person_id, name, similarity, runner_up, reason,"
-            " detail, door, scores, source, thumbnail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " detail, door, scores, source, thumbnail, pass_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (decision.at.isoformat(timespec="milliseconds"), decision.outcome.value,
-             match.person_id if named and match else None,
-             match.name if named and match else None,
-             match.similarity if match else None, match.runner_up if match else None,
+             match.person_id if named and match else None, name,
+             scored.similarity if scored else None, scored.runner_up if scored else None,
              decision.reason.value if decision.reason else None, decision.detail,
              redact_text(door.detail) if door else AWAITING_DOOR if awaiting_door else "",
              # Callers pass a camera label; a URL that slips through loses its secrets.
              json.dumps(decision.scores.as_dict(), sort_keys=True), redact_text(source),
-             thumbnail if self._config.store_thumbnails else None))
+             thumbnail if self._config.store_thumbnails else None,
+             visitor.pass_id if visitor else None))
         event_id = int(cursor.lastrowid or 0)
         if self._pruned is None or decision.at - self._pruned >= PRUNE_EVERY:
             try:
@@ -79,14 +85,14 @@ class EventLog:
 
     def answer_door(self, event_id: int, door: DoorResult) -> None:
         """Add the door's answer to a grant recorded before it; a door that did not open
-        turns the grant into a refusal (DOOR_FAILED)."""
+        turns the grant into a refusal (DOOR_FAILED, or the access panel's refusal)."""
         detail = redact_text(door.detail)
         if door.opened:
             self._conn.execute("UPDATE events SET door = ? WHERE id = ?", (detail, event_id))
             return
         self._conn.execute(
             "UPDATE events SET outcome = ?, reason = ?, detail = ?, door = ? WHERE id = ?",
-            (Outcome.DENIED.value, DenyReason.DOOR_FAILED.value, detail, detail, event_id))
+            (Outcome.DENIED.value, door.refusal.value, detail, detail, event_id))
 
     def recent(self, limit: int = 100, offset: int = 0, *, outcome: Outcome | None = None,
                person_id: int | None = None, since: datetime | None = None,

@@ -12,6 +12,7 @@ import sqlite_utils
 
 from turnstile.store import erasure
 from turnstile.store.records import (
+    EditConflictError,
     NewTemplate,
     PersonErased,
     RosterChanged,
@@ -20,6 +21,7 @@ from turnstile.store.records import (
     Template,
     TemplateRows,
     TemplatesAdded,
+    check_credential,
     check_vector,
 )
 from turnstile.store.sqlite.session import Session
@@ -30,7 +32,8 @@ _CHUNK = 65_536
 
 _PEOPLE_SQL = """
 SELECT p.id, p.name, p.employee_id, p.active, p.created, p.valid_from, p.valid_until,
-       (SELECT COUNT(*) FROM templates t WHERE t.person_id = p.id)
+       (SELECT COUNT(*) FROM templates t WHERE t.person_id = p.id), p.credential,
+       p.version
 FROM people p
 """
 
@@ -48,10 +51,12 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _person(row: tuple[object, ...]) -> Person:
-    pid, name, employee, active, created, valid_from, valid_until, templates = row
+    (pid, name, employee, active, created, valid_from, valid_until, templates, credential,
+     version) = row
     return Person(int(str(pid)), str(name), str(employee) if employee else None, bool(active),
                   datetime.fromisoformat(str(created)), _time(valid_from), _time(valid_until),
-                  int(str(templates)))
+                  int(str(templates)), int(str(credential)) if credential is not None else None,
+                  int(str(version)))
 
 
 def _taken(employee_id: str | None) -> StoreError:
@@ -114,6 +119,15 @@ class SQLitePeople:
         self._update(person_id, valid_from=_iso(valid_from), valid_until=_iso(valid_until))
         return self.get(person_id)
 
+    def set_credential(self, person_id: int, credential: int | None) -> Person:
+        check_credential(credential)
+        try:
+            self._update(person_id, credential=credential)
+        except sqlite3.IntegrityError as exc:
+            raise StoreError(f"card number {credential} already belongs to someone "
+                             "else") from exc
+        return self.get(person_id)
+
     def consent(self, person_id: int) -> datetime | None:
         self.get(person_id)
         return _time(self._conn.execute("SELECT consent_at FROM people WHERE id = ?",
@@ -125,6 +139,23 @@ class SQLitePeople:
 
     def set_consent(self, person_id: int, at: datetime | None) -> None:
         self._update(person_id, consent_at=_iso(at))
+
+    def touch(self, person_id: int, expected: int | None = None) -> int:
+        """Bump the person's version (a change is being saved); returns the new one.
+
+        With `expected`, only when the stored version is still that one: otherwise someone
+        else saved meanwhile and EditConflictError is raised (compare-and-swap, one UPDATE).
+        """
+        with self._session.transaction():
+            row = self._conn.execute(
+                "UPDATE people SET version = version + 1 WHERE id = ? AND (? IS NULL OR"
+                " version = ?) RETURNING version", (person_id, expected, expected)).fetchone()
+        if row is None:
+            current = self.get(person_id)  # StoreError for an unknown person
+            raise EditConflictError(
+                f"{current.name} was changed by someone else meanwhile (version "
+                f"{current.version}, this copy has {expected}); nothing was saved")
+        return int(row[0])
 
     def erase(self, person_id: int) -> Person:
         person = self.get(person_id)

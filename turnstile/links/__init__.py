@@ -1,0 +1,1 @@
+"""Events to other systems: each decision from the outbox to MQTT and webhook receivers."""
