@@ -412,7 +412,7 @@ class LivenessConfig(Section):
     live_planarity: float = num(0.0025, 0.0, 1.0, "face sizes", "Planarity residual a pair must "
                                 "reach to be evidence of a live head, times the face's "
                                 "enlargement to the working size.")
-    live_parallax: float = num(0.02, 0.0, 1.0, "", "Parallax per unit of face motion at or "
+    live_parallax: float = num(0.04, 0.0, 1.0, "", "Parallax per unit of face motion at or "
                                "above which a pair is evidence of a live head.")
     live_structure: float = num(0.3, 0.0, 1.0, "", "Share of a pair's planarity residual that "
                                 "must form a smooth field over the face, above chance, for live "
