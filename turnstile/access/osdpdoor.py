@@ -139,7 +139,7 @@ class OsdpDoor:
             capabilities.append((osdp.Capability.CommunicationSecurity, 1, 1))
         flags = [osdp.LibFlag.EnforceSecure] if key is not None else []
         info = osdp.PDInfo(config.address, channel, scbk=key, name="turnstile", flags=flags)
-        osdp_sys.set_loglevel(osdp.LogLevel.Warning)  # debug output would show key material
+        osdp_sys.set_loglevel(osdp.LogLevel.Warning)  # debug output dumps packets and SC state
         self._ctx = osdp_sys.PeripheralDevice(
             info.get(), capabilities=osdp.PDCapabilities(capabilities).get())
         self._ctx.set_command_callback(self._on_command)
@@ -164,15 +164,18 @@ class OsdpDoor:
         return self._status
 
     def _loop(self) -> None:
-        turn = 0
+        turn, failing = 0, False
         while not self._stop.is_set():
             try:
                 with self._lock:
                     self._ctx.refresh()
                 if turn % STATUS_EVERY == 0:
                     self._watch()
+                failing = False
             except Exception:  # one bad turn must not end the reader; the next one retries
-                log.exception("the OSDP reader loop failed a turn")
+                if not failing:  # once per run of failures, not 50 times a second
+                    log.exception("the OSDP reader loop failed a turn")
+                failing = True
             turn += 1
             self._stop.wait(TICK_S)
 
