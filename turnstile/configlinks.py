@@ -127,11 +127,14 @@ class PinConfig(Section):
     """PIN entry on the touch screen: a way in for someone the camera cannot confirm, or a
     second factor (README "Visitors and PINs")."""
 
-    enabled: bool = Field(False, description="Offer PIN entry on the kiosk after a refusal.")
-    face_and_pin: bool = Field(False, description="This door needs face and PIN for everyone "
-                               "(groups can ask for it on any door).")
+    enabled: bool = Field(False, description="Offer \"Use PIN\" on the kiosk: employee "
+                          "number, then PIN, for someone the camera does not recognise.")
+    face_and_pin: bool = Field(False, description="This door needs face and PIN for everyone, "
+                               "and takes no PIN alone (groups can ask for it on any door: "
+                               "turnstile groups face-and-pin).")
     min_length: int = num(6, 4, 12, "digits", "Shortest PIN accepted when one is set.")
-    max_tries: int = num(3, 1, 10, "", "Wrong PINs in a row before the person is locked out.")
+    max_tries: int = num(3, 1, 10, "", "Wrong PINs in a row before the person's PIN entry is "
+                         "locked (kept in the database: a restart does not reset it).")
     lockout_s: float = num(900.0, 10.0, 86400.0, "s", "Seconds a locked-out person waits.")
     entry_timeout_s: float = num(20.0, 5.0, 120.0, "s", "Seconds the PIN pad waits for input "
                                  "before returning to idle.")

@@ -138,10 +138,23 @@ class Outcome(enum.Enum):
     #: and that person's face access is suspended for a while. Door alarms (held open,
     #: forced open) are logged with this outcome too; their detail says which.
     ALARM = "alarm"
+    #: The face was recognised at a face-and-PIN door (or for a member of a face-and-PIN
+    #: group): the person's PIN is asked next; no door yet.
     #: A valid visitor pass was shown: the door opens for the visitor it names.
     VISITOR = "visitor"
     #: The exit button (request to exit) was pressed: the door opens from inside.
     EXIT = "exit"
+    #: The face was recognised at a face-and-PIN door (or for a member of a face-and-PIN
+    #: group): the person's PIN is asked next; no door yet.
+    PIN_REQUIRED = "pin_required"
+
+
+class Credential(enum.Enum):
+    """What a decision rests on: the face, a PIN typed at the kiosk, or both."""
+
+    FACE = "face"
+    PIN = "pin"
+    FACE_AND_PIN = "face_and_pin"
 
 
 class DenyReason(enum.Enum):
@@ -158,6 +171,16 @@ class DenyReason(enum.Enum):
     NOT_RECORDED = "not_recorded"
     #: Face access suspended after repeated spoof attempts for this person.
     SUSPENDED = "suspended"
+    #: A PIN that does not match (or an employee number with no PIN: the kiosk says the same).
+    WRONG_PIN = "wrong_pin"
+    #: Too many wrong PINs in a row: PIN entry for this person is locked for a while.
+    PIN_LOCKED = "pin_locked"
+    #: Face and PIN are required but no PIN is set for the person.
+    NO_PIN = "no_pin"
+    #: The PIN asked after the face came too late (or for a face no longer asked about).
+    PIN_EXPIRED = "pin_expired"
+    #: A PIN alone was entered for someone who needs face and PIN here.
+    PIN_ALONE = "pin_alone"
     #: A visitor pass past its end, before its start, revoked, or used its allowed times.
     PASS_EXPIRED = "pass_expired"
     PASS_NOT_YET_VALID = "pass_not_yet_valid"
@@ -322,6 +345,8 @@ class Decision:
     scores: Scores = field(default_factory=Scores)
     #: For PENDING, what the person in view should be told (None: nothing yet).
     pending: PendingReason | None = None
+    #: What the decision rests on (a PIN decision has no face scores).
+    credential: Credential = Credential.FACE
     #: For a visitor pass (granted or refused), the pass as read (None: not a pass).
     visitor: Visitor | None = None
 

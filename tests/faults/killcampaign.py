@@ -72,7 +72,9 @@ def _spawn(site: Site, workload: str) -> subprocess.Popen[str]:
                             stderr=subprocess.DEVNULL, text=True, cwd=ROOT)
 
 
-def _wait_ready(child: subprocess.Popen[str], timeout: float = 60.0) -> bool:
+def _wait_ready(child: subprocess.Popen[str], seen: list[str],
+                timeout: float = 60.0) -> bool:
+    """Read until the child says "ready"; what it said before (commits) goes to `seen`."""
     assert child.stdout is not None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -81,6 +83,7 @@ def _wait_ready(child: subprocess.Popen[str], timeout: float = 60.0) -> bool:
             return False
         if line.strip() == "ready":
             return True
+        seen.append(line.rstrip("\n"))
     return False
 
 
@@ -89,8 +92,9 @@ def trial(site: Site, workload: str, rng: random.Random) -> Trial:
     result = Trial(workload, round(rng.uniform(0.0, WINDOW_S[workload]), 3))
     opens_before = sum(c.what == "open" for c in site.relay.commands)
     child = _spawn(site, workload)
+    early: list[str] = []
     try:
-        if not _wait_ready(child):
+        if not _wait_ready(child, early):
             result.problems.append("the child never became ready")
             return result
         time.sleep(result.delay_s)
@@ -101,7 +105,7 @@ def trial(site: Site, workload: str, rng: random.Random) -> Trial:
             child.kill()
             child.wait()
     result.left_open = site.relay.energised
-    lines = output.splitlines()
+    lines = early + output.splitlines()
     result.committed = sum(line.startswith(("person ", "door ")) for line in lines)
     committed = site.committed.setdefault(workload, {})
     for line in lines:
@@ -189,7 +193,9 @@ def _say(line: str) -> None:
     print(line, flush=True)
 
 
-def _people_admin(database: Path) -> object:
+def _people_admin(database: Path, ready_after_first_save: bool = False) -> object:
+    """The admin service, saying what it committed; optionally "ready" after its first save
+    (the import: kills before any save would test nothing it commits)."""
     from datetime import datetime
 
     from turnstile.admin.audit import AuditLog
@@ -197,10 +203,22 @@ def _people_admin(database: Path) -> object:
     from turnstile.store.sqlite import SQLiteStore
 
     class Reporting(PeopleAdmin):
+        announced = not ready_after_first_save
+
+        def _saved(self) -> None:
+            if not Reporting.announced:
+                Reporting.announced = True
+                _say("ready")
+
         def enrol(self, *args: object, **kwargs: object) -> object:  # type: ignore[override]
             person = super().enrol(*args, **kwargs)  # type: ignore[arg-type]
             _say(f"person {person.id} {person.templates}")
+            self._saved()
             return person
+
+        def add_templates(self, *args: object, **kwargs: object) -> None:
+            super().add_templates(*args, **kwargs)  # type: ignore[arg-type]
+            self._saved()
 
     store = SQLiteStore.open(database)
     return Reporting(store, AuditLog(store.connection, datetime.now), "campaign", datetime.now)
@@ -230,7 +248,7 @@ def child_import(database: Path, photos: Path) -> None:
     from turnstile.config import Config
     from turnstile.vision.engine import Engine
 
-    people = _people_admin(database)
+    people = _people_admin(database, ready_after_first_save=True)
     config = Config()
     engine = Engine.from_config(config)
     gallery = engine.gallery(people.store)  # type: ignore[attr-defined]
@@ -242,8 +260,7 @@ def child_import(database: Path, photos: Path) -> None:
     start = random.Random(os.getpid()).randrange(len(names))
     order = {name: (i - start) % len(names) for i, name in enumerate(names)}
     items = sorted(items, key=lambda item: order[item.name])
-    _say("ready")
-    importer.run(items)
+    importer.run(items)  # says "ready" once its first group is saved
 
 
 def child_events(database: Path, port: str) -> None:

@@ -23,6 +23,8 @@ from turnstile.access.health import Backoff, FaultClock, Heartbeat
 from turnstile.access.liveness.build import configured as configured_liveness
 from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.access.passes import PassGate
+from turnstile.access.pin import FaceAndPin
+from turnstile.access.pindesk import PinDesk, PinSetup
 from turnstile.access.policy import FINAL, OPENS, AccessPolicy
 from turnstile.access.schedule import Directory
 from turnstile.config import CameraConfig, Config
@@ -92,7 +94,7 @@ class Pipeline:
     def __init__(self, engine: Engine, gallery: Gallery, policy: AccessPolicy,
                  door: DoorOutput, events: EventStore, source_name: str = "",
                  flip_probe: bool = False, detector: FaceDetector | None = None,
-                 fault_exit_s: float = FAULT_EXIT_S) -> None:
+                 fault_exit_s: float = FAULT_EXIT_S, pins: PinDesk | None = None) -> None:
         self.engine = engine
         #: This camera's detector (see build: it follows the face in view).
         self.detector = detector or engine.detector
@@ -108,6 +110,8 @@ class Pipeline:
         #: Periodic WAL checkpoint and size limit on the loop's own connection (SQLite).
         self.upkeep: Upkeep | None = None
         self.light_limits = LightLimits()
+        #: PIN entries from the keypad, decided between frames (None: no PINs here).
+        self.pins = pins
         #: Visitor passes read from the frames (None: passes.enabled is off).
         self.passes: PassGate | None = None
         #: The door contact and exit button (None: no inputs wired).
@@ -123,15 +127,22 @@ class Pipeline:
 
     @classmethod
     def build(cls, config: Config, engine: Engine, gallery: Gallery, door: DoorOutput,
-              liveness: LivenessCheck | None = None, source_name: str = "") -> Pipeline:
+              liveness: LivenessCheck | None = None, source_name: str = "",
+              pins: PinSetup | None = None) -> Pipeline:
         if liveness is None:
             # The configured presentation-attack checks: on by default, a still picture
             # must not open the door.
             liveness = configured_liveness(config, engine)
-        policy = AccessPolicy(config.policy, config.recognition, Directory(gallery.store), liveness)
+        directory = Directory(gallery.store)
+        desk = None if pins is None else PinDesk(config.pin, pins, directory,
+                                                 config.policy.allowed_groups)
+        # Without PINs, whoever needs face and PIN is refused rather than let in on the face.
+        second = desk.requirement if desk is not None else FaceAndPin(config.pin, None)
+        policy = AccessPolicy(config.policy, config.recognition, directory, liveness, second)
         pipeline = cls(engine, gallery, policy, door, gallery.store.events,
                        source_name, config.recognition.flip_probe,
-                       following_detector(config, engine.detector), config.kiosk.fault_exit_s)
+                       following_detector(config, engine.detector), config.kiosk.fault_exit_s,
+                       desk)
         connection = getattr(gallery.store, "connection", None)
         if isinstance(connection, sqlite3.Connection):
             pipeline.upkeep = Upkeep(connection, config.events.max_db_mb * 2**20)
@@ -147,6 +158,10 @@ class Pipeline:
                 self._door_notice(frame, notice)
         if frame.image.ndim != 3 or frame.image.shape[2] != 3:  # an IR or greyscale camera
             frame = replace(frame, image=as_bgr(frame.image))
+        entry = self.pins.take() if self.pins is not None else None
+        if entry is not None and self.pins is not None:
+            # A PIN typed on the keypad takes this frame's turn (a moment's delay for faces).
+            return self._act(frame, (), self.pins.decide(entry, frame.at), None)
         if self.passes is not None:
             shown = self.passes.look(frame.image, frame.at, frame.index)
             if shown is not None:  # a pass in view (or just decided): no face decision now
@@ -173,6 +188,8 @@ class Pipeline:
         """Record a final decision, then drive the door for one that opens it."""
         if decision.outcome not in FINAL:
             return FrameResult(frame, faces, decision)
+        if self.pins is not None:
+            self.pins.noted(decision)  # a question for a PIN, or any other final decision
         granted = decision.outcome in OPENS
         event_id = self._backlog.record(decision, thumbnail, self.source_name,
                                          awaiting_door=granted)

@@ -10,10 +10,15 @@ over for every new streak. LIVE lets the grant through, SPOOF turns it into Outc
 PendingReason.STEP_OUT, so the screen keeps saying what to do) and INSUFFICIENT_EVIDENCE keeps
 the decision PENDING with the check's reason (such as MOVE_HEAD) while the streak keeps
 collecting frames. `AssumeLive` (the default) passes everything and says so in the detail.
+
+Second factor: a live, admitted face is then put to a `SecondFactor` (access/pin.py asks for a
+PIN at face-and-PIN doors and for face-and-PIN groups): Outcome.PIN_REQUIRED instead of the
+grant, or a refusal (DenyReason.NO_PIN) for someone who needs a PIN and has none.
 """
 
 from __future__ import annotations
 
+import enum
 from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -38,7 +43,7 @@ from turnstile.types import (
 
 #: Outcomes that end a presentation: logged, shown, and (GRANTED) open the door.
 FINAL = frozenset({Outcome.GRANTED, Outcome.DENIED, Outcome.UNKNOWN, Outcome.SPOOF,
-                   Outcome.ALARM, Outcome.VISITOR, Outcome.EXIT})
+                   Outcome.ALARM, Outcome.VISITOR, Outcome.EXIT, Outcome.PIN_REQUIRED})
 #: Final outcomes that open the door (recorded first: no row, no door).
 OPENS = frozenset({Outcome.GRANTED, Outcome.VISITOR, Outcome.EXIT})
 #: Outcomes of a failed liveness check (the person is told to step out of view).
@@ -66,6 +71,28 @@ class Directory(Protocol):
     """Looks up a recognised person's access rule; None when they no longer exist."""
 
     def rule(self, person_id: int) -> AccessRule | None: ...
+
+
+class Need(enum.Enum):
+    """What a second factor asks of a recognised, live, admitted face."""
+
+    NONE = "none"
+    PIN = "pin"
+    #: A PIN is needed but none is set: the face is refused (fails shut).
+    MISSING = "missing"
+
+
+class SecondFactor(Protocol):
+    """Whether a person the face would let in must also prove something else."""
+
+    def need(self, rule: AccessRule) -> Need: ...
+
+
+class FaceAlone:
+    """No second factor: the face decides alone."""
+
+    def need(self, rule: AccessRule) -> Need:
+        return Need.NONE
 
 
 @dataclass(frozen=True)
@@ -138,8 +165,10 @@ class AccessPolicy:
     """Turns a stream of recognitions into decisions; one instance per camera."""
 
     def __init__(self, policy: PolicyConfig, recognition: RecognitionConfig,
-                 directory: Directory, liveness: LivenessCheck | None = None) -> None:
+                 directory: Directory, liveness: LivenessCheck | None = None,
+                 second: SecondFactor | None = None) -> None:
         self._config = policy
+        self._second: SecondFactor = second or FaceAlone()
         self._recognition = recognition
         self._directory = directory
         self._liveness: LivenessCheck = liveness or AssumeLive()
@@ -258,7 +287,14 @@ class AccessPolicy:
         if not verdict.decided:
             return Decision(Outcome.PENDING, at, match, face, detail=verdict.detail,
                             scores=scores, pending=verdict.pending)
-        outcome = Outcome.GRANTED if verdict.verdict is Verdict.LIVE else Outcome.SPOOF
+        if verdict.verdict is not Verdict.LIVE:
+            return self._final(Decision(Outcome.SPOOF, at, match, face, detail=verdict.detail,
+                                        scores=scores), key)
+        need = self._second.need(rule)
+        if need is Need.MISSING:
+            return self._final(Decision(Outcome.DENIED, at, match, face, DenyReason.NO_PIN,
+                                        "face and PIN required; no PIN is set", scores), key)
+        outcome = Outcome.PIN_REQUIRED if need is Need.PIN else Outcome.GRANTED
         return self._final(Decision(outcome, at, match, face, detail=verdict.detail,
                                     scores=scores), key)
 

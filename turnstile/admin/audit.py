@@ -49,6 +49,12 @@ class AuditAction(enum.Enum):
     REAUTHENTICATED = "reauthenticated"
     AUTHORISED = "authorised"
     AUDIT_PRUNED = "audit_pruned"
+    #: A person's kiosk PIN set or changed, removed, or its lockout lifted (never the PIN).
+    PIN_SET = "pin_set"
+    PIN_CLEARED = "pin_cleared"
+    PIN_UNLOCKED = "pin_unlocked"
+    #: A group's members asked (or no longer asked) for face and PIN on every door.
+    GROUP_CHANGED = "group_changed"
     PASS_ISSUED = "pass_issued"
     PASS_REVOKED = "pass_revoked"
     BACKUP = "backup"

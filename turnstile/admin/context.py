@@ -13,6 +13,7 @@ from turnstile.admin.audit import AuditLog
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.passwords import DEFAULT_COST, ScryptCost
 from turnstile.admin.people import PeopleAdmin
+from turnstile.admin.pins import PinAdmin, ScryptPins
 from turnstile.admin.settings import CALIBRATION_FILE, FarCurve, SettingsStore, load_far_curve
 from turnstile.config import Config
 from turnstile.store import database as storage
@@ -82,6 +83,10 @@ class AdminContext:
                                                self.gallery, central, self.database)
         return PeopleAdmin(self.store, self.audit, actor, self.clock, self.gallery)
 
+    def pins(self, actor: str) -> PinAdmin:
+        """Who sets kiosk PINs as `actor` (always this kiosk's own file, central or not)."""
+        return PinAdmin(self.store, self.store.pins, self.config.pin, self.audit, actor,
+                        self.clock, ScryptPins(self.password_cost))
     def open_store(self) -> SQLiteStore:
         """The same database on a new connection, for a worker thread (connections stay
         per thread); the caller closes it."""

@@ -23,6 +23,7 @@ from turnstile.cli import (
     livenesscmd,
     modelcmd,
     passcmd,
+    pincmd,
     traincmd,
 )
 from turnstile.errors import TurnstileError
@@ -30,7 +31,8 @@ from turnstile.errors import TurnstileError
 #: Modules that add commands; each has register(subparsers, parent) and owns its parsers
 #: (evalcmd adds `eval light` and `eval liveness` from their modules to its own group).
 COMMAND_MODULES = (core, configcmd, modelcmd, kioskcmd, doorcmd, backupcmd, admincmd, accountscmd,
-                   passcmd, cardcmd, centralcmd, benchcmd, evalcmd, traincmd, livenesscmd)
+                   passcmd, cardcmd, pincmd, centralcmd, benchcmd, evalcmd, traincmd,
+                   livenesscmd)
 #: Errors that are the user's input or environment: one line, no traceback (--debug shows
 #: it). The project's own error types and file errors; anything else is a bug and says so.
 USER_ERRORS = (TurnstileError, FileNotFoundError, FileExistsError, IsADirectoryError,

@@ -228,7 +228,7 @@ def one_person(store: SQLiteStore, name: str) -> Person:
     if len(matches) > 1:
         ids = ", ".join(str(p.employee_id or p.id) for p in matches)
         raise StoreError(f"{len(matches)} people are named {name!r} ({ids}); "
-                         "remove by employee id")
+                         "name them by employee id")
     if not matches:
         names = {p.name.casefold(): p.name for p in store.people.all()}
         close = [names[n] for n in difflib.get_close_matches(name.casefold(), list(names))]

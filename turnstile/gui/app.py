@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from turnstile.access.door import DoorOutput
 from turnstile.access.health import EXIT_FAULT
 from turnstile.access.liveness.verdict import LivenessCheck
+from turnstile.access.pindesk import PinEntry
 from turnstile.config import Config
 from turnstile.gui import i18n, release_qt_env
 from turnstile.gui.admin.kiosklink import AdminLink
@@ -32,7 +33,9 @@ class Kiosk:
                  loop: bool = False, engine: Engine | None = None, model: Path | None = None,
                  door: DoorOutput | None = None, liveness: LivenessCheck | None = None,
                  engine_factory: Callable[[], Engine] | None = None) -> None:
-        self.window = KioskWindow(config.kiosk, cooldown_s=config.policy.cooldown_s)
+        self.window = KioskWindow(config.kiosk, cooldown_s=config.policy.cooldown_s,
+                                  pin=config.pin)
+        self.window.pin_entered.connect(self._submit_pin)
         self._args = (db_path, source, loop, engine, door, liveness)
         self._engine_factory = engine_factory
         #: The one factory carrying --model: the worker's engine and the admin panel's.
@@ -57,6 +60,10 @@ class Kiosk:
         worker.failed.connect(self._failed)
         return worker
 
+    def _submit_pin(self, entry: PinEntry) -> None:
+        # The worker of the moment: reconfigure() replaces it.
+        self.worker.submit_pin(entry)
+
     def _failed(self, message: str) -> None:
         if self.on_fault is not None:
             self.on_fault(message)
@@ -73,6 +80,7 @@ class Kiosk:
         running = self.worker.isRunning()
         self.stop()
         self.config = config
+        self.window.set_pin_config(config.pin)
         self.worker = self._make_worker(config)
         if running:
             self.start()

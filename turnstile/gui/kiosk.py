@@ -20,11 +20,12 @@ from PySide6.QtGui import (
     QMouseEvent,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from turnstile.access.osdpdoor import PanelStatus
 from turnstile.access.pipeline import CameraState, CameraStatus
 from turnstile.config import KioskConfig
+from turnstile.configlinks import PinConfig
 from turnstile.gui.assets import icon, stylesheet
 from turnstile.gui.feedback import Announcer, Feedback
 from turnstile.gui.fitlabel import FitLabel
@@ -39,10 +40,12 @@ from turnstile.gui.kioskmessages import (
     panel_offline,
     starting,
 )
+from turnstile.gui.pinpad import PinPad, Step
 from turnstile.gui.qimage import pixmap_from_bytes
 from turnstile.gui.video import VideoView
 from turnstile.gui.worker import KioskUpdate
 from turnstile.redact import redact_text
+from turnstile.types import Credential, Outcome
 from turnstile.vision.light import FillLight
 
 __all__ = ["ADMIN_CORNER_PX", "ADMIN_KEY", "ADMIN_TAPS", "KioskWindow", "Message", "Screen",
@@ -100,9 +103,12 @@ class KioskWindow(QWidget):
     admin_requested = Signal()
     #: Ctrl+Q (or a close request) while quitting is guarded: someone must authorise it.
     quit_requested = Signal()
+    #: A PinEntry from the keypad, for the recognition worker to decide.
+    pin_entered = Signal(object)
 
     def __init__(self, config: KioskConfig, parent: QWidget | None = None, *,
-                 cooldown_s: float = 5.0, feedback: Announcer | None = None) -> None:
+                 cooldown_s: float = 5.0, feedback: Announcer | None = None,
+                 pin: PinConfig | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("kiosk")
         self.setWindowTitle(self.tr("Turnstile"))
@@ -141,6 +147,16 @@ class KioskWindow(QWidget):
         self.clock.setObjectName("clock")
         self.clock.setFont(bold)
         self.clock.setVisible(config.clock)
+        # "Use PIN": the way in for someone the camera does not recognise (pin.enabled).
+        self.pin_button = QPushButton(self.tr("Use PIN"), self.banner)
+        self.pin_button.setObjectName("pinButton")
+        self.pin_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.pin_button.clicked.connect(self.open_pin)
+        self.pinpad = PinPad(self)
+        self.pinpad.entered.connect(self.pin_entered)
+        self.pinpad.closed.connect(self._pin_closed)
+        self._pin = PinConfig()
+        self.set_pin_config(pin or PinConfig())
         self._layout()
         self._sizes = Sizes.for_window(self.width(), self.height())
         self._reset = QTimer(self)
@@ -178,16 +194,17 @@ class KioskWindow(QWidget):
             return
         self._portrait = portrait
         grid, top = self._grid, Qt.AlignmentFlag.AlignTop
-        for widget in (self.icon, self.thumbnail, self._text, self.clock):
+        for widget in (self.icon, self.thumbnail, self._text, self.clock, self.pin_button):
             grid.removeWidget(widget)
         grid.addWidget(self.icon, 0, 0, top)
         grid.addWidget(self.thumbnail, 0, 1, top)
         grid.addWidget(self.clock, 0, 3, top | Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.pin_button, 0, 4, top | Qt.AlignmentFlag.AlignRight)
         if portrait:
-            grid.addWidget(self._text, 1, 0, 1, 4)
+            grid.addWidget(self._text, 1, 0, 1, 5)
         else:
             grid.addWidget(self._text, 0, 2)
-        for column_ in range(4):
+        for column_ in range(5):
             grid.setColumnStretch(column_, 1 if column_ == 2 else 0)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
@@ -198,6 +215,8 @@ class KioskWindow(QWidget):
         if sizes != self._sizes:
             self._sizes = sizes
             self._apply_sizes()
+        self.pinpad.setGeometry(self.rect())
+        self.pinpad.set_unit(max(min(event.size().width(), event.size().height()), 240))
         super().resizeEvent(event)
 
     def _apply_sizes(self) -> None:
@@ -212,6 +231,11 @@ class KioskWindow(QWidget):
         font = self.clock.font()
         font.setPixelSize(s.clock_px)
         self.clock.setFont(font)
+        font = self.pin_button.font()
+        font.setPixelSize(s.subtitle_px)
+        font.setBold(True)
+        self.pin_button.setFont(font)
+        self.pin_button.setMinimumHeight(round(s.icon_px * 0.6))
         if self._shown is not None:
             self._render(*self._shown)
 
@@ -233,6 +257,7 @@ class KioskWindow(QWidget):
         self.subtitle.setVisible(bool(message.subtitle))
         self.detail.set_full_text(detail)
         self.detail.setVisible(bool(detail))
+        self._offer_pin()
         self._render(message, thumbnail)
 
     def _render(self, message: Message, thumbnail: bytes | None) -> None:
@@ -245,6 +270,45 @@ class KioskWindow(QWidget):
                 size, size, Qt.AspectRatioMode.KeepAspectRatio,
                 Qt.TransformationMode.SmoothTransformation))
         self.thumbnail.setVisible(picture is not None)
+
+    def set_pin_config(self, pin: PinConfig) -> None:
+        self._pin = pin
+        self.pinpad.set_timeout(pin.entry_timeout_s)
+        self._offer_pin()
+
+    def _offer_pin(self) -> None:
+        """"Use PIN" while someone might need it: PIN alone is on here, and the kiosk is
+        running and not greeting someone (a face-and-PIN door takes no PIN alone)."""
+        state = self.banner.property("state")
+        busy = state in (Screen.STARTING.value, Screen.CAMERA_LOST.value,
+                         Screen.GRANTED.value, Screen.FIRST_RUN.value)
+        self.pin_button.setVisible(self._pin.enabled and not self._pin.face_and_pin
+                                   and not busy)
+
+    def open_pin(self) -> None:
+        """The keypad for PIN alone: employee number, then PIN."""
+        if self._pin.enabled and not self._pin.face_and_pin:
+            self.pinpad.ask_number()
+
+    def _pin_closed(self) -> None:
+        if not self._holding:
+            self.show_idle()
+
+    def _follow_pin(self, update: KioskUpdate) -> None:
+        """Open the keypad for a face that needs its PIN; close it once an entry's result
+        (or someone else's decision) is on screen."""
+        if not update.final:
+            return
+        decision = update.decision
+        if decision.outcome is Outcome.PIN_REQUIRED:
+            name = decision.match.name if decision.match and decision.match.name else ""
+            self.pinpad.ask_pin(decision, name)
+        elif decision.credential is not Credential.FACE or self.pinpad.answers is not None:
+            self.pinpad.finish()
+
+    @property
+    def pin_step(self) -> Step:
+        return self.pinpad.step
 
     def show_idle(self) -> None:
         self._holding = False
@@ -262,6 +326,7 @@ class KioskWindow(QWidget):
                                               time.monotonic()))
         if update.enrolled is not None:
             self._empty = update.enrolled == 0
+        self._follow_pin(update)
         message = message_for(update, self._cooldown_s)
         if self._empty and (message is None or message.screen is Screen.UNKNOWN):
             message = first_run()  # nobody can be recognised yet: guide, do not refuse
@@ -293,6 +358,7 @@ class KioskWindow(QWidget):
             return
         self._reset.stop()
         self._holding = False
+        self.pinpad.finish()  # nothing would decide an entry without the loop running
         self.video.clear()
         self.show_message(camera_lost(status.retry_in_s))
 
@@ -308,6 +374,7 @@ class KioskWindow(QWidget):
 
     def on_failed(self, message: str) -> None:
         self._holding = False
+        self.pinpad.finish()
         self.video.clear()
         # Visitors read the big lines; the technician at the screen reads the small one
         # (and nobody a stream's password).

@@ -40,6 +40,8 @@ class Screen(enum.Enum):
     SPOOF = "spoof"
     ONE_AT_A_TIME = "one_at_a_time"
     HINT = "hint"
+    #: The face was recognised; the keypad asks for the person's PIN.
+    PIN = "pin"
     CAMERA_LOST = "camera_lost"
 
 
@@ -83,6 +85,18 @@ def _refusal(reason: DenyReason | None) -> str:
                      "reception."),
         DenyReason.NO_CREDENTIAL: translate(
             "Kiosk", "No badge number is set up for you. Please see reception."),
+        DenyReason.WRONG_PIN: translate(
+            "Kiosk", "Wrong employee number or PIN. Tap Use PIN to try again."),
+        DenyReason.PIN_LOCKED: translate(
+            "Kiosk", "Too many wrong PINs: PIN entry is locked for a while. Please see "
+                     "reception."),
+        DenyReason.NO_PIN: translate(
+            "Kiosk", "This door needs your face and a PIN, and you have no PIN yet. Please see "
+                     "reception."),
+        DenyReason.PIN_EXPIRED: translate(
+            "Kiosk", "The PIN came too late. Please look at the camera again."),
+        DenyReason.PIN_ALONE: translate(
+            "Kiosk", "Here you need your face and your PIN. Please look at the camera."),
     }
     return texts.get(reason, translate("Kiosk", "Please see reception.")) if reason \
         else translate("Kiosk", "Please see reception.")
@@ -193,6 +207,11 @@ def message_for(update: KioskUpdate, cooldown_s: float = 5.0) -> Message | None:
         return Message(Screen.GRANTED, translate("Kiosk", "Welcome, %1").replace("%1", name),
                        translate("Kiosk", "Visitor pass accepted. Please go ahead."),
                        "granted")
+    if outcome is Outcome.PIN_REQUIRED:
+        name = decision.match.name if decision.match and decision.match.name else ""
+        return Message(Screen.PIN, translate("Kiosk", "Enter your PIN"),
+                       translate("Kiosk", "Hello, %1. The door needs your PIN too.").replace(
+                           "%1", name), "idle")
     if outcome is Outcome.DENIED and decision.reason is DenyReason.DOOR_FAILED:
         return Message(Screen.DENIED, translate("Kiosk", "The door did not open"),
                        translate("Kiosk", "Please try again or see reception."), "denied")

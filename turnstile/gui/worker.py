@@ -20,7 +20,9 @@ from turnstile.access.health import Heartbeat
 from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.access.osdpdoor import OsdpDoor
 from turnstile.access.passes import build_pass_gate
+from turnstile.access.pindesk import PinEntry, PinInbox, PinSetup
 from turnstile.access.pipeline import CameraState, CameraStatus, FrameResult, Pipeline, run
+from turnstile.admin.pins import ScryptPins
 from turnstile.config import Config
 from turnstile.gui.qimage import to_qimage
 from turnstile.links.streams import start_streams
@@ -95,6 +97,13 @@ class RecognitionWorker(QThread):
         self.preview.connect(self._preview_taken)
         self.heartbeat = Heartbeat()
         self._reader: OsdpDoor | None = None
+        #: Keypad entries, decided by the loop between frames (thread-safe).
+        self.pins = PinInbox()
+
+    def submit_pin(self, entry: PinEntry) -> None:
+        """Hand a keypad entry to the loop (from the GUI thread); its result comes back as
+        an update like any decision."""
+        self.pins.submit(entry)
 
     def stop(self) -> None:
         """Ask the loop to end; returns at once (wait() to join)."""
@@ -133,7 +142,8 @@ class RecognitionWorker(QThread):
         try:
             gallery = engine.gallery(store)
             pipeline = Pipeline.build(self._config, engine, gallery, door, self._liveness,
-                                      camera_label(self._source))
+                                      camera_label(self._source),
+                                      PinSetup(store.pins, ScryptPins(), self.pins))
             # Visitor passes (passes.enabled), checked against this database's revocations.
             pipeline.passes = build_pass_gate(self._config, self._db_path, store.connection)
             # Door contact and exit button, where the board reports them.

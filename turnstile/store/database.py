@@ -207,6 +207,19 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE people ADD COLUMN version INTEGER NOT NULL DEFAULT 1;
     UPDATE replica_state SET value = '0' WHERE key = 'change_number';
     """,
+    # 11: PINs typed at the kiosk: one salted scrypt hash per person, with the wrong tries in
+    # a row and the lockout kept here so a restart does not reset them; groups whose members
+    # need face and PIN on every door.
+    """
+    CREATE TABLE person_pins (
+        person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
+        hash TEXT NOT NULL,
+        set_at TEXT NOT NULL,
+        failures INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT
+    );
+    ALTER TABLE access_groups ADD COLUMN face_and_pin INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 #: The WAL file is truncated back to at most this many bytes after each checkpoint.

@@ -13,7 +13,15 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from typing import Protocol
 
-from turnstile.store.records import Change, Event, NewTemplate, Template, TemplateRows, Window
+from turnstile.store.records import (
+    Change,
+    Event,
+    NewTemplate,
+    PinState,
+    Template,
+    TemplateRows,
+    Window,
+)
 from turnstile.types import Decision, DoorResult, Outcome, Person
 
 
@@ -122,6 +130,32 @@ class ScheduleStore(Protocol):
     def windows(self, person_id: int) -> tuple[Window, ...]: ...
 
     def set(self, person_id: int, windows: Sequence[Window]) -> None: ...
+
+
+class PinStore(Protocol):
+    """Per-person PIN hashes with their lockout, and groups that need face and PIN."""
+
+    def state(self, person_id: int) -> PinState | None:
+        """The person's PIN, tries and lockout; None when no PIN is set."""
+        ...
+
+    def holder(self, employee_id: str) -> int | None:
+        """The person with exactly this employee id, when they have a PIN."""
+        ...
+
+    def holders(self) -> frozenset[int]: ...
+
+    def set(self, person_id: int, hashed: str, at: datetime) -> None: ...
+
+    def clear(self, person_id: int) -> bool: ...
+
+    def failed(self, person_id: int, failures: int, locked_until: datetime | None) -> None: ...
+
+    def unlock(self, person_id: int) -> None: ...
+
+    def pin_groups(self) -> frozenset[str]: ...
+
+    def set_group(self, name: str, face_and_pin: bool) -> None: ...
 
 
 class EventStore(Protocol):

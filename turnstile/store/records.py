@@ -171,3 +171,13 @@ class RosterChanged:
 
 
 Change = TemplatesAdded | PersonErased | RosterChanged
+
+
+@dataclass(frozen=True)
+class PinState:
+    """A person's stored PIN: the hash, wrong tries in a row and any lockout."""
+
+    person_id: int
+    hash: str
+    failures: int
+    locked_until: datetime | None

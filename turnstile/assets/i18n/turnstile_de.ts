@@ -312,6 +312,10 @@
         <translation>Ausgangstaster</translation>
     </message>
     <message>
+        <source>PIN asked</source>
+        <translation>PIN abgefragt</translation>
+    </message>
+    <message>
         <source>Person is deactivated</source>
         <translation>Person ist deaktiviert</translation>
     </message>
@@ -378,6 +382,26 @@
     <message>
         <source>No card number for the access panel: %1</source>
         <translation>Keine Kartennummer für die Zutrittszentrale: %1</translation>
+    </message>
+    <message>
+        <source>Wrong PIN: %1</source>
+        <translation>Falsche PIN: %1</translation>
+    </message>
+    <message>
+        <source>PIN locked: %1</source>
+        <translation>PIN gesperrt: %1</translation>
+    </message>
+    <message>
+        <source>Face and PIN required, but no PIN is set</source>
+        <translation>Gesicht und PIN verlangt, aber keine PIN gesetzt</translation>
+    </message>
+    <message>
+        <source>The PIN came too late</source>
+        <translation>Die PIN kam zu spät</translation>
+    </message>
+    <message>
+        <source>A PIN alone is not enough for them here</source>
+        <translation>Hier genügt für diese Person keine PIN allein</translation>
     </message>
     <message>
         <source>No enrolled person was close enough</source>
@@ -560,7 +584,7 @@
     <name>Kiosk</name>
     <message>
         <source>Your access is not active. Please see reception.</source>
-        <extracomment>Refusals of a visitor pass (the banner says &quot;Pass refused&quot;, not &quot;Access denied&quot;).</extracomment>
+        <extracomment>Refusals of a visitor pass (the banner says &quot;Pass refused&quot;, not &quot;Access denied&quot;). The face was recognised; the keypad asks for the person&apos;s PIN.</extracomment>
         <translation>Ihr Zugang ist nicht aktiv. Bitte wenden Sie sich an den Empfang.</translation>
     </message>
     <message>
@@ -618,6 +642,26 @@
     <message>
         <source>No badge number is set up for you. Please see reception.</source>
         <translation>Für Sie ist keine Ausweisnummer eingerichtet. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>Wrong employee number or PIN. Tap Use PIN to try again.</source>
+        <translation>Personalnummer oder PIN falsch. Tippen Sie auf „PIN eingeben“, um es erneut zu versuchen.</translation>
+    </message>
+    <message>
+        <source>Too many wrong PINs: PIN entry is locked for a while. Please see reception.</source>
+        <translation>Zu viele falsche PINs: Die PIN-Eingabe ist eine Weile gesperrt. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>This door needs your face and a PIN, and you have no PIN yet. Please see reception.</source>
+        <translation>Diese Tür verlangt Gesicht und PIN, und Sie haben noch keine PIN. Bitte wenden Sie sich an den Empfang.</translation>
+    </message>
+    <message>
+        <source>The PIN came too late. Please look at the camera again.</source>
+        <translation>Die PIN kam zu spät. Bitte schauen Sie noch einmal in die Kamera.</translation>
+    </message>
+    <message>
+        <source>Here you need your face and your PIN. Please look at the camera.</source>
+        <translation>Hier brauchen Sie Gesicht und PIN. Bitte schauen Sie in die Kamera.</translation>
     </message>
     <message>
         <source>Please see reception.</source>
@@ -720,6 +764,14 @@
         <translation>Besucherausweis angenommen. Bitte gehen Sie durch.</translation>
     </message>
     <message>
+        <source>Enter your PIN</source>
+        <translation>PIN eingeben</translation>
+    </message>
+    <message>
+        <source>Hello, %1. The door needs your PIN too.</source>
+        <translation>Hallo, %1. Die Tür verlangt auch Ihre PIN.</translation>
+    </message>
+    <message>
         <source>The door did not open</source>
         <translation>Die Tür hat sich nicht geöffnet</translation>
     </message>
@@ -779,17 +831,41 @@
         <source>Please step up alone.</source>
         <translation>Bitte treten Sie allein vor die Kamera.</translation>
     </message>
+    <message>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Enter your employee number</source>
+        <translation>Personalnummer eingeben</translation>
+    </message>
+    <message>
+        <source>Then press OK.</source>
+        <translation>Dann OK drücken.</translation>
+    </message>
+    <message>
+        <source>Checking</source>
+        <translation>Wird geprüft</translation>
+    </message>
 </context>
 <context>
     <name>KioskWindow</name>
     <message>
         <source>Turnstile</source>
-        <extracomment>Key that asks for the admin panel (the panel itself asks for the password). Key that closes the kiosk; full screen, an administrator must sign in first. Taps in the top-left corner, within ADMIN_TAP_S seconds, that ask for the admin panel. Ctrl+Q (or a close request) while quitting is guarded: someone must authorise it.</extracomment>
+        <extracomment>Key that asks for the admin panel (the panel itself asks for the password). Key that closes the kiosk; full screen, an administrator must sign in first. Taps in the top-left corner, within ADMIN_TAP_S seconds, that ask for the admin panel. Ctrl+Q (or a close request) while quitting is guarded: someone must authorise it. A PinEntry from the keypad, for the recognition worker to decide.</extracomment>
         <translation>Turnstile</translation>
     </message>
     <message>
-        <source>Technical detail: %1</source>
+        <source>Use PIN</source>
         <extracomment>Full screen, closing needs an administrator (allow_quit); windowed, it does not. The reason behind &quot;Out of service&quot;, small, for the technician at the screen.</extracomment>
+        <translation>PIN eingeben</translation>
+    </message>
+    <message>
+        <source>Technical detail: %1</source>
         <translation>Technische Angabe: %1</translation>
     </message>
 </context>

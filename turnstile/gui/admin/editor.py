@@ -1,5 +1,5 @@
 """The person editor: name, id, card number, active, validity, schedule, groups, consent,
-templates."""
+PIN, templates."""
 
 from __future__ import annotations
 
@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
 
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin, PersonEdit, PersonRow
+from turnstile.admin.pins import PinAdmin
 from turnstile.admin.schedules import format_schedule, parse_schedule
+from turnstile.gui.admin.pinbox import PinBox
 from turnstile.gui.admin.widgets import MessageLabel, set_role, when
 from turnstile.gui.qimage import qdatetime
 from turnstile.store.groups import GroupError, parse_groups
@@ -52,7 +54,8 @@ class PersonEditor(QDialog):
     """Name, employee id, active, validity dates, consent and templates of one person."""
 
     def __init__(self, people: PeopleAdmin, row: PersonRow, enroller: Enroller | None = None,
-                 parent: QWidget | None = None, card_format: str | None = None) -> None:
+                 parent: QWidget | None = None, card_format: str | None = None, *,
+                 pins: PinAdmin | None = None) -> None:
         super().__init__(parent)
         #: osdp.card_format: the range a card number must fit.
         self.card_format = card_format
@@ -93,6 +96,10 @@ class PersonEditor(QDialog):
         form.addRow("Weekly schedule", self.schedule)
         form.addRow("Access groups", self.groups)
         form.addRow("", self.consent)
+        #: The kiosk PIN (None: this panel cannot set PINs).
+        self.pin = PinBox(pins, row.person.id) if pins is not None else None
+        if self.pin is not None:
+            form.addRow("Kiosk PIN", self.pin)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         layout = QVBoxLayout(self)

@@ -87,7 +87,7 @@ class EventsPage(QWidget):
         self.outcome = QComboBox()
         self.outcome.addItem(self.tr("Any outcome"), None)
         for outcome in (Outcome.GRANTED, Outcome.VISITOR, Outcome.DENIED, Outcome.UNKNOWN,
-                        Outcome.SPOOF, Outcome.ALARM, Outcome.EXIT):
+                        Outcome.SPOOF, Outcome.ALARM, Outcome.EXIT, Outcome.PIN_REQUIRED):
             self.outcome.addItem(outcome_words(outcome), outcome)
         self.table = self._make_table()
         self.export_button = QPushButton(self.tr("Export CSV..."))

@@ -27,6 +27,7 @@ def outcome_words(outcome: Outcome) -> str:
         Outcome.ALARM: translate("Events", "Alarm"),
         Outcome.VISITOR: translate("Events", "Visitor"),
         Outcome.EXIT: translate("Events", "Exit button"),
+        Outcome.PIN_REQUIRED: translate("Events", "PIN asked"),
     }
     return words.get(outcome, outcome.value)
 
@@ -52,7 +53,14 @@ def reason_words(event: Event) -> str:
         DenyReason.PANEL_NO_ANSWER: translate("Events", "The access panel did not answer: %1"),
         DenyReason.NO_CREDENTIAL: translate("Events", "No card number for the access panel: "
                                                       "%1"),
+        DenyReason.WRONG_PIN: translate("Events", "Wrong PIN: %1"),
+        DenyReason.PIN_LOCKED: translate("Events", "PIN locked: %1"),
+        DenyReason.NO_PIN: translate("Events", "Face and PIN required, but no PIN is set"),
+        DenyReason.PIN_EXPIRED: translate("Events", "The PIN came too late"),
+        DenyReason.PIN_ALONE: translate("Events", "A PIN alone is not enough for them here"),
     }
+    if event.reason in (DenyReason.WRONG_PIN, DenyReason.PIN_LOCKED):
+        return reasons[event.reason].replace("%1", event.detail)
     if event.reason is not None:
         return reasons[event.reason].replace("%1", event.door or event.detail)
     if event.outcome is Outcome.UNKNOWN:

@@ -23,7 +23,9 @@ from turnstile.access.policy import deny_reason
 from turnstile.access.schedule import AccessRule
 from turnstile.admin.enrolment import Enroller
 from turnstile.admin.people import PeopleAdmin, PersonRow
+from turnstile.admin.pins import PinAdmin
 from turnstile.gui.admin.editor import PersonEditor
+from turnstile.gui.admin.pinbox import PinGroupsBox
 from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel, jpeg_pixmap, set_role, when
 from turnstile.store.records import EditConflictError, Window
@@ -45,11 +47,12 @@ class PeoplePage(QWidget):
 
     def __init__(self, people: PeopleAdmin, enroller: Enroller | None = None,
                  parent: QWidget | None = None, *, confirm: Confirm,
-                 card_format: str | None = None) -> None:
+                 card_format: str | None = None, pins: PinAdmin | None = None) -> None:
         super().__init__(parent)
         self.people = people
         #: osdp.card_format, which the editor checks card numbers against.
         self.card_format = card_format
+        self.pins = pins
         self._confirm = confirm
         self.enroller = enroller
         self.search = QLineEdit()
@@ -75,6 +78,10 @@ class PeoplePage(QWidget):
         layout.addWidget(self.search)
         layout.addWidget(self.table)
         layout.addLayout(buttons)
+        #: Face-and-PIN groups (None: this panel cannot set PINs).
+        self.pin_groups = PinGroupsBox(pins) if pins is not None else None
+        if self.pin_groups is not None:
+            layout.addWidget(self.pin_groups)
         layout.addWidget(self.message)
         self.search.textChanged.connect(self.refresh)
         self.table.cellDoubleClicked.connect(lambda *_: self.edit_selected())
@@ -117,7 +124,8 @@ class PeoplePage(QWidget):
         row = self.selected()
         if row is None:
             return None
-        self.editor = PersonEditor(self.people, row, self.enroller, self, self.card_format)
+        self.editor = PersonEditor(self.people, row, self.enroller, self, self.card_format,
+                                   pins=self.pins)
         self.editor.finished.connect(lambda _: self._after_change())
         self.editor.open()
         return self.editor

@@ -151,7 +151,8 @@ class AdminWindow(QMainWindow):
                                   lambda purpose: self.ask_password(purpose))
         people = self.context.people(user.name)
         page = PeoplePage(people, self.context.enroller, confirm=confirm,
-                          card_format=self.context.config.osdp.card_format)
+                          card_format=self.context.config.osdp.card_format,
+                          pins=self.context.pins(user.name))
         page.changed.connect(self.people_changed.emit)
         self._add("people", self.tr("People"), page)
         enrol = EnrolPage(self.context.enroller, people, self._open_source, self._live_clock)

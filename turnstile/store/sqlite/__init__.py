@@ -13,6 +13,7 @@ from turnstile.store.records import Change
 from turnstile.store.sqlite.events import EventLog
 from turnstile.store.sqlite.groups import SQLiteGroups, SQLiteSchedules
 from turnstile.store.sqlite.people import SQLitePeople, SQLiteTemplates
+from turnstile.store.sqlite.pins import SQLitePins
 from turnstile.store.sqlite.session import Session
 
 
@@ -25,6 +26,7 @@ class SQLiteStore:
         self._templates = SQLiteTemplates(self._session, self._people)
         self._groups = SQLiteGroups(self._session)
         self._schedules = SQLiteSchedules(self._session)
+        self._pins = SQLitePins(self._session)
         self._events = EventLog(conn, events or EventsConfig())
 
     @classmethod
@@ -52,6 +54,11 @@ class SQLiteStore:
     @property
     def schedules(self) -> SQLiteSchedules:
         return self._schedules
+
+    @property
+    def pins(self) -> SQLitePins:
+        """PINs and face-and-PIN groups (not part of `Store`: only the kiosk's file has them)."""
+        return self._pins
 
     @property
     def events(self) -> EventLog:

@@ -11,7 +11,7 @@ from turnstile.config import EventsConfig
 from turnstile.redact import redact_text
 from turnstile.store import database
 from turnstile.store.records import Event
-from turnstile.types import Decision, DenyReason, DoorResult, Outcome
+from turnstile.types import Credential, Decision, DenyReason, DoorResult, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +60,15 @@ class EventLog:
         visitor = decision.visitor
         # A visitor event names the visitor the pass names (no person row behind it).
         name = match.name if named and match else visitor.name if visitor else None
+        # A PIN typed alone has no face to score: no similarity rather than a made-up one.
+        scored = match if decision.credential is not Credential.PIN else None
         cursor = self._conn.execute(
             "INSERT INTO events (at, outcome, person_id, name, similarity, runner_up, reason,"
             " detail, door, scores, source, thumbnail, pass_id)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (decision.at.isoformat(timespec="milliseconds"), decision.outcome.value,
              match.person_id if named and match else None, name,
-             match.similarity if match else None, match.runner_up if match else None,
+             scored.similarity if scored else None, scored.runner_up if scored else None,
              decision.reason.value if decision.reason else None, decision.detail,
              redact_text(door.detail) if door else AWAITING_DOOR if awaiting_door else "",
              # Callers pass a camera label; a URL that slips through loses its secrets.
