@@ -154,14 +154,17 @@ class OsdpDoor:
         self._heard: list[str] = []
         #: Commands the panel sent so far (for diagnostics).
         self.commands = 0
-        self._status = PanelStatus(False, False)
+        #: (online, secure) as last seen by the loop, and the tamper state last reported:
+        #: kept apart so neither thread's update can undo the other's.
+        self._link = (False, False)
+        self._tamper = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="osdp-reader", daemon=True)
         self._thread.start()
 
     @property
     def status(self) -> PanelStatus:
-        return self._status
+        return PanelStatus(*self._link, self._tamper)
 
     def _loop(self) -> None:
         turn, failing = 0, False
@@ -182,10 +185,10 @@ class OsdpDoor:
     def _watch(self) -> None:
         with self._lock:
             online, secure = bool(self._ctx.is_online()), bool(self._ctx.is_sc_active())
-        status = PanelStatus(online, secure, self._status.tamper)
-        if status == self._status:
+        if (online, secure) == self._link:
             return
-        self._status = status
+        self._link = (online, secure)
+        status = self.status
         (log.info if online else log.warning)("OSDP: %s", status.describe())
         if self.on_status is not None:
             self.on_status(status)
@@ -235,7 +238,7 @@ class OsdpDoor:
             bits = encode(fmt.name, self._config.facility_code, person.credential)
         except CardError as exc:
             return DoorResult(False, str(exc), PanelAnswer.NO_CREDENTIAL)
-        status = self._status
+        status = self.status
         if not status.online or (self._secure and not status.secure):
             why = "no secure channel with the access panel" if status.online \
                 else status.describe()
@@ -261,9 +264,9 @@ class OsdpDoor:
 
     def report_tamper(self, active: bool) -> None:
         """Tell the panel (osdp_LSTATR) whether the kiosk is being tampered with."""
-        if active == self._status.tamper:
+        if active == self._tamper:
             return
-        self._status = PanelStatus(self._status.online, self._status.secure, active)
+        self._tamper = active
         event = {"event": self._status_event, "type": self._local_status, "nr_entries": 2,
                  "report": bytes([int(active), 0])}  # tamper, power (mains is fine)
         with self._lock:
