@@ -412,7 +412,7 @@ class LivenessConfig(Section):
     live_planarity: float = num(0.0025, 0.0, 1.0, "face sizes", "Planarity residual a pair must "
                                 "reach to be evidence of a live head, times the face's "
                                 "enlargement to the working size.")
-    live_parallax: float = num(0.04, 0.0, 1.0, "", "Parallax per unit of face motion at or "
+    live_parallax: float = num(0.02, 0.0, 1.0, "", "Parallax per unit of face motion at or "
                                "above which a pair is evidence of a live head.")
     live_structure: float = num(0.3, 0.0, 1.0, "", "Share of a pair's planarity residual that "
                                 "must form a smooth field over the face, above chance, for live "
@@ -425,6 +425,13 @@ class LivenessConfig(Section):
     ring_follow: float = num(0.6, 0.0, 1.0, "", "Share of tracks around the face that move with "
                              "it at or above which the surroundings belong to a held picture.",
                              low_open=True)
+    screen_pairs: int = num(3, 0, 60, "pairs", "Frame pairs of the window in which long "
+                            "straight edges beside the face move with it (a held phone's, "
+                            "tablet's or sheet's frame) that make a spoof; 0 switches the test "
+                            "off. A room's edges stay put when the person moves.")
+    screen_sides: int = num(1, 1, 4, "sides", "Sides of the face whose edge must move with it "
+                            "for a pair to count toward screen_pairs; more than one counts only "
+                            "when they include a horizontal and a vertical side (a corner).")
     challenge: bool = Field(False, description="Active challenge: ask the person to turn their "
                             "head to a random side.")
     challenge_yaw_deg: float = num(15.0, 5.0, 60.0, "degrees", "Yaw change the challenge needs "

@@ -54,7 +54,9 @@ def record(job: tuple[Family, int, float, Path, bool, float]) -> str:
     spec = draw_spec(family, source, seed, seconds)
     detector = build_detector(Config())
     cues: Cues = {}
-    recorder = _Recorder(LivenessConfig(align_tracks=align, smooth_light=smooth), cues)
+    # screen_pairs > 0 records the screen-frame cue too (the recorder never decides).
+    recorder = _Recorder(LivenessConfig(align_tracks=align, smooth_light=smooth, screen_pairs=1),
+                         cues)
     faces: list[tuple[float, Face | None]] = []
     for index, frame in enumerate(presentation(spec, source, _ROOMS[room])):
         at = index / spec.fps

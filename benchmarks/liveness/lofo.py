@@ -25,6 +25,7 @@ import numpy as np
 
 from benchmarks.liveness.replay_motion import record, replay, settings
 from turnstile.access.liveness.evaluate import video_files
+from turnstile.access.liveness.metrics import wilson_upper
 from turnstile.config import LivenessConfig, replace
 
 Recorded = dict[str, dict[Path, Any]]
@@ -39,6 +40,22 @@ def load(cache: Path) -> Recorded:
             with stored.open("rb") as handle:
                 out[folder.name][stored] = pickle.load(handle)
     return out
+
+
+def breakdown(config: LivenessConfig, shown: dict[Path, Any]) -> dict[str, Any]:
+    """How the presentations ended: accepted (with when), refused by which rule, undecided."""
+    ended = [p for path, data in shown.items() for p in replay(path, data, config, False, None,
+                                                                 0.0)]
+    live = [p for p in ended if p.accepted]
+    reasons: dict[str, int] = {}
+    for p in ended:
+        if not p.accepted:
+            key = p.detail if p.verdict.value == "spoof" else p.verdict.value
+            reasons[key] = reasons.get(key, 0) + 1
+    return {"accepted": len(live), "of": len(ended),
+            "wilson_upper_95": wilson_upper(len(live), len(ended)) if ended else None,
+            "accepted_after_s": sorted(round(p.decided_after_s or 0.0, 2) for p in live),
+            "accepted_files": sorted(p.path.stem for p in live), "refused": reasons}
 
 
 def accepted(config: LivenessConfig, shown: dict[Path, Any]) -> int:
@@ -77,7 +94,8 @@ def main() -> None:
     base = LivenessConfig(align_tracks=not args.no_align, smooth_light=args.smooth_light)
     args.live_cache.mkdir(parents=True, exist_ok=True)
     moving = set(args.moving.split(","))
-    live = {v: record(v, args.live_cache, base) for v in video_files([args.live])
+    recording = replace(base, screen_pairs=max(base.screen_pairs, 1))  # records every cue
+    live = {v: record(v, args.live_cache, recording) for v in video_files([args.live])
             if v.stem in moving}
     tune, test = load(args.tune), load(args.test)
     grid: list[dict[str, Any]] = [{}] + [s for s in settings(args.set) if s]
@@ -100,9 +118,10 @@ def main() -> None:
         report["families"][family] = {
             "presentations": len(shown), "chosen": grid[best] or "defaults",
             "tuned_on": others, "accepted": held, "apcer": held / max(len(shown), 1),
-            "accepted_with_defaults": default}
+            "accepted_with_defaults": default, "defaults": breakdown(configs[0], shown)}
         print(f"{family}: APCER {held}/{len(shown)} held out with {grid[best] or 'defaults'} "
-              f"(tuned on {', '.join(others)}); defaults {default}/{len(shown)}", flush=True)
+              f"(tuned on {', '.join(others)}); defaults {default}/{len(shown)}: "
+              f"{report['families'][family]['defaults']}", flush=True)
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, default=str) + "\n")
 

@@ -98,7 +98,12 @@ def trial(site: Site, workload: str, rng: random.Random) -> Trial:
             result.problems.append("the child never became ready")
             return result
         time.sleep(result.delay_s)
-        os.kill(child.pid, signal.SIGKILL)
+        if child.poll() is None:
+            os.kill(child.pid, signal.SIGKILL)
+        else:
+            # A child that failed on its own was killed by nothing: its trial proves nothing.
+            result.problems.append(f"the child ended by itself (exit {child.returncode}) "
+                                   "before the kill")
         output, _ = child.communicate(timeout=30)
     finally:
         if child.poll() is None:
@@ -227,9 +232,12 @@ def _people_admin(database: Path, ready_after_first_save: bool = False) -> objec
 def child_enrol(database: Path) -> None:
     import numpy as np
 
+    from turnstile.store.gallery import Gallery
     from turnstile.store.records import NewTemplate
 
     people = _people_admin(database)
+    # Templates are stored for a model: a 128-dimensional one of the campaign's own.
+    people.gallery = Gallery(people.store, "campaign", 128)  # type: ignore[attr-defined]
     rng = np.random.default_rng(os.getpid())
     _say("ready")
     for number in range(10**6):

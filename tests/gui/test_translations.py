@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -81,3 +82,21 @@ def test_installing_german_translates_and_english_restores(qtbot: QtBot) -> None
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     assert app.layoutDirection() is Qt.LayoutDirection.LeftToRight
+
+
+#: Qt calls that put text on screen; a plain or f-string literal in one is a string the
+#: translators never see.
+_SHOWN = re.compile(r"\b(QLabel|QPushButton|QCheckBox|QGroupBox|QRadioButton|addRow|setText|"
+                    r"setWindowTitle|setPlaceholderText|setToolTip|addItem|error|ok|info|"
+                    r"getOpenFileNames?|getSaveFileName|getExistingDirectory)\("
+                    r"(self, )?f?\"[A-Za-z]")
+
+
+def test_every_visible_string_is_marked_for_translation() -> None:
+    unmarked = []
+    for path in sorted((ROOT / "turnstile" / "gui").rglob("*.py")):
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if _SHOWN.search(line):
+                unmarked.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert not unmarked, "wrap in self.tr() or QCoreApplication.translate():\n" + "\n".join(
+        unmarked)

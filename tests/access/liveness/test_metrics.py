@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from turnstile.access.liveness import metrics
+from turnstile.errors import UsageError
 
 
 def test_rates_at_a_threshold() -> None:
@@ -42,3 +43,15 @@ def test_equal_error_balances_the_two_rates() -> None:
 def test_empty_scores_are_an_error() -> None:
     with pytest.raises(ValueError, match="at least one"):
         metrics.rates_at([], [0.2], 0.5)
+
+
+def test_wilson_upper_bound_against_worked_values() -> None:
+    # 0 of n: z^2 / (n + z^2); 1 of 400 and 5 of 400 as the benchmarks report them.
+    assert metrics.wilson_upper(0, 20) == pytest.approx(1.96**2 / (20 + 1.96**2))
+    assert metrics.wilson_upper(0, 20) == pytest.approx(0.161, abs=0.001)
+    assert metrics.wilson_upper(1, 400) == pytest.approx(0.0140, abs=0.0002)
+    assert metrics.wilson_upper(5, 400) == pytest.approx(0.0290, abs=0.0002)
+    assert metrics.wilson_upper(3, 3) == 1.0
+    for errors, total in ((-1, 5), (6, 5), (0, 0)):
+        with pytest.raises(UsageError):
+            metrics.wilson_upper(errors, total)

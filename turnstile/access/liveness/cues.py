@@ -50,6 +50,9 @@ class TrackCue:
     #: Share of the planarity residuals that a smooth field over the face explains, above
     #: what it explains of pure noise (0 noise, 1 smooth; -1 too few tracks to say).
     structure: float = -1.0
+    #: Sides of the face with a straight edge that moved with the face (a held screen's or
+    #: sheet's frame; see screen.py); -1 when not measured.
+    frame_follow: int = -1
 
 
 Affine = npt.NDArray[np.float64]

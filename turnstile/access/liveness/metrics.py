@@ -67,3 +67,17 @@ def equal_error(live: Sequence[float], attack: Sequence[float]) -> ErrorRates:
     candidates = np.unique(np.concatenate([np.asarray(live), np.asarray(attack)]))
     rates = [rates_at(live, attack, float(t)) for t in candidates]
     return min(rates, key=lambda r: (abs(r.apcer - r.bpcer), r.acer))
+
+
+def wilson_upper(errors: int, total: int, z: float = 1.96) -> float:
+    """Upper end of the Wilson score interval (95 % by default) of an error rate.
+
+    With few presentations and no error the rate alone (0 %) says little; the bound says how
+    high the true rate could still be: 0 of 20 is compatible with up to 16 %.
+    """
+    if total <= 0 or not 0 <= errors <= total:
+        raise UsageError(f"need 0 <= errors <= total and total > 0, got {errors} of {total}")
+    rate = errors / total
+    centre = rate + z * z / (2 * total)
+    spread = z * np.sqrt(rate * (1 - rate) / total + z * z / (4 * total * total))
+    return float(min(1.0, (centre + spread) / (1 + z * z / total)))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -16,6 +16,7 @@ from turnstile.access.liveness.cues import (
     landmark_similarity,
     track_cue,
 )
+from turnstile.access.liveness.screen import FrameEdges, find_edges, following_sides
 from turnstile.config import LivenessConfig
 from turnstile.types import Face, Image, LivenessResult, MotionCues, PendingReason, Verdict
 
@@ -32,6 +33,7 @@ class _Frame:
     at: float
     grey: GreyImage
     face: Face
+    edges: FrameEdges | None = None
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,8 @@ class MotionLiveness:
         # Kept frames hold their face in the scaled frame's pixels: compare like with like.
         if self._frames and _jumped(self._frames[-1].face, scaled):
             self.reset()
-        current = _Frame(at, grey, scaled)
+        edges = find_edges(grey, scaled.box) if self._config.screen_pairs > 0 else None
+        current = _Frame(at, grey, scaled, edges)
         earlier = self._partner(at)
         self._frames.append(current)
         if earlier is not None:
@@ -85,8 +88,11 @@ class MotionLiveness:
         if self._config.align_tracks:
             align = landmark_similarity(earlier.face.landmark_array(),
                                         current.face.landmark_array())
-        return track_cue(earlier.grey, current.grey, earlier.face.box, current.face.box, align,
-                         self._config.smooth_light)
+        cue = track_cue(earlier.grey, current.grey, earlier.face.box, current.face.box, align,
+                        self._config.smooth_light)
+        if earlier.edges is None or current.edges is None:
+            return cue
+        return replace(cue, frame_follow=following_sides(earlier.edges, current.edges))
 
     def _prune(self, at: float) -> None:
         """Keep `window_s` of pairs, or the last `min_pairs` of up to MAX_WINDOW_FACTOR times
@@ -109,6 +115,10 @@ class MotionLiveness:
     def judge(self, cues: list[TrackCue]) -> LivenessResult:
         """The verdict over a window of frame pairs (public so benchmarks can replay cues)."""
         cfg = self._config
+        screens = sum(c.frame_follow >= cfg.screen_sides for c in cues)
+        if cfg.screen_pairs > 0 and screens >= cfg.screen_pairs:
+            return LivenessResult(Verdict.SPOOF, 0.0, "a screen's or sheet's edges move with "
+                                  "the face", (MotionCues(0.0, 0, 0),))
         tracked = [c for c in cues if c.face_points >= MIN_TRACKS]
         moving = [c for c in tracked if c.face_motion >= cfg.min_motion]
         evidence = [c for c in tracked if self.live_evidence(c)]

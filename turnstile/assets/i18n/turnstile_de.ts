@@ -244,7 +244,6 @@
     </message>
     <message>
         <source>Stop camera</source>
-        <extracomment>Offered with the duplicate warning: these faces are that person&apos;s, add them there.</extracomment>
         <translation>Kamera stoppen</translation>
     </message>
     <message>
@@ -252,8 +251,49 @@
         <translation>Kamera starten</translation>
     </message>
     <message>
+        <source>The person consents to storing their face for door access</source>
+        <translation>Die Person willigt ein, dass ihr Gesicht für den Türzugang gespeichert wird</translation>
+    </message>
+    <message>
         <source>camera off</source>
         <translation>Kamera aus</translation>
+    </message>
+    <message>
+        <source>Add photos...</source>
+        <translation>Fotos hinzufügen...</translation>
+    </message>
+    <message>
+        <source>Start over</source>
+        <translation>Neu beginnen</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <extracomment>Offered with the duplicate warning: these faces are that person&apos;s, add them there.</extracomment>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Employee id</source>
+        <translation>Personalnummer</translation>
+    </message>
+    <message>
+        <source>Photos not used:</source>
+        <translation>Nicht verwendete Fotos:</translation>
+    </message>
+    <message>
+        <source>Photos of the person</source>
+        <translation>Fotos der Person</translation>
+    </message>
+    <message>
+        <source>Images (*.jpg *.jpeg *.png *.bmp *.webp)</source>
+        <translation>Bilder (*.jpg *.jpeg *.png *.bmp *.webp)</translation>
+    </message>
+    <message>
+        <source>kept, but %1</source>
+        <translation>behalten, aber %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 photo(s) usable</source>
+        <translation>%1 von %2 Foto(s) verwendbar</translation>
     </message>
     <message>
         <source>This face already matches %1 (similarity %2). If it is them, add these pictures to %1; enrol anyway only if they are really different people.</source>
@@ -262,6 +302,10 @@
     <message>
         <source>Add to %1</source>
         <translation>Zu %1 hinzufügen</translation>
+    </message>
+    <message>
+        <source>%1 enrolled with %2 template(s)</source>
+        <translation>%1 mit %2 Vorlage(n) angelernt</translation>
     </message>
     <message>
         <source>%1 picture(s) added to %2</source>
@@ -564,6 +608,18 @@
         <translation>Grund</translation>
     </message>
     <message>
+        <source>Folder with one sub-folder per person</source>
+        <translation>Ordner mit einem Unterordner pro Person</translation>
+    </message>
+    <message>
+        <source>CSV: name,employee_id,image_path</source>
+        <translation>CSV: name,employee_id,image_path</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV-Dateien (*.csv)</translation>
+    </message>
+    <message>
         <source>An import is already running</source>
         <translation>Ein Import läuft bereits</translation>
     </message>
@@ -740,6 +796,18 @@
         <translation>Das Zutrittssystem ist nicht erreichbar: Die Tür kann nicht öffnen. Bitte informieren Sie den Empfang.</translation>
     </message>
     <message>
+        <source>Alarm: the door was forced open. The alarm has been logged.</source>
+        <translation>Alarm: Die Tür wurde gewaltsam geöffnet. Der Alarm wurde protokolliert.</translation>
+    </message>
+    <message>
+        <source>Alarm: the door is held open. Please close the door.</source>
+        <translation>Alarm: Die Tür steht zu lange offen. Bitte schließen Sie die Tür.</translation>
+    </message>
+    <message>
+        <source>The door sensors are not answering: door alarms are off. Please tell reception.</source>
+        <translation>Die Türsensoren antworten nicht: Türalarme sind ausgeschaltet. Bitte informieren Sie den Empfang.</translation>
+    </message>
+    <message>
         <source>Good morning</source>
         <translation>Guten Morgen</translation>
     </message>
@@ -856,12 +924,12 @@
     <name>KioskWindow</name>
     <message>
         <source>Turnstile</source>
-        <extracomment>Key that asks for the admin panel (the panel itself asks for the password). Key that closes the kiosk; full screen, an administrator must sign in first. Taps in the top-left corner, within ADMIN_TAP_S seconds, that ask for the admin panel. Ctrl+Q (or a close request) while quitting is guarded: someone must authorise it. A PinEntry from the keypad, for the recognition worker to decide.</extracomment>
+        <extracomment>Key that asks for the admin panel (the panel itself asks for the password). Key that closes the kiosk; full screen, an administrator must sign in first. Taps in the top-left corner, within ADMIN_TAP_S seconds, that ask for the admin panel. Which standing door alarm a signal raises or ends (the strip shows one line per alarm). Ctrl+Q (or a close request) while quitting is guarded: someone must authorise it. A PinEntry from the keypad, for the recognition worker to decide.</extracomment>
         <translation>Turnstile</translation>
     </message>
     <message>
         <source>Use PIN</source>
-        <extracomment>Full screen, closing needs an administrator (allow_quit); windowed, it does not. The reason behind &quot;Out of service&quot;, small, for the technician at the screen.</extracomment>
+        <extracomment>Full screen, closing needs an administrator (allow_quit); windowed, it does not. Door alarms standing now (forced/held open, input board silent), by slot. A strip over the video while a door alarm stands, whatever the banner says. The reason behind &quot;Out of service&quot;, small, for the technician at the screen.</extracomment>
         <translation>PIN eingeben</translation>
     </message>
     <message>
@@ -923,6 +991,388 @@
     <message>
         <source>password changed</source>
         <translation>Passwort geändert</translation>
+    </message>
+</context>
+<context>
+    <name>PeoplePage</name>
+    <message>
+        <source>Search name or employee id</source>
+        <extracomment>osdp.card_format, which the editor checks card numbers against.</extracomment>
+        <translation>Name oder Personalnummer suchen</translation>
+    </message>
+    <message>
+        <source>Edit...</source>
+        <translation>Bearbeiten...</translation>
+    </message>
+    <message>
+        <source>Activate / deactivate</source>
+        <translation>Aktivieren / deaktivieren</translation>
+    </message>
+    <message>
+        <source>Export data...</source>
+        <translation>Daten exportieren...</translation>
+    </message>
+    <message>
+        <source>Delete (erase)</source>
+        <translation>Löschen (unwiderruflich)</translation>
+    </message>
+    <message>
+        <source>%1 was changed by someone else meanwhile; reloaded: check and try again</source>
+        <extracomment>Face-and-PIN groups (None: this panel cannot set PINs).</extracomment>
+        <translation>%1 wurde inzwischen von jemand anderem geändert; neu geladen: bitte prüfen und erneut versuchen</translation>
+    </message>
+    <message>
+        <source>%1 erased with every template</source>
+        <translation>%1 mit allen Vorlagen gelöscht</translation>
+    </message>
+    <message>
+        <source>exported to %1</source>
+        <translation>exportiert nach %1</translation>
+    </message>
+    <message>
+        <source>Export to folder</source>
+        <translation>In Ordner exportieren</translation>
+    </message>
+</context>
+<context>
+    <name>PersonEditor</name>
+    <message>
+        <source>Edit %1</source>
+        <extracomment>osdp.card_format: the range a card number must fit.</extracomment>
+        <translation>%1 bearbeiten</translation>
+    </message>
+    <message>
+        <source>none (the card number the access panel knows)</source>
+        <translation>keine (die Kartennummer, die die Zutrittszentrale kennt)</translation>
+    </message>
+    <message>
+        <source>Active (may pass)</source>
+        <translation>Aktiv (darf passieren)</translation>
+    </message>
+    <message>
+        <source>any time (e.g. Mon-Fri 08:00-18:00; Sat 09:00-13:00)</source>
+        <translation>jederzeit (z. B. Mon-Fri 08:00-18:00; Sat 09:00-13:00)</translation>
+    </message>
+    <message>
+        <source>none (comma-separated, e.g. Staff, Night shift)</source>
+        <translation>keine (durch Kommas getrennt, z. B. Personal, Nachtschicht)</translation>
+    </message>
+    <message>
+        <source>Remove selected template</source>
+        <translation>Ausgewählte Vorlage entfernen</translation>
+    </message>
+    <message>
+        <source>Add photos...</source>
+        <translation>Fotos hinzufügen...</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>Employee id</source>
+        <translation>Personalnummer</translation>
+    </message>
+    <message>
+        <source>Card number</source>
+        <translation>Kartennummer</translation>
+    </message>
+    <message>
+        <source>Weekly schedule</source>
+        <translation>Wochenplan</translation>
+    </message>
+    <message>
+        <source>Access groups</source>
+        <translation>Zutrittsgruppen</translation>
+    </message>
+    <message>
+        <source>Kiosk PIN</source>
+        <extracomment>The kiosk PIN (None: this panel cannot set PINs).</extracomment>
+        <translation>Kiosk-PIN</translation>
+    </message>
+    <message>
+        <source>Consent recorded (%1)</source>
+        <translation>Einwilligung erfasst (%1)</translation>
+    </message>
+    <message>
+        <source>More photos of this person</source>
+        <translation>Weitere Fotos dieser Person</translation>
+    </message>
+    <message>
+        <source>Images (*.jpg *.jpeg *.png *.bmp *.webp)</source>
+        <translation>Bilder (*.jpg *.jpeg *.png *.bmp *.webp)</translation>
+    </message>
+    <message>
+        <source>the validity ends before it starts</source>
+        <translation>Die Gültigkeit endet, bevor sie beginnt</translation>
+    </message>
+    <message>
+        <source>changed by someone else meanwhile; reloaded: check their changes and save again</source>
+        <translation>Inzwischen von jemand anderem geändert; neu geladen: bitte deren Änderungen prüfen und erneut speichern</translation>
+    </message>
+    <message>
+        <source>this person was erased meanwhile</source>
+        <translation>Diese Person wurde inzwischen gelöscht</translation>
+    </message>
+</context>
+<context>
+    <name>PinBox</name>
+    <message>
+        <source>Set PIN</source>
+        <translation>PIN setzen</translation>
+    </message>
+    <message>
+        <source>Remove PIN</source>
+        <translation>PIN entfernen</translation>
+    </message>
+    <message>
+        <source>Unlock PIN</source>
+        <translation>PIN entsperren</translation>
+    </message>
+    <message>
+        <source>the two PINs differ; nothing changed</source>
+        <translation>Die beiden PINs stimmen nicht überein; nichts geändert</translation>
+    </message>
+    <message>
+        <source>PIN set</source>
+        <translation>PIN gesetzt</translation>
+    </message>
+    <message>
+        <source>PIN removed</source>
+        <translation>PIN entfernt</translation>
+    </message>
+    <message>
+        <source>PIN unlocked</source>
+        <translation>PIN entsperrt</translation>
+    </message>
+</context>
+<context>
+    <name>PinGroupsBox</name>
+    <message>
+        <source>none (comma-separated existing groups, e.g. Lab)</source>
+        <translation>keine (vorhandene Gruppen durch Kommas getrennt, z. B. Labor)</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Groups needing face and PIN on every door:</source>
+        <translation>Gruppen, die an jeder Tür Gesicht und PIN brauchen:</translation>
+    </message>
+    <message>
+        <source>saved</source>
+        <translation>gespeichert</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Camera</source>
+        <extracomment>The settings a site changes here, by group: (dotted key, label). Everything else about a widget (type, range, choices, tooltip) comes from the schema.</extracomment>
+        <translation>Kamera</translation>
+    </message>
+    <message>
+        <source>Camera (index, URL or file)</source>
+        <translation>Kamera (Nummer, URL oder Datei)</translation>
+    </message>
+    <message>
+        <source>Recognition</source>
+        <translation>Erkennung</translation>
+    </message>
+    <message>
+        <source>Match threshold</source>
+        <translation>Schwelle für einen Treffer</translation>
+    </message>
+    <message>
+        <source>Lead over the runner-up</source>
+        <translation>Vorsprung vor dem Zweitbesten</translation>
+    </message>
+    <message>
+        <source>Agreeing frames before a decision</source>
+        <translation>Übereinstimmende Bilder vor einer Entscheidung</translation>
+    </message>
+    <message>
+        <source>Cooldown per person (s)</source>
+        <translation>Wartezeit pro Person (s)</translation>
+    </message>
+    <message>
+        <source>Smallest face (pixels)</source>
+        <translation>Kleinstes Gesicht (Pixel)</translation>
+    </message>
+    <message>
+        <source>Door</source>
+        <translation>Tür</translation>
+    </message>
+    <message>
+        <source>Door output</source>
+        <translation>Türausgang</translation>
+    </message>
+    <message>
+        <source>Open pulse (s)</source>
+        <translation>Öffnungsimpuls (s)</translation>
+    </message>
+    <message>
+        <source>Serial port</source>
+        <translation>Serielle Schnittstelle</translation>
+    </message>
+    <message>
+        <source>Serial speed (baud)</source>
+        <translation>Serielle Geschwindigkeit (Baud)</translation>
+    </message>
+    <message>
+        <source>Open bytes (hex)</source>
+        <translation>Bytes zum Öffnen (hex)</translation>
+    </message>
+    <message>
+        <source>Close bytes (hex, optional)</source>
+        <translation>Bytes zum Schließen (hex, optional)</translation>
+    </message>
+    <message>
+        <source>Board&apos;s answer to open (hex, optional)</source>
+        <translation>Antwort der Platine auf Öffnen (hex, optional)</translation>
+    </message>
+    <message>
+        <source>Board&apos;s answer to close (hex, optional)</source>
+        <translation>Antwort der Platine auf Schließen (hex, optional)</translation>
+    </message>
+    <message>
+        <source>Longest open time (s)</source>
+        <translation>Längste Öffnungszeit (s)</translation>
+    </message>
+    <message>
+        <source>Input query bytes (hex, optional)</source>
+        <translation>Abfrage-Bytes für Eingänge (hex, optional)</translation>
+    </message>
+    <message>
+        <source>Input answer length (bytes)</source>
+        <translation>Länge der Eingangsantwort (Bytes)</translation>
+    </message>
+    <message>
+        <source>Door contact bit (-1: none)</source>
+        <translation>Bit des Türkontakts (-1: keiner)</translation>
+    </message>
+    <message>
+        <source>Contact bit is 0 while open</source>
+        <translation>Kontaktbit ist 0, solange offen</translation>
+    </message>
+    <message>
+        <source>Exit button bit (-1: none)</source>
+        <translation>Bit des Ausgangstasters (-1: keiner)</translation>
+    </message>
+    <message>
+        <source>Held-open alarm after (s)</source>
+        <translation>Alarm „zu lange offen“ nach (s)</translation>
+    </message>
+    <message>
+        <source>Read inputs every (s)</source>
+        <translation>Eingänge lesen alle (s)</translation>
+    </message>
+    <message>
+        <source>Relay URL</source>
+        <translation>URL des Relais</translation>
+    </message>
+    <message>
+        <source>HTTP method</source>
+        <translation>HTTP-Methode</translation>
+    </message>
+    <message>
+        <source>Request body</source>
+        <translation>Inhalt der Anfrage</translation>
+    </message>
+    <message>
+        <source>Answer timeout (s)</source>
+        <translation>Wartezeit auf Antwort (s)</translation>
+    </message>
+    <message>
+        <source>Token file (0600)</source>
+        <translation>Token-Datei (0600)</translation>
+    </message>
+    <message>
+        <source>Token environment variable</source>
+        <translation>Umgebungsvariable mit dem Token</translation>
+    </message>
+    <message>
+        <source>Kiosk screen</source>
+        <translation>Kiosk-Bildschirm</translation>
+    </message>
+    <message>
+        <source>Language (empty: the system&apos;s; at the next start)</source>
+        <translation>Sprache (leer: die des Systems; ab dem nächsten Start)</translation>
+    </message>
+    <message>
+        <source>Result shown for (s)</source>
+        <translation>Ergebnis anzeigen für (s)</translation>
+    </message>
+    <message>
+        <source>Play a sound per result</source>
+        <translation>Ton je Ergebnis abspielen</translation>
+    </message>
+    <message>
+        <source>Speak the greeting</source>
+        <translation>Begrüßung sprechen</translation>
+    </message>
+    <message>
+        <source>Mirror the camera picture</source>
+        <translation>Kamerabild spiegeln</translation>
+    </message>
+    <message>
+        <source>Show a clock</source>
+        <translation>Uhr anzeigen</translation>
+    </message>
+    <message>
+        <source>Events</source>
+        <translation>Ereignisse</translation>
+    </message>
+    <message>
+        <source>Keep events (days, 0 = forever)</source>
+        <translation>Ereignisse aufbewahren (Tage, 0 = unbegrenzt)</translation>
+    </message>
+    <message>
+        <source>Store a face picture with each event</source>
+        <translation>Zu jedem Ereignis ein Gesichtsbild speichern</translation>
+    </message>
+    <message>
+        <source>allow_insecure = true: this kiosk accepts recognition settings below the security floors; strangers may be let in more often.</source>
+        <extracomment>Door keys that matter for each door.kind; the others are greyed out.</extracomment>
+        <translation>allow_insecure = true: Dieser Kiosk akzeptiert Erkennungseinstellungen unter den Sicherheitsgrenzen; Fremde könnten öfter eingelassen werden.</translation>
+    </message>
+    <message>
+        <source>false-accept rate: not calibrated yet (run `turnstile calibrate`)</source>
+        <translation>Falschakzeptanzrate: noch nicht kalibriert (`turnstile calibrate` ausführen)</translation>
+    </message>
+    <message>
+        <source>measured false-accept rate at this threshold: %1 (1 in %2)</source>
+        <translation>gemessene Falschakzeptanzrate bei dieser Schwelle: %1 (1 zu %2)</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <extracomment>Text fields shown with their secrets hidden: key -&gt; (shown text, stored value).</extracomment>
+        <translation>Speichern</translation>
+    </message>
+    <message>
+        <source>Test door</source>
+        <translation>Tür testen</translation>
+    </message>
+    <message>
+        <source>Pulse the door once with the settings shown here</source>
+        <translation>Die Tür einmal mit den hier gezeigten Einstellungen öffnen</translation>
+    </message>
+    <message>
+        <source>saved to %1</source>
+        <translation>gespeichert in %1</translation>
+    </message>
+    <message>
+        <source>pulsing the door (%1) ...</source>
+        <translation>Tür wird geöffnet (%1) ...</translation>
+    </message>
+    <message>
+        <source>door answered: %1</source>
+        <translation>Tür hat geantwortet: %1</translation>
+    </message>
+    <message>
+        <source>door did not open: %1</source>
+        <translation>Tür hat nicht geöffnet: %1</translation>
     </message>
 </context>
 <context>

@@ -60,32 +60,33 @@ class PersonEditor(QDialog):
         #: osdp.card_format: the range a card number must fit.
         self.card_format = card_format
         self.enroller = enroller
-        self.setWindowTitle(f"Edit {row.person.name}")
+        self.setWindowTitle(self.tr("Edit %1").replace("%1", row.person.name))
         self.people = people
         self.person_id = row.person.id
         self.name = QLineEdit()
         self.employee_id = QLineEdit()
         self.card = QLineEdit()
-        self.card.setPlaceholderText("none (the card number the access panel knows)")
-        self.active = QCheckBox("Active (may pass)")
+        self.card.setPlaceholderText(self.tr("none (the card number the access panel knows)"))
+        self.active = QCheckBox(self.tr("Active (may pass)"))
         self.has_from, self.valid_from = _optional_date()
         self.has_until, self.valid_until = _optional_date()
         self.schedule = QLineEdit()
-        self.schedule.setPlaceholderText("any time (e.g. Mon-Fri 08:00-18:00; Sat 09:00-13:00)")
+        self.schedule.setPlaceholderText(
+            self.tr("any time (e.g. Mon-Fri 08:00-18:00; Sat 09:00-13:00)"))
         self.groups = QLineEdit()
-        self.groups.setPlaceholderText("none (comma-separated, e.g. Staff, Night shift)")
+        self.groups.setPlaceholderText(self.tr("none (comma-separated, e.g. Staff, Night shift)"))
         self.consent = QCheckBox()
         self._show(row)
         self.templates = QListWidget()
-        self.remove_template = QPushButton("Remove selected template")
+        self.remove_template = QPushButton(self.tr("Remove selected template"))
         set_role(self.remove_template, "destructive")
-        self.add_photos_button = QPushButton("Add photos...")
+        self.add_photos_button = QPushButton(self.tr("Add photos..."))
         self.add_photos_button.setEnabled(enroller is not None)
         self.message = MessageLabel()
         form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow("Employee id", self.employee_id)
-        form.addRow("Card number", self.card)
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Employee id"), self.employee_id)
+        form.addRow(self.tr("Card number"), self.card)
         form.addRow("", self.active)
         for label, box, edit in (("Valid from", self.has_from, self.valid_from),
                                  ("Valid until", self.has_until, self.valid_until)):
@@ -93,13 +94,13 @@ class PersonEditor(QDialog):
             line.addWidget(box)
             line.addWidget(edit)
             form.addRow(label, line)
-        form.addRow("Weekly schedule", self.schedule)
-        form.addRow("Access groups", self.groups)
+        form.addRow(self.tr("Weekly schedule"), self.schedule)
+        form.addRow(self.tr("Access groups"), self.groups)
         form.addRow("", self.consent)
         #: The kiosk PIN (None: this panel cannot set PINs).
         self.pin = PinBox(pins, row.person.id) if pins is not None else None
         if self.pin is not None:
-            form.addRow("Kiosk PIN", self.pin)
+            form.addRow(self.tr("Kiosk PIN"), self.pin)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                    | QDialogButtonBox.StandardButton.Cancel)
         layout = QVBoxLayout(self)
@@ -129,7 +130,7 @@ class PersonEditor(QDialog):
         _show_date(self.has_until, self.valid_until, person.valid_until)
         self.schedule.setText(format_schedule(self.people.schedule(person.id)))
         self.groups.setText(", ".join(self.people.groups(person.id)))
-        self.consent.setText(f"Consent recorded ({when(row.consent_at)})")
+        self.consent.setText(self.tr("Consent recorded (%1)").replace("%1", when(row.consent_at)))
         self.consent.setChecked(row.consent_at is not None)
 
     def _fill_templates(self) -> None:
@@ -147,8 +148,9 @@ class PersonEditor(QDialog):
             self._fill_templates()
 
     def _add_photos_clicked(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "More photos of this person", "",
-                                                "Images (*.jpg *.jpeg *.png *.bmp *.webp)")
+        names, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("More photos of this person"), "",
+            self.tr("Images (*.jpg *.jpeg *.png *.bmp *.webp)"))
         if names:
             self.add_photos([Path(n) for n in names])
 
@@ -184,7 +186,7 @@ class PersonEditor(QDialog):
         valid_from = _picked(self.has_from, self.valid_from)
         valid_until = _picked(self.has_until, self.valid_until)
         if valid_from and valid_until and valid_until < valid_from:
-            self.message.error("the validity ends before it starts")
+            self.message.error(self.tr("the validity ends before it starts"))
             return False
         try:
             windows = sorted(parse_schedule(self.schedule.text()),
@@ -201,8 +203,8 @@ class PersonEditor(QDialog):
             self.people.save(self.person_id, self.version, edit)
         except EditConflictError:
             self.reload()
-            self.message.error("changed by someone else meanwhile; reloaded: check their "
-                               "changes and save again")
+            self.message.error(self.tr("changed by someone else meanwhile; reloaded: check "
+                                       "their changes and save again"))
             return False
         except StoreError as exc:
             self.message.error(str(exc))
@@ -214,7 +216,7 @@ class PersonEditor(QDialog):
         """Show the person as stored now (False when they were erased meanwhile)."""
         row = next((r for r in self.people.rows() if r.person.id == self.person_id), None)
         if row is None:
-            self.message.error("this person was erased meanwhile")
+            self.message.error(self.tr("this person was erased meanwhile"))
             return False
         self._show(row)
         self._fill_templates()

@@ -55,17 +55,18 @@ class EnrolPage(QWidget):
     def _build(self) -> None:
         self.name = QLineEdit()
         self.employee_id = QLineEdit()
-        self.consent = QCheckBox("The person consents to storing their face for door access")
-        self.video = QLabel("camera off")
+        self.consent = QCheckBox(self.tr(
+            "The person consents to storing their face for door access"))
+        self.video = QLabel(self.tr("camera off"))
         self.video.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.video.setMinimumSize(VIDEO_WIDTH, VIDEO_WIDTH * 3 // 4)
         self.guidance = QLabel("")
         self.guidance.setStyleSheet("font-size: 20pt; font-weight: bold;")
         self.progress = QProgressBar()
         self.progress.setMaximum(self.live.planned)
-        self.start_button = QPushButton("Start camera")
-        self.photos_button = QPushButton("Add photos...")
-        self.reset_button = QPushButton("Start over")
+        self.start_button = QPushButton(self.tr("Start camera"))
+        self.photos_button = QPushButton(self.tr("Add photos..."))
+        self.reset_button = QPushButton(self.tr("Start over"))
         self.save_button = QPushButton(self.tr("Enrol"))
         set_role(self.save_button, "primary")
         self.confirm_button = QPushButton(self.tr("Enrol anyway"))
@@ -78,8 +79,8 @@ class EnrolPage(QWidget):
         self.rejections = QListWidget()
         self.message = MessageLabel()
         form = QFormLayout()
-        form.addRow("Name", self.name)
-        form.addRow("Employee id", self.employee_id)
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Employee id"), self.employee_id)
         form.addRow("", self.consent)
         buttons = QHBoxLayout()
         for button in (self.start_button, self.photos_button, self.reset_button,
@@ -91,7 +92,7 @@ class EnrolPage(QWidget):
         layout.addWidget(self.guidance)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
-        layout.addWidget(QLabel("Photos not used:"))
+        layout.addWidget(QLabel(self.tr("Photos not used:")))
         layout.addWidget(self.rejections)
         layout.addWidget(self.message)
         self.start_button.clicked.connect(self.toggle_camera)
@@ -156,8 +157,9 @@ class EnrolPage(QWidget):
 
     # Photos ----------------------------------------------------------------------------
     def _photos_clicked(self) -> None:
-        names, _ = QFileDialog.getOpenFileNames(self, "Photos of the person", "",
-                                                "Images (*.jpg *.jpeg *.png *.bmp *.webp)")
+        names, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Photos of the person"), "",
+            self.tr("Images (*.jpg *.jpeg *.png *.bmp *.webp)"))
         self.add_photos([Path(n) for n in names])
 
     def add_photos(self, paths: Sequence[Path]) -> int:
@@ -171,8 +173,9 @@ class EnrolPage(QWidget):
                 self.photo_templates.append(verdict.template())
                 accepted += 1
                 if verdict.warning:
-                    self.rejections.addItem(f"kept, but {verdict.warning}")
-        self.message.ok(f"{accepted} of {len(paths)} photo(s) usable")
+                    self.rejections.addItem(self.tr("kept, but %1").replace("%1", verdict.warning))
+        self.message.ok(self.tr("%1 of %2 photo(s) usable").replace("%1", str(accepted))
+                        .replace("%2", str(len(paths))))
         return accepted
 
     # Saving ----------------------------------------------------------------------------
@@ -206,7 +209,8 @@ class EnrolPage(QWidget):
             self.message.error(str(exc))
             return None
         self.reset()
-        self.message.ok(f"{person.name} enrolled with {person.templates} template(s)")
+        self.message.ok(self.tr("%1 enrolled with %2 template(s)").replace("%1", person.name)
+                        .replace("%2", str(person.templates)))
         self.enrolled.emit(person)
         return person
 
@@ -249,5 +253,5 @@ class EnrolPage(QWidget):
             field.clear()
         self.consent.setChecked(False)
         self.guidance.setText("")
-        self.video.setText("camera off")
+        self.video.setText(self.tr("camera off"))
         self.message.setText("")

@@ -105,13 +105,14 @@ class ImportPage(QWidget):
         self.csv_button.clicked.connect(self._choose_csv)
 
     def _choose_folder(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Folder with one sub-folder per person")
+        folder = QFileDialog.getExistingDirectory(
+            self, self.tr("Folder with one sub-folder per person"))
         if folder:
             self.start(Path(folder))
 
     def _choose_csv(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "CSV: name,employee_id,image_path", "",
-                                              "CSV files (*.csv)")
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("CSV: name,employee_id,image_path"), "", self.tr("CSV files (*.csv)"))
         if name:
             self.start(Path(name))
 

@@ -56,7 +56,7 @@ class PeoplePage(QWidget):
         self._confirm = confirm
         self.enroller = enroller
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Search name or employee id")
+        self.search.setPlaceholderText(self.tr("Search name or employee id"))
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -64,10 +64,10 @@ class PeoplePage(QWidget):
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setDefaultSectionSize(THUMB + 4)
-        self.edit_button = QPushButton("Edit...")
-        self.toggle_button = QPushButton("Activate / deactivate")
-        self.export_button = QPushButton("Export data...")
-        self.delete_button = QPushButton("Delete (erase)")
+        self.edit_button = QPushButton(self.tr("Edit..."))
+        self.toggle_button = QPushButton(self.tr("Activate / deactivate"))
+        self.export_button = QPushButton(self.tr("Export data..."))
+        self.delete_button = QPushButton(self.tr("Delete (erase)"))
         set_role(self.delete_button, "destructive")
         self.message = MessageLabel()
         buttons = QHBoxLayout()
@@ -139,8 +139,8 @@ class PeoplePage(QWidget):
             # would undo it without anyone noticing.
             self.people.set_active(row.person.id, not row.person.active, row.person.version)
         except EditConflictError:
-            self.message.error(f"{row.person.name} was changed by someone else meanwhile; "
-                               "reloaded: check and try again")
+            self.message.error(self.tr("%1 was changed by someone else meanwhile; reloaded: "
+                                       "check and try again").replace("%1", row.person.name))
         self._after_change()
 
     def delete_selected(self) -> None:
@@ -152,7 +152,7 @@ class PeoplePage(QWidget):
                 self.message.error(confirmed.reason)
                 return
             self.people.delete(row.person.id)
-            self.message.ok(f"{row.person.name} erased with every template")
+            self.message.ok(self.tr("%1 erased with every template").replace("%1", row.person.name))
             self._after_change()
 
     def export_selected(self, folder: Path) -> Path | None:
@@ -164,7 +164,7 @@ class PeoplePage(QWidget):
             self.message.error(confirmed.reason)
             return None
         target = self.people.export(row.person.id, folder)
-        self.message.ok(f"exported to {target}")
+        self.message.ok(self.tr("exported to %1").replace("%1", str(target)))
         return target
 
     def _delete_clicked(self) -> None:
@@ -180,7 +180,7 @@ class PeoplePage(QWidget):
             self.delete_selected()
 
     def _export_clicked(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Export to folder")
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Export to folder"))
         if folder:
             self.export_selected(Path(folder))
 

@@ -21,10 +21,10 @@ class PinBox(QWidget):
         self.status = QLabel()
         self.pin = self._field("new PIN (digits)")
         self.again = self._field("the same again")
-        self.set_button = QPushButton("Set PIN")
-        self.clear_button = QPushButton("Remove PIN")
+        self.set_button = QPushButton(self.tr("Set PIN"))
+        self.clear_button = QPushButton(self.tr("Remove PIN"))
         set_role(self.clear_button, "destructive")
-        self.unlock_button = QPushButton("Unlock PIN")
+        self.unlock_button = QPushButton(self.tr("Unlock PIN"))
         self.message = MessageLabel()
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
@@ -61,25 +61,25 @@ class PinBox(QWidget):
         self.pin.clear()
         self.again.clear()  # nothing typed stays in the dialog
         if pin != again:
-            self.message.error("the two PINs differ; nothing changed")
+            self.message.error(self.tr("the two PINs differ; nothing changed"))
             return False
         try:
             self.pins.set_pin(self.person_id, pin)
         except (PinError, StoreError) as exc:
             self.message.error(str(exc))
             return False
-        self.message.ok("PIN set")
+        self.message.ok(self.tr("PIN set"))
         self.refresh()
         return True
 
     def clear_pin(self) -> None:
         self.pins.clear_pin(self.person_id)
-        self.message.ok("PIN removed")
+        self.message.ok(self.tr("PIN removed"))
         self.refresh()
 
     def unlock(self) -> None:
         self.pins.unlock(self.person_id)
-        self.message.ok("PIN unlocked")
+        self.message.ok(self.tr("PIN unlocked"))
         self.refresh()
 
 
@@ -90,12 +90,12 @@ class PinGroupsBox(QWidget):
         super().__init__(parent)
         self.pins = pins
         self.names = QLineEdit()
-        self.names.setPlaceholderText("none (comma-separated existing groups, e.g. Lab)")
-        self.save_button = QPushButton("Save")
+        self.names.setPlaceholderText(self.tr("none (comma-separated existing groups, e.g. Lab)"))
+        self.save_button = QPushButton(self.tr("Save"))
         self.message = MessageLabel()
         line = QHBoxLayout(self)
         line.setContentsMargins(0, 0, 0, 0)
-        line.addWidget(QLabel("Groups needing face and PIN on every door:"))
+        line.addWidget(QLabel(self.tr("Groups needing face and PIN on every door:")))
         line.addWidget(self.names, 1)
         line.addWidget(self.save_button)
         line.addWidget(self.message)
@@ -111,6 +111,6 @@ class PinGroupsBox(QWidget):
         except (GroupError, StoreError) as exc:
             self.message.error(str(exc))
             return False
-        self.message.ok("saved")
+        self.message.ok(self.tr("saved"))
         self.refresh()
         return True

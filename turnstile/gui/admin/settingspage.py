@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -35,52 +35,68 @@ from turnstile.gui.admin.reauth import Confirm
 from turnstile.gui.admin.widgets import MessageLabel
 from turnstile.redact import redact_text
 
+
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 (the name lupdate finds)
+    """Marks `text` for `make translations`; it is translated where it is shown."""
+    return text
+
+
 #: The settings a site changes here, by group: (dotted key, label). Everything else about a
 #: widget (type, range, choices, tooltip) comes from the schema.
 GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
-    ("Camera", (("camera.source", "Camera (index, URL or file)"),)),
-    ("Recognition", (
-        ("recognition.threshold", "Match threshold"),
-        ("recognition.margin", "Lead over the runner-up"),
-        ("policy.agreement_frames", "Agreeing frames before a decision"),
-        ("policy.cooldown_s", "Cooldown per person (s)"),
-        ("policy.min_face_px", "Smallest face (pixels)"),
+    (QT_TRANSLATE_NOOP("SettingsPage", "Camera"), (
+        ("camera.source", QT_TRANSLATE_NOOP("SettingsPage", "Camera (index, URL or file)")),
     )),
-    ("Door", (
-        ("door.kind", "Door output"),
-        ("door.pulse_s", "Open pulse (s)"),
-        ("door.serial_port", "Serial port"),
-        ("door.serial_baud", "Serial speed (baud)"),
-        ("door.serial_open_hex", "Open bytes (hex)"),
-        ("door.serial_close_hex", "Close bytes (hex, optional)"),
-        ("door.serial_open_ack_hex", "Board's answer to open (hex, optional)"),
-        ("door.serial_close_ack_hex", "Board's answer to close (hex, optional)"),
-        ("door.max_open_s", "Longest open time (s)"),
-        ("door.input_query_hex", "Input query bytes (hex, optional)"),
-        ("door.input_answer_bytes", "Input answer length (bytes)"),
-        ("door.contact_input", "Door contact bit (-1: none)"),
-        ("door.contact_inverted", "Contact bit is 0 while open"),
-        ("door.exit_input", "Exit button bit (-1: none)"),
-        ("door.held_open_s", "Held-open alarm after (s)"),
-        ("door.input_poll_s", "Read inputs every (s)"),
-        ("door.http_url", "Relay URL"),
-        ("door.http_method", "HTTP method"),
-        ("door.http_body", "Request body"),
-        ("door.http_timeout_s", "Answer timeout (s)"),
-        ("door.http_token_file", "Token file (0600)"),
-        ("door.http_token_env", "Token environment variable"),
+    (QT_TRANSLATE_NOOP("SettingsPage", "Recognition"), (
+        ("recognition.threshold", QT_TRANSLATE_NOOP("SettingsPage", "Match threshold")),
+        ("recognition.margin", QT_TRANSLATE_NOOP("SettingsPage", "Lead over the runner-up")),
+        ("policy.agreement_frames",
+         QT_TRANSLATE_NOOP("SettingsPage", "Agreeing frames before a decision")),
+        ("policy.cooldown_s", QT_TRANSLATE_NOOP("SettingsPage", "Cooldown per person (s)")),
+        ("policy.min_face_px", QT_TRANSLATE_NOOP("SettingsPage", "Smallest face (pixels)")),
     )),
-    ("Kiosk screen", (
-        ("kiosk.language", "Language (empty: the system's; at the next start)"),
-        ("kiosk.result_s", "Result shown for (s)"),
-        ("kiosk.sounds", "Play a sound per result"),
-        ("kiosk.speak", "Speak the greeting"),
-        ("kiosk.mirror", "Mirror the camera picture"),
-        ("kiosk.clock", "Show a clock"),
+    (QT_TRANSLATE_NOOP("SettingsPage", "Door"), (
+        ("door.kind", QT_TRANSLATE_NOOP("SettingsPage", "Door output")),
+        ("door.pulse_s", QT_TRANSLATE_NOOP("SettingsPage", "Open pulse (s)")),
+        ("door.serial_port", QT_TRANSLATE_NOOP("SettingsPage", "Serial port")),
+        ("door.serial_baud", QT_TRANSLATE_NOOP("SettingsPage", "Serial speed (baud)")),
+        ("door.serial_open_hex", QT_TRANSLATE_NOOP("SettingsPage", "Open bytes (hex)")),
+        ("door.serial_close_hex", QT_TRANSLATE_NOOP("SettingsPage", "Close bytes (hex, optional)")),
+        ("door.serial_open_ack_hex",
+         QT_TRANSLATE_NOOP("SettingsPage", "Board's answer to open (hex, optional)")),
+        ("door.serial_close_ack_hex",
+         QT_TRANSLATE_NOOP("SettingsPage", "Board's answer to close (hex, optional)")),
+        ("door.max_open_s", QT_TRANSLATE_NOOP("SettingsPage", "Longest open time (s)")),
+        ("door.input_query_hex",
+         QT_TRANSLATE_NOOP("SettingsPage", "Input query bytes (hex, optional)")),
+        ("door.input_answer_bytes",
+         QT_TRANSLATE_NOOP("SettingsPage", "Input answer length (bytes)")),
+        ("door.contact_input", QT_TRANSLATE_NOOP("SettingsPage", "Door contact bit (-1: none)")),
+        ("door.contact_inverted", QT_TRANSLATE_NOOP("SettingsPage", "Contact bit is 0 while open")),
+        ("door.exit_input", QT_TRANSLATE_NOOP("SettingsPage", "Exit button bit (-1: none)")),
+        ("door.held_open_s", QT_TRANSLATE_NOOP("SettingsPage", "Held-open alarm after (s)")),
+        ("door.input_poll_s", QT_TRANSLATE_NOOP("SettingsPage", "Read inputs every (s)")),
+        ("door.http_url", QT_TRANSLATE_NOOP("SettingsPage", "Relay URL")),
+        ("door.http_method", QT_TRANSLATE_NOOP("SettingsPage", "HTTP method")),
+        ("door.http_body", QT_TRANSLATE_NOOP("SettingsPage", "Request body")),
+        ("door.http_timeout_s", QT_TRANSLATE_NOOP("SettingsPage", "Answer timeout (s)")),
+        ("door.http_token_file", QT_TRANSLATE_NOOP("SettingsPage", "Token file (0600)")),
+        ("door.http_token_env", QT_TRANSLATE_NOOP("SettingsPage", "Token environment variable")),
     )),
-    ("Events", (
-        ("events.retention_days", "Keep events (days, 0 = forever)"),
-        ("events.store_thumbnails", "Store a face picture with each event"),
+    (QT_TRANSLATE_NOOP("SettingsPage", "Kiosk screen"), (
+        ("kiosk.language",
+         QT_TRANSLATE_NOOP("SettingsPage", "Language (empty: the system's; at the next start)")),
+        ("kiosk.result_s", QT_TRANSLATE_NOOP("SettingsPage", "Result shown for (s)")),
+        ("kiosk.sounds", QT_TRANSLATE_NOOP("SettingsPage", "Play a sound per result")),
+        ("kiosk.speak", QT_TRANSLATE_NOOP("SettingsPage", "Speak the greeting")),
+        ("kiosk.mirror", QT_TRANSLATE_NOOP("SettingsPage", "Mirror the camera picture")),
+        ("kiosk.clock", QT_TRANSLATE_NOOP("SettingsPage", "Show a clock")),
+    )),
+    (QT_TRANSLATE_NOOP("SettingsPage", "Events"), (
+        ("events.retention_days",
+         QT_TRANSLATE_NOOP("SettingsPage", "Keep events (days, 0 = forever)")),
+        ("events.store_thumbnails",
+         QT_TRANSLATE_NOOP("SettingsPage", "Store a face picture with each event")),
     )),
 )
 FIELDS: tuple[str, ...] = tuple(key for _, rows in GROUPS for key, _ in rows)
@@ -94,8 +110,9 @@ DOOR_KEYS = {"simulated": ("door.pulse_s",),
                         "door.held_open_s", "door.input_poll_s"),
              "http": ("door.pulse_s", "door.http_url", "door.http_method", "door.http_body",
                       "door.http_timeout_s", "door.http_token_file", "door.http_token_env")}
-INSECURE_TEXT = ("allow_insecure = true: this kiosk accepts recognition settings below the "
-                 "security floors; strangers may be let in more often.")
+INSECURE_TEXT = QT_TRANSLATE_NOOP(
+    "SettingsPage", "allow_insecure = true: this kiosk accepts recognition settings below the "
+    "security floors; strangers may be let in more often.")
 
 
 def decimals(item: Leaf) -> int:
@@ -153,9 +170,12 @@ def widget_value(widget: QWidget) -> Any:
 
 def _far_text(curve: FarCurve | None, threshold: float) -> str:
     if curve is None:
-        return "false-accept rate: not calibrated yet (run `turnstile calibrate`)"
+        return QCoreApplication.translate(
+            "SettingsPage", "false-accept rate: not calibrated yet (run `turnstile calibrate`)")
     far = curve.at(threshold)
-    return f"measured false-accept rate at this threshold: {far:.1e} (1 in {1 / far:,.0f})"
+    return QCoreApplication.translate(
+        "SettingsPage", "measured false-accept rate at this threshold: %1 (1 in %2)").replace(
+        "%1", f"{far:.1e}").replace("%2", f"{1 / far:,.0f}")
 
 
 class SettingsPage(QWidget):
@@ -177,14 +197,15 @@ class SettingsPage(QWidget):
         #: Text fields shown with their secrets hidden: key -> (shown text, stored value).
         self._hidden: dict[str, tuple[str, str]] = {}
         self.far_label = QLabel()
-        self.insecure_banner = QLabel(INSECURE_TEXT)
+        self.insecure_banner = QLabel(self.tr(INSECURE_TEXT))
         self.insecure_banner.setProperty("kind", "error")  # red in assets/admin.qss
         self.insecure_banner.setWordWrap(True)
         self.message = MessageLabel()
         self.door_message = MessageLabel()
-        self.save_button = QPushButton("Save")
-        self.test_door_button = QPushButton("Test door")
-        self.test_door_button.setToolTip("Pulse the door once with the settings shown here")
+        self.save_button = QPushButton(self.tr("Save"))
+        self.test_door_button = QPushButton(self.tr("Test door"))
+        self.test_door_button.setToolTip(
+            self.tr("Pulse the door once with the settings shown here"))
         config = store.load()
         layout = QVBoxLayout(self)
         layout.addWidget(self.insecure_banner)
@@ -212,7 +233,7 @@ class SettingsPage(QWidget):
 
     def _group(self, title: str, rows: tuple[tuple[str, str], ...],
                 values: dict[str, Any]) -> QGroupBox:
-        box = QGroupBox(title)
+        box = QGroupBox(self.tr(title))
         form = QFormLayout(box)
         for key, label in rows:
             widget = make_widget(leaf(Config, key), values[key])
@@ -222,7 +243,7 @@ class SettingsPage(QWidget):
                     self._hidden[key] = (shown, str(values[key]))
                     widget.setText(shown)
             self.widgets[key] = widget
-            form.addRow(label, widget)
+            form.addRow(self.tr(label), widget)
             if key == "recognition.threshold":
                 form.addRow("", self.far_label)
             if key == "camera.source" and self._open_source is not None:
@@ -266,7 +287,7 @@ class SettingsPage(QWidget):
         except (ConfigError, OSError, PermissionDeniedError) as exc:
             self.message.error(str(exc))
             return None
-        self.message.ok(f"saved to {self._store.path}")
+        self.message.ok(self.tr("saved to %1").replace("%1", str(self._store.path)))
         self.insecure_banner.setVisible(config.allow_insecure)
         self.saved.emit(config)
         return config
@@ -280,7 +301,7 @@ class SettingsPage(QWidget):
             self.door_message.error(str(exc))
             return False
         self.test_door_button.setEnabled(False)
-        self.door_message.setText(f"pulsing the door ({door.kind}) ...")
+        self.door_message.setText(self.tr("pulsing the door (%1) ...").replace("%1", door.kind))
 
         def run() -> None:
             try:
@@ -295,6 +316,6 @@ class SettingsPage(QWidget):
     def _show_door_result(self, result: DoorResult) -> None:
         self.test_door_button.setEnabled(True)
         if result.opened:
-            self.door_message.ok(f"door answered: {result.detail}")
+            self.door_message.ok(self.tr("door answered: %1").replace("%1", result.detail))
         else:
-            self.door_message.error(f"door did not open: {result.detail}")
+            self.door_message.error(self.tr("door did not open: %1").replace("%1", result.detail))
