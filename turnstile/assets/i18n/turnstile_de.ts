@@ -1293,6 +1293,42 @@
         <translation>Umgebungsvariable mit dem Token</translation>
     </message>
     <message>
+        <source>Access panel (OSDP reader)</source>
+        <translation>Zutrittszentrale (OSDP-Leser)</translation>
+    </message>
+    <message>
+        <source>RS-485 adapter port</source>
+        <translation>Anschluss des RS-485-Adapters</translation>
+    </message>
+    <message>
+        <source>Bus speed (baud)</source>
+        <translation>Busgeschwindigkeit (Baud)</translation>
+    </message>
+    <message>
+        <source>Reader address</source>
+        <translation>Leseradresse</translation>
+    </message>
+    <message>
+        <source>Secure channel</source>
+        <translation>Sicherer Kanal</translation>
+    </message>
+    <message>
+        <source>Secure channel key file (0600, empty: created)</source>
+        <translation>Schlüsseldatei des sicheren Kanals (0600, leer: wird erzeugt)</translation>
+    </message>
+    <message>
+        <source>Card format</source>
+        <translation>Kartenformat</translation>
+    </message>
+    <message>
+        <source>Facility code</source>
+        <translation>Anlagencode</translation>
+    </message>
+    <message>
+        <source>Wait for the panel&apos;s answer (s)</source>
+        <translation>Auf die Antwort der Zentrale warten (s)</translation>
+    </message>
+    <message>
         <source>Kiosk screen</source>
         <translation>Kiosk-Bildschirm</translation>
     </message>
