@@ -141,7 +141,8 @@ def _small_grey(image: Image) -> Image:
     height, width = image.shape[:2]
     step = max(1, width // MEASURE_WIDTH)
     size = (max(1, -(-width // step)), max(1, -(-height // step)))
-    return luminance(cv2.resize(image, size, interpolation=cv2.INTER_NEAREST))
+    return luminance(np.asarray(cv2.resize(image, size, interpolation=cv2.INTER_NEAREST),
+                                np.uint8))
 
 
 class FillLight:
