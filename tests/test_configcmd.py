@@ -88,4 +88,4 @@ def test_committed_config_reference_is_current() -> None:
 def test_reference_lists_every_key_with_its_range() -> None:
     text = reference()
     assert "| `door.http_timeout_s` | `2` | (0, 30] s |" in text
-    assert "| `door.kind` | `\"simulated\"` | `simulated`, `serial`, `http` |" in text
+    assert "| `door.kind` | `\"simulated\"` | `simulated`, `serial`, `http`, `osdp` |" in text

@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import osdp
@@ -117,18 +118,19 @@ class Panel:
             self.reads.append(bits)
             colour = self.answer(bits)
             if colour is not None:
-                self.led(colour)
+                wait_until(partial(self.led, colour))
 
-    def led(self, colour: int) -> None:
-        self.cp.submit_command(self.address, {
+    def led(self, colour: int) -> bool:
+        """Queue an LED command; False when the panel is not talking to the reader yet."""
+        return bool(self.cp.submit_command(self.address, {
             "command": osdp.Command.LED, "reader": 0, "led_number": 0, "control_code": 2,
             "on_color": colour, "off_color": osdp.CommandLEDColor.Black, "on_count": 30,
-            "off_count": 0, "temporary": True, "timer_count": 30})
+            "off_count": 0, "temporary": True, "timer_count": 30}))
 
-    def buzzer(self) -> None:
-        self.cp.submit_command(self.address, {
+    def buzzer(self) -> bool:
+        return bool(self.cp.submit_command(self.address, {
             "command": osdp.Command.Buzzer, "reader": 0, "control_code": 2, "on_count": 2,
-            "off_count": 1, "rep_count": 1})
+            "off_count": 1, "rep_count": 1}))
 
     def secure(self) -> bool:
         return bool(self.cp.is_sc_active(self.address))

@@ -51,7 +51,7 @@ def run_kiosk(qtbot: QtBot, config: Config, engine: Engine,
         door = OsdpDoor(reader_end, settings, KEY)
         panel = Panel(panel_end, ADDRESS, KEY, lambda _bits: answer) if with_panel else None
         if panel is not None:
-            assert wait_until(lambda: door.status.online and door.status.secure)
+            assert wait_until(lambda: door.status.secure and panel.secure())
         cfg = config_replace(config, kiosk=KioskConfig(result_s=30.0, fullscreen=False),
                              liveness=LivenessConfig(motion=False), osdp=settings)
         kiosk = Kiosk(cfg, site, source or clip().as_posix(), engine=engine, door=door)

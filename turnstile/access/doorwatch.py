@@ -1,8 +1,8 @@
 """Watching the door: held-open and forced-open alarms, exit-button requests, from DoorInputs.
 
-`DoorMonitor` is the pure rule (states and times in, notices out); `DoorWatch` polls the
-inputs on its own thread and queues the notices for the kiosk loop, which logs them (and, for
-an exit request, records then opens the door) on its own database connection.
+`DoorMonitor` is the pure rule (states and times in, notices out); `DoorWatch` reads the
+inputs and queues the notices; access/doordesk.py polls it on a thread of its own, logs the
+alarms and opens the door for the exit button, whatever the camera is doing.
 """
 
 from __future__ import annotations
@@ -38,6 +38,10 @@ class DoorSignal(enum.Enum):
     EXIT_REQUEST = "exit_request"
     #: The board stopped answering: alarms cannot be raised until it does again.
     INPUTS_LOST = "inputs_lost"
+    #: The board answers again after INPUTS_LOST (shown, not logged as an event).
+    INPUTS_BACK = "inputs_back"
+    #: The door closed after a forced-open or held-open alarm (shown, not logged).
+    SECURED = "secured"
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class DoorMonitor:
         self._opened_at: datetime | None = None
         self._held_reported = False
         self._pressed = False
+        #: A forced-open or held-open alarm is standing until the door closes.
+        self._alarmed = False
 
     def authorise(self, at: datetime) -> None:
         """The door was opened on purpose at `at` (a grant, a visitor, an exit)."""
@@ -84,16 +90,20 @@ class DoorMonitor:
     def _contact(self, door_open: bool, at: datetime) -> list[DoorNotice]:
         if not door_open:
             self._opened_at, self._held_reported = None, False
-            return []
+            if not self._alarmed:
+                return []
+            self._alarmed = False
+            return [DoorNotice(DoorSignal.SECURED, at, "door closed again")]
         if self._opened_at is None:
             self._opened_at = at
             if self._allowed_until is None or at > self._allowed_until:
+                self._alarmed = True
                 return [DoorNotice(DoorSignal.FORCED_OPEN, at,
                                    "door forced open (opened without a grant or exit request)")]
             self._allowed_until = None  # one opening per grant
             return []
         if not self._held_reported and at - self._opened_at >= self.held_open:
-            self._held_reported = True
+            self._held_reported = self._alarmed = True
             seconds = (at - self._opened_at).total_seconds()
             return [DoorNotice(DoorSignal.HELD_OPEN, at,
                                f"door held open for {seconds:.0f} s (limit "
@@ -102,7 +112,8 @@ class DoorMonitor:
 
 
 class DoorWatch:
-    """Polls DoorInputs on a thread; the kiosk loop takes the notices with `take()`."""
+    """Reads DoorInputs and queues what they mean; `poll()` is one read, `take()` the
+    notices (access/doordesk.py calls both on its thread; tests call them directly)."""
 
     def __init__(self, inputs: DoorInputs, monitor: DoorMonitor, poll_s: float,
                  clock: Callable[[], datetime] = datetime.now) -> None:
@@ -111,12 +122,10 @@ class DoorWatch:
         self.poll_s = poll_s
         self._clock = clock
         self._notices: queue.SimpleQueue[DoorNotice] = queue.SimpleQueue()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._failures = 0
 
     def poll(self) -> None:
-        """One read of the inputs (the thread's step; tests call it directly)."""
+        """One read of the inputs."""
         now = self._clock()
         try:
             state = self.inputs.read()
@@ -129,6 +138,7 @@ class DoorWatch:
             return
         if self._failures >= LOST_AFTER:
             log.warning("door inputs answer again")
+            self._notices.put(DoorNotice(DoorSignal.INPUTS_BACK, now, "door inputs answer again"))
         self._failures = 0
         for notice in self.monitor.update(state, now):
             self._notices.put(notice)
@@ -145,21 +155,7 @@ class DoorWatch:
             except queue.Empty:
                 return taken
 
-    def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, daemon=True, name="door inputs")
-        self._thread.start()
-
-    def _run(self) -> None:
-        while not self._stop.wait(self.poll_s):
-            try:
-                self.poll()
-            except Exception:  # a driver bug must not end the watch silently
-                log.exception("reading the door inputs failed")
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=max(2.0, self.poll_s * 2))
+    def close(self) -> None:
         self.inputs.close()
 
 

@@ -139,7 +139,7 @@ class OsdpDoor:
             capabilities.append((osdp.Capability.CommunicationSecurity, 1, 1))
         flags = [osdp.LibFlag.EnforceSecure] if key is not None else []
         info = osdp.PDInfo(config.address, channel, scbk=key, name="turnstile", flags=flags)
-        osdp_sys.set_loglevel(osdp.LogLevel.Warning)  # debug output would show key material
+        osdp_sys.set_loglevel(osdp.LogLevel.Warning)  # debug output dumps packets and SC state
         self._ctx = osdp_sys.PeripheralDevice(
             info.get(), capabilities=osdp.PDCapabilities(capabilities).get())
         self._ctx.set_command_callback(self._on_command)
@@ -154,35 +154,41 @@ class OsdpDoor:
         self._heard: list[str] = []
         #: Commands the panel sent so far (for diagnostics).
         self.commands = 0
-        self._status = PanelStatus(False, False)
+        #: (online, secure) as last seen by the loop, and the tamper state last reported:
+        #: kept apart so neither thread's update can undo the other's.
+        self._link = (False, False)
+        self._tamper = False
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="osdp-reader", daemon=True)
         self._thread.start()
 
     @property
     def status(self) -> PanelStatus:
-        return self._status
+        return PanelStatus(*self._link, self._tamper)
 
     def _loop(self) -> None:
-        turn = 0
+        turn, failing = 0, False
         while not self._stop.is_set():
             try:
                 with self._lock:
                     self._ctx.refresh()
                 if turn % STATUS_EVERY == 0:
                     self._watch()
+                failing = False
             except Exception:  # one bad turn must not end the reader; the next one retries
-                log.exception("the OSDP reader loop failed a turn")
+                if not failing:  # once per run of failures, not 50 times a second
+                    log.exception("the OSDP reader loop failed a turn")
+                failing = True
             turn += 1
             self._stop.wait(TICK_S)
 
     def _watch(self) -> None:
         with self._lock:
             online, secure = bool(self._ctx.is_online()), bool(self._ctx.is_sc_active())
-        status = PanelStatus(online, secure, self._status.tamper)
-        if status == self._status:
+        if (online, secure) == self._link:
             return
-        self._status = status
+        self._link = (online, secure)
+        status = self.status
         (log.info if online else log.warning)("OSDP: %s", status.describe())
         if self.on_status is not None:
             self.on_status(status)
@@ -232,7 +238,7 @@ class OsdpDoor:
             bits = encode(fmt.name, self._config.facility_code, person.credential)
         except CardError as exc:
             return DoorResult(False, str(exc), PanelAnswer.NO_CREDENTIAL)
-        status = self._status
+        status = self.status
         if not status.online or (self._secure and not status.secure):
             why = "no secure channel with the access panel" if status.online \
                 else status.describe()
@@ -258,9 +264,9 @@ class OsdpDoor:
 
     def report_tamper(self, active: bool) -> None:
         """Tell the panel (osdp_LSTATR) whether the kiosk is being tampered with."""
-        if active == self._status.tamper:
+        if active == self._tamper:
             return
-        self._status = PanelStatus(self._status.online, self._status.secure, active)
+        self._tamper = active
         event = {"event": self._status_event, "type": self._local_status, "nr_entries": 2,
                  "report": bytes([int(active), 0])}  # tamper, power (mains is fine)
         with self._lock:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from turnstile.access.camera import CameraLostError, CameraSource, Frame
 from turnstile.access.door import DoorOutput, DoorResult
-from turnstile.access.doorwatch import DoorNotice, DoorSignal, DoorWatch
+from turnstile.access.doorwatch import DoorWatch
 from turnstile.access.eventqueue import Backlog
 from turnstile.access.health import Backoff, FaultClock, Heartbeat
 from turnstile.access.liveness.build import configured as configured_liveness
@@ -114,7 +114,8 @@ class Pipeline:
         self.pins = pins
         #: Visitor passes read from the frames (None: passes.enabled is off).
         self.passes: PassGate | None = None
-        #: The door contact and exit button (None: no inputs wired).
+        #: The door contact and exit button (None: no inputs wired); serviced by a DoorDesk
+        #: on its own thread, told here of each opening so it is no forced one.
         self.door_watch: DoorWatch | None = None
 
     @property
@@ -153,9 +154,6 @@ class Pipeline:
         self._backlog.flush()
         if self.upkeep is not None:
             self.upkeep.maybe_run()
-        if self.door_watch is not None:
-            for notice in self.door_watch.take():
-                self._door_notice(frame, notice)
         if frame.image.ndim != 3 or frame.image.shape[2] != 3:  # an IR or greyscale camera
             frame = replace(frame, image=as_bgr(frame.image))
         entry = self.pins.take() if self.pins is not None else None
@@ -214,13 +212,6 @@ class Pipeline:
             if door.opened and self.door_watch is not None:
                 self.door_watch.authorise()  # this opening is no forced one
         return FrameResult(frame, faces, decision, door, event_id)
-
-    def _door_notice(self, frame: Frame, notice: DoorNotice) -> None:
-        """Log a door alarm; an exit request is recorded, then opens the door."""
-        outcome = Outcome.EXIT if notice.signal is DoorSignal.EXIT_REQUEST else Outcome.ALARM
-        result = self._act(frame, (), Decision(outcome, notice.at, detail=notice.detail), None)
-        log.log(logging.INFO if outcome is Outcome.EXIT else logging.WARNING, "%s: %s",
-                notice.signal.value, result.decision.detail)
 
     def _admitted(self, decision: Decision) -> Admitted | None:
         """Who the grant is for, with their card number (an access panel's reader sends it)."""

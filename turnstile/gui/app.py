@@ -12,6 +12,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QWidget
 
 from turnstile.access.door import DoorOutput
+from turnstile.access.doorinputs import DoorInputs
 from turnstile.access.health import EXIT_FAULT
 from turnstile.access.liveness.verdict import LivenessCheck
 from turnstile.access.pindesk import PinEntry
@@ -32,11 +33,12 @@ class Kiosk:
     def __init__(self, config: Config, db_path: Path, source: str | None = None,
                  loop: bool = False, engine: Engine | None = None, model: Path | None = None,
                  door: DoorOutput | None = None, liveness: LivenessCheck | None = None,
-                 engine_factory: Callable[[], Engine] | None = None) -> None:
+                 engine_factory: Callable[[], Engine] | None = None,
+                 inputs: DoorInputs | None = None) -> None:
         self.window = KioskWindow(config.kiosk, cooldown_s=config.policy.cooldown_s,
                                   pin=config.pin)
         self.window.pin_entered.connect(self._submit_pin)
-        self._args = (db_path, source, loop, engine, door, liveness)
+        self._args = (db_path, source, loop, engine, door, liveness, inputs)
         self._engine_factory = engine_factory
         #: The one factory carrying --model: the worker's engine and the admin panel's.
         self.engines = EngineFactory(model)
@@ -46,16 +48,18 @@ class Kiosk:
         self.worker = self._make_worker(config)
 
     def _make_worker(self, config: Config) -> RecognitionWorker:
-        db_path, source, loop, engine, door, liveness = self._args
+        db_path, source, loop, engine, door, liveness, inputs = self._args
         worker = RecognitionWorker(
             config, db_path, source if source is not None else config.camera.source,
             loop or config.camera.loop, engine, door, liveness,
-            engine_factory=self._engine_factory or (lambda: self.engines(config)))
+            engine_factory=self._engine_factory or (lambda: self.engines(config)),
+            inputs=inputs)
         worker.preview.connect(self.window.on_preview)
         worker.update.connect(self.window.on_update)
         worker.camera.connect(self.window.on_camera)
         worker.panel.connect(self.window.on_panel)
         worker.beep.connect(self.window.on_beep)
+        worker.door.connect(self.window.on_door)
         worker.failed.connect(self.window.on_failed)
         worker.failed.connect(self._failed)
         return worker

@@ -22,6 +22,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from turnstile.access.doordesk import DoorReport
+from turnstile.access.doorwatch import DoorSignal
 from turnstile.access.osdpdoor import PanelStatus
 from turnstile.access.pipeline import CameraState, CameraStatus
 from turnstile.config import KioskConfig
@@ -33,6 +35,7 @@ from turnstile.gui.kioskmessages import (
     Message,
     Screen,
     camera_lost,
+    door_alarm,
     first_run,
     idle,
     message_for,
@@ -60,6 +63,11 @@ ADMIN_TAPS = 5
 ADMIN_TAP_S = 3.0
 ADMIN_CORNER_PX = 120
 
+
+#: Which standing door alarm a signal raises or ends (the strip shows one line per alarm).
+_ALARM_SLOT = {DoorSignal.FORCED_OPEN: "door", DoorSignal.HELD_OPEN: "door",
+               DoorSignal.SECURED: "door", DoorSignal.INPUTS_LOST: "inputs",
+               DoorSignal.INPUTS_BACK: "inputs"}
 
 BOX_COLOURS = {Screen.GRANTED: QColor("#2ecc71"), Screen.DENIED: QColor("#ff5a4f"),
                Screen.UNKNOWN: QColor("#ff5a4f"), Screen.SPOOF: QColor("#ff5a4f")}
@@ -128,6 +136,13 @@ class KioskWindow(QWidget):
         # A line under every message while the access panel (OSDP) is offline.
         self._panel_note = ""
         self._fill = FillLight()
+        #: Door alarms standing now (forced/held open, input board silent), by slot.
+        self._door_alarms: dict[str, str] = {}
+        #: A strip over the video while a door alarm stands, whatever the banner says.
+        self.door_alarm = FitLabel(4, self)
+        self.door_alarm.setObjectName("doorAlarm")
+        self.door_alarm.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.door_alarm.setVisible(False)
         self.video = VideoView(self, mirrored=config.mirror)
         self.banner = QFrame(self)
         self.banner.setObjectName("banner")
@@ -183,6 +198,7 @@ class KioskWindow(QWidget):
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
+        column.addWidget(self.door_alarm)
         column.addWidget(self.video, 1)
         column.addWidget(self.banner)
         self._arrange(portrait=False)
@@ -228,6 +244,8 @@ class KioskWindow(QWidget):
         self.title.set_pixel_sizes(s.title_px, s.title_min_px, s.title_lines)
         self.subtitle.set_pixel_sizes(s.subtitle_px, s.subtitle_min_px, s.subtitle_lines)
         self.detail.set_pixel_sizes(s.detail_px, s.detail_px, 2)
+        self.door_alarm.set_pixel_sizes(s.subtitle_px, s.subtitle_min_px, 4)
+        self.door_alarm.setContentsMargins(s.margin, s.margin // 3, s.margin, s.margin // 3)
         font = self.clock.font()
         font.setPixelSize(s.clock_px)
         self.clock.setFont(font)
@@ -367,6 +385,26 @@ class KioskWindow(QWidget):
         self._panel_note = "" if status.online else panel_offline()
         if self._shown is not None:
             self.show_message(*self._shown)
+
+    def on_door(self, report: DoorReport) -> None:
+        """The door thread's news: an alarm raises the strip, the door closing (or the input
+        board answering again) ends it."""
+        signal = report.notice.signal
+        slot = _ALARM_SLOT.get(signal)
+        if slot is None:
+            return  # an exit: the door opens, nothing to show
+        text = door_alarm(signal)
+        if text is None:
+            self._door_alarms.pop(slot, None)
+        else:
+            self._door_alarms[slot] = text
+        self.door_alarm.set_full_text("\n".join(self._door_alarms.values()))
+        self.door_alarm.setVisible(bool(self._door_alarms))
+
+    @property
+    def door_alarms(self) -> list[str]:
+        """The door alarms on screen now (empty: none)."""
+        return list(self._door_alarms.values())
 
     def on_beep(self) -> None:
         """The access panel sounded the reader's buzzer: the kiosk's speaker is it."""

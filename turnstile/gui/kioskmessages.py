@@ -12,6 +12,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QCoreApplication
 
+from turnstile.access.doorwatch import DoorSignal
 from turnstile.gui.worker import KioskUpdate
 from turnstile.types import DenyReason, Outcome, PendingReason
 from turnstile.vision.light import LightHint
@@ -176,6 +177,19 @@ def panel_offline() -> str:
     """The line every screen carries while the access panel (OSDP) is not polling."""
     return translate("Kiosk", "The access control system is offline: the door cannot open. "
                               "Please tell reception.")
+
+
+def door_alarm(signal: DoorSignal) -> str | None:
+    """The strip over the kiosk while a door alarm stands (None: the signal raises none)."""
+    texts = {
+        DoorSignal.FORCED_OPEN: translate("Kiosk", "Alarm: the door was forced open. "
+                                                   "The alarm has been logged."),
+        DoorSignal.HELD_OPEN: translate("Kiosk", "Alarm: the door is held open. "
+                                                 "Please close the door."),
+        DoorSignal.INPUTS_LOST: translate("Kiosk", "The door sensors are not answering: door "
+                                                   "alarms are off. Please tell reception."),
+    }
+    return texts.get(signal)
 
 
 def greeting(at: datetime) -> str:

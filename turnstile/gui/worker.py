@@ -13,8 +13,9 @@ from PySide6.QtGui import QImage
 
 from turnstile.access.camera import Frame, LatestFrameSource, open_source
 from turnstile.access.door import DoorOutput, build_door
-from turnstile.access.doorinputs import build_inputs
-from turnstile.access.doorwatch import DoorWatch, build_watch
+from turnstile.access.doordesk import DoorDesk, LockedDoor, sqlite_events
+from turnstile.access.doorinputs import DoorInputs, build_inputs
+from turnstile.access.doorwatch import build_watch
 from turnstile.access.exposure import face_meter
 from turnstile.access.health import Heartbeat
 from turnstile.access.liveness.verdict import LivenessCheck
@@ -60,10 +61,11 @@ class KioskUpdate:
 
 
 class RecognitionWorker(QThread):
-    """Owns the engine's use, its own SQLite connection, the door and the camera loop.
+    """Owns the engine's use, its own SQLite connection, the door and the camera loop, and
+    starts the door-input thread (access/doordesk.py) that works whatever the camera does.
 
-    `engine` and `door` may be passed in (tests, a kiosk that already loaded them); otherwise
-    they are built here from the config, off the GUI thread.
+    `engine`, `door` and `inputs` may be passed in (tests, a kiosk that already loaded
+    them); otherwise they are built here from the config, off the GUI thread.
     """
 
     preview = Signal(QImage)
@@ -76,11 +78,14 @@ class RecognitionWorker(QThread):
     panel = Signal(object)
     #: The access panel sounded the reader's buzzer.
     beep = Signal()
+    #: The door thread logged an alarm or an exit, or an alarm ended: a DoorReport.
+    door = Signal(object)
 
     def __init__(self, config: Config, db_path: Path, source: str, loop: bool = False,
                  engine: Engine | None = None, door: DoorOutput | None = None,
                  liveness: LivenessCheck | None = None,
-                 engine_factory: Callable[[], Engine] | None = None) -> None:
+                 engine_factory: Callable[[], Engine] | None = None,
+                 inputs: DoorInputs | None = None) -> None:
         super().__init__()
         self._config = config
         self._db_path = db_path
@@ -89,6 +94,8 @@ class RecognitionWorker(QThread):
         self._engine = engine
         self._door = door
         self._liveness = liveness
+        #: The door inputs, when given (tests, demos); otherwise built from the config.
+        self._inputs = inputs
         self._engine_factory = engine_factory or (lambda: EngineFactory()(config))
         self._stop = threading.Event()
         # One-frame mailbox: a preview is emitted only once the screen has taken the last
@@ -111,34 +118,39 @@ class RecognitionWorker(QThread):
 
     def run(self) -> None:
         stop_streams: Callable[[], None] | None = None
+        stop_sync: Callable[[], None] | None = None
+        desk: DoorDesk | None = None
         try:
-            engine = self._engine or self._engine_factory()
             store = SQLiteStore.open(self._db_path, self._config.events)
             # A clear "restore the last backup" instead of errors frame after frame.
             upkeep.check(store.connection, self._db_path)
             # A writer holding the lock delays a grant by at most this, then the door
             # stays shut and the outcome waits in the backlog.
             upkeep.limit_lock_wait(store.connection, KIOSK_BUSY_TIMEOUT_MS)
-            door = self._door or build_door(self._config.door, self._config.osdp,
-                                            self._db_path.parent)
-            if isinstance(door, OsdpDoor):
-                self._reader = door
-                door.on_status = self.panel.emit
-                door.on_buzzer = self.beep.emit
-                self.panel.emit(door.status)
+            raw_door = self._door or build_door(self._config.door, self._config.osdp,
+                                                self._db_path.parent)
+            # The recognition loop and the door-input thread drive it one at a time.
+            door = LockedDoor(raw_door)
+            if isinstance(raw_door, OsdpDoor):
+                self._reader = raw_door
+                raw_door.on_status = self.panel.emit
+                raw_door.on_buzzer = self.beep.emit
+                self.panel.emit(raw_door.status)
             # Events to MQTT and webhook receivers, from the outbox (registered first, so
             # every decision from now on is queued for them).
             stop_streams = start_streams(self._config, self._db_path)
+            # The exit button and door alarms, on their own thread before the engine loads:
+            # they must not wait for the camera or for recognition.
+            desk = self._door_desk(raw_door, door)
+            engine = self._engine or self._engine_factory()
             # With [central], the replica follows the central roster and events go there.
             stop_sync = start_background(self._config.central, self._db_path,
                                          engine.embedder.name, engine.embedder.dimension)
         except Exception as exc:  # every start-up failure goes to the screen, not a traceback
             log.exception("the recognition worker could not start")
-            if stop_streams is not None:
-                stop_streams()
+            self._shut(desk, stop_sync, stop_streams)
             self._give_up(str(exc))
             return
-        watch: DoorWatch | None = None
         try:
             gallery = engine.gallery(store)
             pipeline = Pipeline.build(self._config, engine, gallery, door, self._liveness,
@@ -146,11 +158,7 @@ class RecognitionWorker(QThread):
                                       PinSetup(store.pins, ScryptPins(), self.pins))
             # Visitor passes (passes.enabled), checked against this database's revocations.
             pipeline.passes = build_pass_gate(self._config, self._db_path, store.connection)
-            # Door contact and exit button, where the board reports them.
-            watch = build_watch(self._config.door, build_inputs(self._config.door, door))
-            pipeline.door_watch = watch
-            if watch is not None:
-                watch.start()
+            pipeline.door_watch = desk.watch if desk is not None else None
             inner = open_source(self._source, self._config.camera, pace=True, loop=self._loop)
             source = LatestFrameSource(inner, self._config.camera.stall_s, self._show)
             # Exposure metered on the face where the camera lets us (camera.face_exposure).
@@ -168,15 +176,30 @@ class RecognitionWorker(QThread):
             log.exception("the recognition worker stopped")
             self._give_up(str(exc))
         finally:
-            if watch is not None:
-                watch.stop()
+            self._shut(desk, stop_sync, stop_streams)
             if self._door is None:
                 door.close()
-            if stop_sync is not None:
-                stop_sync()
-            if stop_streams is not None:
-                stop_streams()
             store.close()
+
+    def _door_desk(self, raw_door: DoorOutput, door: DoorOutput) -> DoorDesk | None:
+        """The door contact and exit button serviced on their own thread (None: none wired)."""
+        inputs = self._inputs or build_inputs(self._config.door, raw_door)
+        watch = build_watch(self._config.door, inputs)
+        if watch is None:
+            return None
+        db_path, events = self._db_path, self._config.events
+        desk = DoorDesk(watch, door, lambda: sqlite_events(db_path, events),
+                        on_report=self.door.emit)
+        desk.start()
+        return desk
+
+    @staticmethod
+    def _shut(desk: DoorDesk | None, *stops: Callable[[], None] | None) -> None:
+        if desk is not None:
+            desk.stop()
+        for stop in stops:
+            if stop is not None:
+                stop()
 
     def _give_up(self, message: str) -> None:
         self.heartbeat.status(f"out of service: {message}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 import ssl
+import sys
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,6 +65,21 @@ class MqttSettings:
         return cls(str(url.hostname), url.port or (8883 if tls else 1883), tls, topics,
                    int(mqtt.qos), mqtt.discovery, mqtt.ca_file, username, password,
                    config.door.pulse_s)
+
+
+def connect_problem(settings: MqttSettings, error: BaseException | None) -> str:
+    """Why a connection failed, in words that say what to fix (a certificate the kiosk
+    does not trust is no network fault, and retrying will not cure it)."""
+    where = f"{settings.host}:{settings.port}"
+    if isinstance(error, ssl.SSLCertVerificationError):
+        fix = ("events.mqtt.ca_file" if settings.ca_file else
+               "the system's CAs; set events.mqtt.ca_file to the broker's CA")
+        return (f"the TLS certificate of the broker {where} is not trusted "
+                f"({error.verify_message}); check {fix} (retrying)")
+    if isinstance(error, ssl.SSLError):
+        return f"the TLS handshake with the broker {where} failed ({error.reason}) (retrying)"
+    detail = f": {error}" if error is not None else ""
+    return f"cannot reach the broker {where}{detail} (retrying)"
 
 
 class MqttSink:
@@ -127,8 +143,11 @@ class MqttSink:
                     client.publish(topic, config, qos=1, retain=True)
 
     def _on_connect_fail(self, client: paho.Client, userdata: Any) -> None:
-        self.problem = (f"cannot reach the broker {self.settings.host}:{self.settings.port}"
-                        f" (retrying)")
+        # paho calls this while handling the connection's OSError and passes it no further.
+        problem = connect_problem(self.settings, sys.exc_info()[1])
+        if problem != self.problem:
+            log.warning("MQTT broker: %s", problem)
+        self.problem = problem
 
     def _on_disconnect(self, client: paho.Client, userdata: Any, flags: Any,
                        reason: ReasonCode, properties: Any) -> None:

@@ -64,8 +64,15 @@ def test_every_widget_has_the_schema_range_and_choices(page: SettingsPage) -> No
 
 
 def test_the_page_offers_every_door_field(page: SettingsPage) -> None:
-    door = {item.key for item in leaves(Config) if item.key.startswith("door.")}
+    door = {item.key for item in leaves(Config) if item.key.startswith(("door.", "osdp."))}
     assert door <= set(FIELDS)
+    kind = page.widgets["door.kind"]
+    assert isinstance(kind, QComboBox)
+    kind.setCurrentText("osdp")  # the reader's settings come alive, the relay's grey out
+    reader, relay = page.widgets["osdp.port"], page.widgets["door.serial_port"]
+    assert reader.isEnabled() and not relay.isEnabled()
+    kind.setCurrentText("serial")
+    assert not reader.isEnabled() and relay.isEnabled()
     assert page.insecure_banner.isHidden()  # the defaults are secure
 
 

@@ -796,6 +796,18 @@
         <translation>Das Zutrittssystem ist nicht erreichbar: Die Tür kann nicht öffnen. Bitte informieren Sie den Empfang.</translation>
     </message>
     <message>
+        <source>Alarm: the door was forced open. The alarm has been logged.</source>
+        <translation>Alarm: Die Tür wurde gewaltsam geöffnet. Der Alarm wurde protokolliert.</translation>
+    </message>
+    <message>
+        <source>Alarm: the door is held open. Please close the door.</source>
+        <translation>Alarm: Die Tür steht zu lange offen. Bitte schließen Sie die Tür.</translation>
+    </message>
+    <message>
+        <source>The door sensors are not answering: door alarms are off. Please tell reception.</source>
+        <translation>Die Türsensoren antworten nicht: Türalarme sind ausgeschaltet. Bitte informieren Sie den Empfang.</translation>
+    </message>
+    <message>
         <source>Good morning</source>
         <translation>Guten Morgen</translation>
     </message>
@@ -912,12 +924,12 @@
     <name>KioskWindow</name>
     <message>
         <source>Turnstile</source>
-        <extracomment>Key that asks for the admin panel (the panel itself asks for the password). Key that closes the kiosk; full screen, an administrator must sign in first. Taps in the top-left corner, within ADMIN_TAP_S seconds, that ask for the admin panel. Ctrl+Q (or a close request) while quitting is guarded: someone must authorise it. A PinEntry from the keypad, for the recognition worker to decide.</extracomment>
+        <extracomment>Key that asks for the admin panel (the panel itself asks for the password). Key that closes the kiosk; full screen, an administrator must sign in first. Taps in the top-left corner, within ADMIN_TAP_S seconds, that ask for the admin panel. Which standing door alarm a signal raises or ends (the strip shows one line per alarm). Ctrl+Q (or a close request) while quitting is guarded: someone must authorise it. A PinEntry from the keypad, for the recognition worker to decide.</extracomment>
         <translation>Turnstile</translation>
     </message>
     <message>
         <source>Use PIN</source>
-        <extracomment>Full screen, closing needs an administrator (allow_quit); windowed, it does not. The reason behind &quot;Out of service&quot;, small, for the technician at the screen.</extracomment>
+        <extracomment>Full screen, closing needs an administrator (allow_quit); windowed, it does not. Door alarms standing now (forced/held open, input board silent), by slot. A strip over the video while a door alarm stands, whatever the banner says. The reason behind &quot;Out of service&quot;, small, for the technician at the screen.</extracomment>
         <translation>PIN eingeben</translation>
     </message>
     <message>
@@ -1279,6 +1291,42 @@
     <message>
         <source>Token environment variable</source>
         <translation>Umgebungsvariable mit dem Token</translation>
+    </message>
+    <message>
+        <source>Access panel (OSDP reader)</source>
+        <translation>Zutrittszentrale (OSDP-Leser)</translation>
+    </message>
+    <message>
+        <source>RS-485 adapter port</source>
+        <translation>Anschluss des RS-485-Adapters</translation>
+    </message>
+    <message>
+        <source>Bus speed (baud)</source>
+        <translation>Busgeschwindigkeit (Baud)</translation>
+    </message>
+    <message>
+        <source>Reader address</source>
+        <translation>Leseradresse</translation>
+    </message>
+    <message>
+        <source>Secure channel</source>
+        <translation>Sicherer Kanal</translation>
+    </message>
+    <message>
+        <source>Secure channel key file (0600, empty: created)</source>
+        <translation>Schlüsseldatei des sicheren Kanals (0600, leer: wird erzeugt)</translation>
+    </message>
+    <message>
+        <source>Card format</source>
+        <translation>Kartenformat</translation>
+    </message>
+    <message>
+        <source>Facility code</source>
+        <translation>Anlagencode</translation>
+    </message>
+    <message>
+        <source>Wait for the panel&apos;s answer (s)</source>
+        <translation>Auf die Antwort der Zentrale warten (s)</translation>
     </message>
     <message>
         <source>Kiosk screen</source>

@@ -83,6 +83,18 @@ GROUPS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         ("door.http_token_file", QT_TRANSLATE_NOOP("SettingsPage", "Token file (0600)")),
         ("door.http_token_env", QT_TRANSLATE_NOOP("SettingsPage", "Token environment variable")),
     )),
+    (QT_TRANSLATE_NOOP("SettingsPage", "Access panel (OSDP reader)"), (
+        ("osdp.port", QT_TRANSLATE_NOOP("SettingsPage", "RS-485 adapter port")),
+        ("osdp.baud", QT_TRANSLATE_NOOP("SettingsPage", "Bus speed (baud)")),
+        ("osdp.address", QT_TRANSLATE_NOOP("SettingsPage", "Reader address")),
+        ("osdp.secure_channel", QT_TRANSLATE_NOOP("SettingsPage", "Secure channel")),
+        ("osdp.key_file",
+         QT_TRANSLATE_NOOP("SettingsPage", "Secure channel key file (0600, empty: created)")),
+        ("osdp.card_format", QT_TRANSLATE_NOOP("SettingsPage", "Card format")),
+        ("osdp.facility_code", QT_TRANSLATE_NOOP("SettingsPage", "Facility code")),
+        ("osdp.grant_timeout_s",
+         QT_TRANSLATE_NOOP("SettingsPage", "Wait for the panel's answer (s)")),
+    )),
     (QT_TRANSLATE_NOOP("SettingsPage", "Kiosk screen"), (
         ("kiosk.language",
          QT_TRANSLATE_NOOP("SettingsPage", "Language (empty: the system's; at the next start)")),
@@ -109,7 +121,11 @@ DOOR_KEYS = {"simulated": ("door.pulse_s",),
                         "door.contact_input", "door.contact_inverted", "door.exit_input",
                         "door.held_open_s", "door.input_poll_s"),
              "http": ("door.pulse_s", "door.http_url", "door.http_method", "door.http_body",
-                      "door.http_timeout_s", "door.http_token_file", "door.http_token_env")}
+                      "door.http_timeout_s", "door.http_token_file", "door.http_token_env"),
+             # The access panel drives the lock; the reader's own settings are [osdp].
+             "osdp": ("osdp.port", "osdp.baud", "osdp.address", "osdp.secure_channel",
+                      "osdp.key_file", "osdp.card_format", "osdp.facility_code",
+                      "osdp.grant_timeout_s")}
 INSECURE_TEXT = QT_TRANSLATE_NOOP(
     "SettingsPage", "allow_insecure = true: this kiosk accepts recognition settings below the "
     "security floors; strangers may be let in more often.")
@@ -263,7 +279,7 @@ class SettingsPage(QWidget):
     def _door_kind_changed(self, kind: str) -> None:
         relevant = DOOR_KEYS.get(kind, ())
         for key in FIELDS:
-            if key.startswith("door.") and key != "door.kind":
+            if key.startswith(("door.", "osdp.")) and key != "door.kind":
                 self.widgets[key].setEnabled(key in relevant)
 
     def _update_far(self, threshold: float) -> None:
