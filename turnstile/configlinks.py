@@ -138,6 +138,12 @@ class PinConfig(Section):
     lockout_s: float = num(900.0, 10.0, 86400.0, "s", "Seconds a locked-out person waits.")
     entry_timeout_s: float = num(20.0, 5.0, 120.0, "s", "Seconds the PIN pad waits for input "
                                  "before returning to idle.")
+    kiosk_max_wrong: int = num(10, 0, 1000, "", "Wrong PINs at this kiosk, whatever the "
+                               "employee number, within kiosk_window_s before PIN entry pauses "
+                               "until the window has room again (guessing across many numbers "
+                               "gets past the per-person lockout); 0: no kiosk-wide limit.")
+    kiosk_window_s: float = num(600.0, 10.0, 86400.0, "s", "The window kiosk_max_wrong counts "
+                                "in.")
 
 
 class PassesConfig(Section):

@@ -132,6 +132,32 @@ def test_a_right_pin_resets_the_wrong_tries() -> None:
     assert checker.by_number("1001", "000001", T0).reason is DenyReason.WRONG_PIN
 
 
+def test_guessing_across_numbers_pauses_pin_entry_at_the_kiosk() -> None:
+    store, _ = _store()
+    hasher = CountingHasher()
+    config = PinConfig(enabled=True, max_tries=3, kiosk_max_wrong=3, kiosk_window_s=60.0)
+    checker = PinChecker(config, store.pins, hasher)
+    # One wrong try each at three numbers: no person reaches their own lockout.
+    for i, number in enumerate(("2001", "2002", "1001")):
+        assert checker.by_number(number, "000001", T0 + timedelta(seconds=i)).reason \
+            is DenyReason.WRONG_PIN
+    checks = hasher.checks
+    paused = checker.by_number("1001", "482915", T0 + timedelta(seconds=10))
+    assert paused.reason is DenyReason.PIN_LOCKED and "at this kiosk" in paused.detail
+    assert "09:01:00" in paused.detail  # the first wrong try leaves the window at 60 s
+    assert hasher.checks == checks  # nothing is checked while paused
+    assert checker.by_number("1001", "482915", T0 + timedelta(seconds=61)).ok
+
+
+def test_a_kiosk_limit_of_zero_counts_nothing() -> None:
+    store, _ = _store()
+    config = PinConfig(enabled=True, max_tries=10, kiosk_max_wrong=0)
+    checker = PinChecker(config, store.pins, CHEAP)
+    for i in range(12):
+        checker.by_number(f"30{i:02d}", "000001", T0 + timedelta(seconds=i))
+    assert checker.by_number("1001", "482915", T0 + timedelta(seconds=20)).ok
+
+
 def test_face_and_pin_per_door_and_per_group() -> None:
     store, pid = _store()
     dana = AccessRule(store.people.get(pid), groups=frozenset({"Lab"}))

@@ -3,12 +3,16 @@
 A PIN alone never says who someone is: the person types their employee number, then their
 PIN (a six-digit PIN over a roster of hundreds would let a guess open the door for someone).
 Wrong tries in a row are counted per person in the store, so a restart does not reset them;
-after `pin.max_tries` the person's PIN entry is locked for `pin.lockout_s`. Hashing goes
+after `pin.max_tries` the person's PIN entry is locked for `pin.lockout_s`. Guessing across
+many employee numbers gets past that per-person count, so wrong PINs at the kiosk, whatever
+the number, are also counted (`KioskThrottle`): past `pin.kiosk_max_wrong` within
+`pin.kiosk_window_s`, the PIN-alone path pauses until the window has room again. Hashing goes
 through the `PinHasher` seam (admin/pins.py: salted scrypt), so this module holds no KDF.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -85,6 +89,27 @@ class PinCheck:
         return self.reason is None and self.person_id is not None
 
 
+class KioskThrottle:
+    """Wrong PINs at this kiosk, any number, in a sliding window (in memory: guessing is done
+    in one sitting, and the per-person counts in the store outlive a restart anyway)."""
+
+    def __init__(self, limit: int, window_s: float) -> None:
+        self.limit = limit
+        self.window = timedelta(seconds=window_s)
+        self._wrong: deque[datetime] = deque()
+
+    def paused_until(self, at: datetime) -> datetime | None:
+        """When PIN entry may go on, if it is paused at `at` (None: it is not)."""
+        while self._wrong and self._wrong[0] <= at - self.window:
+            self._wrong.popleft()
+        if not self.limit or len(self._wrong) < self.limit:
+            return None
+        return self._wrong[len(self._wrong) - self.limit] + self.window
+
+    def wrong(self, at: datetime) -> None:
+        self._wrong.append(at)
+
+
 class PinChecker:
     """Checks PINs against the store, counting wrong tries and locking out."""
 
@@ -92,15 +117,25 @@ class PinChecker:
         self._config = config
         self._pins = pins
         self._hasher = hasher
+        self.throttle = KioskThrottle(config.kiosk_max_wrong, config.kiosk_window_s)
 
     def by_number(self, employee_id: str, pin: str, at: datetime) -> PinCheck:
         """The PIN-alone path: the employee number says who, the PIN proves it."""
+        paused = self.throttle.paused_until(at)
+        if paused is not None:
+            return PinCheck(None, DenyReason.PIN_LOCKED,
+                            f"too many wrong PINs at this kiosk; PIN entry paused until "
+                            f"{paused:%Y-%m-%d %H:%M:%S}")
         person_id = self._pins.holder(employee_id)
         if person_id is None:
             self._hasher.check(pin, self._hasher.dummy())  # same time as a real check
-            return PinCheck(None, DenyReason.WRONG_PIN,
-                            f"no PIN is set for employee number {employee_id}")
-        return self.for_person(person_id, pin, at)
+            check = PinCheck(None, DenyReason.WRONG_PIN,
+                             f"no PIN is set for employee number {employee_id}")
+        else:
+            check = self.for_person(person_id, pin, at)
+        if check.reason in (DenyReason.WRONG_PIN, DenyReason.PIN_LOCKED, DenyReason.NO_PIN):
+            self.throttle.wrong(at)
+        return check
 
     def locked(self, person_id: int, at: datetime) -> PinCheck | None:
         """The refusal for a person whose PIN entry is locked at `at`, else None."""
