@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import math
 import os
-import stat
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -20,6 +19,7 @@ from urllib.parse import urlsplit
 
 from turnstile.access.door import DoorResult
 from turnstile.config import ConfigError, DoorConfig
+from turnstile.store.files import read_private_text
 from turnstile.types import Admitted
 
 log = logging.getLogger(__name__)
@@ -95,15 +95,7 @@ class HttpDoor:
 def read_token(file: str, variable: str) -> str:
     """The relay's secret: from a file no one else may read, or an environment variable."""
     if file:
-        path = Path(file).expanduser()
-        try:
-            mode = path.stat().st_mode
-            if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-                raise ConfigError(f"door.http_token_file {path} may be read by other users "
-                                  f"(mode {stat.S_IMODE(mode):o}); chmod 600 it")
-            return path.read_text(encoding="utf-8").strip()
-        except OSError as exc:
-            raise ConfigError(f"cannot read door.http_token_file {path}: {exc.strerror}") from exc
+        return read_private_text(Path(file).expanduser(), "door.http_token_file")
     if variable:
         token = os.environ.get(variable, "")
         if not token:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import secrets
-import stat
 from pathlib import Path
 
 from turnstile.config import ConfigError
-from turnstile.store.files import create_private_file, make_private_folder
+from turnstile.store.files import create_private_secret, read_private_text
 
 #: Bytes in a secure channel base key (AES-128).
 KEY_BYTES = 16
@@ -25,19 +23,10 @@ def load_key(path: Path, *, create: bool) -> bytes:
     from the system's random source. ConfigError (never showing the key) for a file others
     may read or one that does not hold 32 hex digits."""
     if create and not path.exists():
-        make_private_folder(path.parent)
-        create_private_file(path)
-        # Written only into the file just created 0600: a key seen by nobody else.
-        path.write_text(secrets.token_hex(KEY_BYTES) + "\n", encoding="ascii")
-    try:
-        mode = path.stat().st_mode
-        if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise ConfigError(f"osdp.key_file {path} may be read by other users "
-                              f"(mode {stat.S_IMODE(mode):o}); chmod 600 it")
-        text = path.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "not text"
-        raise ConfigError(f"cannot read osdp.key_file {path}: {reason}") from None
+        create_private_secret(path, secrets.token_hex(KEY_BYTES))
+    if not path.exists():
+        raise ConfigError(f"cannot read osdp.key_file {path}: it does not exist")
+    text = read_private_text(path, "osdp.key_file")
     try:
         key = bytes.fromhex(text)
     except ValueError:

@@ -16,17 +16,15 @@ import binascii
 import enum
 import hashlib
 import hmac
-import os
 import re
 import secrets
-import stat
 import struct
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from turnstile.errors import TurnstileError
-from turnstile.store.files import create_private_file, make_private_folder
+from turnstile.store.files import create_private_secret, read_private_text
 
 PREFIX = "TP1:"
 #: Text of this shape is meant as a pass (an unreadable one is refused, not ignored); other
@@ -90,18 +88,8 @@ def load_key(path: Path, *, create: bool = True) -> bytes:
     if not path.exists():
         if not create:
             raise PassKeyError(f"no pass key at {path}; issue a pass first (it creates one)")
-        make_private_folder(path.parent)
-        create_private_file(path)
-        if path.stat().st_size == 0:  # another process may have written it a moment ago
-            path.write_text(secrets.token_hex(KEY_BYTES) + "\n", encoding="ascii")
-    try:
-        mode = path.stat().st_mode
-        if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
-            raise PassKeyError(f"the pass key {path} may be read by other users (mode "
-                               f"{stat.S_IMODE(mode):o}); chmod 600 it")
-        text = path.read_text(encoding="ascii").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PassKeyError(f"cannot read the pass key {path}: {exc}") from exc
+        create_private_secret(path, secrets.token_hex(KEY_BYTES))
+    text = read_private_text(path, "the pass key", PassKeyError)
     try:
         key = bytes.fromhex(text)
     except ValueError:

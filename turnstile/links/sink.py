@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from turnstile.configmeta import ConfigError
+from turnstile.store.files import read_private_text
 
 
 @dataclass(frozen=True)
@@ -38,20 +36,4 @@ class EventSink(Protocol):
 
 def read_private(key: str, file: str) -> str:
     """A secret from a file only its owner may read (`key` names the setting in errors)."""
-    path = Path(file).expanduser()
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError:
-        raise ConfigError(f"{key} {path} does not exist") from None
-    except OSError as exc:
-        raise ConfigError(f"cannot read {key} {path}: {exc.strerror}") from None
-    if os.name == "posix" and stat.S_IMODE(mode) & 0o077:
-        raise ConfigError(f"{key} {path} can be read by other users (mode "
-                          f"{stat.S_IMODE(mode):o}); it holds a secret: chmod 600 {path}")
-    try:
-        secret = path.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read {key} {path}: {exc}") from None
-    if not secret:
-        raise ConfigError(f"{key} {path} is empty")
-    return secret
+    return read_private_text(Path(file).expanduser(), key)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from datetime import datetime, timedelta
 from pathlib import Path
+
+from turnstile.configmeta import ConfigError
 
 #: Upgrade backups older than this are deleted when the database is opened: they exist to go
 #: back after a failed upgrade, and each one is another copy of everyone's biometrics.
@@ -69,3 +72,35 @@ def expire_backups(path: Path, now: datetime, keep: timedelta = BACKUP_KEEP) -> 
     for old in expired:
         old.unlink(missing_ok=True)
     return expired
+
+
+def read_private_text(path: Path, what: str,
+                      error: type[Exception] = ConfigError) -> str:
+    """The stripped text of a secret file only its owner may read. `what` names the setting
+    in messages (which never show the content); `error` is the caller's error class."""
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise error(f"{what} {path} does not exist") from None
+    except OSError as exc:
+        raise error(f"cannot read {what} {path}: {exc.strerror}") from None
+    if os.name == "posix" and stat.S_IMODE(mode) & 0o077:
+        raise error(f"{what} {path} can be read by other users (mode {stat.S_IMODE(mode):o}); "
+                    f"it holds a secret: chmod 600 {path}")
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not text"
+        raise error(f"cannot read {what} {path}: {reason}") from None
+    if not text:
+        raise error(f"{what} {path} is empty")
+    return text
+
+
+def create_private_secret(path: Path, text: str) -> None:
+    """Write `text` into `path`, made 0600 in a 0700 folder, unless the file already holds
+    something (another process may have made it a moment ago)."""
+    make_private_folder(path.parent)
+    create_private_file(path)
+    if path.stat().st_size == 0:
+        path.write_text(text + "\n", encoding="utf-8")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from psycopg import conninfo
 
 from turnstile.config import CentralConfig
 from turnstile.store.central.roster import Conn
+from turnstile.store.files import read_private_text
 
 #: Environment variable holding the DSN (with its password) when no dsn_file is configured.
 DSN_ENV = "TURNSTILE_CENTRAL_DSN"
@@ -49,18 +49,7 @@ class Central:
 
 def _read_dsn_file(path: Path) -> str:
     """The DSN from a file only its owner can read (it holds the database password)."""
-    try:
-        mode = path.stat().st_mode
-    except FileNotFoundError as exc:
-        raise CentralConfigError(f"central.dsn_file {path} does not exist") from exc
-    if os.name == "posix" and stat.S_IMODE(mode) & 0o077:
-        raise CentralConfigError(
-            f"central.dsn_file {path} can be read by others (mode {stat.S_IMODE(mode):o}); "
-            f"it holds the database password: chmod 600 {path}")
-    text = path.read_text(encoding="utf-8").strip()
-    if not text:
-        raise CentralConfigError(f"central.dsn_file {path} is empty")
-    return text
+    return read_private_text(path, "central.dsn_file", CentralConfigError)
 
 
 def _tls(config: CentralConfig) -> dict[str, str]:
