@@ -403,6 +403,15 @@ class LivenessConfig(Section):
                                  "which a pair is never evidence of a live head.")
     live_pairs: int = num(5, 2, 60, "pairs", "Frame pairs of the window that must each show a "
                           "live head's parallax.")
+    spaced_pairs: int = num(3, 0, 60, "pairs", "Or this many such pairs, each at least "
+                            "evidence_spacing_s after the one before: at 30 frames a second "
+                            "neighbouring pairs are nearly one observation, at 6 a second each "
+                            "is a new one (0 switches this off).")
+    evidence_spacing_s: float = num(0.1, 0.0, 1.0, "s", "Seconds between the pairs counted "
+                                    "toward spaced_pairs.")
+    sparse_pairs: int = num(10, 2, 60, "pairs", "Frame pairs the window keeps, reaching up to "
+                            "three times window_s back, when frames come too slowly for "
+                            "window_s to hold them (at least min_pairs are always kept).")
     live_ring_follow: float = num(0.3, 0.0, 1.0, "", "Share of tracks around the face that move "
                                   "with it at or above which a pair is no evidence of a live "
                                   "head; the window's median must stay below it for LIVE (at "

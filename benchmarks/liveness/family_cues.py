@@ -41,8 +41,8 @@ _REPLAYS: list[Source] = []
 _ROOMS: dict[str, Image] = {}
 
 
-def record(job: tuple[Family, int, float, Path, bool, float]) -> str:
-    family, seed, seconds, cache, align, smooth = job
+def record(job: tuple[Family, int, float, Path, bool, float, tuple[int, ...]]) -> str:
+    family, seed, seconds, cache, align, smooth, keeps = job
     stored = cache / family.value / f"{seed}.pickle"
     if stored.exists():
         return stored.name
@@ -54,21 +54,27 @@ def record(job: tuple[Family, int, float, Path, bool, float]) -> str:
     spec = draw_spec(family, source, seed, seconds)
     detector = build_detector(Config())
     cues: Cues = {}
-    # screen_pairs > 0 records the screen-frame cue too (the recorder never decides).
-    recorder = _Recorder(LivenessConfig(align_tracks=align, smooth_light=smooth, screen_pairs=1),
-                         cues)
+    # screen_pairs > 0 records the screen-frame cue too (the recorders never decide). One
+    # recorder per kept share of frames: a kiosk processing every k-th frame pairs other
+    # frames, and the pairs of all of them go into one dict (a pair's cue is its own).
+    config = LivenessConfig(align_tracks=align, smooth_light=smooth, screen_pairs=1)
+    recorders = {k: _Recorder(config, cues) for k in keeps}
     faces: list[tuple[float, Face | None]] = []
     for index, frame in enumerate(presentation(spec, source, _ROOMS[room])):
         at = index / spec.fps
         found = detector.detect(frame)
         face = max(found, key=lambda f: f.box.size) if found else None
         faces.append((at, face))
-        if face is not None:
-            recorder.observe(frame, face, at)
-        else:
-            recorder.reset()
+        for k, recorder in recorders.items():
+            if index % k:
+                continue
+            if face is not None:
+                recorder.observe(frame, face, at)
+            else:
+                recorder.reset()
     data: dict[str, Any] = {"faces": faces, "cues": cues, "gap_s": LivenessConfig().gap_s,
-                            "source": source.name, "room": room, "fps": spec.fps}
+                            "source": source.name, "room": room, "fps": spec.fps,
+                            "keeps": keeps}
     stored.parent.mkdir(parents=True, exist_ok=True)
     with stored.open("wb") as handle:
         pickle.dump(data, handle)
@@ -88,8 +94,11 @@ def main() -> None:
     parser.add_argument("--no-align", action="store_true", help="track without pre-alignment")
     parser.add_argument("--smooth-light", type=float, default=0.0)
     parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--keep-every", default="1", help="comma-separated k: also record the "
+                        "pairs of a kiosk processing only every k-th frame")
     args = parser.parse_args()
     keep = set(args.sources.split(",")) if args.sources else None
+    keeps = tuple(sorted({int(k) for k in args.keep_every.split(",")}))
     families = [Family(f) for f in args.family] if args.family else list(Family)
     detector = build_detector(Config())
     replays_wanted = any(f.replay for f in families)
@@ -104,7 +113,7 @@ def main() -> None:
         if keep is None or folder.name in keep:
             _STILLS.extend(photo_sources(folder, detector))
     jobs = [(family, args.seed + 100_000 * list(Family).index(family) + k, args.seconds,
-             args.cache, not args.no_align, args.smooth_light)
+             args.cache, not args.no_align, args.smooth_light, keeps)
             for k in range(args.per_family) for family in families]
     with Pool(args.jobs) as pool:
         for done, name in enumerate(pool.imap_unordered(record, jobs), 1):

@@ -49,7 +49,7 @@ class _Recorder(MotionLiveness):
         self.cues[(earlier.at, current.at)] = cue
         return cue
 
-    def judge(self, cues: list[TrackCue]) -> LivenessResult:
+    def judge(self, cues: list[TrackCue], times: list[float] | None = None) -> LivenessResult:
         return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, 0.0)
 
 
@@ -66,9 +66,15 @@ def _record_one(job: tuple[Path, Path]) -> None:
     record(job[0], job[1], LivenessConfig())
 
 
-def record(video: Path, cache: Path, config: LivenessConfig) -> dict[str, Any]:
-    """The video's faces and cues, from the cache or measured once and cached."""
-    stored = cache / f"{video.parent.name}__{video.stem}.pickle"
+def record(video: Path, cache: Path, config: LivenessConfig,
+           keeps: tuple[int, ...] = (1,)) -> dict[str, Any]:
+    """The video's faces and cues, from the cache or measured once and cached.
+
+    With `keeps`, the pairs of a kiosk processing only every k-th frame are recorded too (a
+    pair's cue does not depend on which other frames were processed).
+    """
+    suffix = "" if keeps == (1,) else "__k" + "-".join(map(str, keeps))
+    stored = cache / f"{video.parent.name}__{video.stem}{suffix}.pickle"
     if stored.exists():
         with stored.open("rb") as handle:
             loaded: dict[str, Any] = pickle.load(handle)
@@ -76,14 +82,17 @@ def record(video: Path, cache: Path, config: LivenessConfig) -> dict[str, Any]:
     detector = build_detector(Config())
     faces: list[tuple[float, Face | None]] = []
     cues: Cues = {}
-    recorder = _Recorder(config, cues)
-    for at, frame in read_video(video):
+    recorders = {k: _Recorder(config, cues) for k in keeps}
+    for index, (at, frame) in enumerate(read_video(video)):
         found = detector.detect(frame)
         faces.append((at, found[0] if found else None))
-        if found:
-            recorder.observe(frame, found[0], at)
-        else:
-            recorder.reset()
+        for k, recorder in recorders.items():
+            if index % k:
+                continue
+            if found:
+                recorder.observe(frame, found[0], at)
+            else:
+                recorder.reset()
     data = {"faces": faces, "cues": cues, "gap_s": config.gap_s}
     with stored.open("wb") as handle:
         pickle.dump(data, handle)
@@ -91,8 +100,9 @@ def record(video: Path, cache: Path, config: LivenessConfig) -> dict[str, Any]:
 
 
 def replay(video: Path, data: dict[str, Any], config: LivenessConfig, bona_fide: bool,
-           within: float | None, every: float) -> list[Presentation]:
-    frames = ((at, BLANK, face) for at, face in data["faces"])
+           within: float | None, every: float, keep: int = 1) -> list[Presentation]:
+    """Presentations of the recorded video, seeing only every `keep`-th frame."""
+    frames = ((at, BLANK, face) for at, face in data["faces"][::keep])
 
     def check() -> MotionLiveness:
         return _Replayer(config, data["cues"])

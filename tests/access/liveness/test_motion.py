@@ -12,7 +12,7 @@ from tests.conftest import dataset
 from turnstile.access.liveness import attack
 from turnstile.access.liveness.cues import TrackCue
 from turnstile.access.liveness.motion import MotionLiveness
-from turnstile.config import Config, LivenessConfig
+from turnstile.config import Config, LivenessConfig, replace
 from turnstile.types import Box, Face, LivenessResult, MotionCues, PendingReason, Verdict
 from turnstile.vision.engine import Engine
 
@@ -66,6 +66,24 @@ def test_evidence_is_counted_so_a_turn_after_a_slide_is_live() -> None:
     assert motion_cues(result).parallax < CONFIG.live_parallax  # the median alone would wait
     short = MotionLiveness(CONFIG).judge(slide + turn[1:])
     assert short.verdict is Verdict.INSUFFICIENT_EVIDENCE
+
+
+def test_fewer_evidence_pairs_are_enough_when_they_are_spaced_out() -> None:
+    # Neighbouring pairs at 30 frames a second are nearly one observation of the head; at 6
+    # frames a second each pair is a new one.
+    turn = cues(0.04, 0.01, follow=0.05, n=CONFIG.live_pairs - 1)
+    dense = [k / 30 for k in range(len(turn))]
+    sparse = [k / 6 for k in range(len(turn))]
+    assert CONFIG.spaced_pairs <= len(turn) and CONFIG.evidence_spacing_s <= 1 / 6
+    assert MotionLiveness(CONFIG).judge(turn, dense).verdict is Verdict.INSUFFICIENT_EVIDENCE
+    assert MotionLiveness(CONFIG).judge(turn, sparse).verdict is Verdict.LIVE
+    # Without times every pair counts once and live_pairs applies; spaced_pairs 0 is off.
+    assert MotionLiveness(CONFIG).judge(turn).verdict is Verdict.INSUFFICIENT_EVIDENCE
+    off = replace(CONFIG, spaced_pairs=0)
+    assert MotionLiveness(off).judge(turn, sparse).verdict is Verdict.INSUFFICIENT_EVIDENCE
+    five = cues(0.04, 0.01, follow=0.05, n=CONFIG.live_pairs)
+    assert MotionLiveness(CONFIG).judge(five, [k / 30 for k in range(len(five))]).verdict \
+        is Verdict.LIVE
 
 
 def test_talking_shows_parallax_below_the_spoof_rules_motion() -> None:
@@ -195,6 +213,17 @@ def test_a_large_frame_keeps_its_pairs() -> None:
     results = [check.observe(picture, face, step / 10) for step in range(12)]
     assert motion_cues(results[-1]).motion == pytest.approx(0.0, abs=0.01)
     assert len(check._pairs) == 12 - round(CONFIG.gap_s * 10)
+
+
+def test_sparse_frames_keep_sparse_pairs_up_to_three_windows_back() -> None:
+    # A kiosk processing 5 frames a second: the 1 s window alone would hold 6 pairs.
+    picture = np.full((240, 320, 3), 128, np.uint8)
+    face = Face(Box(120, 80, 80, 80), FACE_POINTS, 0.9)
+    for sparse, kept in ((CONFIG.min_pairs, 6), (10, 10), (20, 16)):
+        check = MotionLiveness(replace(CONFIG, sparse_pairs=sparse))
+        for step in range(20):
+            check.observe(picture, face, step / 5)
+        assert len(check._pairs) == kept
 
 
 def test_config_rejects_contradictory_thresholds() -> None:

@@ -77,7 +77,7 @@ class MotionLiveness:
         if earlier is not None:
             self._pairs.append(_Pair(at, self._cue(earlier, current)))
         self._prune(at)
-        result = self.judge([pair.cue for pair in self._pairs])
+        result = self.judge([pair.cue for pair in self._pairs], [pair.at for pair in self._pairs])
         if result.decided:
             self._final = result
         return result
@@ -95,11 +95,12 @@ class MotionLiveness:
         return replace(cue, frame_follow=following_sides(earlier.edges, current.edges))
 
     def _prune(self, at: float) -> None:
-        """Keep `window_s` of pairs, or the last `min_pairs` of up to MAX_WINDOW_FACTOR times
-        that long: a kiosk that processes only a few frames a second still gets a verdict."""
+        """Keep `window_s` of pairs, or the last `sparse_pairs` of up to MAX_WINDOW_FACTOR
+        times that long: a kiosk that processes only a few frames a second still gets a
+        verdict."""
         window = self._config.window_s
         while self._pairs and self._pairs[0].at < at - window and (
-                len(self._pairs) > self._config.min_pairs
+                len(self._pairs) > max(self._config.sparse_pairs, self._config.min_pairs)
                 or self._pairs[0].at < at - MAX_WINDOW_FACTOR * window):
             self._pairs.popleft()
 
@@ -112,8 +113,9 @@ class MotionLiveness:
             return self._frames[0]
         return None
 
-    def judge(self, cues: list[TrackCue]) -> LivenessResult:
-        """The verdict over a window of frame pairs (public so benchmarks can replay cues)."""
+    def judge(self, cues: list[TrackCue], times: list[float] | None = None) -> LivenessResult:
+        """The verdict over a window of frame pairs and their times (public so benchmarks can
+        replay cues; without times every evidence pair counts)."""
         cfg = self._config
         screens = sum(c.frame_follow >= cfg.screen_sides for c in cues)
         if cfg.screen_pairs > 0 and screens >= cfg.screen_pairs:
@@ -122,8 +124,9 @@ class MotionLiveness:
         tracked = [c for c in cues if c.face_points >= MIN_TRACKS]
         moving = [c for c in tracked if c.face_motion >= cfg.min_motion]
         evidence = [c for c in tracked if self.live_evidence(c)]
+        enough = self._enough_evidence(cues, times)
         motion = float(np.median([c.face_motion for c in cues])) if cues else 0.0
-        if len(moving) < cfg.min_pairs and len(evidence) < cfg.live_pairs:
+        if len(moving) < cfg.min_pairs and not enough:
             return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, 0.0,
                                   cues=(MotionCues(motion, len(moving), len(evidence)),),
                                   pending=PendingReason.MOVE_HEAD)
@@ -145,7 +148,7 @@ class MotionLiveness:
                                   pending=PendingReason.COME_CLOSER)
         # Evidence is counted, not averaged: a head shows parallax in the pairs where it
         # turns, however still it holds (or however much it slides) in the others.
-        if len(evidence) >= cfg.live_pairs and self._room_stays(tracked):
+        if enough and self._room_stays(tracked):
             return LivenessResult(Verdict.LIVE, parallax, cues=cues_out)
         if (len(moving) >= cfg.min_pairs and parallax < cfg.planar_parallax
                 and motion >= cfg.spoof_motion):
@@ -153,6 +156,24 @@ class MotionLiveness:
                                   cues_out)
         return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, parallax, cues=cues_out,
                               pending=PendingReason.MOVE_HEAD)
+
+    def _enough_evidence(self, cues: list[TrackCue], times: list[float] | None) -> bool:
+        """`live_pairs` evidence pairs, or `spaced_pairs` of them each `evidence_spacing_s`
+        after the last: at 30 frames a second neighbouring pairs are nearly one observation of
+        the head, at 6 a second each is a new one, and five in a window would need nearly
+        every pair (times are None when benchmarks judge bare cues: every pair counts)."""
+        cfg = self._config
+        at = [t for c, t in zip(cues, times or [0.0] * len(cues), strict=True)
+              if self.live_evidence(c)]
+        if len(at) >= cfg.live_pairs:
+            return True
+        if times is None or cfg.spaced_pairs <= 0:
+            return False
+        kept: list[float] = []
+        for t in at:
+            if not kept or t - kept[-1] >= cfg.evidence_spacing_s - 1e-9:
+                kept.append(t)
+        return len(kept) >= cfg.spaced_pairs
 
     def _parallax(self, cue: TrackCue) -> float:
         """Planarity residual above the tracking noise per unit of face motion.
