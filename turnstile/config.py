@@ -423,6 +423,13 @@ class LivenessConfig(Section):
                                 "enlargement to the working size.")
     live_parallax: float = num(0.04, 0.0, 1.0, "", "Parallax per unit of face motion at or "
                                "above which a pair is evidence of a live head.")
+    slide_structure: float = num(0.55, 0.0, 1.0, "", "A pair whose face slides by at least "
+                                 "spoof_motion is live evidence below live_parallax (down to "
+                                 "slide_parallax) when its residual forms a field at least this "
+                                 "smooth: a person walking in slides before turning, and a flat "
+                                 "picture's residual is rarely that smooth (0 switches it off).")
+    slide_parallax: float = num(0.01, 0.0, 1.0, "", "Parallax per unit of face motion a sliding "
+                                "pair needs for slide_structure (at most live_parallax).")
     live_structure: float = num(0.3, 0.0, 1.0, "", "Share of a pair's planarity residual that "
                                 "must form a smooth field over the face, above chance, for live "
                                 "evidence (0 switches the test off).")
@@ -460,6 +467,8 @@ class LivenessConfig(Section):
     def _orders(self) -> LivenessConfig:
         if self.planar_parallax > self.live_parallax:
             raise ValueError("liveness.planar_parallax must not exceed liveness.live_parallax")
+        if self.slide_parallax > self.live_parallax:
+            raise ValueError("liveness.slide_parallax must not exceed liveness.live_parallax")
         if self.live_ring_follow > self.ring_follow:
             raise ValueError("liveness.live_ring_follow must be in (0, ring_follow]")
         return self

@@ -58,7 +58,7 @@ def test_a_ring_that_moves_with_the_face_is_a_spoof_even_with_parallax() -> None
 
 def test_evidence_is_counted_so_a_turn_after_a_slide_is_live() -> None:
     # A head that slides (planar, large motion) for most of the window, then turns a little.
-    slide = cues(0.08, 0.0025, n=20)
+    slide = cues(0.08, 0.0025, n=20, structure=CONFIG.slide_structure - 0.1)
     turn = cues(0.03, 0.004, n=CONFIG.live_pairs)
     result = MotionLiveness(CONFIG).judge(slide + turn)
     assert result.verdict is Verdict.LIVE
@@ -84,6 +84,24 @@ def test_fewer_evidence_pairs_are_enough_when_they_are_spaced_out() -> None:
     five = cues(0.04, 0.01, follow=0.05, n=CONFIG.live_pairs)
     assert MotionLiveness(CONFIG).judge(five, [k / 30 for k in range(len(five))]).verdict \
         is Verdict.LIVE
+
+
+def test_a_fast_slide_with_a_smooth_residual_field_is_evidence() -> None:
+    # A parallax ratio between slide_parallax and live_parallax.
+    ratio = (CONFIG.slide_parallax + CONFIG.live_parallax) / 2
+
+    def pair(motion: float, structure: float) -> TrackCue:
+        planarity = CONFIG.noise_floor + motion * ratio
+        assert planarity >= CONFIG.live_planarity
+        return TrackCue(motion, planarity, 60, 20, 0.05, structure=structure)
+
+    check = MotionLiveness(CONFIG)
+    fast, slow = CONFIG.spoof_motion + 0.02, CONFIG.spoof_motion - 0.005
+    assert check.live_evidence(pair(fast, CONFIG.slide_structure + 0.05))
+    assert not check.live_evidence(pair(fast, CONFIG.slide_structure - 0.05))
+    assert not check.live_evidence(pair(slow, CONFIG.slide_structure + 0.05))
+    off = MotionLiveness(replace(CONFIG, slide_structure=0.0))
+    assert not off.live_evidence(pair(fast, CONFIG.slide_structure + 0.05))
 
 
 def test_talking_shows_parallax_below_the_spoof_rules_motion() -> None:
@@ -231,6 +249,8 @@ def test_config_rejects_contradictory_thresholds() -> None:
 
     with pytest.raises(ConfigError, match="planar_parallax"):
         from_dict({"liveness": {"planar_parallax": 0.5, "live_parallax": 0.1}})
+    with pytest.raises(ConfigError, match="slide_parallax"):
+        from_dict({"liveness": {"slide_parallax": 0.2, "live_parallax": 0.1}})
     with pytest.raises(ConfigError, match="unknown key"):
         from_dict({"liveness": {"ring_ratio": 0.5}})
     assert from_dict({"liveness": {"challenge": True}}).liveness.challenge

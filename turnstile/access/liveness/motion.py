@@ -188,14 +188,23 @@ class MotionLiveness:
     def live_evidence(self, cue: TrackCue) -> bool:
         """One pair that a flat picture does not produce: a residual clear of tracking noise
         (small motions) that also grows with the motion (large motions blur a picture's
-        tracks a little) and forms a smooth field over the face (a head's depth, not noise),
-        while the surroundings stay behind."""
+        tracks a little; a fast slide may show less of it if its field is smoother) and forms
+        a smooth field over the face (a head's depth, not noise), while the surroundings stay
+        behind."""
         cfg = self._config
         return (cue.face_points >= MIN_TRACKS and cue.face_motion >= cfg.evidence_motion
                 and cue.planarity >= cfg.live_planarity * cue.upscale
-                and self._parallax(cue) >= cfg.live_parallax
+                and (self._parallax(cue) >= cfg.live_parallax or self._slides_live(cue))
                 and (cfg.live_structure <= 0.0 or cue.structure >= cfg.live_structure)
                 and cue.ring_follow < cfg.live_ring_follow)
+
+    def _slides_live(self, cue: TrackCue) -> bool:
+        """A fast slide whose small residual is a very smooth field: a head moving sideways
+        before it turns (measured on a person walking in, not seen on the tuning prints)."""
+        cfg = self._config
+        return (cfg.slide_structure > 0.0 and cue.face_motion >= cfg.spoof_motion
+                and cue.structure >= cfg.slide_structure
+                and self._parallax(cue) >= cfg.slide_parallax)
 
     def _room_stays(self, tracked: list[TrackCue]) -> bool:
         """Where the surroundings can be tracked, most of the window's pairs must show them
