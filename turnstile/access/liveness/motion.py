@@ -123,8 +123,11 @@ class MotionLiveness:
                                   "the face", (MotionCues(0.0, 0, 0),))
         tracked = [c for c in cues if c.face_points >= MIN_TRACKS]
         moving = [c for c in tracked if c.face_motion >= cfg.min_motion]
-        evidence = [c for c in tracked if self.live_evidence(c)]
-        enough = self._enough_evidence(cues, times)
+        # Each pair is judged once; its time goes along for the spaced count.
+        timed = list(zip(cues, times or [0.0] * len(cues), strict=True))
+        evidence_at = [(c, t) for c, t in timed if self.live_evidence(c)]
+        evidence = [c for c, _ in evidence_at]
+        enough = self._enough_evidence([t for _, t in evidence_at], times is not None)
         motion = float(np.median([c.face_motion for c in cues])) if cues else 0.0
         if len(moving) < cfg.min_pairs and not enough:
             return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, 0.0,
@@ -157,17 +160,16 @@ class MotionLiveness:
         return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, parallax, cues=cues_out,
                               pending=PendingReason.MOVE_HEAD)
 
-    def _enough_evidence(self, cues: list[TrackCue], times: list[float] | None) -> bool:
-        """`live_pairs` evidence pairs, or `spaced_pairs` of them each `evidence_spacing_s`
-        after the last: at 30 frames a second neighbouring pairs are nearly one observation of
-        the head, at 6 a second each is a new one, and five in a window would need nearly
-        every pair (times are None when benchmarks judge bare cues: every pair counts)."""
+    def _enough_evidence(self, at: list[float], timed: bool) -> bool:
+        """`live_pairs` evidence pairs (at times `at`), or `spaced_pairs` of them each
+        `evidence_spacing_s` after the last: at 30 frames a second neighbouring pairs are
+        nearly one observation of the head, at 6 a second each is a new one, and five in a
+        window would need nearly every pair (not `timed` when benchmarks judge bare cues:
+        every pair counts)."""
         cfg = self._config
-        at = [t for c, t in zip(cues, times or [0.0] * len(cues), strict=True)
-              if self.live_evidence(c)]
         if len(at) >= cfg.live_pairs:
             return True
-        if times is None or cfg.spaced_pairs <= 0:
+        if not timed or cfg.spaced_pairs <= 0:
             return False
         kept: list[float] = []
         for t in at:
@@ -192,19 +194,19 @@ class MotionLiveness:
         a smooth field over the face (a head's depth, not noise), while the surroundings stay
         behind."""
         cfg = self._config
+        parallax = self._parallax(cue)
         return (cue.face_points >= MIN_TRACKS and cue.face_motion >= cfg.evidence_motion
                 and cue.planarity >= cfg.live_planarity * cue.upscale
-                and (self._parallax(cue) >= cfg.live_parallax or self._slides_live(cue))
+                and (parallax >= cfg.live_parallax or self._slides_live(cue, parallax))
                 and (cfg.live_structure <= 0.0 or cue.structure >= cfg.live_structure)
                 and cue.ring_follow < cfg.live_ring_follow)
 
-    def _slides_live(self, cue: TrackCue) -> bool:
+    def _slides_live(self, cue: TrackCue, parallax: float) -> bool:
         """A fast slide whose small residual is a very smooth field: a head moving sideways
         before it turns (4 of 728 such sliding pairs of the tuning prints were this smooth)."""
         cfg = self._config
         return (cfg.slide_structure > 0.0 and cue.face_motion >= cfg.spoof_motion
-                and cue.structure >= cfg.slide_structure
-                and self._parallax(cue) >= cfg.slide_parallax)
+                and cue.structure >= cfg.slide_structure and parallax >= cfg.slide_parallax)
 
     def _room_stays(self, tracked: list[TrackCue]) -> bool:
         """Where the surroundings can be tracked, most of the window's pairs must show them
