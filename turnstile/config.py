@@ -433,6 +433,18 @@ class LivenessConfig(Section):
     live_structure: float = num(0.3, 0.0, 1.0, "", "Share of a pair's planarity residual that "
                                 "must form a smooth field over the face, above chance, for live "
                                 "evidence (0 switches the test off).")
+    nose_pairs: int = num(1, 0, 60, "pairs", "Evidence pairs of the window that must also "
+                          "show the nose standing out of the face (live_nose) for LIVE: a "
+                          "head's nose stands out, a flat, cut-out or bent picture's does not "
+                          "(0 switches the test off).")
+    live_nose: float = num(0.15, 0.0, 1.0, "", "Share of a pair's residual, beyond a smooth "
+                           "quadratic field, that a bump of parallax at the nose explains "
+                           "above chance, at or above which the pair shows the nose standing "
+                           "out.")
+    turn_nose: float = num(0.3, 0.0, 1.0, "", "A pair whose face shifts less than "
+                           "evidence_motion is still live evidence (if it passes the other "
+                           "tests) when its nose bump reaches this: a head turning nearly in "
+                           "place (0 switches it off; at least live_nose).")
     planar_parallax: float = num(0.006, 0.0, 1.0, "", "Parallax per unit of motion below which "
                                  "a strongly moving face is a flat picture (at most "
                                  "live_parallax).")
@@ -467,6 +479,8 @@ class LivenessConfig(Section):
     def _orders(self) -> LivenessConfig:
         if self.planar_parallax > self.live_parallax:
             raise ValueError("liveness.planar_parallax must not exceed liveness.live_parallax")
+        if 0.0 < self.turn_nose < self.live_nose:
+            raise ValueError("liveness.turn_nose must be 0 or at least liveness.live_nose")
         if self.slide_parallax > self.live_parallax:
             raise ValueError("liveness.slide_parallax must not exceed liveness.live_parallax")
         if self.live_ring_follow > self.ring_follow:

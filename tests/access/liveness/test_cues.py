@@ -6,7 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from turnstile.access.liveness.cues import landmark_similarity, structure_share, track_cue
+from turnstile.access.liveness.cues import landmark_similarity, track_cue
+from turnstile.access.liveness.fields import NOSE_SIGMA, nose_share, structure_share
 from turnstile.types import Box
 
 BOX = Box(120, 80, 80, 80)
@@ -151,3 +152,31 @@ def test_a_highlight_moving_over_a_flat_picture_is_no_parallax_once_light_is_smo
     smoothed = track_cue(before, after, BOX, smooth_light=0.06)
     assert smoothed.face_points >= 20
     assert smoothed.planarity < 0.5 * plain.planarity
+
+
+def _nose_field(points: np.ndarray, nose: tuple[float, float]) -> np.ndarray:
+    """A Gaussian bump of parallax at `nose`, all pushed sideways (a head turning)."""
+    offsets = (points - np.asarray(nose, np.float32)) / (NOSE_SIGMA * 160.0)
+    bump = np.exp(-0.5 * (offsets**2).sum(axis=1))
+    return np.stack([bump, 0.3 * bump], axis=1).astype(np.float32)
+
+
+def test_a_bump_of_parallax_at_the_nose_is_all_nose() -> None:
+    points = _grid(120)
+    misses = _nose_field(points, (80.0, 90.0))
+    assert nose_share(points, misses, (80.0, 80.0), 160.0, (80.0, 90.0)) == pytest.approx(
+        1.0, abs=1e-6)
+    # The same bump somewhere else is not the nose's.
+    away = _nose_field(points, (20.0, 140.0))
+    assert nose_share(points, away, (80.0, 80.0), 160.0, (80.0, 90.0)) < 0.5
+
+
+def test_a_bent_sheets_smooth_field_and_noise_are_not_a_nose() -> None:
+    points = _grid(120)
+    x, y = (points[:, 0] - 80.0) / 160.0, (points[:, 1] - 80.0) / 160.0
+    bend = np.stack([x**2 - 0.5 * y**2 + x * y, 0.2 * x**2], axis=1).astype(np.float32)
+    noise = np.random.default_rng(2).standard_normal((120, 2)).astype(np.float32)
+    nose = (80.0, 90.0)
+    assert nose_share(points, bend + 1e-3 * noise, (80.0, 80.0), 160.0, nose) < 0.1
+    assert nose_share(points, noise, (80.0, 80.0), 160.0, nose) < 0.1
+    assert nose_share(points[:20], noise[:20], (80.0, 80.0), 160.0, nose) == -1.0

@@ -8,6 +8,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
+from turnstile.access.liveness.fields import nose_share, structure_share
 from turnstile.types import Box
 
 FloatArray = npt.NDArray[np.float32]
@@ -25,8 +26,6 @@ WORK_FACE_PX = 160.0
 MAX_FB_ERROR = 0.5
 #: Fewest good tracks on the face (or in the ring) for a measure to count.
 MIN_TRACKS = 8
-#: Degree of the smooth field fitted to the residuals (a cubic: ten terms per direction).
-STRUCTURE_DEGREE = 3
 
 
 @dataclass(frozen=True)
@@ -53,6 +52,9 @@ class TrackCue:
     #: Sides of the face with a straight edge that moved with the face (a held screen's or
     #: sheet's frame; see screen.py); -1 when not measured.
     frame_follow: int = -1
+    #: Share of the residuals beyond a smooth quadratic field that a bump at the nose explains,
+    #: above chance (a head's nose stands out of it; see fields.py); -1 when not measured.
+    nose_bump: float = -1.0
 
 
 Affine = npt.NDArray[np.float64]
@@ -155,29 +157,6 @@ def _residuals(homography: npt.NDArray[np.float64], start: FloatArray,
     return np.asarray(np.linalg.norm(_misses(homography, start, end), axis=1), np.float32)
 
 
-def structure_share(points: FloatArray, misses: FloatArray, centre: tuple[float, float],
-                    size: float) -> float:
-    """How much of the misses a smooth (cubic) field over the face explains, beyond chance.
-
-    A head's parallax is a smooth field (the nose and the outline move against the cheeks);
-    a flat picture's misses are tracking noise, of which a fit with p terms explains about
-    p / n by chance. Returns (R^2 - p/n) / (1 - p/n), or -1 with fewer than 3p tracks.
-    """
-    x = (points[:, 0] - centre[0]) / size
-    y = (points[:, 1] - centre[1]) / size
-    basis = np.stack([x**i * y**j for i in range(STRUCTURE_DEGREE + 1)
-                      for j in range(STRUCTURE_DEGREE + 1 - i)], axis=1)
-    terms, count = basis.shape[1], len(points)
-    total = float((misses.astype(np.float64) ** 2).sum())
-    if count < 3 * terms or total <= 0.0:
-        return -1.0
-    coefficients, *_ = np.linalg.lstsq(basis, misses.astype(np.float64), rcond=None)
-    fitted = basis @ coefficients
-    explained = float((fitted**2).sum()) / total
-    chance = terms / count
-    return float(max((explained - chance) / (1.0 - chance), 0.0))
-
-
 def follow_share(homography: npt.NDArray[np.float64], start: FloatArray, end: FloatArray,
                  face_motion_px: float) -> float:
     """Share of tracks that land where the face's homography carries them.
@@ -193,6 +172,12 @@ def _to_crop(box: Box, local: Box) -> Affine:
     scale = local.w / max(box.w, 1e-6)
     return np.array([[scale, 0, local.x - box.x * scale], [0, scale, local.y - box.y * scale],
                      [0, 0, 1.0]])
+
+
+def _to_local(point: tuple[float, float], box: Box, local: Box) -> tuple[float, float]:
+    """A point of the frame in the working crop's pixels."""
+    scale = local.w / max(box.w, 1e-6)
+    return (local.x + (point[0] - box.x) * scale, local.y + (point[1] - box.y) * scale)
 
 
 def _aligned(g1: GreyImage, align: Affine, box: Box, local: Box) -> tuple[GreyImage, Affine]:
@@ -215,7 +200,7 @@ def _carry(matrix: Affine | None, points: FloatArray) -> FloatArray:
 
 def track_cue(before: GreyImage, after: GreyImage, box: Box,
               after_box: Box | None = None, align: Affine | None = None,
-              smooth_light: float = 0.0) -> TrackCue:
+              smooth_light: float = 0.0, nose: tuple[float, float] | None = None) -> TrackCue:
     """Track corners on the face and in its ring between two frames of the same scene.
 
     `box` is the face in `before`; `after_box`, the face in `after`, seeds the search.
@@ -224,7 +209,7 @@ def track_cue(before: GreyImage, after: GreyImage, box: Box,
     a rolled or approaching picture would lose its corners or track them wrongly, and wrong
     tracks look like a head's parallax. Tracks are carried back to `after`'s own pixels.
     `smooth_light` > 0 tracks the `highpass` images instead, with a blur of that many face
-    sizes.
+    sizes. `nose`, the nose tip in `before` (frame pixels), adds the `nose_bump` cue.
     """
     g0, g1, local = crop_pair(before, after, box)
     face_mask, ring_mask = region_masks(g0.shape[:2], local)
@@ -254,11 +239,13 @@ def track_cue(before: GreyImage, after: GreyImage, box: Box,
     misses = _misses(homography, start, end)
     plane = float(np.percentile(np.linalg.norm(misses, axis=1), 75)) / size
     structure = structure_share(start, misses, local.center, size)
+    bump = -1.0 if nose is None else nose_share(start, misses, local.center, size,
+                                                _to_local(nose, box, local))
     ring_start, ring_end = track(g0, g1, ring_mask, 80)
     ring_end = _carry(back, ring_end)
     if len(ring_start) < MIN_TRACKS:
         return TrackCue(motion_px / size, plane, len(start), len(ring_start), upscale=upscale,
-                        structure=structure)
+                        structure=structure, nose_bump=bump)
     follow = follow_share(homography, ring_start, ring_end, motion_px)
     return TrackCue(motion_px / size, plane, len(start), len(ring_start), follow, upscale,
-                    structure)
+                    structure, nose_bump=bump)

@@ -89,7 +89,7 @@ class MotionLiveness:
             align = landmark_similarity(earlier.face.landmark_array(),
                                         current.face.landmark_array())
         cue = track_cue(earlier.grey, current.grey, earlier.face.box, current.face.box, align,
-                        self._config.smooth_light)
+                        self._config.smooth_light, earlier.face.landmarks[2])
         if earlier.edges is None or current.edges is None:
             return cue
         return replace(cue, frame_follow=following_sides(earlier.edges, current.edges))
@@ -127,7 +127,8 @@ class MotionLiveness:
         timed = list(zip(cues, times or [0.0] * len(cues), strict=True))
         evidence_at = [(c, t) for c, t in timed if self.live_evidence(c)]
         evidence = [c for c, _ in evidence_at]
-        enough = self._enough_evidence([t for _, t in evidence_at], times is not None)
+        enough = (self._enough_evidence([t for _, t in evidence_at], times is not None)
+                  and self._nose_shows(evidence))
         motion = float(np.median([c.face_motion for c in cues])) if cues else 0.0
         if len(moving) < cfg.min_pairs and not enough:
             return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, 0.0,
@@ -177,6 +178,14 @@ class MotionLiveness:
                 kept.append(t)
         return len(kept) >= cfg.spaced_pairs
 
+    def _nose_shows(self, evidence: list[TrackCue]) -> bool:
+        """At least `nose_pairs` of the evidence pairs show the nose standing out of the face:
+        a bent or cut-out picture's noise passes the other tests now and then, but its printed
+        nose does not stand out (a head sliding in shows little of it until it turns, so not
+        every pair is asked)."""
+        cfg = self._config
+        return sum(c.nose_bump >= cfg.live_nose for c in evidence) >= cfg.nose_pairs
+
     def _parallax(self, cue: TrackCue) -> float:
         """Planarity residual above the tracking noise per unit of face motion.
 
@@ -188,18 +197,26 @@ class MotionLiveness:
         return max(cue.planarity - noise, 0.0) / max(cue.face_motion, self._config.min_motion)
 
     def live_evidence(self, cue: TrackCue) -> bool:
-        """One pair that a flat picture does not produce: a residual clear of tracking noise
-        (small motions) that also grows with the motion (large motions blur a picture's
-        tracks a little; a fast slide may show less of it if its field is smoother) and forms
-        a smooth field over the face (a head's depth, not noise), while the surroundings stay
-        behind."""
+        """One pair that a flat picture does not produce: enough motion, a residual clear of
+        tracking noise (small motions) that also grows with the motion (large motions blur a
+        picture's tracks a little; a fast slide may show less of it if its field is smoother)
+        and forms a smooth field over the face (a head's depth, not noise), while the
+        surroundings stay behind."""
         cfg = self._config
         parallax = self._parallax(cue)
-        return (cue.face_points >= MIN_TRACKS and cue.face_motion >= cfg.evidence_motion
+        return (cue.face_points >= MIN_TRACKS and self._moves_enough(cue)
                 and cue.planarity >= cfg.live_planarity * cue.upscale
                 and (parallax >= cfg.live_parallax or self._slides_live(cue, parallax))
                 and (cfg.live_structure <= 0.0 or cue.structure >= cfg.live_structure)
                 and cue.ring_follow < cfg.live_ring_follow)
+
+    def _moves_enough(self, cue: TrackCue) -> bool:
+        """At least `evidence_motion`, or a head turning nearly in place: its face hardly
+        shifts, yet the nose clearly stands out (`turn_nose`); a picture moving that little
+        leaves only noise, which a bump at the nose explains no better than chance."""
+        cfg = self._config
+        return cue.face_motion >= cfg.evidence_motion or (
+            cfg.turn_nose > 0.0 and cue.nose_bump >= cfg.turn_nose)
 
     def _slides_live(self, cue: TrackCue, parallax: float) -> bool:
         """A fast slide whose small residual is a very smooth field: a head moving sideways
