@@ -252,6 +252,8 @@ class MotionCues:
     #: Share of the residual that is a smooth field over the face (-1: too few tracks).
     structure: float = -1.0
     upscale: float = 1.0
+    #: Evidence pairs whose nose stands out of the face (the nose bump; see liveness.fields).
+    nose: int = 0
 
     kind: ClassVar[str] = "motion"
 

@@ -148,6 +148,7 @@ def test_live_needs_an_evidence_pair_whose_nose_stands_out() -> None:
     one = flat_nose[:-1] + cues(0.04, 0.01, follow=0.05, n=1, nose=CONFIG.live_nose)
     assert CONFIG.nose_pairs == 1
     assert MotionLiveness(CONFIG).judge(one).verdict is Verdict.LIVE
+    assert motion_cues(MotionLiveness(CONFIG).judge(one)).nose == 1  # logged with the scores
     off = replace(CONFIG, nose_pairs=0)
     assert MotionLiveness(off).judge(flat_nose).verdict is Verdict.LIVE
     # Cues recorded without the nose (-1) never show it.

@@ -127,12 +127,14 @@ class MotionLiveness:
         timed = list(zip(cues, times or [0.0] * len(cues), strict=True))
         evidence_at = [(c, t) for c, t in timed if self.live_evidence(c)]
         evidence = [c for c, _ in evidence_at]
+        nosed = self._nose_pairs(evidence)
         enough = (self._enough_evidence([t for _, t in evidence_at], times is not None)
-                  and self._nose_shows(evidence))
+                  and nosed >= cfg.nose_pairs)
         motion = float(np.median([c.face_motion for c in cues])) if cues else 0.0
         if len(moving) < cfg.min_pairs and not enough:
             return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, 0.0,
-                                  cues=(MotionCues(motion, len(moving), len(evidence)),),
+                                  cues=(MotionCues(motion, len(moving), len(evidence),
+                                                   nose=nosed),),
                                   pending=PendingReason.MOVE_HEAD)
         judged = moving or evidence
         upscale = float(np.median([c.upscale for c in judged]))
@@ -143,7 +145,7 @@ class MotionLiveness:
         rings = [c.ring_follow for c in moving if c.ring_follow >= 0.0]
         ring = float(np.median(rings)) if len(rings) >= cfg.min_pairs else -1.0
         cues_out = (MotionCues(motion, len(moving), len(evidence), planarity, parallax, ring,
-                               structure, upscale),)
+                               structure, upscale, nosed),)
         if len(moving) >= cfg.min_pairs and ring >= cfg.ring_follow:
             return LivenessResult(Verdict.SPOOF, parallax,
                                   "the surroundings move with the face", cues_out)
@@ -178,13 +180,12 @@ class MotionLiveness:
                 kept.append(t)
         return len(kept) >= cfg.spaced_pairs
 
-    def _nose_shows(self, evidence: list[TrackCue]) -> bool:
-        """At least `nose_pairs` of the evidence pairs show the nose standing out of the face:
-        a bent or cut-out picture's noise passes the other tests now and then, but its printed
-        nose does not stand out (a head sliding in shows little of it until it turns, so not
-        every pair is asked)."""
-        cfg = self._config
-        return sum(c.nose_bump >= cfg.live_nose for c in evidence) >= cfg.nose_pairs
+    def _nose_pairs(self, evidence: list[TrackCue]) -> int:
+        """Evidence pairs whose nose stands out of the face (`live_nose`): a bent or cut-out
+        picture's noise passes the other tests now and then, but its printed nose does not
+        stand out; `nose_pairs` of them are asked, not every pair, because a head sliding in
+        shows little of it until it turns."""
+        return sum(c.nose_bump >= self._config.live_nose for c in evidence)
 
     def _parallax(self, cue: TrackCue) -> float:
         """Planarity residual above the tracking noise per unit of face motion.
