@@ -441,6 +441,11 @@ class LivenessConfig(Section):
                            "quadratic field, that a bump of parallax at the nose explains "
                            "above chance, at or above which the pair shows the nose standing "
                            "out.")
+    nose_agree: float = num(-1.0, -1.0, 1.0, "", "Cosine of the angle between the nose bump's "
+                            "push and the detector's nose landmark moving beyond the face's "
+                            "plane, at or above which a pair counts toward nose_pairs: a "
+                            "turning head's nose moves the way both say, a picture's bump and "
+                            "landmark jitter agree only by chance (-1 switches it off).")
     turn_nose: float = num(0.3, 0.0, 1.0, "", "A pair whose face shifts less than "
                            "evidence_motion is still live evidence (if it passes the other "
                            "tests) when its nose bump reaches this: a head turning nearly in "
