@@ -433,19 +433,15 @@ class LivenessConfig(Section):
     live_structure: float = num(0.3, 0.0, 1.0, "", "Share of a pair's planarity residual that "
                                 "must form a smooth field over the face, above chance, for live "
                                 "evidence (0 switches the test off).")
-    nose_pairs: int = num(1, 0, 60, "pairs", "Evidence pairs of the window that must also "
+    nose_pairs: int = num(2, 0, 60, "pairs", "Evidence pairs of the window that must also "
                           "show the nose standing out of the face (live_nose) for LIVE: a "
-                          "head's nose stands out, a flat, cut-out or bent picture's does not "
-                          "(0 switches the test off).")
+                          "head's nose stands out, a flat, cut-out or bent picture's does not, "
+                          "and its noise mimics it in two pairs of one window more rarely than "
+                          "in one (0 switches the test off).")
     live_nose: float = num(0.15, 0.0, 1.0, "", "Share of a pair's residual, beyond a smooth "
                            "quadratic field, that a bump of parallax at the nose explains "
                            "above chance, at or above which the pair shows the nose standing "
                            "out.")
-    nose_agree: float = num(-1.0, -1.0, 1.0, "", "Cosine of the angle between the nose bump's "
-                            "push and the detector's nose landmark moving beyond the face's "
-                            "plane, at or above which a pair counts toward nose_pairs: a "
-                            "turning head's nose moves the way both say, a picture's bump and "
-                            "landmark jitter agree only by chance (-1 switches it off).")
     turn_nose: float = num(0.3, 0.0, 1.0, "", "A pair whose face shifts less than "
                            "evidence_motion is still live evidence (if it passes the other "
                            "tests) when its nose bump reaches this: a head turning nearly in "

@@ -3,9 +3,9 @@
 Reads the cues recorded by `replay_motion.record` (live clips, through `frame_rates.py
 --live-cache`) and `family_cues.py` (attack families). For the pairs that pass every other
 evidence test with the defaults (`MotionLiveness.live_evidence`), prints per clip and per
-family how many reach each nose share, and, of those reaching `live_nose`, how well the
-bump's push agrees in direction with the detector's nose landmark moving beyond the face's
-plane (cosine of the angle between them; the landmark shift's length along the push).
+family how many reach each nose share; for each attack family, how many presentations have
+at least 3 evidence pairs, and of those how many have their largest and their second largest
+nose share at each level (the one-pair and the two-pair rule's margins).
 
     python benchmarks/liveness/nose_stats.py --live-cache /x/live --attacks /x/tune [--json OUT]
 """
@@ -25,38 +25,38 @@ from turnstile.access.liveness.cues import TrackCue
 from turnstile.access.liveness.motion import MotionLiveness
 from turnstile.config import LivenessConfig
 
-SHARES = (0.05, 0.1, 0.15, 0.2, 0.3)
-COSINES = (-0.5, 0.0, 0.3, 0.5, 0.7)
+SHARES = (0.05, 0.1, 0.12, 0.15, 0.2, 0.3)
 
 
-def agreement(cue: TrackCue) -> tuple[float, float] | None:
-    """Cosine between the bump's push and the landmark's nose shift, and the shift's length
-    along the push (face sizes); None when either is not measured."""
-    cosine = cue.nose_agreement
-    if cosine is None or cue.nose_mark is None:
-        return None
-    return cosine, cosine * float(np.linalg.norm(cue.nose_mark))
+def shares_at_least(values: list[float]) -> dict[str, float]:
+    """Share of `values` at or above each level of SHARES."""
+    array = np.asarray(values)
+    return {f"{s}": round(float(np.mean(array >= s)), 3) for s in SHARES}
 
 
-def stats(cues: list[TrackCue], config: LivenessConfig) -> dict[str, Any]:
-    """Nose share and agreement of the evidence pairs among `cues`."""
-    check = MotionLiveness(config)
-    evidence = [c for c in cues if check.live_evidence(c)]
+def stats(cues: list[TrackCue], check: MotionLiveness) -> dict[str, Any]:
+    """Nose shares of the evidence pairs among `cues`."""
+    evidence = [c.nose_bump for c in cues if check.live_evidence(c)]
     out: dict[str, Any] = {"pairs": len(cues), "evidence": len(evidence)}
-    if not evidence:
-        return out
-    shares = np.array([c.nose_bump for c in evidence])
-    out["share_at_least"] = {f"{s}": round(float(np.mean(shares >= s)), 3) for s in SHARES}
-    nosed = [a for c in evidence if c.nose_bump >= config.live_nose
-             if (a := agreement(c)) is not None]
-    out["nosed"] = len(nosed)
-    if nosed:
-        cosine = np.array([a[0] for a in nosed])
-        along = np.array([a[1] for a in nosed])
-        out["cosine_at_least"] = {f"{c}": round(float(np.mean(cosine >= c)), 3)
-                                  for c in COSINES}
-        out["along_percentiles_5_25_50"] = np.percentile(along, (5, 25, 50)).round(4).tolist()
+    if evidence:
+        out["share_at_least"] = shares_at_least(evidence)
     return out
+
+
+def margins(shown: dict[Path, Any], check: MotionLiveness) -> dict[str, Any]:
+    """Per presentation with at least 3 evidence pairs (all its kept shares of frames
+    together): how many have their largest / second largest nose share at each level."""
+    first: list[float] = []
+    second: list[float] = []
+    for data in shown.values():
+        ranked = sorted((c.nose_bump for c in data["cues"].values() if check.live_evidence(c)),
+                        reverse=True)
+        if len(ranked) >= 3:
+            first.append(ranked[0])
+            second.append(ranked[1])
+    return {"presentations": len(shown), "with_3_evidence": len(first),
+            "largest_at_least": {f"{s}": int(np.sum(np.asarray(first) >= s)) for s in SHARES},
+            "second_at_least": {f"{s}": int(np.sum(np.asarray(second) >= s)) for s in SHARES}}
 
 
 def main() -> None:
@@ -65,16 +65,17 @@ def main() -> None:
     parser.add_argument("--attacks", type=Path, action="append", default=[])
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    config = LivenessConfig()
+    check = MotionLiveness(LivenessConfig())
     report: dict[str, Any] = {}
     for stored in sorted(args.live_cache.glob("*.pickle")):
         with stored.open("rb") as handle:
             data = pickle.load(handle)
-        report[f"live {stored.stem}"] = stats(list(data["cues"].values()), config)
+        report[f"live {stored.stem}"] = stats(list(data["cues"].values()), check)
     for cache in args.attacks:
         for family, shown in load(cache).items():
             cues = [c for data in shown.values() for c in data["cues"].values()]
-            report[f"{cache.name} {family}"] = stats(cues, config)
+            report[f"{cache.name} {family}"] = {**stats(cues, check),
+                                                **margins(shown, check)}
     for name, row in report.items():
         print(name, json.dumps(row), flush=True)
     if args.json:

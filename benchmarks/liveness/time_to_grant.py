@@ -26,9 +26,9 @@ from benchmarks.liveness.replay_motion import settings
 from turnstile.access.camera import Frame
 from turnstile.access.liveness.evaluate import read_video, video_files
 from turnstile.bench.kiosk import build_pipeline
+from turnstile.bench.suite import enrol_clip_person
 from turnstile.config import Config, replace
 from turnstile.store.gallery import Gallery
-from turnstile.store.records import NewTemplate
 from turnstile.store.sqlite import SQLiteStore
 from turnstile.types import Image, Outcome
 from turnstile.vision.engine import Engine
@@ -40,14 +40,9 @@ FINAL = {Outcome.GRANTED, Outcome.DENIED, Outcome.UNKNOWN, Outcome.SPOOF}
 def enrol(engine: Engine, config: Config, frames: list[tuple[float, Image]]) -> Gallery:
     """An in-memory gallery holding the clip's person, from its first frame with a face."""
     gallery = engine.gallery(SQLiteStore.open(":memory:", config.events))
-    for _, image in frames:
-        analysed = engine.analyze(image)
-        if analysed:
-            person = gallery.store.people.add("clip person")
-            gallery.store.templates.add(person.id, gallery.model, gallery.dimension,
-                                        [NewTemplate(analysed[0].embedding, "clip")])
-            return gallery
-    raise SystemExit("no face in the clip to enrol")
+    if not any(enrol_clip_person(engine, gallery, image) for _, image in frames):
+        raise SystemExit("no face in the clip to enrol")
+    return gallery
 
 
 def one_start(config: Config, engine: Engine, gallery: Gallery,

@@ -61,15 +61,22 @@ class BenchOptions:
 Log = Callable[[str], None]
 
 
-def _enrolled(engine: Engine, gallery: Gallery, enrol: Image, people: int) -> None:
-    """The clip's person (from a frame not timed) plus synthetic people, `people` in all."""
-    _, faces = faces_in(engine, [enrol])
+def enrol_clip_person(engine: Engine, gallery: Gallery, image: Image) -> bool:
+    """Enrol the largest face of `image` as "clip person"; False when it shows no face."""
+    _, faces = faces_in(engine, [image])
     if not faces:
-        raise ValueError("no face in the clip's first frame to enrol")
-    result = engine.analyze(enrol, faces=faces)[0]
+        return False
+    result = engine.analyze(image, faces=faces)[0]
     person = gallery.store.people.add("clip person")
     gallery.store.templates.add(person.id, gallery.model, gallery.dimension,
                                 [NewTemplate(result.embedding, "benchmark clip")])
+    return True
+
+
+def _enrolled(engine: Engine, gallery: Gallery, enrol: Image, people: int) -> None:
+    """The clip's person (from a frame not timed) plus synthetic people, `people` in all."""
+    if not enrol_clip_person(engine, gallery, enrol):
+        raise ValueError("no face in the clip's first frame to enrol")
     fill_gallery(gallery, unit_vectors(max(people - 1, 0), gallery.dimension, seed=1))
 
 

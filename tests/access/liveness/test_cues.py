@@ -6,8 +6,8 @@ import cv2
 import numpy as np
 import pytest
 
-from turnstile.access.liveness.cues import landmark_nose_shift, landmark_similarity, track_cue
-from turnstile.access.liveness.fields import NOSE_SIGMA, nose_fit, structure_share
+from turnstile.access.liveness.cues import landmark_similarity, track_cue
+from turnstile.access.liveness.fields import NOSE_SIGMA, nose_share, structure_share
 from turnstile.types import Box
 
 BOX = Box(120, 80, 80, 80)
@@ -164,13 +164,11 @@ def _nose_field(points: np.ndarray, nose: tuple[float, float]) -> np.ndarray:
 def test_a_bump_of_parallax_at_the_nose_is_all_nose() -> None:
     points = _grid(120)
     misses = _nose_field(points, (80.0, 90.0))
-    fit = nose_fit(points, misses, (80.0, 80.0), 160.0, (80.0, 90.0))
-    assert fit.share == pytest.approx(1.0, abs=1e-6)
-    # The push is the bump's own: sideways, a little down.
-    assert fit.push == pytest.approx((1.0, 0.3), abs=1e-6)
+    assert nose_share(points, misses, (80.0, 80.0), 160.0, (80.0, 90.0)) == pytest.approx(
+        1.0, abs=1e-6)
     # The same bump somewhere else is not the nose's.
     away = _nose_field(points, (20.0, 140.0))
-    assert nose_fit(points, away, (80.0, 80.0), 160.0, (80.0, 90.0)).share < 0.5
+    assert nose_share(points, away, (80.0, 80.0), 160.0, (80.0, 90.0)) < 0.5
 
 
 def test_a_bent_sheets_smooth_field_and_noise_are_not_a_nose() -> None:
@@ -179,19 +177,6 @@ def test_a_bent_sheets_smooth_field_and_noise_are_not_a_nose() -> None:
     bend = np.stack([x**2 - 0.5 * y**2 + x * y, 0.2 * x**2], axis=1).astype(np.float32)
     noise = np.random.default_rng(2).standard_normal((120, 2)).astype(np.float32)
     nose = (80.0, 90.0)
-    assert nose_fit(points, bend + 1e-3 * noise, (80.0, 80.0), 160.0, nose).share < 0.1
-    assert nose_fit(points, noise, (80.0, 80.0), 160.0, nose).share < 0.1
-    assert nose_fit(points[:20], noise[:20], (80.0, 80.0), 160.0, nose).share == -1.0
-
-
-def test_the_landmarks_nose_shift_is_what_the_face_plane_does_not_explain() -> None:
-    before = np.array([[60, 60], [100, 60], [80, 85], [65, 105], [95, 105]], np.float32)
-    # A picture rolled, scaled and moved: its nose lands where the corners carry it.
-    angle, scale = np.deg2rad(8.0), 1.1
-    turn = scale * np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    moved = (before @ turn.T + np.array([7.0, -3.0])).astype(np.float32)
-    assert landmark_nose_shift(before, moved) == pytest.approx((0.0, 0.0), abs=1e-3)
-    # A head turning: the nose moves 4 pixels further right than the face plane.
-    turned = moved.copy()
-    turned[2] += (4.0, 0.0)
-    assert landmark_nose_shift(before, turned) == pytest.approx((4.0, 0.0), abs=1e-3)
+    assert nose_share(points, bend + 1e-3 * noise, (80.0, 80.0), 160.0, nose) < 0.1
+    assert nose_share(points, noise, (80.0, 80.0), 160.0, nose) < 0.1
+    assert nose_share(points[:20], noise[:20], (80.0, 80.0), 160.0, nose) == -1.0

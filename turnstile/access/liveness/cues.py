@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from turnstile.access.liveness.fields import NoseFit, nose_fit, structure_share
+from turnstile.access.liveness.fields import nose_share, structure_share
 from turnstile.types import Box
 
 FloatArray = npt.NDArray[np.float32]
@@ -55,18 +55,6 @@ class TrackCue:
     #: Share of the residuals beyond a smooth quadratic field that a bump at the nose explains,
     #: above chance (a head's nose stands out of it; see fields.py); -1 when not measured.
     nose_bump: float = -1.0
-    #: Which way (x, y) and how far that bump pushes the nose, in face sizes.
-    nose_push: tuple[float, float] = (0.0, 0.0)
-    #: How far (x, y) the detector's nose landmark moved beyond where the eyes and mouth
-    #: corners carry it, in face sizes; None when not measured (see `landmark_nose_shift`).
-    nose_mark: tuple[float, float] | None = None
-
-    @property
-    def nose_agreement(self) -> float | None:
-        """Cosine of the angle between `nose_push` and `nose_mark` (None: not measured)."""
-        push, mark = np.asarray(self.nose_push), np.asarray(self.nose_mark or (0.0, 0.0))
-        lengths = float(np.linalg.norm(push) * np.linalg.norm(mark))
-        return None if lengths <= 0.0 else float(push @ mark) / lengths
 
 
 Affine = npt.NDArray[np.float64]
@@ -86,18 +74,6 @@ def landmark_similarity(before: FloatArray, after: FloatArray) -> Affine | None:
     if not 1.0 / MAX_ALIGN_SCALE <= scale <= MAX_ALIGN_SCALE:
         return None
     return matrix
-
-
-def landmark_nose_shift(before: FloatArray, after: FloatArray) -> tuple[float, float]:
-    """Where the nose landmark ended (pixels, x and y) minus where the affine map fitted to
-    the eyes and mouth corners carries it: a turning head's nose moves beyond its face's
-    plane, a picture's only by the detector's jitter."""
-    corners = [0, 1, 3, 4]
-    source = np.column_stack([before[corners].astype(np.float64), np.ones(4)])
-    matrix, *_ = np.linalg.lstsq(source, after[corners].astype(np.float64), rcond=None)
-    predicted = np.append(before[2].astype(np.float64), 1.0) @ matrix
-    shift = after[2].astype(np.float64) - predicted
-    return float(shift[0]), float(shift[1])
 
 
 def crop_pair(before: GreyImage, after: GreyImage,
@@ -263,14 +239,13 @@ def track_cue(before: GreyImage, after: GreyImage, box: Box,
     misses = _misses(homography, start, end)
     plane = float(np.percentile(np.linalg.norm(misses, axis=1), 75)) / size
     structure = structure_share(start, misses, local.center, size)
-    fit = NoseFit(-1.0) if nose is None else nose_fit(start, misses, local.center, size,
-                                                      _to_local(nose, box, local))
-    bump, push = fit.share, (fit.push[0] / size, fit.push[1] / size)
+    bump = -1.0 if nose is None else nose_share(start, misses, local.center, size,
+                                                _to_local(nose, box, local))
     ring_start, ring_end = track(g0, g1, ring_mask, 80)
     ring_end = _carry(back, ring_end)
     if len(ring_start) < MIN_TRACKS:
         return TrackCue(motion_px / size, plane, len(start), len(ring_start), upscale=upscale,
-                        structure=structure, nose_bump=bump, nose_push=push)
+                        structure=structure, nose_bump=bump)
     follow = follow_share(homography, ring_start, ring_end, motion_px)
     return TrackCue(motion_px / size, plane, len(start), len(ring_start), follow, upscale,
-                    structure, nose_bump=bump, nose_push=push)
+                    structure, nose_bump=bump)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import numpy.typing as npt
 
@@ -28,25 +26,10 @@ def polynomial(points: FloatArray, centre: tuple[float, float], size: float,
                     axis=1)
 
 
-@dataclass(frozen=True)
-class NoseFit:
-    """How much a bump at the nose explains of the misses, and which way it pushes."""
-
-    #: Share of the quadratic's remainder the bump explains, above chance (-1: too few tracks).
-    share: float
-    #: The bump's push at its peak (x, y), in the misses' units: for a turning head the nose
-    #: moves beyond the face's plane the way the landmarks' nose does.
-    push: tuple[float, float] = (0.0, 0.0)
-
-
-def _fit(basis: Matrix, misses: Matrix) -> tuple[float, Matrix]:
-    """Sum of squares of the misses that a least-squares fit on `basis` leaves, and the fit."""
-    coefficients, *_ = np.linalg.lstsq(basis, misses, rcond=None)
-    return float(((misses - basis @ coefficients) ** 2).sum()), np.asarray(coefficients, np.float64)
-
-
 def _unexplained(basis: Matrix, misses: Matrix) -> float:
-    return _fit(basis, misses)[0]
+    """Sum of squares of the misses that a least-squares fit on `basis` leaves."""
+    coefficients, *_ = np.linalg.lstsq(basis, misses, rcond=None)
+    return float(((misses - basis @ coefficients) ** 2).sum())
 
 
 def structure_share(points: FloatArray, misses: FloatArray, centre: tuple[float, float],
@@ -68,28 +51,27 @@ def structure_share(points: FloatArray, misses: FloatArray, centre: tuple[float,
     return float(max((explained - chance) / (1.0 - chance), 0.0))
 
 
-def nose_fit(points: FloatArray, misses: FloatArray, centre: tuple[float, float],
-             size: float, nose: tuple[float, float]) -> NoseFit:
+def nose_share(points: FloatArray, misses: FloatArray, centre: tuple[float, float],
+               size: float, nose: tuple[float, float]) -> float:
     """How much of the misses left by a smooth quadratic field a bump at the nose explains.
 
     A head turning shows its nose, which stands out of the face, moving against the cheeks:
     a bump of parallax centred on the nose, all pushed one way. A flat, rolled or cut-out
     picture has no such bump, and a bent sheet's depth is a smooth field that the quadratic
-    takes first. The share is that of the quadratic's remainder that one shared push of a
+    takes first. Returns the share of the quadratic's remainder that one shared push of a
     Gaussian bump at `nose` explains, above the 1 / (n - p) it explains of noise; -1 with
     too few tracks.
     """
     basis = polynomial(points, centre, size, SHEET_DEGREE)
     terms, count = basis.shape[1], len(points)
     if count < 3 * terms + 4:
-        return NoseFit(-1.0)
+        return -1.0
     values = misses.astype(np.float64)
     offsets = (points.astype(np.float64) - np.asarray(nose, np.float64)) / (NOSE_SIGMA * size)
     bump = np.exp(-0.5 * (offsets**2).sum(axis=1))
     sheet = _unexplained(basis, values)
     if sheet <= 0.0:
-        return NoseFit(-1.0)
-    left, coefficients = _fit(np.column_stack([basis, bump]), values)
+        return -1.0
+    share = 1.0 - _unexplained(np.column_stack([basis, bump]), values) / sheet
     chance = 1.0 / (count - terms)
-    share = max((1.0 - left / sheet - chance) / (1.0 - chance), 0.0)
-    return NoseFit(float(share), (float(coefficients[-1, 0]), float(coefficients[-1, 1])))
+    return float(max((share - chance) / (1.0 - chance), 0.0))

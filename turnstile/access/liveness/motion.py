@@ -13,7 +13,6 @@ from turnstile.access.liveness.cues import (
     WORK_FACE_PX,
     GreyImage,
     TrackCue,
-    landmark_nose_shift,
     landmark_similarity,
     track_cue,
 )
@@ -91,10 +90,6 @@ class MotionLiveness:
                                         current.face.landmark_array())
         cue = track_cue(earlier.grey, current.grey, earlier.face.box, current.face.box, align,
                         self._config.smooth_light, earlier.face.landmarks[2])
-        shift = landmark_nose_shift(earlier.face.landmark_array(),
-                                    current.face.landmark_array())
-        size = max(earlier.face.box.size, 1.0)
-        cue = replace(cue, nose_mark=(shift[0] / size, shift[1] / size))
         if earlier.edges is None or current.edges is None:
             return cue
         return replace(cue, frame_follow=following_sides(earlier.edges, current.edges))
@@ -187,19 +182,10 @@ class MotionLiveness:
 
     def _nose_pairs(self, evidence: list[TrackCue]) -> int:
         """Evidence pairs whose nose stands out of the face (`live_nose`): a bent or cut-out
-        picture's noise passes the other tests now and then, but its printed nose does not
-        stand out; `nose_pairs` of them are asked, not every pair, because a head sliding in
-        shows little of it until it turns."""
-        cfg = self._config
-        return sum(c.nose_bump >= cfg.live_nose and self._nose_agrees(c) for c in evidence)
-
-    def _nose_agrees(self, cue: TrackCue) -> bool:
-        """The bump pushes the way the nose landmark moved beyond the face's plane (or the
-        test is off); unmeasured counts as disagreeing, the side that keeps a door shut."""
-        if self._config.nose_agree <= -1.0:
-            return True
-        agreement = cue.nose_agreement
-        return agreement is not None and agreement >= self._config.nose_agree
+        picture's noise passes the other tests now and then, but its printed nose rarely
+        stands out, and more rarely in two pairs; `nose_pairs` of them are asked, not every
+        pair, because a head sliding in shows little of it until it turns."""
+        return sum(c.nose_bump >= self._config.live_nose for c in evidence)
 
     def _parallax(self, cue: TrackCue) -> float:
         """Planarity residual above the tracking noise per unit of face motion.
