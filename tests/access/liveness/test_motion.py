@@ -137,23 +137,22 @@ def test_parallax_without_a_smooth_field_is_never_evidence() -> None:
     assert unchecked.live_evidence(cues(0.04, 0.01, follow=0.1, n=1, structure=-1.0)[0])
 
 
-def test_live_needs_two_evidence_pairs_whose_nose_stands_out() -> None:
+def test_live_needs_an_evidence_pair_whose_nose_stands_out() -> None:
     # Parallax, a smooth field and a still room, but no bump at the nose: a bent or cut-out
     # picture's noise now and then passes the other tests; its printed nose does not stand out.
     flat_nose = cues(0.04, 0.01, follow=0.05, nose=CONFIG.live_nose - 0.01)
     assert all(MotionLiveness(CONFIG).live_evidence(c) for c in flat_nose)
     assert MotionLiveness(CONFIG).judge(flat_nose).verdict is Verdict.INSUFFICIENT_EVIDENCE
-    # One nose pair is what a cut-out's noise now and then shows: not enough.
+    # One evidence pair with the nose standing out is enough (a head sliding in shows little
+    # of it until it turns); more can be asked; and the test can be switched off.
     nosed = cues(0.04, 0.01, follow=0.05, n=1, nose=CONFIG.live_nose)
     one = flat_nose[:-1] + nosed
-    assert CONFIG.nose_pairs == 2
-    assert MotionLiveness(CONFIG).judge(one).verdict is Verdict.INSUFFICIENT_EVIDENCE
+    assert CONFIG.nose_pairs == 1
+    assert MotionLiveness(CONFIG).judge(one).verdict is Verdict.LIVE
     assert motion_cues(MotionLiveness(CONFIG).judge(one)).nose == 1  # logged with the scores
-    # Two are enough (not every pair: a head sliding in shows little of it until it turns).
-    two = flat_nose[:-2] + nosed * 2
-    assert MotionLiveness(CONFIG).judge(two).verdict is Verdict.LIVE
-    assert motion_cues(MotionLiveness(CONFIG).judge(two)).nose == 2
-    assert MotionLiveness(replace(CONFIG, nose_pairs=1)).judge(one).verdict is Verdict.LIVE
+    two = replace(CONFIG, nose_pairs=2)
+    assert MotionLiveness(two).judge(one).verdict is Verdict.INSUFFICIENT_EVIDENCE
+    assert MotionLiveness(two).judge(flat_nose[:-2] + nosed * 2).verdict is Verdict.LIVE
     off = replace(CONFIG, nose_pairs=0)
     assert MotionLiveness(off).judge(flat_nose).verdict is Verdict.LIVE
     # Cues recorded without the nose (-1) never show it.

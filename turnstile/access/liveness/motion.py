@@ -182,9 +182,9 @@ class MotionLiveness:
 
     def _nose_pairs(self, evidence: list[TrackCue]) -> int:
         """Evidence pairs whose nose stands out of the face (`live_nose`): a bent or cut-out
-        picture's noise passes the other tests now and then, but its printed nose rarely
-        stands out, and more rarely in two pairs; `nose_pairs` of them are asked, not every
-        pair, because a head sliding in shows little of it until it turns."""
+        picture's noise passes the other tests now and then, but its printed nose does not
+        stand out; `nose_pairs` of them are asked, not every pair, because a head sliding in
+        shows little of it until it turns."""
         return sum(c.nose_bump >= self._config.live_nose for c in evidence)
 
     def _parallax(self, cue: TrackCue) -> float:
