@@ -3,9 +3,10 @@
 Reads the cues recorded by `replay_motion.record` (live clips, through `frame_rates.py
 --live-cache`) and `family_cues.py` (attack families). For the pairs that pass every other
 evidence test with the defaults (`MotionLiveness.live_evidence`), prints per clip and per
-family how many reach each nose share; for each attack family, how many presentations have
-at least 3 evidence pairs, and of those how many have their largest and their second largest
-nose share at each level (the one-pair and the two-pair rule's margins).
+family how many reach each nose share and how many are evidence only through the turn rule
+(`turn_nose`: face motion below `evidence_motion`); for each attack family, how many
+presentations have at least 3 evidence pairs, and of those how many have their largest and
+their second largest nose share at each level (the one-pair and the two-pair rule's margins).
 
     python benchmarks/liveness/nose_stats.py --live-cache /x/live --attacks /x/tune [--json OUT]
 """
@@ -34,29 +35,32 @@ def shares_at_least(values: list[float]) -> dict[str, float]:
     return {f"{s}": round(float(np.mean(array >= s)), 3) for s in SHARES}
 
 
-def stats(cues: list[TrackCue], check: MotionLiveness) -> dict[str, Any]:
-    """Nose shares of the evidence pairs among `cues`."""
-    evidence = [c.nose_bump for c in cues if check.live_evidence(c)]
-    out: dict[str, Any] = {"pairs": len(cues), "evidence": len(evidence)}
-    if evidence:
-        out["share_at_least"] = shares_at_least(evidence)
+def evidence(cues: list[TrackCue], check: MotionLiveness) -> list[TrackCue]:
+    """The pairs of `cues` that pass every evidence test (each judged once)."""
+    return [c for c in cues if check.live_evidence(c)]
+
+
+def stats(cues: list[TrackCue], found: list[TrackCue], config: LivenessConfig) -> dict[str, Any]:
+    """Nose shares of the evidence pairs `found` among `cues`, and how many of them count
+    only through the turn rule (face motion below `evidence_motion`)."""
+    out: dict[str, Any] = {"pairs": len(cues), "evidence": len(found),
+                           "turn_only": sum(c.face_motion < config.evidence_motion
+                                            for c in found)}
+    if found:
+        out["share_at_least"] = shares_at_least([c.nose_bump for c in found])
     return out
 
 
-def margins(shown: dict[Path, Any], check: MotionLiveness) -> dict[str, Any]:
-    """Per presentation with at least 3 evidence pairs (all its kept shares of frames
+def margins(per_presentation: list[list[TrackCue]]) -> dict[str, Any]:
+    """Of the presentations with at least 3 evidence pairs (all kept shares of frames
     together): how many have their largest / second largest nose share at each level."""
-    first: list[float] = []
-    second: list[float] = []
-    for data in shown.values():
-        ranked = sorted((c.nose_bump for c in data["cues"].values() if check.live_evidence(c)),
-                        reverse=True)
-        if len(ranked) >= 3:
-            first.append(ranked[0])
-            second.append(ranked[1])
-    return {"presentations": len(shown), "with_3_evidence": len(first),
-            "largest_at_least": {f"{s}": int(np.sum(np.asarray(first) >= s)) for s in SHARES},
-            "second_at_least": {f"{s}": int(np.sum(np.asarray(second) >= s)) for s in SHARES}}
+    ranked = [sorted((c.nose_bump for c in found), reverse=True)
+              for found in per_presentation if len(found) >= 3]
+    first = np.asarray([r[0] for r in ranked])
+    second = np.asarray([r[1] for r in ranked])
+    return {"presentations": len(per_presentation), "with_3_evidence": len(ranked),
+            "largest_at_least": {f"{s}": int(np.sum(first >= s)) for s in SHARES},
+            "second_at_least": {f"{s}": int(np.sum(second >= s)) for s in SHARES}}
 
 
 def main() -> None:
@@ -65,17 +69,21 @@ def main() -> None:
     parser.add_argument("--attacks", type=Path, action="append", default=[])
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    check = MotionLiveness(LivenessConfig())
+    config = LivenessConfig()
+    check = MotionLiveness(config)
     report: dict[str, Any] = {}
     for stored in sorted(args.live_cache.glob("*.pickle")):
         with stored.open("rb") as handle:
-            data = pickle.load(handle)
-        report[f"live {stored.stem}"] = stats(list(data["cues"].values()), check)
+            cues = list(pickle.load(handle)["cues"].values())
+        report[f"live {stored.stem}"] = stats(cues, evidence(cues, check), config)
     for cache in args.attacks:
         for family, shown in load(cache).items():
-            cues = [c for data in shown.values() for c in data["cues"].values()]
-            report[f"{cache.name} {family}"] = {**stats(cues, check),
-                                                **margins(shown, check)}
+            each = [list(data["cues"].values()) for data in shown.values()]
+            found = [evidence(cues, check) for cues in each]
+            report[f"{cache.name} {family}"] = {
+                **stats([c for cues in each for c in cues], [c for f in found for c in f],
+                        config),
+                **margins(found)}
     for name, row in report.items():
         print(name, json.dumps(row), flush=True)
     if args.json:
