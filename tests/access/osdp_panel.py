@@ -48,7 +48,11 @@ class SocketChannel:
             return 0
 
     def flush(self) -> None:
-        pass
+        """Drop stale input, as a serial port's reset_input_buffer() does: libosdp flushes
+        when its link starts, and a reply left over for an earlier panel would otherwise be
+        read as this one's (a sequence mismatch, after which libosdp waits 300 s)."""
+        while self.read(4096):
+            pass
 
     def close(self) -> None:
         self.sock.close()
@@ -74,7 +78,9 @@ class FdChannel:
             return 0
 
     def flush(self) -> None:
-        pass
+        """Drop stale input, as SocketChannel.flush does."""
+        while self.read(4096):
+            pass
 
     def close(self) -> None:
         os.close(self.fd)
