@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import pickle
+from collections.abc import Callable
 from multiprocessing import Pool
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from benchmarks.liveness.replay_motion import Cues, _Recorder
 from turnstile.access.liveness.families import (
     Family,
     Source,
+    Spec,
     draw_spec,
     presentation,
     room_from,
@@ -46,12 +48,26 @@ def record(job: tuple[Family, int, float, Path, bool, float, tuple[int, ...]]) -
     stored = cache / family.value / f"{seed}.pickle"
     if stored.exists():
         return stored.name
+    data = render_cues(family, seed, seconds, align, smooth, keeps)
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    with stored.open("wb") as handle:
+        pickle.dump(data, handle)
+    return stored.name
+
+
+def render_cues(family: Family, seed: int, seconds: float, align: bool, smooth: float,
+                keeps: tuple[int, ...],
+                tweak: Callable[[Spec], Spec] | None = None) -> dict[str, Any]:
+    """One presentation rendered and its cues recorded; `tweak` may change its drawn spec
+    (capture_ablation.py takes one effect away at a time)."""
     rng = np.random.default_rng(seed)
     pool = _REPLAYS if family.replay else _STILLS
     source = pool[int(rng.integers(len(pool)))]
     others = sorted(name for name in _ROOMS if name != source.name)
     room = others[int(rng.integers(len(others)))]
     spec = draw_spec(family, source, seed, seconds)
+    if tweak is not None:
+        spec = tweak(spec)
     detector = build_detector(Config())
     cues: Cues = {}
     # screen_pairs > 0 records the screen-frame cue too (the recorders never decide). One
@@ -72,13 +88,25 @@ def record(job: tuple[Family, int, float, Path, bool, float, tuple[int, ...]]) -
                 recorder.observe(frame, face, at)
             else:
                 recorder.reset()
-    data: dict[str, Any] = {"faces": faces, "cues": cues, "gap_s": LivenessConfig().gap_s,
-                            "source": source.name, "room": room, "fps": spec.fps,
-                            "keeps": keeps}
-    stored.parent.mkdir(parents=True, exist_ok=True)
-    with stored.open("wb") as handle:
-        pickle.dump(data, handle)
-    return stored.name
+    return {"faces": faces, "cues": cues, "gap_s": LivenessConfig().gap_s,
+            "source": source.name, "room": room, "fps": spec.fps, "keeps": keeps}
+
+
+def load_sources(videos: Path, photos: list[Path], sources: str | None,
+                 replays_wanted: bool) -> None:
+    """Fill the stills, replays and rooms the workers draw from (before they fork)."""
+    keep = set(sources.split(",")) if sources else None
+    detector = build_detector(Config())
+    for clip in sorted(videos.glob("*.mp4")):
+        stills, replay, (frame, faces) = clip_sources(clip, detector)
+        _ROOMS[clip.stem] = room_from(frame, [f.box for f in faces])
+        if keep is None or clip.stem in keep:
+            _STILLS.extend(stills)
+            if replay is not None and replays_wanted:
+                _REPLAYS.append(replay)
+    for folder in photos:
+        if keep is None or folder.name in keep:
+            _STILLS.extend(photo_sources(folder, detector))
 
 
 def main() -> None:
@@ -97,21 +125,9 @@ def main() -> None:
     parser.add_argument("--keep-every", default="1", help="comma-separated k: also record the "
                         "pairs of a kiosk processing only every k-th frame")
     args = parser.parse_args()
-    keep = set(args.sources.split(",")) if args.sources else None
     keeps = tuple(sorted({int(k) for k in args.keep_every.split(",")}))
     families = [Family(f) for f in args.family] if args.family else list(Family)
-    detector = build_detector(Config())
-    replays_wanted = any(f.replay for f in families)
-    for clip in sorted(args.videos.glob("*.mp4")):
-        stills, replay, (frame, faces) = clip_sources(clip, detector)
-        _ROOMS[clip.stem] = room_from(frame, [f.box for f in faces])
-        if keep is None or clip.stem in keep:
-            _STILLS.extend(stills)
-            if replay is not None and replays_wanted:
-                _REPLAYS.append(replay)
-    for folder in args.photos:
-        if keep is None or folder.name in keep:
-            _STILLS.extend(photo_sources(folder, detector))
+    load_sources(args.videos, args.photos, args.sources, any(f.replay for f in families))
     jobs = [(family, args.seed + 100_000 * list(Family).index(family) + k, args.seconds,
              args.cache, not args.no_align, args.smooth_light, keeps)
             for k in range(args.per_family) for family in families]
