@@ -2,9 +2,10 @@
 
 Each chosen presentation of `family_cues.py` (the same sources, rooms, seeds and rendering)
 is rendered again as drawn and then with one capture effect taken away at a time (glare on
-the sheet, the light's flicker, exposure and gamma, lens blur, sensor noise, JPEG), its cues
-recorded at every frame, and judged with the default settings: accepted or not, its evidence
-pairs, how many of them show a nose share of at least `live_nose`, and the largest shares.
+the sheet, or only its clipping at white, the light's flicker, exposure and gamma, lens
+blur, sensor noise, JPEG), its cues recorded at every frame, and judged with the default
+settings: accepted or not, its evidence pairs, how many of them show a nose share of at
+least `live_nose`, and the largest shares.
 Everything else about the presentation (motion, noise seed, room) stays as drawn.
 
 `--at-risk CACHE` picks the seeds itself: every presentation recorded in CACHE/<family> with
@@ -34,6 +35,7 @@ from turnstile.config import LivenessConfig
 #: Each effect and how to take it away from a drawn presentation.
 WITHOUT: dict[str, Callable[[Spec], Spec]] = {
     "glare": lambda s: dataclasses.replace(s, glare=0.0),
+    "glare_clipping": lambda s: dataclasses.replace(s, glare_clips=False),
     "flicker": lambda s: dataclasses.replace(s, waves={**s.waves, "light": Wave(1.0, 0.0)}),
     "exposure": lambda s: dataclasses.replace(s, gain=1.0, gamma=1.0),
     "blur": lambda s: dataclasses.replace(s, blur_sigma=0.0),

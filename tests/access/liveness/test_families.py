@@ -64,6 +64,18 @@ def test_a_bent_sheet_projects_curved_and_a_flat_one_straight() -> None:
     assert np.ptp(np.diff(bent[:, 0])) > 0.5  # foreshortened toward the edges
 
 
+def test_glare_clips_to_a_flat_plateau_unless_asked_not_to() -> None:
+    # A textured bright sheet: strong glare erases its texture at the centre (clipping).
+    ramp = np.tile(np.linspace(190, 230, 41, dtype=np.float32), (41, 1))
+    sheet = np.asarray(np.dstack([ramp] * 3), np.uint8)
+    clipped = render.glare(sheet, (20.0, 20.0), 15.0, 0.5)
+    blended = render.glare(sheet, (20.0, 20.0), 15.0, 0.5, clips=False)
+    centre = (slice(15, 26), slice(15, 26))
+    assert np.all(clipped[centre] == 255)
+    assert blended[centre].max() < 255 and np.all(blended >= sheet)
+    assert len(np.unique(blended[centre][..., 0])) > 5  # the texture survives the highlight
+
+
 @pytest.mark.parametrize("family", [Family.FLAT_FULL, Family.CUTOUT, Family.REPLAY_RESTING])
 def test_the_detector_finds_the_presented_face(family: Family) -> None:
     capture = cv2.VideoCapture(str(dataset("videos", "1zlab_face.mp4")))

@@ -101,6 +101,8 @@ class Spec:
     #: Replay: second of the clip the screen starts at; its own gamma.
     offset_s: float = 0.0
     screen_gamma: float = 1.0
+    #: Whether the glare clips at white (as drawn; False only to measure what clipping does).
+    glare_clips: bool = True
 
 
 def draw_spec(family: Family, source: Source, seed: int, seconds: float) -> Spec:
@@ -226,7 +228,8 @@ def presentation(spec: Spec, source: Source, room: Image) -> Iterator[Image]:
         if spec.glare > 0:
             gx = sheet.shape[1] * (0.5 + pose.yaw / 40.0)
             gy = sheet.shape[0] * (0.3 + pose.pitch / 40.0)
-            sheet = render.glare(sheet, (gx, gy), 0.2 * max(sheet.shape[:2]), spec.glare)
+            sheet = render.glare(sheet, (gx, gy), 0.2 * max(sheet.shape[:2]), spec.glare,
+                                 spec.glare_clips)
         frame = room.copy()
         render.draw_sheet(frame, sheet, alpha, pose)
         frame = render.light(frame, spec.gain * spec.waves["light"].at(t), spec.gamma)

@@ -176,10 +176,20 @@ def screen(image: Image, gamma: float, moire: float, phase: float, band: float,
     return out
 
 
-def glare(frame: Image, centre: tuple[float, float], radius: float, strength: float) -> Image:
-    """A soft specular highlight (a lamp on glossy paper or glass)."""
+def glare(frame: Image, centre: tuple[float, float], radius: float, strength: float,
+          clips: bool = True) -> Image:
+    """A soft specular highlight (a lamp on glossy paper or glass).
+
+    Added as light, it clips at white where it is strong: a flat, textureless plateau whose
+    edge moves with the lamp's reflection, not with the sheet. `clips=False` blends it
+    towards white without reaching it (for measuring what the clipping itself does).
+    """
     height, width = frame.shape[:2]
     across = np.exp(-((np.arange(width, dtype=np.float32) - centre[0]) ** 2) / (2 * radius**2))
     down = np.exp(-((np.arange(height, dtype=np.float32) - centre[1]) ** 2) / (2 * radius**2))
-    spot = np.clip(strength * 255.0 * down[:, None] * across[None, :], 0, 255).astype(np.uint8)
+    weight = strength * down[:, None] * across[None, :]
+    if not clips:
+        lit = frame + weight[..., None] * (255.0 - frame.astype(np.float32))
+        return np.asarray(np.clip(lit, 0, 255), np.uint8)
+    spot = np.clip(255.0 * weight, 0, 255).astype(np.uint8)
     return np.asarray(cv2.add(frame, cv2.merge([spot] * 3)), np.uint8)
