@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
-from turnstile.access.liveness.cues import landmark_similarity, track_cue
+from turnstile.access.liveness.cues import landmark_similarity, region_masks, track_cue
 from turnstile.access.liveness.fields import NOSE_SIGMA, nose_share, structure_share
 from turnstile.types import Box
 
@@ -24,6 +24,18 @@ def texture(seed: int, shape: tuple[int, int] = (240, 320)) -> np.ndarray:
 def warp(image: np.ndarray, matrix: np.ndarray) -> np.ndarray:
     return np.asarray(cv2.warpPerspective(image, matrix, (image.shape[1], image.shape[0]),
                                           borderMode=cv2.BORDER_REFLECT), np.uint8)
+
+
+def test_the_face_is_an_inner_ellipse_and_the_ring_stops_at_the_chin() -> None:
+    face, ring = region_masks((240, 320), BOX)  # BOX: centre (160, 120), 80 px square
+    assert face.dtype == np.uint8 and face.shape == ring.shape == (240, 320)
+    assert face[120, 160] == 255 and face[120, 160 + 31] == 255  # 0.4 box widths across
+    assert face[120, 160 + 33] == 0 and face[80, 120] == 0  # beyond it; the box's corner
+    assert face[120 + 35, 160] == 255 and face[120 + 37, 160] == 0  # 0.45 box heights down
+    assert ring[120, 160] == 0 and ring[120, 160 + 60] == 0  # inside 0.85 box sizes
+    assert ring[120, 160 + 70] == 255 and ring[40, 160] == 255  # beside it, above the head
+    assert ring[120, 160 + 130] == 0  # beyond 1.6 box sizes
+    assert ring[170, 160 + 70] == 0  # below the chin: neck and shoulders move with a head
 
 
 def test_a_flat_picture_fits_one_homography_and_its_ring_follows_the_face() -> None:

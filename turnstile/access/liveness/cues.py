@@ -108,7 +108,10 @@ def highpass(grey: GreyImage, sigma: float) -> GreyImage:
 def region_masks(shape: tuple[int, int], box: Box) -> tuple[Mask, Mask]:
     """The inner face (an ellipse without hair or corners) and the ring around the face."""
     height, width = shape
-    ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
+    # A row and a column that broadcast: the same values as full coordinate grids, a
+    # quarter of the work per frame pair.
+    ys = np.arange(height, dtype=np.float32)[:, None]
+    xs = np.arange(width, dtype=np.float32)[None, :]
     cx, cy = box.center
     face = ((xs - cx) / (0.4 * box.w)) ** 2 + ((ys - cy) / (0.45 * box.h)) ** 2 <= 1.0
     dist = np.maximum(np.abs(xs - cx) / (box.w or 1.0), np.abs(ys - cy) / (box.h or 1.0))
