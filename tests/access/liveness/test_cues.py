@@ -6,7 +6,12 @@ import cv2
 import numpy as np
 import pytest
 
-from turnstile.access.liveness.cues import landmark_similarity, region_masks, track_cue
+from turnstile.access.liveness.cues import (
+    _corners,
+    landmark_similarity,
+    region_masks,
+    track_cue,
+)
 from turnstile.access.liveness.fields import NOSE_SIGMA, nose_share, structure_share
 from turnstile.types import Box
 
@@ -36,6 +41,16 @@ def test_the_face_is_an_inner_ellipse_and_the_ring_stops_at_the_chin() -> None:
     assert ring[120, 160 + 70] == 255 and ring[40, 160] == 255  # beside it, above the head
     assert ring[120, 160 + 130] == 0  # beyond 1.6 box sizes
     assert ring[170, 160 + 70] == 0  # below the chin: neck and shoulders move with a head
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_corners_in_the_masks_box_are_the_whole_images_corners(seed: int) -> None:
+    image = texture(seed)
+    for mask in region_masks(image.shape[:2], Box(20 + 40 * seed, 30, 90, 100)):
+        whole = cv2.goodFeaturesToTrack(image, 120, 0.01, 3, mask=mask, blockSize=5)
+        found = _corners(image, mask, 120)
+        assert found is not None and np.array_equal(found, whole)  # same corners, same order
+    assert _corners(image, np.zeros_like(image), 120) is None
 
 
 def test_a_flat_picture_fits_one_homography_and_its_ring_follows_the_face() -> None:

@@ -26,6 +26,9 @@ WORK_FACE_PX = 160.0
 MAX_FB_ERROR = 0.5
 #: Fewest good tracks on the face (or in the ring) for a measure to count.
 MIN_TRACKS = 8
+#: Pixels kept around a mask's bounding box when looking for corners in it (twice what the
+#: corner response reaches).
+CORNER_MARGIN = 8
 
 
 @dataclass(frozen=True)
@@ -121,6 +124,29 @@ def region_masks(shape: tuple[int, int], box: Box) -> tuple[Mask, Mask]:
     return face.astype(np.uint8) * 255, ring.astype(np.uint8) * 255
 
 
+def _corners(image: GreyImage, mask: Mask, limit: int) -> FloatArray | None:
+    """goodFeaturesToTrack within `mask`, run on the mask's bounding box only.
+
+    A corner's response depends on a few pixels around it (3x3 derivatives, a 5x5 block, a
+    3x3 non-maximum test), so with CORNER_MARGIN to spare the box gives exactly the corners
+    of the whole image (same responses, same order) at a fraction of the work: the face's
+    ellipse is a sixth of the crop.
+    """
+    x, y, w, h = cv2.boundingRect(mask)
+    if w == 0 or h == 0:
+        return None
+    height, width = image.shape[:2]
+    x0, y0 = max(x - CORNER_MARGIN, 0), max(y - CORNER_MARGIN, 0)
+    x1 = min(x + w + CORNER_MARGIN, width)
+    y1 = min(y + h + CORNER_MARGIN, height)
+    found = cv2.goodFeaturesToTrack(np.ascontiguousarray(image[y0:y1, x0:x1]), limit, 0.01, 3,
+                                    mask=np.ascontiguousarray(mask[y0:y1, x0:x1]),
+                                    blockSize=5)
+    if found is None:
+        return None
+    return np.asarray(found, np.float32) + np.array([x0, y0], np.float32)
+
+
 def track(before: GreyImage, after: GreyImage, mask: Mask, limit: int,
           guess: tuple[float, float] = (0.0, 0.0)) -> tuple[FloatArray, FloatArray]:
     """Corners inside `mask` tracked from `before` to `after`, mistakes dropped.
@@ -128,7 +154,7 @@ def track(before: GreyImage, after: GreyImage, mask: Mask, limit: int,
     `guess` is the expected shift (the detector's box moved by it): starting the search there
     keeps fast motion from locking onto a look-alike corner nearby.
     """
-    found = cv2.goodFeaturesToTrack(before, limit, 0.01, 3, mask=mask, blockSize=5)
+    found = _corners(before, mask, limit)
     if found is None or len(found) < 4:
         empty = np.zeros((0, 2), np.float32)
         return empty, empty
