@@ -93,3 +93,31 @@ def test_eval_liveness_on_a_real_clip_and_a_simulated_print(
     assert rows["person.avi"]["median_s_to_live"] <= 2.0
     assert "live" not in rows["print.avi"]["verdicts"]
     assert "APCER 0.00%" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_eval_liveness_in_real_time_names_each_refused_start(
+        tmp_path: Path, config: Config, capsys: pytest.CaptureFixture[str]) -> None:
+    frames, fps = clip_start("1zlab_face.mp4", 2.2)
+    live, attacks = tmp_path / "live", tmp_path / "attack"
+    live.mkdir()
+    attacks.mkdir()
+    write_video(live / "person.avi", frames, fps)
+    write_video(attacks / "still.avi", [frames[0]] * round(fps), fps)
+    config_file = tmp_path / "config.toml"
+    config_file.write_text(f'[models]\ndir = "{config.models.dir}"\ndevice = "cpu"\n')
+    out = tmp_path / "liveness.json"
+    code = main(["eval", "liveness", "--config", str(config_file), "--live", str(live),
+                 "--attack", str(attacks), "--within", "1", "--realtime", "2", "--out",
+                 str(out)])
+    assert code == 0
+    real = json.loads(out.read_text())["realtime"]
+    assert real["presentations"] == 2
+    # Each refused start is named (a busy machine may refuse either start, or none).
+    assert len(real["refused"]) == round(real["bpcer"] * 2)
+    for refused in real["refused"]:
+        assert refused["file"] == "person.avi" and refused["verdict"] != "live"
+        assert 0 <= refused["frames_taken"] <= refused["frames_shown"]
+    printed = capsys.readouterr().out
+    assert "real time (newest frame only" in printed
+    assert printed.count("refused: person.avi from") == len(real["refused"])

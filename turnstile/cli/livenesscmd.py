@@ -150,7 +150,17 @@ def _eval_realtime(config: Config, args: argparse.Namespace, live: list[Path],
             "presentations": len(shown), "files": _per_file(shown),
             "frames_processed_share": taken / max(sum(r.frames_shown for r in runs), 1),
             "load_average_1min": {"min": min(load), "median": float(np.median(load)),
-                                  "max": max(load)}}
+                                  "max": max(load)},
+            "refused": [_refusal(run) for run in runs if not run.presentation.accepted]}
+
+
+def _refusal(run: RealtimeRun) -> dict[str, Any]:
+    """Where a refused real-time start began and how many frames it got: whether refusals
+    gather at one part of a clip or come from starved starts."""
+    shown = run.presentation
+    return {"file": Path(shown.path).name, "start_s": round(shown.start_s, 3),
+            "verdict": shown.verdict.value, "detail": shown.detail,
+            "frames_taken": run.frames_taken, "frames_shown": run.frames_shown}
 
 
 def _duration(path: Path) -> float:
@@ -219,6 +229,10 @@ def _summary(payload: dict[str, Any]) -> str:
             timing = (f"; live after {row['median_s_to_live']:.2f} s median, "
                       f"{row['max_s_to_live']:.2f} s max" if row["median_s_to_live"] else "")
             lines.append(f"  {Path(row['file']).name}: {verdicts}{timing}")
+        for refused in real["refused"]:
+            lines.append(f"  refused: {refused['file']} from {refused['start_s']:.2f} s "
+                         f"({refused['verdict']}, {refused['frames_taken']} of "
+                         f"{refused['frames_shown']} frames)")
     return "\n".join(lines)
 
 
