@@ -134,7 +134,9 @@ def _eval_realtime(config: Config, args: argparse.Namespace, live: list[Path],
     size = engine.embedder.input_size
 
     def recognise(image: Image, face: Face) -> object:
-        return engine.embedder.embed([align(image, face, size)])
+        # As the kiosk embeds each frame's face: mirrored too where recognition.flip_probe.
+        return engine.embedder.embed([align(image, face, size)],
+                                     flip=config.recognition.flip_probe)
 
     runs: list[RealtimeRun] = []
     load = [load_average()]
