@@ -264,6 +264,34 @@ def test_a_failed_liveness_check_is_a_logged_spoof_and_no_door(conn: sqlite3.Con
     assert event.detail == "the face moves like a flat picture"
 
 
+class SpoofFrom:
+    """Unsure until a frame `at_s` into the streak, then SPOOF."""
+
+    def __init__(self, at_s: float) -> None:
+        self.at_s = at_s
+
+    def observe(self, frame: Image, face: Face, at: float) -> LivenessResult:
+        if at < self.at_s:
+            return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, 0.0, "",
+                                  pending=PendingReason.MOVE_HEAD)
+        return LivenessResult(Verdict.SPOOF, 0.004, "the face moves like a flat picture")
+
+    def reset(self) -> None:
+        """Nothing to forget."""
+
+
+def test_a_spoof_on_a_followed_frame_is_logged_with_its_picture(
+        conn: sqlite3.Connection) -> None:
+    pipeline = build(conn, liveness=SpoofFrom(0.3))
+    finals = [r for r in run_script(pipeline, Script([1] * 6)) if r.final]
+    assert outcomes(finals) == [(3, "spoof", "Alice")]
+    # Frames 0-2 agree; frame 3 (0.1 s after the last recognition) is followed, not embedded.
+    embedder = pipeline.engine.embedder
+    assert isinstance(embedder, ScriptEmbedder) and len(embedder.flips) == 3
+    [(thumbnail,)] = conn.execute("SELECT thumbnail FROM events").fetchall()
+    assert thumbnail is not None and bytes(thumbnail)[:2] == b"\xff\xd8"
+
+
 def test_the_configured_liveness_never_grants_a_still_picture(conn: sqlite3.Connection) -> None:
     store = SQLiteStore(conn)
     gallery = Gallery(store, "script", 4)

@@ -445,3 +445,78 @@ def test_one_accepted_rule_for_the_kiosk_and_identify(match: Match, expected: bo
     assert accepted(match, recognition) is expected
     named = accepted_name(match, Config(recognition=recognition))
     assert named == (match.name if expected else None)
+
+
+class SwitchingRecogniser:
+    """Recognises faces as `first` for `calls_before` calls, then as `then`; counts calls."""
+
+    def __init__(self, first: Match, then: Match, calls_before: int) -> None:
+        self.first, self.then, self.calls_before = first, then, calls_before
+        self.calls = 0
+
+    def __call__(self, _face: Face) -> Match:
+        self.calls += 1
+        return self.first if self.calls <= self.calls_before else self.then
+
+
+def _watching(liveness: ScriptedLiveness, recheck_s: float = 0.25) -> AccessPolicy:
+    return AccessPolicy(PolicyConfig(agreement_frames=2, liveness_recheck_s=recheck_s),
+                        RecognitionConfig(), Rules(AccessRule(ALICE), AccessRule(BOB)),
+                        liveness)
+
+
+def test_the_face_the_liveness_check_watches_is_followed_and_recognised_to_grant() -> None:
+    unsure = Verdict.INSUFFICIENT_EVIDENCE
+    liveness = ScriptedLiveness(*[unsure] * 9, Verdict.LIVE)
+    policy = _watching(liveness)
+    recogniser = CountingRecogniser(alice())
+    step = timedelta(seconds=0.05)  # 20 frames a second
+    decisions = [policy.decide(T0 + i * step, [face(x=200.0 + i)], IMAGE, recogniser)
+                 for i in range(10)]
+    assert [d.outcome for d in decisions] == [Outcome.PENDING] * 9 + [Outcome.GRANTED]
+    assert liveness.seen == pytest.approx([0.05 * i for i in range(10)])  # every frame
+    # Two to agree (0.0, 0.05 s), rechecks due at 0.30 s, then the granting frame (0.45 s).
+    assert recogniser.calls == 4
+    assert decisions[-1].scores.agreement == 4
+
+
+def test_a_face_swapped_in_while_followed_is_caught_on_the_granting_frame() -> None:
+    liveness = ScriptedLiveness(Verdict.INSUFFICIENT_EVIDENCE, Verdict.INSUFFICIENT_EVIDENCE,
+                                Verdict.LIVE)
+    policy = _watching(liveness)
+    # Alice's picture agrees on two frames; from the third on Bob is in the same place.
+    recogniser = SwitchingRecogniser(alice(), bob(), 2)
+    step = timedelta(seconds=0.05)
+    outcomes = [policy.decide(T0 + i * step, [face()], IMAGE, recogniser).outcome
+                for i in range(3)]
+    assert outcomes == [Outcome.PENDING] * 3  # no grant to Alice on Bob's face
+    assert recogniser.calls == 3
+    # Bob's own streak starts over, liveness check included.
+    later = [policy.decide(T0 + i * step, [face()], IMAGE, recogniser)
+             for i in range(3, 6)]
+    assert Outcome.GRANTED in [d.outcome for d in later]
+    assert all(d.match is None or d.match.person_id == 2 for d in later)
+    assert liveness.resets == 2
+
+
+def test_a_moved_face_or_a_due_recheck_is_recognised_again_while_watched() -> None:
+    liveness = ScriptedLiveness(Verdict.INSUFFICIENT_EVIDENCE)
+    policy = _watching(liveness)
+    recogniser = CountingRecogniser(alice())
+    step = timedelta(seconds=0.05)
+    for i in range(3):  # agree, then followed
+        policy.decide(T0 + i * step, [face()], IMAGE, recogniser)
+    assert recogniser.calls == 2
+    policy.decide(T0 + 3 * step, [face(x=400.0)], IMAGE, recogniser)  # elsewhere
+    assert recogniser.calls == 3
+    policy.decide(T0 + 4 * step, [face(x=400.0)], IMAGE, recogniser)  # followed again
+    assert recogniser.calls == 3
+
+
+def test_liveness_recheck_zero_recognises_every_watched_frame() -> None:
+    liveness = ScriptedLiveness(Verdict.INSUFFICIENT_EVIDENCE)
+    policy = _watching(liveness, recheck_s=0.0)
+    recogniser = CountingRecogniser(alice())
+    for i in range(8):
+        policy.decide(T0 + i * timedelta(seconds=0.05), [face()], IMAGE, recogniser)
+    assert recogniser.calls == 8

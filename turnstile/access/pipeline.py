@@ -177,7 +177,13 @@ class Pipeline:
         if decision.outcome not in FINAL:
             light = assess(frame.image, decision.face, self.light_limits)
             return FrameResult(frame, faces, decision, light=light)
-        crop = crops.get(decision.face) if decision.face is not None else None
+        crop = None
+        if decision.face is not None:
+            # A followed face decided without an embedding (a SPOOF while the liveness check
+            # watched it) still gets its picture in the log.
+            crop = crops.get(decision.face)
+            if crop is None:
+                crop = align(frame.image, decision.face, self.engine.embedder.input_size)
         return self._act(frame, faces, decision, thumbnail_jpeg(crop) if crop is not None
                          else None)
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from typing import Protocol
 
+from turnstile.access.following import Sighting, continues
 from turnstile.access.liveness.verdict import AssumeLive, LivenessCheck
 from turnstile.access.schedule import AccessRule, within
 from turnstile.config import PolicyConfig, RecognitionConfig
@@ -53,9 +54,6 @@ _UNKNOWN = -1
 #: Most frames of a streak kept for the liveness check until it is first asked (the frames
 #: before the streak agrees on a person allowed in).
 EVIDENCE_FRAMES = 30
-#: A tracked face must be seen again within this many seconds (a few frames at any rate a
-#: kiosk runs at); a longer gap means it may be someone else.
-TRACK_GAP_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -114,16 +112,16 @@ class _Streak:
     origin: datetime | None = None
     #: Whether the liveness check has been started over for this streak.
     checking: bool = False
+    #: The streak's face as last seen and recognised, to follow it while the check watches.
+    sighting: Sighting | None = None
 
 
 @dataclass
 class _Track:
     """The last frame's face of a decided person, to follow them without re-embedding."""
 
-    face: Face
+    sighting: Sighting
     match: Match
-    seen: datetime
-    recognised: datetime
 
 
 def accepted(match: Match, recognition: RecognitionConfig) -> bool:
@@ -218,13 +216,20 @@ class AccessPolicy:
             return Decision(selection.outcome, at, face=face,
                             scores=Scores(face_px=face.box.size) if face else Scores())
         tracked = self._follow(face, at)
-        match = tracked.match if tracked is not None else recognise(face)
+        watched = tracked is None and self._watches(face, at)
+        if tracked is not None:
+            match = tracked.match
+        elif watched:
+            match = self._streak.matches[-1]
+        else:
+            match = recognise(face)
         key = self._key(match)
         if key in self._cooldown:
             self._cooldown[key] = at
             self._streak = _Streak()
-            recognised = tracked.recognised if tracked is not None else at
-            self._track = _Track(face, match, at, recognised)
+            sighting = (tracked.sighting.moved_to(face, at) if tracked is not None
+                        else Sighting(face, at, at))
+            self._track = _Track(sighting, match)
             pending = (PendingReason.STEP_OUT if key in self._spoofed
                        else PendingReason.RECENTLY_DECIDED)
             return Decision(Outcome.PENDING, at, match, face, scores=_scores(face, [match]),
@@ -232,14 +237,20 @@ class AccessPolicy:
         self._track = None
         if key != self._streak.key:
             self._streak = _Streak(key)
-        self._streak.matches.append(match)
-        if self._streak.origin is None:
-            self._streak.origin = at
-        self._streak.unseen.append(Evidence(image, face, at))
-        if len(self._streak.matches) < self._config.agreement_frames:
+        streak = self._streak
+        if watched and streak.sighting is not None:
+            streak.sighting = streak.sighting.moved_to(face, at)
+        else:
+            streak.matches.append(match)
+            streak.sighting = Sighting(face, at, at)
+        if streak.origin is None:
+            streak.origin = at
+        streak.unseen.append(Evidence(image, face, at))
+        if len(streak.matches) < self._config.agreement_frames:
             return Decision(Outcome.PENDING, at, match, face,
-                            scores=_scores(face, self._streak.matches))
-        return self._conclude(at, face, match, key)
+                            scores=_scores(face, streak.matches))
+        return self._conclude(at, face, match, key,
+                              (lambda: recognise(face)) if watched else None)
 
     def _key(self, match: Match) -> int:
         """The accepted person's id, or the shared key of everyone unrecognised."""
@@ -251,17 +262,23 @@ class AccessPolicy:
         """The decided person's track when this face continues it (same place, moments
         later, recognised recently enough); None means: recognise the face."""
         track, config = self._track, self._config
-        if track is None or config.track_iou <= 0.0:
+        if track is None or self._key(track.match) not in self._cooldown:
             return None
-        if self._key(track.match) not in self._cooldown:
-            return None
-        fresh = timedelta(0) <= at - track.seen <= timedelta(seconds=TRACK_GAP_S)
-        due = at - track.recognised >= timedelta(seconds=config.recheck_s)
-        if not fresh or due or face.box.iou(track.face.box) < config.track_iou:
+        if not continues(track.sighting, face, at, config.track_iou, config.recheck_s):
             return None
         return track
 
-    def _conclude(self, at: datetime, face: Face, match: Match, key: int) -> Decision:
+    def _watches(self, face: Face, at: datetime) -> bool:
+        """This face continues the streak the liveness check is watching, recognised within
+        `liveness_recheck_s`: taken as the same person, so a busy kiosk shows the check more
+        frames (the frame that would grant is recognised again, see `_conclude`)."""
+        streak, config = self._streak, self._config
+        return streak.checking and continues(streak.sighting, face, at, config.track_iou,
+                                             config.liveness_recheck_s)
+
+    def _conclude(self, at: datetime, face: Face, match: Match, key: int,
+                  confirm: Callable[[], Match] | None = None) -> Decision:
+        """The streak's decision once it agrees; `confirm` recognises a followed face."""
         scores = _scores(face, self._streak.matches)
         if key == _UNKNOWN:
             if self._cooldown:
@@ -290,6 +307,16 @@ class AccessPolicy:
         if verdict.verdict is not Verdict.LIVE:
             return self._final(Decision(Outcome.SPOOF, at, match, face, detail=verdict.detail,
                                         scores=scores), key)
+        if confirm is not None:
+            # A followed face is never let in unrecognised: someone else now (a face swapped
+            # in between rechecks) starts over, liveness included.
+            match = confirm()
+            if self._key(match) != key:
+                self._streak = _Streak()
+                return Decision(Outcome.PENDING, at, match, face, scores=_scores(face, [match]))
+            self._streak.matches.append(match)
+            scores = replace(_scores(face, self._streak.matches), liveness=verdict.score,
+                             liveness_cues=verdict.cues)
         need = self._second.need(rule)
         if need is Need.MISSING:
             return self._final(Decision(Outcome.DENIED, at, match, face, DenyReason.NO_PIN,
@@ -323,7 +350,8 @@ class AccessPolicy:
             self._spoofed.discard(key)
         self._streak = _Streak()
         if decision.face is not None and decision.match is not None:
-            self._track = _Track(decision.face, decision.match, decision.at, decision.at)
+            self._track = _Track(Sighting(decision.face, decision.at, decision.at),
+                                 decision.match)
         return decision
 
     def _count_spoof(self, decision: Decision, key: int) -> Decision:

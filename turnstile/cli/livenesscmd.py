@@ -19,6 +19,7 @@ from turnstile.access.liveness.evaluate import Presentation, present_video, vide
 from turnstile.access.liveness.passive import FaceScorer, crops_from, faces_from, image_files
 from turnstile.access.liveness.realtime import (
     RealtimeRun,
+    Recogniser,
     load_average,
     present_realtime,
     start_offsets,
@@ -134,16 +135,18 @@ def _eval_realtime(config: Config, args: argparse.Namespace, live: list[Path],
     size = engine.embedder.input_size
 
     def recognise(image: Image, face: Face) -> object:
-        # As the kiosk embeds each frame's face: mirrored too where recognition.flip_probe.
+        # As the kiosk embeds a face: mirrored too where recognition.flip_probe.
         return engine.embedder.embed([align(image, face, size)],
                                      flip=config.recognition.flip_probe)
+
+    recogniser = Recogniser(recognise, config.policy)
 
     runs: list[RealtimeRun] = []
     load = [load_average()]
     for path in live:
         for start in start_offsets(_duration(path), args.within, args.realtime):
             detector = following_detector(config, engine.detector)
-            runs.append(present_realtime(path, True, start, args.within, detector, recognise,
+            runs.append(present_realtime(path, True, start, args.within, detector, recogniser,
                                          new_check()))
             load.append(load_average())
     shown = [run.presentation for run in runs]
@@ -151,6 +154,7 @@ def _eval_realtime(config: Config, args: argparse.Namespace, live: list[Path],
     return {"bpcer": float(np.mean([not p.accepted for p in shown])),
             "presentations": len(shown), "files": _per_file(shown),
             "frames_processed_share": taken / max(sum(r.frames_shown for r in runs), 1),
+            "frames_recognised_share": sum(r.frames_recognised for r in runs) / max(taken, 1),
             "load_average_1min": {"min": min(load), "median": float(np.median(load)),
                                   "max": max(load)},
             "refused": [_refusal(run) for run in runs if not run.presentation.accepted]}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import cv2
@@ -10,9 +11,14 @@ import numpy as np
 import pytest
 
 from tests.conftest import dataset
-from turnstile.access.liveness.realtime import ClipFrom, present_realtime, start_offsets
-from turnstile.config import Config
-from turnstile.types import Face, Image, LivenessResult, Verdict
+from turnstile.access.liveness.realtime import (
+    ClipFrom,
+    Recogniser,
+    present_realtime,
+    start_offsets,
+)
+from turnstile.config import Config, PolicyConfig
+from turnstile.types import Box, Face, Image, LivenessResult, Verdict
 from turnstile.vision.engine import build_detector
 
 
@@ -52,7 +58,8 @@ def test_a_slow_consumer_sees_only_the_newest_frames_in_wall_clock_seconds(
     path = _clip(tmp_path)
     check = SlowCheck(0.12)
     detector = build_detector(Config())
-    run = present_realtime(path, True, 0.0, 1.2, detector, lambda image, face: None, check)
+    run = present_realtime(path, True, 0.0, 1.2, detector,
+                           Recogniser(lambda image, face: None, PolicyConfig()), check)
     assert run.presentation.verdict is Verdict.INSUFFICIENT_EVIDENCE
     assert run.presentation.decided_after_s is None
     assert 2 <= run.frames_taken < run.frames_shown <= 36  # frames were dropped
@@ -65,11 +72,39 @@ def test_a_slow_consumer_sees_only_the_newest_frames_in_wall_clock_seconds(
 
 def test_a_decision_stops_the_presentation_and_says_when(tmp_path: Path) -> None:
     path = _clip(tmp_path)
-    run = present_realtime(path, True, 0.2, 1.2, build_detector(Config()),
-                           lambda image, face: None, SlowCheck(0.0, decide_on=3))
+    seen: list[Face] = []
+    recogniser = Recogniser(lambda image, face: seen.append(face), PolicyConfig())
+    run = present_realtime(path, True, 0.2, 1.2, build_detector(Config()), recogniser,
+                           SlowCheck(0.0, decide_on=8))
     assert run.presentation.accepted and run.presentation.start_s == 0.2
     assert run.presentation.decided_after_s is not None
     assert 0.0 < run.presentation.decided_after_s < 1.2
+    # As the kiosk: the first frames agree, some are followed, the LIVE frame is recognised.
+    assert run.frames_taken == 8
+    assert 3 < run.frames_recognised == len(seen) < 8
+
+
+def _face(x: float) -> Face:
+    return Face(Box(x, 100.0, 150.0, 150.0), ((0.0, 0.0),) * 5, 0.99)
+
+
+def test_the_recogniser_follows_faces_as_the_kiosk_policy_does() -> None:
+    calls: list[float] = []
+    recogniser = Recogniser(lambda image, face: calls.append(face.box.x),
+                            PolicyConfig(agreement_frames=2, liveness_recheck_s=0.25))
+    image = np.zeros((4, 4, 3), np.uint8)
+    t0 = datetime(2026, 3, 2, 9, 0, 0)
+    at = [t0 + timedelta(seconds=0.05 * i) for i in range(8)]
+    seen = [recogniser.see(image, _face(200.0), at[i]) for i in range(4)]
+    assert seen == [True, True, False, False]  # two to agree, then followed
+    assert recogniser.see(image, _face(400.0), at[4])  # elsewhere: recognised
+    assert not recogniser.see(image, _face(400.0), at[5])
+    recogniser.lost()  # the face left: a new streak agrees again
+    assert recogniser.see(image, _face(400.0), at[6]) and recogniser.see(image, _face(400.0),
+                                                                         at[7])
+    assert recogniser.count == len(calls) == 5
+    every = Recogniser(lambda image, face: None, PolicyConfig(liveness_recheck_s=0.0))
+    assert all(every.see(image, _face(200.0), t) for t in at)
 
 
 def test_clip_from_starts_at_its_offset_and_stops_after_its_seconds(tmp_path: Path) -> None:

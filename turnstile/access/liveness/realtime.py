@@ -3,8 +3,9 @@
 The kiosk reads its camera on a thread and processes only the newest frame, so on a busy
 machine the frames the liveness check sees are irregular and many are dropped. Here a clip
 is played from a start offset at its own frame rate through the kiosk's `LatestFrameSource`,
-and each frame taken is detected, embedded (the recognition work the kiosk does on the same
-frame) and shown to a fresh liveness check, until the check decides or time runs out.
+and each frame taken is detected, recognised as the kiosk's policy would (the first
+`agreement_frames`, then whenever `continues` says a recheck is due, and the frame the check
+decides LIVE on) and shown to a fresh liveness check, until it decides or time runs out.
 """
 
 from __future__ import annotations
@@ -20,8 +21,10 @@ import cv2
 import numpy as np
 
 from turnstile.access.camera import FALLBACK_FPS, CameraLostError, Frame, LatestFrameSource
+from turnstile.access.following import Sighting, continues
 from turnstile.access.liveness.evaluate import Presentation
 from turnstile.access.liveness.verdict import LivenessCheck
+from turnstile.config import PolicyConfig
 from turnstile.types import Face, Image, LivenessResult, Verdict
 from turnstile.vision.detect import FaceDetector
 
@@ -69,10 +72,45 @@ class RealtimeRun:
     presentation: Presentation
     frames_shown: int
     frames_taken: int
+    #: Frames recognised (the rest were followed, as the kiosk follows them).
+    frames_recognised: int = 0
+
+
+class Recogniser:
+    """Recognises the frames the kiosk's policy would: the first `agreement_frames` of a
+    streak, then only when the watched face does not `continue` its last sighting."""
+
+    def __init__(self, recognise: Callable[[Image, Face], object], policy: PolicyConfig) -> None:
+        self._recognise = recognise
+        self._policy = policy
+        self._sighting: Sighting | None = None
+        self._agreeing = 0
+        self.count = 0
+
+    def lost(self) -> None:
+        """The face left the frame: its streak ends."""
+        self._sighting, self._agreeing = None, 0
+
+    def see(self, image: Image, face: Face, at: datetime) -> bool:
+        """Recognise `face` unless it is followed; whether it was recognised."""
+        policy = self._policy
+        if self._agreeing >= policy.agreement_frames and self._sighting is not None and \
+                continues(self._sighting, face, at, policy.track_iou,
+                          policy.liveness_recheck_s):
+            self._sighting = self._sighting.moved_to(face, at)
+            return False
+        self.recognise(image, face, at)
+        return True
+
+    def recognise(self, image: Image, face: Face, at: datetime) -> None:
+        self._recognise(image, face)
+        self._sighting = Sighting(face, at, at)
+        self._agreeing += 1
+        self.count += 1
 
 
 def present_realtime(path: Path, bona_fide: bool, start_s: float, within_s: float,
-                     detector: FaceDetector, recognise: Callable[[Image, Face], object],
+                     detector: FaceDetector, recogniser: Recogniser,
                      check: LivenessCheck) -> RealtimeRun:
     """One presentation from `start_s`, decided within `within_s` of wall-clock time."""
     clip = ClipFrom(path, start_s, within_s)
@@ -82,6 +120,8 @@ def present_realtime(path: Path, bona_fide: bool, start_s: float, within_s: floa
     taken = last_index = 0
     first: Frame | None = None
     check.reset()
+    recogniser.lost()
+    before = recogniser.count
     for frame in source.frames():
         taken += 1
         first = first or frame
@@ -91,16 +131,20 @@ def present_realtime(path: Path, bona_fide: bool, start_s: float, within_s: floa
         faces = detector.detect(frame.image)
         if not faces:
             check.reset()  # the kiosk's streak ends when the face is lost
+            recogniser.lost()
             continue
         face = max(faces, key=lambda f: f.box.size)
-        recognise(frame.image, face)
+        recognised = recogniser.see(frame.image, face, frame.at)
         result = check.observe(frame.image, face, at)
         if result.decided:
+            if result.verdict is Verdict.LIVE and not recognised:
+                recogniser.recognise(frame.image, face, frame.at)  # as the kiosk, to grant
             decided_at = at
             break
     shown = last_index - first.index + 1 if first is not None else 0
     return RealtimeRun(Presentation(path, start_s, bona_fide, result.verdict, result.score,
-                                    decided_at, result.detail), shown, taken)
+                                    decided_at, result.detail), shown, taken,
+                       recogniser.count - before)
 
 
 def start_offsets(duration_s: float, within_s: float, count: int) -> list[float]:
