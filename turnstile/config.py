@@ -210,8 +210,8 @@ class PolicyConfig(Section):
                                     "evidence, the face it watches is recognised again at least "
                                     "this often and always on the frame that would grant; the "
                                     "frames between are followed by track_iou, so a busy kiosk "
-                                    "shows the check more frames (two CPU hogs on two cores: 52 "
-                                    "-> 73 % of frames). 0 recognises every frame.")
+                                    "shows the check more frames (two CPU hogs on two cores: 50-53 "
+                                    "-> 65-67 % of frames). 0 recognises every frame.")
     roi: tuple[int, ...] = Field((), strict=False, description="Optional region of interest as "
                                  "[x, y, w, h] in pixels; empty means the whole frame.")
     allowed_groups: tuple[str, ...] = Field((), strict=False, description="Access group names "

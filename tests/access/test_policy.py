@@ -520,3 +520,18 @@ def test_liveness_recheck_zero_recognises_every_watched_frame() -> None:
     for i in range(8):
         policy.decide(T0 + i * timedelta(seconds=0.05), [face()], IMAGE, recogniser)
     assert recogniser.calls == 8
+
+
+def test_after_a_spoof_on_a_followed_frame_the_recheck_counts_from_the_last_recognition() -> None:
+    unsure = Verdict.INSUFFICIENT_EVIDENCE
+    policy = AccessPolicy(PolicyConfig(agreement_frames=2, liveness_recheck_s=0.25,
+                                       recheck_s=1.0, cooldown_s=5.0),
+                          RecognitionConfig(), Rules(AccessRule(ALICE)),
+                          ScriptedLiveness(unsure, unsure, Verdict.SPOOF))
+    recogniser = CountingRecogniser(alice())
+    step = timedelta(seconds=0.05)
+    outcomes = [policy.decide(T0 + i * step, [face()], IMAGE, recogniser).outcome
+                for i in range(22)]
+    assert outcomes[2] is Outcome.SPOOF  # on a followed frame (0.10 s)
+    # Recognised at 0.00 and 0.05 s; the person is followed until the recheck at 1.05 s.
+    assert recogniser.calls == 3

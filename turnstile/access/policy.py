@@ -216,10 +216,10 @@ class AccessPolicy:
             return Decision(selection.outcome, at, face=face,
                             scores=Scores(face_px=face.box.size) if face else Scores())
         tracked = self._follow(face, at)
-        watched = tracked is None and self._watches(face, at)
+        watched = self._watched(face, at) if tracked is None else None
         if tracked is not None:
             match = tracked.match
-        elif watched:
+        elif watched is not None:
             match = self._streak.matches[-1]
         else:
             match = recognise(face)
@@ -238,8 +238,8 @@ class AccessPolicy:
         if key != self._streak.key:
             self._streak = _Streak(key)
         streak = self._streak
-        if watched and streak.sighting is not None:
-            streak.sighting = streak.sighting.moved_to(face, at)
+        if watched is not None:
+            streak.sighting = watched
         else:
             streak.matches.append(match)
             streak.sighting = Sighting(face, at, at)
@@ -250,7 +250,7 @@ class AccessPolicy:
             return Decision(Outcome.PENDING, at, match, face,
                             scores=_scores(face, streak.matches))
         return self._conclude(at, face, match, key,
-                              (lambda: recognise(face)) if watched else None)
+                              (lambda: recognise(face)) if watched is not None else None)
 
     def _key(self, match: Match) -> int:
         """The accepted person's id, or the shared key of everyone unrecognised."""
@@ -268,13 +268,18 @@ class AccessPolicy:
             return None
         return track
 
-    def _watches(self, face: Face, at: datetime) -> bool:
-        """This face continues the streak the liveness check is watching, recognised within
-        `liveness_recheck_s`: taken as the same person, so a busy kiosk shows the check more
-        frames (the frame that would grant is recognised again, see `_conclude`)."""
+    def _watched(self, face: Face, at: datetime) -> Sighting | None:
+        """The watched face's sighting moved here when this face continues the streak the
+        liveness check is watching, recognised within `liveness_recheck_s`: taken as the same
+        person, so a busy kiosk shows the check more frames (the frame that would grant is
+        recognised again, see `_conclude`). None means: recognise the face."""
         streak, config = self._streak, self._config
-        return streak.checking and continues(streak.sighting, face, at, config.track_iou,
-                                             config.liveness_recheck_s)
+        if not streak.checking or streak.sighting is None:
+            return None
+        if not continues(streak.sighting, face, at, config.track_iou,
+                         config.liveness_recheck_s):
+            return None
+        return streak.sighting.moved_to(face, at)
 
     def _conclude(self, at: datetime, face: Face, match: Match, key: int,
                   confirm: Callable[[], Match] | None = None) -> Decision:
@@ -315,6 +320,7 @@ class AccessPolicy:
                 self._streak = _Streak()
                 return Decision(Outcome.PENDING, at, match, face, scores=_scores(face, [match]))
             self._streak.matches.append(match)
+            self._streak.sighting = Sighting(face, at, at)
             scores = replace(_scores(face, self._streak.matches), liveness=verdict.score,
                              liveness_cues=verdict.cues)
         need = self._second.need(rule)
@@ -348,10 +354,14 @@ class AccessPolicy:
             self._spoofed.add(key)
         else:
             self._spoofed.discard(key)
+        # The streak's sighting is this frame's face, with when it was last recognised (a
+        # SPOOF on a followed frame was recognised a moment before).
+        sighting = self._streak.sighting
         self._streak = _Streak()
         if decision.face is not None and decision.match is not None:
-            self._track = _Track(Sighting(decision.face, decision.at, decision.at),
-                                 decision.match)
+            if sighting is None or sighting.face != decision.face:
+                sighting = Sighting(decision.face, decision.at, decision.at)
+            self._track = _Track(sighting, decision.match)
         return decision
 
     def _count_spoof(self, decision: Decision, key: int) -> Decision:
