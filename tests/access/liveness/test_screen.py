@@ -1,4 +1,5 @@
-"""The screen-frame cue: edges around the face that move with it, not a room's still edges."""
+"""The screen-frame cues: edges around the face that move with it or close under it, not a
+room's still edges behind a person."""
 
 from __future__ import annotations
 
@@ -21,14 +22,19 @@ def _texture(seed: int, shape: tuple[int, int]) -> np.ndarray:
                       np.uint8)
 
 
-def _scene(shift: tuple[int, int], face_shift: tuple[int, int]) -> tuple[np.ndarray, Box]:
+def _scene(shift: tuple[int, int], face_shift: tuple[int, int],
+           body: bool = False) -> tuple[np.ndarray, Box]:
     """A plain room with a dark-framed bright rectangle (a bezel, or a window frame) moved
-    by `shift` and a textured face moved by `face_shift` (pixels)."""
+    by `shift` and a textured face moved by `face_shift` (pixels); with `body`, a person's
+    neck and shoulders below the face hide the rectangle there, as a live person's do."""
     frame = np.full((480, 640), 120, np.uint8)
     x0, y0 = 170 + shift[0], 90 + shift[1]
     cv2.rectangle(frame, (x0, y0), (x0 + 300, y0 + 300), 20, 12)
     cv2.rectangle(frame, (x0 + 6, y0 + 6), (x0 + 294, y0 + 294), 200, -1)
     fx, fy = 270 + face_shift[0], 190 + face_shift[1]
+    if body:
+        cv2.rectangle(frame, (fx + 25, fy + FACE), (fx + FACE - 25, fy + FACE + 40), 90, -1)
+        cv2.rectangle(frame, (fx - 90, fy + FACE + 40), (fx + FACE + 90, 480), 90, -1)
     frame[fy:fy + FACE, fx:fx + FACE] = _texture(1, (FACE, FACE))
     return frame, Box(fx, fy, FACE, FACE)
 
@@ -57,12 +63,45 @@ def test_a_frame_moving_with_the_face_follows_and_a_still_one_does_not() -> None
     assert following_sides(before, jumped) == 1
 
 
+def test_a_frame_closing_under_the_face_is_framed_and_a_window_behind_a_body_is_not() -> None:
+    assert find_edges(*_scene((0, 0), (0, 0))).framed
+    behind = find_edges(*_scene((0, 0), (0, 0), body=True))
+    assert behind.left is not None and behind.right is not None
+    assert not behind.framed
+
+
+def test_stripes_under_a_door_frame_do_not_close_it() -> None:
+    """A door frame's sides stop at the shoulders; a stripe across the chest below them is
+    an edge under the face that meets neither."""
+    frame = np.full((480, 640), 120, np.uint8)
+    box = Box(270, 150, FACE, FACE)
+    cv2.line(frame, (170, 0), (170, 270), 20, 6)
+    cv2.line(frame, (470, 0), (470, 270), 20, 6)
+    cv2.line(frame, (200, 380), (440, 380), 20, 6)
+    frame[150:250, 270:370] = _texture(1, (FACE, FACE))
+    edges = find_edges(frame, box)
+    assert edges.count == 3 and edges.bottom is not None
+    assert not edges.framed
+    # A door wider than the shoulders: its sides run down beside the body, but the stripe
+    # stops at the body's sides, far from the door frame's.
+    wide = np.full((480, 640), 120, np.uint8)
+    cv2.line(wide, (120, 0), (120, 480), 20, 6)
+    cv2.line(wide, (520, 0), (520, 480), 20, 6)
+    cv2.line(wide, (230, 380), (410, 380), 20, 6)
+    wide[150:250, 270:370] = _texture(1, (FACE, FACE))
+    edges = find_edges(wide, box)
+    assert edges.count == 3 and edges.bottom is not None
+    assert not edges.framed
+    cv2.line(wide, (120, 380), (520, 380), 20, 6)  # a sheet's edge from side to side
+    assert find_edges(wide, box).framed
+
+
 def test_missing_sides_never_follow() -> None:
     box = Box(270, 190, FACE, FACE)
     assert following_sides(FrameEdges(box), FrameEdges(box, top=80.0, left=150.0)) == 0
 
 
-def _run(config: LivenessConfig, moving_frame: bool) -> LivenessResult:
+def _run(config: LivenessConfig, moving_frame: bool, body: bool = False) -> LivenessResult:
     """The first decisive result (the face is a flat texture: the motion rules may refuse it
     as a flat picture too, so the tests look at which rule refused)."""
     check = MotionLiveness(config)
@@ -70,7 +109,7 @@ def _run(config: LivenessConfig, moving_frame: bool) -> LivenessResult:
     for step in range(20):
         # The face slides 3 px a frame; the frame goes with it or stays.
         shift = (3 * step, 2 * step)
-        frame, box = _scene(shift if moving_frame else (0, 0), shift)
+        frame, box = _scene(shift if moving_frame else (0, 0), shift, body)
         face = Face(box, tuple((x + shift[0], y + shift[1]) for x, y in FACE_POINTS), 0.9)
         colour = np.asarray(cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR), np.uint8)
         result = check.observe(colour, face, step / 10)
@@ -80,12 +119,31 @@ def _run(config: LivenessConfig, moving_frame: bool) -> LivenessResult:
     return result
 
 
+OFF = LivenessConfig(screen_pairs=0, framed_pairs=0)
+
+
 def _screen_refused(result: LivenessResult) -> bool:
-    return result.verdict is Verdict.SPOOF and "screen" in result.detail
+    return result.verdict is Verdict.SPOOF and "edges move" in result.detail
+
+
+def _frame_refused(result: LivenessResult) -> bool:
+    return result.verdict is Verdict.SPOOF and "inside a screen" in result.detail
 
 
 def test_a_held_screen_is_refused_and_a_window_behind_a_person_is_not() -> None:
-    on = LivenessConfig(screen_pairs=2)
+    on = LivenessConfig(screen_pairs=2, framed_pairs=0)
     assert _screen_refused(_run(on, moving_frame=True))
     assert not _screen_refused(_run(on, moving_frame=False))
-    assert not _screen_refused(_run(LivenessConfig(screen_pairs=0), moving_frame=True))
+    assert not _screen_refused(_run(OFF, moving_frame=True))
+
+
+def test_a_resting_screen_is_refused_and_a_window_behind_a_person_is_not() -> None:
+    on = LivenessConfig(screen_pairs=0, framed_pairs=2)
+    assert _frame_refused(_run(on, moving_frame=False))
+    assert not _frame_refused(_run(on, moving_frame=False, body=True))
+    assert not _frame_refused(_run(OFF, moving_frame=False))
+
+
+def test_the_shipped_settings_test_for_both() -> None:
+    shipped = LivenessConfig()
+    assert shipped.screen_pairs > 0 and shipped.framed_pairs > 0

@@ -58,6 +58,10 @@ class MotionLiveness:
         self._pairs: deque[_Pair] = deque()
         self._final: LivenessResult | None = None
 
+    @property
+    def _measures_edges(self) -> bool:
+        return self._config.screen_pairs > 0 or self._config.framed_pairs > 0
+
     def reset(self) -> None:
         self._frames.clear()
         self._pairs.clear()
@@ -70,7 +74,7 @@ class MotionLiveness:
         # Kept frames hold their face in the scaled frame's pixels: compare like with like.
         if self._frames and _jumped(self._frames[-1].face, scaled):
             self.reset()
-        edges = find_edges(grey, scaled.box) if self._config.screen_pairs > 0 else None
+        edges = find_edges(grey, scaled.box) if self._measures_edges else None
         current = _Frame(at, grey, scaled, edges)
         earlier = self._partner(at)
         self._frames.append(current)
@@ -92,7 +96,8 @@ class MotionLiveness:
                         self._config.smooth_light, earlier.face.landmarks[2])
         if earlier.edges is None or current.edges is None:
             return cue
-        return replace(cue, frame_follow=following_sides(earlier.edges, current.edges))
+        return replace(cue, frame_follow=following_sides(earlier.edges, current.edges),
+                       framed=earlier.edges.framed and current.edges.framed)
 
     def _prune(self, at: float) -> None:
         """Keep `window_s` of pairs, or the last `sparse_pairs` of up to MAX_WINDOW_FACTOR
@@ -117,10 +122,9 @@ class MotionLiveness:
         """The verdict over a window of frame pairs and their times (public so benchmarks can
         replay cues; without times every evidence pair counts)."""
         cfg = self._config
-        screens = sum(c.frame_follow >= cfg.screen_sides for c in cues)
-        if cfg.screen_pairs > 0 and screens >= cfg.screen_pairs:
-            return LivenessResult(Verdict.SPOOF, 0.0, "a screen's or sheet's edges move with "
-                                  "the face", (MotionCues(0.0, 0, 0),))
+        framed = self._framed(cues)
+        if framed is not None:
+            return LivenessResult(Verdict.SPOOF, 0.0, framed, (MotionCues(0.0, 0, 0),))
         tracked = [c for c in cues if c.face_points >= MIN_TRACKS]
         moving = [c for c in tracked if c.face_motion >= cfg.min_motion]
         # Each pair is judged once; its time goes along for the spaced count.
@@ -162,6 +166,18 @@ class MotionLiveness:
                                   cues_out)
         return LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, parallax, cues=cues_out,
                               pending=PendingReason.MOVE_HEAD)
+
+    def _framed(self, cues: list[TrackCue]) -> str | None:
+        """Why the window shows a screen's or sheet's frame, or None: its edges move with the
+        face in `screen_pairs` pairs, or close under the face in `framed_pairs` (checked
+        before every other rule: a replayed head turns like a live one)."""
+        cfg = self._config
+        screens = sum(c.frame_follow >= cfg.screen_sides for c in cues)
+        if cfg.screen_pairs > 0 and screens >= cfg.screen_pairs:
+            return "a screen's or sheet's edges move with the face"
+        if cfg.framed_pairs > 0 and sum(c.framed for c in cues) >= cfg.framed_pairs:
+            return "the face is inside a screen's or sheet's frame"
+        return None
 
     def _enough_evidence(self, at: list[float], timed: bool) -> bool:
         """`live_pairs` evidence pairs (at times `at`), or `spaced_pairs` of them each
