@@ -19,9 +19,10 @@ from turnstile.access.liveness.evaluate import Presentation, present_video, vide
 from turnstile.access.liveness.passive import FaceScorer, crops_from, faces_from, image_files
 from turnstile.access.liveness.realtime import (
     RealtimeRun,
-    Recogniser,
+    Recognition,
     load_average,
     present_realtime,
+    presentation_policy,
     start_offsets,
 )
 from turnstile.access.liveness.verdict import LivenessCheck
@@ -139,15 +140,16 @@ def _eval_realtime(config: Config, args: argparse.Namespace, live: list[Path],
         return engine.embedder.embed([align(image, face, size)],
                                      flip=config.recognition.flip_probe)
 
-    recogniser = Recogniser(recognise, config.policy)
+    recognition = Recognition(recognise)
 
     runs: list[RealtimeRun] = []
     load = [load_average()]
     for path in live:
         for start in start_offsets(_duration(path), args.within, args.realtime):
             detector = following_detector(config, engine.detector)
-            runs.append(present_realtime(path, True, start, args.within, detector, recogniser,
-                                         new_check()))
+            policy = presentation_policy(config.policy, config.recognition, new_check())
+            runs.append(present_realtime(path, True, start, args.within, detector, policy,
+                                         recognition))
             load.append(load_average())
     shown = [run.presentation for run in runs]
     taken = sum(run.frames_taken for run in runs)

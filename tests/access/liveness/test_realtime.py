@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timedelta
 from pathlib import Path
 
 import cv2
@@ -13,21 +12,25 @@ import pytest
 from tests.conftest import dataset
 from turnstile.access.liveness.realtime import (
     ClipFrom,
-    Recogniser,
+    RealtimeRun,
+    Recognition,
     present_realtime,
+    presentation_policy,
     start_offsets,
 )
-from turnstile.config import Config, PolicyConfig
-from turnstile.types import Box, Face, Image, LivenessResult, Verdict
+from turnstile.config import Config, PolicyConfig, RecognitionConfig
+from turnstile.types import Face, Image, LivenessResult, Verdict
 from turnstile.vision.engine import build_detector
 
 
 class SlowCheck:
-    """Takes `delay` seconds a frame (a busy machine) and says LIVE at its `decide_on`th."""
+    """Takes `delay` seconds a frame (a busy machine) and says `says` at its `decide_on`th."""
 
-    def __init__(self, delay: float, decide_on: int = 10_000) -> None:
+    def __init__(self, delay: float, decide_on: int = 10_000,
+                 says: Verdict = Verdict.LIVE) -> None:
         self.delay = delay
         self.decide_on = decide_on
+        self.says = says
         self.seen: list[float] = []
 
     def reset(self) -> None:
@@ -36,9 +39,18 @@ class SlowCheck:
     def observe(self, frame: Image, face: Face, at: float) -> LivenessResult:
         time.sleep(self.delay)
         self.seen.append(at)
-        verdict = Verdict.LIVE if len(self.seen) >= self.decide_on else \
+        verdict = self.says if len(self.seen) >= self.decide_on else \
             Verdict.INSUFFICIENT_EVIDENCE
         return LivenessResult(verdict, 1.0)
+
+
+def _present(path: Path, start_s: float, check: SlowCheck, seen: list[Face] | None = None,
+             policy: PolicyConfig | None = None) -> RealtimeRun:
+    """One presentation through a fresh kiosk policy; `seen` collects the faces embedded."""
+    recognition = Recognition(lambda image, face: (seen if seen is not None else []).append(face))
+    kiosk = presentation_policy(policy or PolicyConfig(), RecognitionConfig(), check)
+    return present_realtime(path, True, start_s, 1.2, build_detector(Config()), kiosk,
+                            recognition)
 
 
 def _clip(tmp_path: Path) -> Path:
@@ -57,9 +69,7 @@ def test_a_slow_consumer_sees_only_the_newest_frames_in_wall_clock_seconds(
         tmp_path: Path) -> None:
     path = _clip(tmp_path)
     check = SlowCheck(0.12)
-    detector = build_detector(Config())
-    run = present_realtime(path, True, 0.0, 1.2, detector,
-                           Recogniser(lambda image, face: None, PolicyConfig()), check)
+    run = _present(path, 0.0, check)
     assert run.presentation.verdict is Verdict.INSUFFICIENT_EVIDENCE
     assert run.presentation.decided_after_s is None
     assert 2 <= run.frames_taken < run.frames_shown <= 36  # frames were dropped
@@ -73,9 +83,7 @@ def test_a_slow_consumer_sees_only_the_newest_frames_in_wall_clock_seconds(
 def test_a_decision_stops_the_presentation_and_says_when(tmp_path: Path) -> None:
     path = _clip(tmp_path)
     seen: list[Face] = []
-    recogniser = Recogniser(lambda image, face: seen.append(face), PolicyConfig())
-    run = present_realtime(path, True, 0.2, 1.2, build_detector(Config()), recogniser,
-                           SlowCheck(0.0, decide_on=8))
+    run = _present(path, 0.2, SlowCheck(0.0, decide_on=8), seen)
     assert run.presentation.accepted and run.presentation.start_s == 0.2
     assert run.presentation.decided_after_s is not None
     assert 0.0 < run.presentation.decided_after_s < 1.2
@@ -84,27 +92,20 @@ def test_a_decision_stops_the_presentation_and_says_when(tmp_path: Path) -> None
     assert 3 < run.frames_recognised == len(seen) < 8
 
 
-def _face(x: float) -> Face:
-    return Face(Box(x, 100.0, 150.0, 150.0), ((0.0, 0.0),) * 5, 0.99)
+def test_the_kiosk_policy_decides_which_frames_are_recognised(tmp_path: Path) -> None:
+    path = _clip(tmp_path)
+    seen: list[Face] = []
+    every = _present(path, 0.2, SlowCheck(0.0, decide_on=8), seen,
+                     PolicyConfig(liveness_recheck_s=0.0))
+    assert every.presentation.accepted
+    assert every.frames_recognised == every.frames_taken == len(seen) == 8
 
 
-def test_the_recogniser_follows_faces_as_the_kiosk_policy_does() -> None:
-    calls: list[float] = []
-    recogniser = Recogniser(lambda image, face: calls.append(face.box.x),
-                            PolicyConfig(agreement_frames=2, liveness_recheck_s=0.25))
-    image = np.zeros((4, 4, 3), np.uint8)
-    t0 = datetime(2026, 3, 2, 9, 0, 0)
-    at = [t0 + timedelta(seconds=0.05 * i) for i in range(8)]
-    seen = [recogniser.see(image, _face(200.0), at[i]) for i in range(4)]
-    assert seen == [True, True, False, False]  # two to agree, then followed
-    assert recogniser.see(image, _face(400.0), at[4])  # elsewhere: recognised
-    assert not recogniser.see(image, _face(400.0), at[5])
-    recogniser.lost()  # the face left: a new streak agrees again
-    assert recogniser.see(image, _face(400.0), at[6]) and recogniser.see(image, _face(400.0),
-                                                                         at[7])
-    assert recogniser.count == len(calls) == 5
-    every = Recogniser(lambda image, face: None, PolicyConfig(liveness_recheck_s=0.0))
-    assert all(every.see(image, _face(200.0), t) for t in at)
+def test_a_spoof_verdict_refuses_the_presentation(tmp_path: Path) -> None:
+    run = _present(_clip(tmp_path), 0.0, SlowCheck(0.0, decide_on=5, says=Verdict.SPOOF))
+    assert run.presentation.verdict is Verdict.SPOOF
+    assert not run.presentation.accepted
+    assert run.presentation.decided_after_s is not None
 
 
 def test_clip_from_starts_at_its_offset_and_stops_after_its_seconds(tmp_path: Path) -> None:

@@ -3,9 +3,11 @@
 The kiosk reads its camera on a thread and processes only the newest frame, so on a busy
 machine the frames the liveness check sees are irregular and many are dropped. Here a clip
 is played from a start offset at its own frame rate through the kiosk's `LatestFrameSource`,
-and each frame taken is detected, recognised as the kiosk's policy would (the first
-`agreement_frames`, then whenever `continues` says a recheck is due, and the frame the check
-decides LIVE on) and shown to a fresh liveness check, until it decides or time runs out.
+and each frame taken is detected and decided by a fresh `AccessPolicy`, the kiosk's own,
+until it is final or time runs out: the policy chooses which frames to recognise (the
+embedder runs on those, for its cost) and feeds its liveness check. Recognition always
+answers the one presented person, whom the policy admits at any time: what is measured is
+whether liveness lets them in.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ import cv2
 import numpy as np
 
 from turnstile.access.camera import FALLBACK_FPS, CameraLostError, Frame, LatestFrameSource
-from turnstile.access.following import Sighting, continues
 from turnstile.access.liveness.evaluate import Presentation
 from turnstile.access.liveness.verdict import LivenessCheck
-from turnstile.config import PolicyConfig
-from turnstile.types import Face, Image, LivenessResult, Verdict
+from turnstile.access.policy import FINAL, AccessPolicy
+from turnstile.access.schedule import AccessRule
+from turnstile.config import PolicyConfig, RecognitionConfig
+from turnstile.types import Decision, Face, Image, Match, Outcome, Person, Verdict
 from turnstile.vision.detect import FaceDetector
 
 #: Seconds without a frame after which the paced clip counts as lost.
@@ -76,75 +79,77 @@ class RealtimeRun:
     frames_recognised: int = 0
 
 
-class Recogniser:
-    """Recognises the frames the kiosk's policy would: the first `agreement_frames` of a
-    streak, then only when the watched face does not `continue` its last sighting."""
+#: The one person every real-time presentation is recognised as.
+PRESENTED = Person(1, "presented", None, True, datetime(2000, 1, 1))
 
-    def __init__(self, recognise: Callable[[Image, Face], object], policy: PolicyConfig) -> None:
-        self._recognise = recognise
-        self._policy = policy
-        self._sighting: Sighting | None = None
-        self._agreeing = 0
+
+class _AdmitPresented:
+    """The policy's directory: the presented person may enter at any time."""
+
+    def rule(self, person_id: int) -> AccessRule | None:
+        return AccessRule(PRESENTED) if person_id == PRESENTED.id else None
+
+
+def presentation_policy(policy: PolicyConfig, recognition: RecognitionConfig,
+                        check: LivenessCheck) -> AccessPolicy:
+    """A fresh kiosk policy that admits the presented person once `check` says LIVE."""
+    return AccessPolicy(policy, recognition, _AdmitPresented(), check)
+
+
+class Recognition:
+    """What the policy calls to recognise a face: runs `embed` on the frame being decided,
+    as the kiosk would, counts it, and answers the presented person."""
+
+    def __init__(self, embed: Callable[[Image, Face], object]) -> None:
+        self._embed = embed
+        self.image: Image | None = None
         self.count = 0
 
-    def lost(self) -> None:
-        """The face left the frame: its streak ends."""
-        self._sighting, self._agreeing = None, 0
-
-    def see(self, image: Image, face: Face, at: datetime) -> bool:
-        """Recognise `face` unless it is followed; whether it was recognised."""
-        policy = self._policy
-        if self._agreeing >= policy.agreement_frames and self._sighting is not None and \
-                continues(self._sighting, face, at, policy.track_iou,
-                          policy.liveness_recheck_s):
-            self._sighting = self._sighting.moved_to(face, at)
-            return False
-        self.recognise(image, face, at)
-        return True
-
-    def recognise(self, image: Image, face: Face, at: datetime) -> None:
-        self._recognise(image, face)
-        self._sighting = Sighting(face, at, at)
-        self._agreeing += 1
+    def __call__(self, face: Face) -> Match:
+        if self.image is None:
+            raise RuntimeError("recognition called before a frame was given")
+        self._embed(self.image, face)
         self.count += 1
+        return Match(PRESENTED.id, PRESENTED.name, 1.0, -1.0)
 
 
 def present_realtime(path: Path, bona_fide: bool, start_s: float, within_s: float,
-                     detector: FaceDetector, recogniser: Recogniser,
-                     check: LivenessCheck) -> RealtimeRun:
+                     detector: FaceDetector, policy: AccessPolicy,
+                     recognition: Recognition) -> RealtimeRun:
     """One presentation from `start_s`, decided within `within_s` of wall-clock time."""
     clip = ClipFrom(path, start_s, within_s)
     source = LatestFrameSource(clip, STALL_S)
-    result = LivenessResult(Verdict.INSUFFICIENT_EVIDENCE, 0.0, "no face seen")
+    decision: Decision | None = None
     decided_at: float | None = None
     taken = last_index = 0
     first: Frame | None = None
-    check.reset()
-    recogniser.lost()
-    before = recogniser.count
+    before = recognition.count
     for frame in source.frames():
         taken += 1
         first = first or frame
         last_index = frame.index
-        # Seconds on the wall clock, as the kiosk's policy stamps its frames.
-        at = (frame.at - first.at).total_seconds() + first.time_s
-        faces = detector.detect(frame.image)
-        if not faces:
-            check.reset()  # the kiosk's streak ends when the face is lost
-            recogniser.lost()
-            continue
-        face = max(faces, key=lambda f: f.box.size)
-        recognised = recogniser.see(frame.image, face, frame.at)
-        result = check.observe(frame.image, face, at)
-        if result.decided:
-            if result.verdict is Verdict.LIVE and not recognised:
-                recogniser.recognise(frame.image, face, frame.at)  # as the kiosk, to grant
-            decided_at = at
+        recognition.image = frame.image
+        decision = policy.decide(frame.at, detector.detect(frame.image), frame.image,
+                                 recognition)
+        if decision.outcome in FINAL:
+            # Seconds on the wall clock, as the kiosk's policy stamps its frames.
+            decided_at = (frame.at - first.at).total_seconds() + first.time_s
             break
     shown = last_index - first.index + 1 if first is not None else 0
-    return RealtimeRun(Presentation(path, start_s, bona_fide, result.verdict, result.score,
-                                    decided_at, result.detail), shown, taken,
-                       recogniser.count - before)
+    verdict, score, detail = _liveness_of(decision)
+    return RealtimeRun(Presentation(path, start_s, bona_fide, verdict, score, decided_at,
+                                    detail), shown, taken, recognition.count - before)
+
+
+def _liveness_of(decision: Decision | None) -> tuple[Verdict, float, str]:
+    """The liveness verdict a presentation's last decision stands for: GRANTED is LIVE,
+    SPOOF is SPOOF, anything else (still pending when time ran out) no decision."""
+    if decision is None:
+        return Verdict.INSUFFICIENT_EVIDENCE, 0.0, "no frame"
+    verdict = {Outcome.GRANTED: Verdict.LIVE, Outcome.SPOOF: Verdict.SPOOF}.get(
+        decision.outcome, Verdict.INSUFFICIENT_EVIDENCE)
+    score = decision.scores.liveness
+    return verdict, 0.0 if score is None else score, decision.detail or decision.outcome.value
 
 
 def start_offsets(duration_s: float, within_s: float, count: int) -> list[float]:
