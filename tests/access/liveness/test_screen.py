@@ -70,30 +70,28 @@ def test_a_frame_closing_under_the_face_is_framed_and_a_window_behind_a_body_is_
     assert not behind.framed
 
 
-def test_stripes_under_a_door_frame_do_not_close_it() -> None:
-    """A door frame's sides stop at the shoulders; a stripe across the chest below them is
-    an edge under the face that meets neither."""
+def _lines(*lines: tuple[int, int, int, int]) -> tuple[np.ndarray, Box]:
+    """A plain room with dark straight lines (x0, y0, x1, y1) and a textured face."""
     frame = np.full((480, 640), 120, np.uint8)
-    box = Box(270, 150, FACE, FACE)
-    cv2.line(frame, (170, 0), (170, 270), 20, 6)
-    cv2.line(frame, (470, 0), (470, 270), 20, 6)
-    cv2.line(frame, (200, 380), (440, 380), 20, 6)
+    for x0, y0, x1, y1 in lines:
+        cv2.line(frame, (x0, y0), (x1, y1), 20, 6)
     frame[150:250, 270:370] = _texture(1, (FACE, FACE))
-    edges = find_edges(frame, box)
+    return frame, Box(270, 150, FACE, FACE)
+
+
+def test_stripes_under_a_door_frame_do_not_close_it() -> None:
+    # A door frame's sides stop at the shoulders; a stripe across the chest below them is
+    # an edge under the face that meets neither.
+    edges = find_edges(*_lines((170, 0, 170, 270), (470, 0, 470, 270), (200, 380, 440, 380)))
     assert edges.count == 3 and edges.bottom is not None
     assert not edges.framed
     # A door wider than the shoulders: its sides run down beside the body, but the stripe
     # stops at the body's sides, far from the door frame's.
-    wide = np.full((480, 640), 120, np.uint8)
-    cv2.line(wide, (120, 0), (120, 480), 20, 6)
-    cv2.line(wide, (520, 0), (520, 480), 20, 6)
-    cv2.line(wide, (230, 380), (410, 380), 20, 6)
-    wide[150:250, 270:370] = _texture(1, (FACE, FACE))
-    edges = find_edges(wide, box)
+    door = ((120, 0, 120, 480), (520, 0, 520, 480))
+    edges = find_edges(*_lines(*door, (230, 380, 410, 380)))
     assert edges.count == 3 and edges.bottom is not None
     assert not edges.framed
-    cv2.line(wide, (120, 380), (520, 380), 20, 6)  # a sheet's edge from side to side
-    assert find_edges(wide, box).framed
+    assert find_edges(*_lines(*door, (120, 380, 520, 380))).framed  # a sheet's edge
 
 
 def test_missing_sides_never_follow() -> None:
