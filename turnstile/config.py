@@ -468,12 +468,13 @@ class LivenessConfig(Section):
     screen_sides: int = num(1, 1, 4, "sides", "Sides of the face whose edge must move with it "
                             "for a pair to count toward screen_pairs; more than one counts only "
                             "when they include a horizontal and a vertical side (a corner).")
-    framed_pairs: int = num(3, 0, 60, "pairs", "Frame pairs of the window in which both frames "
-                            "show the face inside a frame that closes under it (straight edges "
+    framed_pairs: int = num(3, 0, 60, "pairs", "Frame pairs of the window in which a frame "
+                            "shows the face inside a frame that closes under it (straight edges "
                             "left and right of the face meeting one below it at corners: a "
                             "screen's bezel or a sheet's edge, moving or resting) that make a "
-                            "spoof; 0 switches the test off. A live person's neck and body hide "
-                            "a room's window or door frame below the face.")
+                            "spoof; one such pair already withholds LIVE; 0 switches the test "
+                            "off. A live person's neck and body hide a room's window or door "
+                            "frame below the face.")
     challenge: bool = Field(False, description="Active challenge: ask the person to turn their "
                             "head to a random side.")
     challenge_yaw_deg: float = num(15.0, 5.0, 60.0, "degrees", "Yaw change the challenge needs "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import cv2
@@ -300,3 +301,18 @@ def test_a_face_too_small_to_track_is_asked_to_come_closer() -> None:
     assert result.verdict is Verdict.INSUFFICIENT_EVIDENCE
     assert result.pending is PendingReason.COME_CLOSER
     assert motion_cues(result).upscale == 2.0
+
+
+def test_a_framed_pair_withholds_live_and_enough_of_them_refuse() -> None:
+    live = cues(0.04, 0.01, follow=0.05)
+    framed = dataclasses.replace(live[0], framed=True)
+    check = MotionLiveness(CONFIG)
+    assert check.judge(live).verdict is Verdict.LIVE
+    # A screen's replayed head turns like a live one: one framed pair is not yet a refusal,
+    # but it is no longer a grant either.
+    withheld = check.judge(live + [framed])
+    assert withheld.verdict is Verdict.INSUFFICIENT_EVIDENCE
+    refused = check.judge(live + [framed] * CONFIG.framed_pairs)
+    assert refused.verdict is Verdict.SPOOF and "frame" in refused.detail
+    off = MotionLiveness(LivenessConfig(framed_pairs=0))
+    assert off.judge(live + [framed] * 5).verdict is Verdict.LIVE

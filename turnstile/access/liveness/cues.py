@@ -55,8 +55,8 @@ class TrackCue:
     #: Sides of the face with a straight edge that moved with the face (a held screen's or
     #: sheet's frame; see screen.py); -1 when not measured.
     frame_follow: int = -1
-    #: Both frames show the face inside a frame that closes under it (a screen's bezel or a
-    #: sheet's edge, moving or not; see screen.py).
+    #: A frame of the pair shows the face inside a frame that closes under it (a screen's
+    #: bezel or a sheet's edge, moving or not; see screen.py).
     framed: bool = False
     #: Share of the residuals beyond a smooth quadratic field that a bump at the nose explains,
     #: above chance (a head's nose stands out of it; see fields.py); -1 when not measured.

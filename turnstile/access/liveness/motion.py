@@ -97,7 +97,7 @@ class MotionLiveness:
         if earlier.edges is None or current.edges is None:
             return cue
         return replace(cue, frame_follow=following_sides(earlier.edges, current.edges),
-                       framed=earlier.edges.framed and current.edges.framed)
+                       framed=earlier.edges.framed or current.edges.framed)
 
     def _prune(self, at: float) -> None:
         """Keep `window_s` of pairs, or the last `sparse_pairs` of up to MAX_WINDOW_FACTOR
@@ -158,7 +158,10 @@ class MotionLiveness:
                                   pending=PendingReason.COME_CLOSER)
         # Evidence is counted, not averaged: a head shows parallax in the pairs where it
         # turns, however still it holds (or however much it slides) in the others.
-        if enough and self._room_stays(tracked):
+        # A framed pair that is not yet enough to refuse still withholds LIVE: a screen's
+        # replayed head shows real parallax, often before its frame is seen three times.
+        framing = cfg.framed_pairs > 0 and any(c.framed for c in cues)
+        if enough and self._room_stays(tracked) and not framing:
             return LivenessResult(Verdict.LIVE, parallax, cues=cues_out)
         if (len(moving) >= cfg.min_pairs and parallax < cfg.planar_parallax
                 and motion >= cfg.spoof_motion):
@@ -169,8 +172,8 @@ class MotionLiveness:
 
     def _framed(self, cues: list[TrackCue]) -> str | None:
         """Why the window shows a screen's or sheet's frame, or None: its edges move with the
-        face in `screen_pairs` pairs, or close under the face in `framed_pairs` (checked
-        before every other rule: a replayed head turns like a live one)."""
+        face in `screen_pairs` pairs, or close under the face in a frame of `framed_pairs`
+        (checked before every other rule: a replayed head turns like a live one)."""
         cfg = self._config
         screens = sum(c.frame_follow >= cfg.screen_sides for c in cues)
         if cfg.screen_pairs > 0 and screens >= cfg.screen_pairs:
