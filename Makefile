@@ -10,7 +10,8 @@ STAMP := $(VENV)/.installed
 COMPAT := .venv-opencv410
 COMPAT_STAMP := $(COMPAT)/.installed
 
-.PHONY: setup models test lint typecheck pytest compat run check clean dist check-dist translations
+.PHONY: setup models test lint typecheck pytest compat run check clean dist check-dist translations \
+	bench-setup
 
 $(RUN_STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +29,11 @@ setup: $(STAMP)
 
 models: $(RUN_STAMP)
 	$(BIN)/turnstile models install
+
+# The package versions the benchmark figures were measured with (benchmarks/constraints.txt):
+# rendered attacks and their cues depend on the OpenCV and numpy builds.
+bench-setup: setup
+	$(BIN)/python -m pip install --quiet -c benchmarks/constraints.txt -e '.[dev]'
 
 # ruff over the package, the tests and the benchmark scripts; the layer rules
 # ([tool.importlinter] in pyproject.toml). mypy (typecheck) covers the same three folders.
