@@ -310,7 +310,7 @@ def test_a_framed_pair_withholds_live_and_enough_of_them_refuse() -> None:
     assert check.judge(live).verdict is Verdict.LIVE
     # A screen's replayed head turns like a live one: one framed pair is not yet a refusal,
     # but it is no longer a grant either.
-    withheld = check.judge(live + [framed])
+    withheld = check.judge([*live, framed])
     assert withheld.verdict is Verdict.INSUFFICIENT_EVIDENCE
     refused = check.judge(live + [framed] * CONFIG.framed_pairs)
     assert refused.verdict is Verdict.SPOOF and "frame" in refused.detail
