@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 import cv2
@@ -97,18 +98,15 @@ def presentation_policy(policy: PolicyConfig, recognition: RecognitionConfig,
 
 
 class Recognition:
-    """What the policy calls to recognise a face: runs `embed` on the frame being decided,
-    as the kiosk would, counts it, and answers the presented person."""
+    """Recognises a face as the kiosk would (runs `embed` on it), counts it, and answers the
+    presented person."""
 
     def __init__(self, embed: Callable[[Image, Face], object]) -> None:
         self._embed = embed
-        self.image: Image | None = None
         self.count = 0
 
-    def __call__(self, face: Face) -> Match:
-        if self.image is None:
-            raise RuntimeError("recognition called before a frame was given")
-        self._embed(self.image, face)
+    def recognise(self, image: Image, face: Face) -> Match:
+        self._embed(image, face)
         self.count += 1
         return Match(PRESENTED.id, PRESENTED.name, 1.0, -1.0)
 
@@ -128,9 +126,8 @@ def present_realtime(path: Path, bona_fide: bool, start_s: float, within_s: floa
         taken += 1
         first = first or frame
         last_index = frame.index
-        recognition.image = frame.image
         decision = policy.decide(frame.at, detector.detect(frame.image), frame.image,
-                                 recognition)
+                                 partial(recognition.recognise, frame.image))
         if decision.outcome in FINAL:
             # Seconds on the wall clock, as the kiosk's policy stamps its frames.
             decided_at = (frame.at - first.at).total_seconds() + first.time_s
