@@ -449,6 +449,12 @@ class LivenessConfig(Section):
                            "quadratic field, that a bump of parallax at the nose explains "
                            "above chance, at or above which the pair shows the nose standing "
                            "out.")
+    nose_lead: float = num(0.05, -1.0, 1.0, "", "Share of the face's own motion by which a "
+                           "pair's nose bump must be pushed the same way for the pair to show "
+                           "the nose (live_nose): a turning or sliding head's nose moves further "
+                           "than its cheeks, the same way, while a highlight sliding over a "
+                           "glossy print bends its tracks into a bump pushed any way (-1 "
+                           "switches the test off).")
     turn_nose: float = num(0.3, 0.0, 1.0, "", "A pair whose face shifts less than "
                            "evidence_motion is still live evidence (if it passes the other "
                            "tests) when its nose bump reaches this: a head turning nearly in "

@@ -12,7 +12,13 @@ from turnstile.access.liveness.cues import (
     region_masks,
     track_cue,
 )
-from turnstile.access.liveness.fields import NOSE_SIGMA, nose_share, structure_share
+from turnstile.access.liveness.fields import (
+    NOSE_SIGMA,
+    NoseBump,
+    nose_bump,
+    nose_lead,
+    structure_share,
+)
 from turnstile.types import Box
 
 BOX = Box(120, 80, 80, 80)
@@ -191,11 +197,13 @@ def _nose_field(points: np.ndarray, nose: tuple[float, float]) -> np.ndarray:
 def test_a_bump_of_parallax_at_the_nose_is_all_nose() -> None:
     points = _grid(120)
     misses = _nose_field(points, (80.0, 90.0))
-    assert nose_share(points, misses, (80.0, 80.0), 160.0, (80.0, 90.0)) == pytest.approx(
-        1.0, abs=1e-6)
+    bump = nose_bump(points, misses, (80.0, 80.0), 160.0, (80.0, 90.0))
+    assert bump.share == pytest.approx(1.0, abs=1e-6)
+    # The push is the bump's height at its centre, in face sizes.
+    assert bump.push == pytest.approx((1.0 / 160.0, 0.3 / 160.0), rel=1e-6)
     # The same bump somewhere else is not the nose's.
     away = _nose_field(points, (20.0, 140.0))
-    assert nose_share(points, away, (80.0, 80.0), 160.0, (80.0, 90.0)) < 0.5
+    assert nose_bump(points, away, (80.0, 80.0), 160.0, (80.0, 90.0)).share < 0.5
 
 
 def test_a_bent_sheets_smooth_field_and_noise_are_not_a_nose() -> None:
@@ -204,6 +212,20 @@ def test_a_bent_sheets_smooth_field_and_noise_are_not_a_nose() -> None:
     bend = np.stack([x**2 - 0.5 * y**2 + x * y, 0.2 * x**2], axis=1).astype(np.float32)
     noise = np.random.default_rng(2).standard_normal((120, 2)).astype(np.float32)
     nose = (80.0, 90.0)
-    assert nose_share(points, bend + 1e-3 * noise, (80.0, 80.0), 160.0, nose) < 0.1
-    assert nose_share(points, noise, (80.0, 80.0), 160.0, nose) < 0.1
-    assert nose_share(points[:20], noise[:20], (80.0, 80.0), 160.0, nose) == -1.0
+    assert nose_bump(points, bend + 1e-3 * noise, (80.0, 80.0), 160.0, nose).share < 0.1
+    assert nose_bump(points, noise, (80.0, 80.0), 160.0, nose).share < 0.1
+    assert nose_bump(points[:20], noise[:20], (80.0, 80.0), 160.0, nose).share == -1.0
+
+
+def test_a_nose_pushed_with_the_faces_motion_leads_it() -> None:
+    bump = NoseBump(0.5, (0.01, 0.0))
+    assert nose_lead(bump, (0.05, 0.0)) == pytest.approx(0.2)
+    # Pushed against the motion (a highlight sliding the other way) it lags.
+    assert nose_lead(bump, (-0.05, 0.0)) == pytest.approx(-0.2)
+    # Across the motion it neither leads nor lags.
+    assert nose_lead(bump, (0.0, 0.05)) == pytest.approx(0.0)
+
+
+def test_no_lead_without_motion_or_a_bump() -> None:
+    assert nose_lead(NoseBump(0.5, (0.01, 0.0)), (0.0, 0.0)) is None
+    assert nose_lead(NoseBump(-1.0), (0.05, 0.0)) is None

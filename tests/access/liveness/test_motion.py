@@ -28,9 +28,9 @@ def motion_cues(result: LivenessResult) -> MotionCues:
 
 
 def cues(motion: float, planarity: float, follow: float = -1.0, n: int = 8,
-         structure: float = 0.6, nose: float = 0.4) -> list[TrackCue]:
+         structure: float = 0.6, nose: float = 0.4, lead: float | None = 0.3) -> list[TrackCue]:
     return [TrackCue(motion, planarity, 60, 20 if follow >= 0 else 0, follow,
-                     structure=structure, nose_bump=nose)] * n
+                     structure=structure, nose_bump=nose, nose_lead=lead)] * n
 
 
 def test_no_motion_asks_the_person_to_move() -> None:
@@ -159,6 +159,25 @@ def test_live_needs_an_evidence_pair_whose_nose_stands_out() -> None:
     # Cues recorded without the nose (-1) never show it.
     unmeasured = cues(0.04, 0.01, follow=0.05, nose=-1.0)
     assert MotionLiveness(CONFIG).judge(unmeasured).verdict is not Verdict.LIVE
+
+
+def test_the_nose_must_lead_the_face_to_show_it() -> None:
+    # A nose bump pushed against the face's motion, or across it: a highlight sliding over a
+    # glossy print, not a head's nose, which moves further than its cheeks and the same way.
+    check = MotionLiveness(CONFIG)
+    assert CONFIG.nose_lead > 0.0
+    for lead in (-0.3, 0.0, CONFIG.nose_lead - 0.01, None):
+        lagging = cues(0.04, 0.01, follow=0.05, lead=lead)
+        assert not check.shows_nose(lagging[0])
+        assert check.judge(lagging).verdict is not Verdict.LIVE
+        assert motion_cues(check.judge(lagging)).nose == 0
+    leading = cues(0.04, 0.01, follow=0.05, lead=CONFIG.nose_lead)
+    assert check.shows_nose(leading[0])
+    assert check.judge(leading).verdict is Verdict.LIVE
+    # -1 switches the test off: the bump alone shows the nose, even unmeasured lead.
+    off = MotionLiveness(replace(CONFIG, nose_lead=-1.0))
+    assert off.judge(cues(0.04, 0.01, follow=0.05, lead=-0.3)).verdict is Verdict.LIVE
+    assert off.judge(cues(0.04, 0.01, follow=0.05, lead=None)).verdict is Verdict.LIVE
 
 
 def test_a_head_turning_in_place_is_evidence_below_the_evidence_motion() -> None:

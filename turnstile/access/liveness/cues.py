@@ -8,7 +8,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from turnstile.access.liveness.fields import nose_share, structure_share
+from turnstile.access.liveness.fields import NO_BUMP, nose_bump, nose_lead, structure_share
 from turnstile.types import Box
 
 FloatArray = npt.NDArray[np.float32]
@@ -61,6 +61,9 @@ class TrackCue:
     #: Share of the residuals beyond a smooth quadratic field that a bump at the nose explains,
     #: above chance (a head's nose stands out of it; see fields.py); -1 when not measured.
     nose_bump: float = -1.0
+    #: How far the nose's bump is pushed along the face's own motion, as a share of that
+    #: motion (a head's nose leads its cheeks; see fields.nose_lead); None when not measured.
+    nose_lead: float | None = None
 
 
 Affine = npt.NDArray[np.float64]
@@ -271,13 +274,15 @@ def track_cue(before: GreyImage, after: GreyImage, box: Box,
     misses = _misses(homography, start, end)
     plane = float(np.percentile(np.linalg.norm(misses, axis=1), 75)) / size
     structure = structure_share(start, misses, local.center, size)
-    bump = -1.0 if nose is None else nose_share(start, misses, local.center, size,
-                                                _to_local(nose, box, local))
+    bump = NO_BUMP if nose is None else nose_bump(start, misses, local.center, size,
+                                                  _to_local(nose, box, local))
+    shift = np.median(end - start, axis=0) / size
+    lead = nose_lead(bump, (float(shift[0]), float(shift[1])))
     ring_start, ring_end = track(g0, g1, ring_mask, 80)
     ring_end = _carry(back, ring_end)
     if len(ring_start) < MIN_TRACKS:
         return TrackCue(motion_px / size, plane, len(start), len(ring_start), upscale=upscale,
-                        structure=structure, nose_bump=bump)
+                        structure=structure, nose_bump=bump.share, nose_lead=lead)
     follow = follow_share(homography, ring_start, ring_end, motion_px)
     return TrackCue(motion_px / size, plane, len(start), len(ring_start), follow, upscale,
-                    structure, nose_bump=bump)
+                    structure, nose_bump=bump.share, nose_lead=lead)

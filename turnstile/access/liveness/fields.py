@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import numpy.typing as npt
 
@@ -51,27 +53,59 @@ def structure_share(points: FloatArray, misses: FloatArray, centre: tuple[float,
     return float(max((explained - chance) / (1.0 - chance), 0.0))
 
 
-def nose_share(points: FloatArray, misses: FloatArray, centre: tuple[float, float],
-               size: float, nose: tuple[float, float]) -> float:
+@dataclass(frozen=True)
+class NoseBump:
+    """A bump of parallax at the nose fitted to a pair's misses."""
+
+    #: Share of the misses left by the smooth quadratic that the bump explains, above chance
+    #: (-1 with too few tracks).
+    share: float
+    #: The bump's push at its centre (x, y), in face sizes.
+    push: tuple[float, float] = (0.0, 0.0)
+
+
+NO_BUMP = NoseBump(-1.0)
+
+
+def nose_bump(points: FloatArray, misses: FloatArray, centre: tuple[float, float],
+              size: float, nose: tuple[float, float]) -> NoseBump:
     """How much of the misses left by a smooth quadratic field a bump at the nose explains.
 
     A head turning shows its nose, which stands out of the face, moving against the cheeks:
     a bump of parallax centred on the nose, all pushed one way. A flat, rolled or cut-out
     picture has no such bump, and a bent sheet's depth is a smooth field that the quadratic
-    takes first. Returns the share of the quadratic's remainder that one shared push of a
-    Gaussian bump at `nose` explains, above the 1 / (n - p) it explains of noise; -1 with
-    too few tracks.
+    takes first. The share is that of the quadratic's remainder that one shared push of a
+    Gaussian bump at `nose` explains, above the 1 / (n - p) it explains of noise.
     """
     basis = polynomial(points, centre, size, SHEET_DEGREE)
     terms, count = basis.shape[1], len(points)
     if count < 3 * terms + 4:
-        return -1.0
+        return NO_BUMP
     values = misses.astype(np.float64)
     offsets = (points.astype(np.float64) - np.asarray(nose, np.float64)) / (NOSE_SIGMA * size)
     bump = np.exp(-0.5 * (offsets**2).sum(axis=1))
     sheet = _unexplained(basis, values)
     if sheet <= 0.0:
-        return -1.0
-    share = 1.0 - _unexplained(np.column_stack([basis, bump]), values) / sheet
+        return NO_BUMP
+    with_bump = np.column_stack([basis, bump])
+    coefficients, *_ = np.linalg.lstsq(with_bump, values, rcond=None)
+    left = float(((values - with_bump @ coefficients) ** 2).sum())
     chance = 1.0 / (count - terms)
-    return float(max((share - chance) / (1.0 - chance), 0.0))
+    share = float(max((1.0 - left / sheet - chance) / (1.0 - chance), 0.0))
+    push = coefficients[-1] / size
+    return NoseBump(share, (float(push[0]), float(push[1])))
+
+
+def nose_lead(bump: NoseBump, motion: tuple[float, float]) -> float | None:
+    """How far the nose's push goes along the face's own motion, as a share of that motion.
+
+    A head turning on its neck, or sliding, carries its nose further than its cheeks and the
+    same way: the nose leads (0.22 and 0.48 at the median of the moving clips' nose pairs,
+    93-96 % of them above 0). A highlight sliding over a glossy sheet bends the tracks into
+    a bump that is pushed any way (about half of a printed face's bumps go against the
+    motion). None when the face did not move or no bump was fitted.
+    """
+    shift = float(np.hypot(*motion))
+    if bump.share < 0.0 or shift <= 0.0:
+        return None
+    return (bump.push[0] * motion[0] + bump.push[1] * motion[1]) / shift**2

@@ -204,7 +204,17 @@ class MotionLiveness:
         picture's noise passes the other tests now and then, but its printed nose does not
         stand out; `nose_pairs` of them are asked, not every pair, because a head sliding in
         shows little of it until it turns."""
-        return sum(c.nose_bump >= self._config.live_nose for c in evidence)
+        return sum(self.shows_nose(c) for c in evidence)
+
+    def shows_nose(self, cue: TrackCue) -> bool:
+        """The pair's nose stands out of the face (`live_nose`) and leads it (`nose_lead`):
+        a head's nose moves further than its cheeks, the same way; a highlight sliding over a
+        glossy print bends the tracks into a bump that is pushed any way."""
+        cfg = self._config
+        if cue.nose_bump < cfg.live_nose:
+            return False
+        return cfg.nose_lead <= -1.0 or (cue.nose_lead is not None
+                                         and cue.nose_lead >= cfg.nose_lead)
 
     def _parallax(self, cue: TrackCue) -> float:
         """Planarity residual above the tracking noise per unit of face motion.
