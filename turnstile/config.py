@@ -455,6 +455,12 @@ class LivenessConfig(Section):
                            "than its cheeks, the same way, while a highlight sliding over a "
                            "glossy print bends its tracks into a bump pushed any way (-1 "
                            "switches the test off).")
+    nose_lead_motion: float = num(0.04, 0.0, 1.0, "face sizes", "Face motion per pair from "
+                                  "which nose_lead is asked: a smaller shift's direction does "
+                                  "not say which way the nose should lead (a head turning while "
+                                  "the body sways the other way; asking it of every pair took "
+                                  "the slowest moving-clip start through the pipeline from 1.43 "
+                                  "to 1.68 s).")
     turn_nose: float = num(0.3, 0.0, 1.0, "", "A pair whose face shifts less than "
                            "evidence_motion is still live evidence (if it passes the other "
                            "tests) when its nose bump reaches this: a head turning nearly in "

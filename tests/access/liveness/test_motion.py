@@ -180,6 +180,17 @@ def test_the_nose_must_lead_the_face_to_show_it() -> None:
     assert off.judge(cues(0.04, 0.01, follow=0.05, lead=None)).verdict is Verdict.LIVE
 
 
+def test_the_lead_is_not_asked_of_a_face_that_hardly_shifts() -> None:
+    # Below nose_lead_motion the shift's direction is a head turning against a swaying body
+    # as often as not: the bump alone shows the nose there.
+    slow = CONFIG.nose_lead_motion - 0.005
+    assert slow >= CONFIG.evidence_motion
+    check = MotionLiveness(CONFIG)
+    assert check.judge(cues(slow, 0.01, follow=0.05, lead=-0.3)).verdict is Verdict.LIVE
+    assert check.judge(cues(CONFIG.nose_lead_motion, 0.01, follow=0.05,
+                            lead=-0.3)).verdict is not Verdict.LIVE
+
+
 def test_a_head_turning_in_place_is_evidence_below_the_evidence_motion() -> None:
     # The face hardly shifts, yet its residual is a smooth field with the nose standing out.
     still = CONFIG.evidence_motion / 2

@@ -207,14 +207,16 @@ class MotionLiveness:
         return sum(self.shows_nose(c) for c in evidence)
 
     def shows_nose(self, cue: TrackCue) -> bool:
-        """The pair's nose stands out of the face (`live_nose`) and leads it (`nose_lead`):
-        a head's nose moves further than its cheeks, the same way; a highlight sliding over a
-        glossy print bends the tracks into a bump that is pushed any way."""
+        """The pair's nose stands out of the face (`live_nose`) and, when the face moves
+        clearly (`nose_lead_motion`), leads it (`nose_lead`): a head's nose moves further than
+        its cheeks, the same way; a highlight sliding over a glossy print bends the tracks
+        into a bump that is pushed any way."""
         cfg = self._config
         if cue.nose_bump < cfg.live_nose:
             return False
-        return cfg.nose_lead <= -1.0 or (cue.nose_lead is not None
-                                         and cue.nose_lead >= cfg.nose_lead)
+        if cfg.nose_lead <= -1.0 or cue.face_motion < cfg.nose_lead_motion:
+            return True
+        return cue.nose_lead is not None and cue.nose_lead >= cfg.nose_lead
 
     def _parallax(self, cue: TrackCue) -> float:
         """Planarity residual above the tracking noise per unit of face motion.
