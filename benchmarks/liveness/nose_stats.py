@@ -6,7 +6,10 @@ evidence test with the defaults (`MotionLiveness.live_evidence`), prints per cli
 family how many reach each nose share and how many are evidence only through the turn rule
 (`turn_nose`: face motion below `evidence_motion`); for each attack family, how many
 presentations have at least 3 evidence pairs, and of those how many have their largest and
-their second largest nose share at each level (the one-pair and the two-pair rule's margins).
+their second largest nose share at each level (the one-pair and the two-pair rule's margins);
+for the nose pairs (evidence with a share of at least `live_nose`), how far the nose leads the
+face's motion (`nose_lead`): how many lead by 0 and by `nose_lead` or more, the median lead,
+and how many lag (below `nose_lead`) while the face shifts by `nose_lead_motion` or more.
 
     python benchmarks/liveness/nose_stats.py --live-cache /x/live --attacks /x/tune [--json OUT]
 """
@@ -48,7 +51,21 @@ def stats(cues: list[TrackCue], found: list[TrackCue], config: LivenessConfig) -
                                             for c in found)}
     if found:
         out["share_at_least"] = shares_at_least([c.nose_bump for c in found])
+    nosed = [c for c in found if c.nose_bump >= config.live_nose and c.nose_lead is not None]
+    if nosed:
+        out["nose_leads"] = leads(nosed, config)
     return out
+
+
+def leads(nosed: list[TrackCue], config: LivenessConfig) -> dict[str, Any]:
+    """How far the nose pairs' noses lead the face's motion (cues recorded with nose_lead)."""
+    lead = np.asarray([c.nose_lead for c in nosed], np.float64)
+    lagging = lead < config.nose_lead
+    moving = np.asarray([c.face_motion >= config.nose_lead_motion for c in nosed])
+    return {"nose_pairs": len(nosed), "lead_at_least_0": round(float(np.mean(lead >= 0.0)), 3),
+            "lead_at_least_nose_lead": round(float(np.mean(~lagging)), 3),
+            "median_lead": round(float(np.median(lead)), 3),
+            "lagging": int(lagging.sum()), "lagging_and_moving": int((lagging & moving).sum())}
 
 
 def margins(per_presentation: list[list[TrackCue]]) -> dict[str, Any]:
