@@ -100,8 +100,8 @@ def nose_lead(bump: NoseBump, motion: tuple[float, float]) -> float | None:
     """How far the nose's push goes along the face's own motion, as a share of that motion.
 
     A head turning on its neck, or sliding, carries its nose further than its cheeks and the
-    same way: the nose leads (0.22 and 0.48 at the median of the moving clips' nose pairs,
-    93-96 % of them above 0). A highlight sliding over a glossy sheet bends the tracks into
+    same way: the nose leads (0.22 and 0.49 at the median of the moving clips' nose pairs,
+    92-95 % of them above 0). A highlight sliding over a glossy sheet bends the tracks into
     a bump that is pushed any way (about half of a printed face's bumps go against the
     motion). None when the face did not move or no bump was fitted.
     """
