@@ -33,6 +33,7 @@ from turnstile.access.liveness.families import (
     presentation,
     room_from,
 )
+from turnstile.access.pipeline import following_detector
 from turnstile.config import Config, LivenessConfig
 from turnstile.types import Face, Image
 from turnstile.vision.engine import build_detector
@@ -41,6 +42,9 @@ from turnstile.vision.engine import build_detector
 _STILLS: list[Source] = []
 _REPLAYS: list[Source] = []
 _ROOMS: dict[str, Image] = {}
+#: Detect as the kiosk does, following the face in view (`--following`), instead of looking
+#: at every whole frame; set before the workers fork.
+_FOLLOWING: list[bool] = [False]
 
 
 def record(job: tuple[Family, int, float, Path, bool, float, tuple[int, ...]]) -> str:
@@ -69,6 +73,8 @@ def render_cues(family: Family, seed: int, seconds: float, align: bool, smooth: 
     if tweak is not None:
         spec = tweak(spec)
     detector = build_detector(Config())
+    if _FOLLOWING[0]:
+        detector = following_detector(Config(), detector)
     cues: Cues = {}
     # screen_pairs > 0 records the screen-frame cue too (the recorders never decide). One
     # recorder per kept share of frames: a kiosk processing every k-th frame pairs other
@@ -124,7 +130,10 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--keep-every", default="1", help="comma-separated k: also record the "
                         "pairs of a kiosk processing only every k-th frame")
+    parser.add_argument("--following", action="store_true", help="detect as the kiosk does, "
+                        "following the face in view (default: every whole frame)")
     args = parser.parse_args()
+    _FOLLOWING[0] = args.following
     keeps = tuple(sorted({int(k) for k in args.keep_every.split(",")}))
     families = [Family(f) for f in args.family] if args.family else list(Family)
     load_sources(args.videos, args.photos, args.sources, any(f.replay for f in families))
