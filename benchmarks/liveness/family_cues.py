@@ -5,6 +5,8 @@ rendered frame by frame, the detector runs on every frame and the motion check r
 frame pair's cues, exactly as `replay_motion.py` records them from a video file; the record
 goes to CACHE/<family>/<seed>.pickle (skipped when present), so thresholds can be tuned and
 families held out by replaying cues (`lofo.py`) without rendering or tracking again.
+`--following` detects as the kiosk does, following the face in view, instead of looking at
+every whole frame (its boxes and landmarks differ by a little, and the cues with them).
 
     python benchmarks/liveness/family_cues.py --videos ../shared/datasets/videos \
         --photos ../shared/datasets/face_recognition_examples \
