@@ -44,17 +44,14 @@ from turnstile.vision.engine import build_detector
 _STILLS: list[Source] = []
 _REPLAYS: list[Source] = []
 _ROOMS: dict[str, Image] = {}
-#: Detect as the kiosk does, following the face in view (`--following`), instead of looking
-#: at every whole frame; set before the workers fork.
-_FOLLOWING: list[bool] = [False]
 
 
-def record(job: tuple[Family, int, float, Path, bool, float, tuple[int, ...]]) -> str:
-    family, seed, seconds, cache, align, smooth, keeps = job
+def record(job: tuple[Family, int, float, Path, bool, float, tuple[int, ...], bool]) -> str:
+    family, seed, seconds, cache, align, smooth, keeps, following = job
     stored = cache / family.value / f"{seed}.pickle"
     if stored.exists():
         return stored.name
-    data = render_cues(family, seed, seconds, align, smooth, keeps)
+    data = render_cues(family, seed, seconds, align, smooth, keeps, following=following)
     stored.parent.mkdir(parents=True, exist_ok=True)
     with stored.open("wb") as handle:
         pickle.dump(data, handle)
@@ -62,10 +59,11 @@ def record(job: tuple[Family, int, float, Path, bool, float, tuple[int, ...]]) -
 
 
 def render_cues(family: Family, seed: int, seconds: float, align: bool, smooth: float,
-                keeps: tuple[int, ...],
-                tweak: Callable[[Spec], Spec] | None = None) -> dict[str, Any]:
+                keeps: tuple[int, ...], tweak: Callable[[Spec], Spec] | None = None,
+                following: bool = False) -> dict[str, Any]:
     """One presentation rendered and its cues recorded; `tweak` may change its drawn spec
-    (capture_ablation.py takes one effect away at a time)."""
+    (capture_ablation.py takes one effect away at a time); `following` detects as the kiosk
+    does, following the face in view, instead of on every whole frame."""
     rng = np.random.default_rng(seed)
     pool = _REPLAYS if family.replay else _STILLS
     source = pool[int(rng.integers(len(pool)))]
@@ -75,7 +73,7 @@ def render_cues(family: Family, seed: int, seconds: float, align: bool, smooth: 
     if tweak is not None:
         spec = tweak(spec)
     detector = build_detector(Config())
-    if _FOLLOWING[0]:
+    if following:
         detector = following_detector(Config(), detector)
     cues: Cues = {}
     # screen_pairs > 0 records the screen-frame cue too (the recorders never decide). One
@@ -135,12 +133,11 @@ def main() -> None:
     parser.add_argument("--following", action="store_true", help="detect as the kiosk does, "
                         "following the face in view (default: every whole frame)")
     args = parser.parse_args()
-    _FOLLOWING[0] = args.following
     keeps = tuple(sorted({int(k) for k in args.keep_every.split(",")}))
     families = [Family(f) for f in args.family] if args.family else list(Family)
     load_sources(args.videos, args.photos, args.sources, any(f.replay for f in families))
     jobs = [(family, args.seed + 100_000 * list(Family).index(family) + k, args.seconds,
-             args.cache, not args.no_align, args.smooth_light, keeps)
+             args.cache, not args.no_align, args.smooth_light, keeps, args.following)
             for k in range(args.per_family) for family in families]
     with Pool(args.jobs) as pool:
         for done, name in enumerate(pool.imap_unordered(record, jobs), 1):

@@ -274,10 +274,11 @@ def track_cue(before: GreyImage, after: GreyImage, box: Box,
     misses = _misses(homography, start, end)
     plane = float(np.percentile(np.linalg.norm(misses, axis=1), 75)) / size
     structure = structure_share(start, misses, local.center, size)
-    bump = NO_BUMP if nose is None else nose_bump(start, misses, local.center, size,
-                                                  _to_local(nose, box, local))
-    shift = np.median(end - start, axis=0) / size
-    lead = nose_lead(bump, (float(shift[0]), float(shift[1])))
+    bump, lead = NO_BUMP, None
+    if nose is not None:
+        bump = nose_bump(start, misses, local.center, size, _to_local(nose, box, local))
+        shift = np.median(end - start, axis=0) / size
+        lead = nose_lead(bump, (float(shift[0]), float(shift[1])))
     ring_start, ring_end = track(g0, g1, ring_mask, 80)
     ring_end = _carry(back, ring_end)
     if len(ring_start) < MIN_TRACKS:

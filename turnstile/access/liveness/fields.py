@@ -28,10 +28,16 @@ def polynomial(points: FloatArray, centre: tuple[float, float], size: float,
                     axis=1)
 
 
+def _fit(basis: Matrix, misses: Matrix) -> tuple[Matrix, float]:
+    """The least-squares coefficients of `basis` for the misses, and the sum of squares left."""
+    coefficients, *_ = np.linalg.lstsq(basis, misses, rcond=None)
+    left = float(((misses - basis @ coefficients) ** 2).sum())
+    return np.asarray(coefficients, np.float64), left
+
+
 def _unexplained(basis: Matrix, misses: Matrix) -> float:
     """Sum of squares of the misses that a least-squares fit on `basis` leaves."""
-    coefficients, *_ = np.linalg.lstsq(basis, misses, rcond=None)
-    return float(((misses - basis @ coefficients) ** 2).sum())
+    return _fit(basis, misses)[1]
 
 
 def structure_share(points: FloatArray, misses: FloatArray, centre: tuple[float, float],
@@ -87,9 +93,7 @@ def nose_bump(points: FloatArray, misses: FloatArray, centre: tuple[float, float
     sheet = _unexplained(basis, values)
     if sheet <= 0.0:
         return NO_BUMP
-    with_bump = np.column_stack([basis, bump])
-    coefficients, *_ = np.linalg.lstsq(with_bump, values, rcond=None)
-    left = float(((values - with_bump @ coefficients) ** 2).sum())
+    coefficients, left = _fit(np.column_stack([basis, bump]), values)
     chance = 1.0 / (count - terms)
     share = float(max((1.0 - left / sheet - chance) / (1.0 - chance), 0.0))
     push = coefficients[-1] / size
