@@ -461,6 +461,13 @@ class LivenessConfig(Section):
                                   "the body sways the other way; asking it of every pair took "
                                   "the slowest moving-clip start through the pipeline from 1.43 "
                                   "to 1.68 s).")
+    nose_structure: float = num(0.4, 0.0, 1.0, "", "Share of a pair's residual that must form "
+                                "a smooth field (as live_structure) for the pair to show the "
+                                "nose: a head's nose stands out of a face whose cheeks and "
+                                "outline move as a smooth field too, while a highlight on a "
+                                "glossy cut-out bends a patch of tracks in a field of noise (0 "
+                                "switches it off; 0.45 took the slowest moving-clip start "
+                                "through the pipeline from 1.27 to 1.63 s).")
     turn_nose: float = num(0.3, 0.0, 1.0, "", "A pair whose face shifts less than "
                            "evidence_motion is still live evidence (if it passes the other "
                            "tests) when its nose bump reaches this: a head turning nearly in "

@@ -180,6 +180,23 @@ def test_the_nose_must_lead_the_face_to_show_it() -> None:
     assert off.judge(cues(0.04, 0.01, follow=0.05, lead=None)).verdict is Verdict.LIVE
 
 
+def test_the_nose_must_stand_out_of_a_smooth_field() -> None:
+    # A highlight on a glossy cut-out bends a patch of tracks while the rest is noise: the
+    # pair is still evidence, but its bump does not show a head's nose.
+    check = MotionLiveness(CONFIG)
+    assert CONFIG.nose_structure > CONFIG.live_structure
+    rough = cues(0.04, 0.01, follow=0.05, structure=CONFIG.nose_structure - 0.01)
+    assert check.live_evidence(rough[0])
+    assert not check.shows_nose(rough[0])
+    assert check.judge(rough).verdict is Verdict.INSUFFICIENT_EVIDENCE
+    assert motion_cues(check.judge(rough)).nose == 0
+    smooth = cues(0.04, 0.01, follow=0.05, structure=CONFIG.nose_structure)
+    assert check.judge(rough[:-1] + smooth[:1]).verdict is Verdict.LIVE
+    # 0 switches the test off: the bump alone shows the nose again.
+    off = MotionLiveness(replace(CONFIG, nose_structure=0.0))
+    assert off.judge(rough).verdict is Verdict.LIVE
+
+
 def test_the_lead_is_not_asked_of_a_face_that_hardly_shifts() -> None:
     # Below nose_lead_motion the shift's direction is a head turning against a swaying body
     # as often as not: the bump alone shows the nose there.

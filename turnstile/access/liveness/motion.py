@@ -207,12 +207,13 @@ class MotionLiveness:
         return sum(self.shows_nose(c) for c in evidence)
 
     def shows_nose(self, cue: TrackCue) -> bool:
-        """The pair's nose stands out of the face (`live_nose`) and, when the face moves
-        clearly (`nose_lead_motion`), leads it (`nose_lead`): a head's nose moves further than
-        its cheeks, the same way; a highlight sliding over a glossy print bends the tracks
-        into a bump that is pushed any way."""
+        """The pair's nose stands out of a smooth field (`live_nose`, `nose_structure`) and,
+        when the face moves clearly (`nose_lead_motion`), leads it (`nose_lead`): a head's
+        nose moves further than its cheeks, the same way, and the rest of the face moves
+        smoothly too; a highlight sliding over a glossy print bends a patch of tracks into a
+        bump that is pushed any way, in a field of noise."""
         cfg = self._config
-        if cue.nose_bump < cfg.live_nose:
+        if cue.nose_bump < cfg.live_nose or cue.structure < cfg.nose_structure:
             return False
         if cfg.nose_lead <= -1.0 or cue.face_motion < cfg.nose_lead_motion:
             return True
