@@ -9,7 +9,9 @@ presentations have at least 3 evidence pairs, and of those how many have their l
 their second largest nose share at each level (the one-pair and the two-pair rule's margins);
 for the nose pairs (evidence with a share of at least `live_nose`), how far the nose leads the
 face's motion (`nose_lead`): how many lead by 0 and by `nose_lead` or more, the median lead,
-and how many lag (below `nose_lead`) while the face shifts by `nose_lead_motion` or more.
+and how many lag (below `nose_lead`) while the face shifts by `nose_lead_motion` or more;
+and how smooth their residual field is (`structure`): how many reach `nose_structure`, and
+the median.
 
     python benchmarks/liveness/nose_stats.py --live-cache /x/live --attacks /x/tune [--json OUT]
 """
@@ -54,7 +56,15 @@ def stats(cues: list[TrackCue], found: list[TrackCue], config: LivenessConfig) -
     nosed = [c for c in found if c.nose_bump >= config.live_nose and c.nose_lead is not None]
     if nosed:
         out["nose_leads"] = leads(nosed, config)
+        out["nose_smooth"] = smoothness(nosed, config)
     return out
+
+
+def smoothness(nosed: list[TrackCue], config: LivenessConfig) -> dict[str, Any]:
+    """How smooth the nose pairs' residual fields are (the `nose_structure` rule)."""
+    smooth = np.asarray([c.structure for c in nosed], np.float64)
+    return {"at_least_nose_structure": round(float(np.mean(smooth >= config.nose_structure)), 3),
+            "median_structure": round(float(np.median(smooth)), 3)}
 
 
 def leads(nosed: list[TrackCue], config: LivenessConfig) -> dict[str, Any]:
