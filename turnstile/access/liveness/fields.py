@@ -35,11 +35,6 @@ def _fit(basis: Matrix, misses: Matrix) -> tuple[Matrix, float]:
     return np.asarray(coefficients, np.float64), left
 
 
-def _unexplained(basis: Matrix, misses: Matrix) -> float:
-    """Sum of squares of the misses that a least-squares fit on `basis` leaves."""
-    return _fit(basis, misses)[1]
-
-
 def structure_share(points: FloatArray, misses: FloatArray, centre: tuple[float, float],
                     size: float) -> float:
     """How much of the misses a smooth (cubic) field over the face explains, beyond chance.
@@ -54,7 +49,7 @@ def structure_share(points: FloatArray, misses: FloatArray, centre: tuple[float,
     total = float((values**2).sum())
     if count < 3 * terms or total <= 0.0:
         return -1.0
-    explained = 1.0 - _unexplained(basis, values) / total
+    explained = 1.0 - _fit(basis, values)[1] / total
     chance = terms / count
     return float(max((explained - chance) / (1.0 - chance), 0.0))
 
@@ -90,7 +85,7 @@ def nose_bump(points: FloatArray, misses: FloatArray, centre: tuple[float, float
     values = misses.astype(np.float64)
     offsets = (points.astype(np.float64) - np.asarray(nose, np.float64)) / (NOSE_SIGMA * size)
     bump = np.exp(-0.5 * (offsets**2).sum(axis=1))
-    sheet = _unexplained(basis, values)
+    sheet = _fit(basis, values)[1]
     if sheet <= 0.0:
         return NO_BUMP
     coefficients, left = _fit(np.column_stack([basis, bump]), values)
