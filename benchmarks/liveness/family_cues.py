@@ -5,8 +5,8 @@ rendered frame by frame, the detector runs on every frame and the motion check r
 frame pair's cues, exactly as `replay_motion.py` records them from a video file; the record
 goes to CACHE/<family>/<seed>.pickle (skipped when present), so thresholds can be tuned and
 families held out by replaying cues (`lofo.py`) without rendering or tracking again.
-`--following` detects as the kiosk does, following the face in view, instead of looking at
-every whole frame (its boxes and landmarks differ by a little, and the cues with them).
+It detects as the kiosk does, following the face in view; `--no-following` looks at every
+whole frame instead (its boxes and landmarks differ by a little, and the cues with them).
 
     python benchmarks/liveness/family_cues.py --videos ../shared/datasets/videos \
         --photos ../shared/datasets/face_recognition_examples \
@@ -130,8 +130,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--keep-every", default="1", help="comma-separated k: also record the "
                         "pairs of a kiosk processing only every k-th frame")
-    parser.add_argument("--following", action="store_true", help="detect as the kiosk does, "
-                        "following the face in view (default: every whole frame)")
+    # The kiosk's own path is the default since round 10; --no-following looks at every
+    # whole frame, as the earlier rounds' commands without the flag did.
+    parser.add_argument("--following", action=argparse.BooleanOptionalAction, default=True,
+                        help="detect as the kiosk does, following the face in view (default); "
+                        "--no-following detects on every whole frame")
     args = parser.parse_args()
     keeps = tuple(sorted({int(k) for k in args.keep_every.split(",")}))
     families = [Family(f) for f in args.family] if args.family else list(Family)
