@@ -15,6 +15,7 @@ database. The time printed runs from launching the process, start-up included.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import shutil
@@ -74,8 +75,10 @@ def run_kiosk(database: Path, segment: Path, screen: str, seconds: float) -> dic
         # share from hogs run beside this script, and the load would not fall on the kiosk.
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, process_group=0)
     time.sleep(seconds)
-    # The whole group: xvfb-run, its X server and the kiosk under it.
-    os.killpg(kiosk.pid, signal.SIGTERM)
+    # The whole group: xvfb-run, its X server and the kiosk under it. A kiosk that could not
+    # start has already exited; its run then shows no decision.
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(kiosk.pid, signal.SIGTERM)
     kiosk.wait(timeout=30)
     listed = subprocess.run([*TURNSTILE, "--db", str(database), "events", "--json"],
                             capture_output=True, text=True, check=True)
