@@ -1,7 +1,7 @@
 """The real kiosk on the moving live clips: its own window on a virtual screen, fresh each run.
 
 `eval liveness --realtime` runs the kiosk's policy and frame source without its window. This
-starts the kiosk itself (`turnstile kiosk`, its Qt window painting every frame) under
+starts the kiosk itself (`turnstile kiosk`, its Qt window showing the camera) under
 `xvfb-run` at --screen, once per segment of each moving clip (--runs segments of --segment
 seconds spread over the clip, written as MPEG-4 files), each with a fresh copy of a database
 holding only the clip's person, enrolled from the clip's last frame (no segment starts
@@ -32,20 +32,15 @@ from typing import Any
 import cv2
 import numpy as np
 
+from turnstile.access.liveness.evaluate import read_video
+
 TURNSTILE = [sys.executable, "-m", "turnstile"]
 
 
 def cut_segments(video: Path, folder: Path, runs: int, seconds: float) -> list[Path]:
     """`runs` segments of `seconds` spread over the clip, and the last frame as a photo."""
-    capture = cv2.VideoCapture(str(video))
-    fps = capture.get(cv2.CAP_PROP_FPS) or 25.0
-    frames = []
-    while True:
-        ok, frame = capture.read()
-        if not ok:
-            break
-        frames.append(frame)
-    capture.release()
+    frames = [frame for _, frame in read_video(video)]
+    fps = cv2.VideoCapture(str(video)).get(cv2.CAP_PROP_FPS) or 25.0
     length = round(seconds * fps)
     if len(frames) <= length:
         raise SystemExit(f"{video} is shorter than --segment")
